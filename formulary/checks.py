@@ -1,0 +1,231 @@
+"""The generic checks every record is held to.
+
+Each check takes a record, a :class:`~formulary.candidate.Candidate` and a device, and
+either returns the comparison :class:`~formulary.compare.Stats` or raises
+``AssertionError`` whose message names the record, the (shrunk) input, expected
+against got and the worst element.  The pytest templates, ``formulary check``, the
+drills and the sharpness meta-test all call these same functions.
+
+Checks, in the order they run:
+
+``edges``        forward (and backward) on the fixed edge bank, every dtype;
+``errors``       bad arguments raise the promised ``ValueError``/``TypeError``;
+``property``     the record's own check (worked examples, claims, algorithms);
+``forward-DT``   hypothesis-drawn samples against the reference, per dtype;
+``backward-DT``  the candidate's vector-Jacobian product against torch.autograd;
+``deviations``   each declared deviation is really there.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+
+import numpy as np
+import torch
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
+
+from formulary import tensors
+from formulary.candidate import Candidate, reference
+from formulary.compare import Mismatch, Stats, assert_close, short_repr
+from formulary.record import Record, Sample
+from formulary.strategies import grad_like, unit_mixed
+
+
+class CandidateCrashed(AssertionError):
+    """The candidate raised on an input it should accept."""
+
+
+def plan(record: Record) -> list[str]:
+    """The names of the checks that apply to ``record``, cheapest first."""
+    names = []
+    if record.edges is not None:
+        names.append("edges")
+    if record.errors:
+        names.append("errors")
+    if record.check is not None:
+        names.append("property")
+    if record.inputs is not None:
+        for dt in record.dtypes:
+            names.append(f"forward-{np.dtype(dt).name}")
+        if record.backward:
+            for dt in record.dtypes:
+                names.append(f"backward-{np.dtype(dt).name}")
+    if any(d.demonstrate for d in record.deviations):
+        names.append("deviations")
+    return names
+
+
+def run(record: Record, check: str, candidate: Candidate, *, device: str = "cpu", shrink: bool = True) -> Stats:
+    """Run one named check of ``record`` against ``candidate``."""
+    kind, _, dtype = check.partition("-")
+    if kind == "edges":
+        return _edges(record, candidate, device)
+    if kind == "errors":
+        return _errors(record, candidate)
+    if kind == "property":
+        record.check(candidate)
+        return Stats(examples=1)
+    if kind == "forward":
+        return _drawn(record, candidate, np.dtype(dtype), device, shrink, backward=False)
+    if kind == "backward":
+        return _drawn(record, candidate, np.dtype(dtype), device, shrink, backward=True)
+    if kind == "deviations":
+        for d in record.deviations:
+            if d.demonstrate:
+                d.demonstrate(candidate)
+        return Stats(examples=len(record.deviations))
+    raise ValueError(f"unknown check {check!r}; expected one of {plan(record)}")
+
+
+def which_catches(record: Record, mistake_name: str, base: Candidate, *, device: str = "cpu") -> tuple[str, str]:
+    """The first check that rejects the named known mistake, and its message.
+
+    Raises ``AssertionError`` if the mistake passes every check (the suite is blunt
+    there) or only makes the candidate crash (a mistake must give wrong values).
+    """
+    mistake = next(m for m in record.mistakes if m.name == mistake_name)
+    wrong = base.replacing(record.target_name(mistake.target), mistake.fn, f"{base.label} with mistake {mistake.name!r}")
+    crashes = []
+    for name in plan(record):
+        try:
+            run(record, name, wrong, device=device, shrink=False)
+        except CandidateCrashed as exc:
+            crashes.append(f"{name}: {exc}")
+        except AssertionError as exc:
+            return name, str(exc)
+    detail = "; it only crashed: " + " | ".join(crashes) if crashes else ""
+    raise AssertionError(f"{record.id}: known mistake {mistake.name!r} passes every check ({', '.join(plan(record))}){detail}")
+
+
+# -- calling both sides --------------------------------------------------------------
+
+def call_candidate(record: Record, fn: Callable, sample: Sample):
+    args, kwargs = copy.deepcopy(sample.args), copy.deepcopy(dict(sample.kwargs))  # private copies
+    try:
+        if record.run is not None:
+            return record.run(fn, Sample(args, kwargs, sample.note))
+        out = fn(*args, **kwargs)
+    except AssertionError:
+        raise
+    except Exception as exc:
+        raise CandidateCrashed(f"{record.id}: candidate raised {type(exc).__name__}: {exc}\n  input: {sample!r}") from exc
+    for before, after in zip(sample.args, args):
+        if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
+            raise AssertionError(f"{record.id}: candidate modified its input in place\n  input: {sample!r}")
+    return out
+
+
+def call_reference(record: Record, sample: Sample, device: str, requires_grad: bool = False):
+    ref = reference(record.reference)
+    args = list(tensors.to_torch(sample.args, device))
+    if requires_grad:
+        for i in record.grad_args:
+            args[i] = tensors.to_torch(sample.args[i], device, requires_grad=True)
+    kwargs = tensors.to_torch(dict(sample.kwargs), device)
+    return args, ref(*args, **kwargs)
+
+
+def _fail(record: Record, check: str, candidate: Candidate, sample: Sample, exc: Mismatch, extra: str = "") -> AssertionError:
+    return AssertionError(
+        f"{record.id} [{check}] candidate {candidate.label}\n"
+        f"  input: {sample!r}{extra}\n  {exc}\n"
+        f"  repro: formulary check --candidate {candidate.package} --only {record.id}"
+    )
+
+
+def _compare_forward(record, fn, sample, dtype, device, stats, candidate, check):
+    tol = record.tolerance(dtype)
+    if sample.expected is not None:
+        expected = sample.expected
+    else:
+        expected = tensors.to_numpy(call_reference(record, sample, device)[1])
+    actual = call_candidate(record, fn, sample)
+    try:
+        s = assert_close(actual, expected, tol, names=record.output_names)
+    except Mismatch as exc:
+        raise _fail(record, check, candidate, sample, exc) from None
+    s.worst = repr(sample) if s.worst_ratio >= 0 else ""
+    s.examples = 1
+    s.tolerance = {dtype.name: [tol.rtol, tol.atol]}
+    stats.merge(s)
+
+
+def _compare_backward(record, bwd, sample, dtype, device, stats, candidate, check, draw_grad):
+    tol = record.tolerance(dtype)
+    args, out = call_reference(record, sample, device, requires_grad=True)
+    outs = [t for t in tensors.leaves(out) if t.is_floating_point()]
+    if sample.expected_grad is not None:
+        grads = [np.ones(tuple(t.shape), dtype) for t in outs]
+        expected = sample.expected_grad
+        expected = (expected,) if len(record.grad_args) == 1 else tuple(expected)
+    else:
+        grads = [draw_grad(tuple(t.shape)) for t in outs]
+        live = [(t, g) for t, g in zip(outs, grads) if t.requires_grad]
+        if live:
+            torch.autograd.backward([t for t, _ in live], [torch.from_numpy(g).to(device) for _, g in live])
+        expected = tuple(tensors.grads_of(args[i]) for i in record.grad_args)
+    grad_output = tensors.rebuild(out, grads) if not isinstance(out, torch.Tensor) else grads[0]
+    actual = call_candidate(record, lambda *a, **k: bwd(grad_output, *a, **k), sample)
+    if len(record.grad_args) == 1:
+        actual = (actual,)
+    names = tuple(f"grad[{i}]" for i in record.grad_args)
+    try:
+        s = assert_close(tuple(actual) if isinstance(actual, (tuple, list)) else actual, expected, tol, names=names)
+    except Mismatch as exc:
+        raise _fail(record, check, candidate, sample, exc, f"\n  grad_output: {short_repr(grad_output)}") from None
+    s.worst = repr(sample)
+    s.examples = 1
+    s.tolerance = {dtype.name: [tol.rtol, tol.atol]}
+    stats.merge(s)
+
+
+def _drawn(record: Record, candidate: Candidate, dtype: np.dtype, device: str, shrink: bool, backward: bool) -> Stats:
+    check = f"{'backward' if backward else 'forward'}-{dtype.name}"
+    fn = candidate.get(record.backward if backward else record.candidate)
+    stats = Stats()
+    options = {} if shrink else {"phases": (Phase.explicit, Phase.generate)}
+
+    @settings(**options)
+    @given(sample=record.inputs(dtype), data=st.data())
+    def prop(sample, data):
+        if backward:
+            _compare_backward(record, fn, sample, dtype, device, stats, candidate, check,
+                              lambda shape: data.draw(grad_like(dtype, shape), label="grad_output"))
+        else:
+            _compare_forward(record, fn, sample, dtype, device, stats, candidate, check)
+
+    prop()
+    return stats
+
+
+def _edges(record: Record, candidate: Candidate, device: str) -> Stats:
+    stats = Stats()
+    fwd = candidate.get(record.candidate)
+    bwd = candidate.get(record.backward) if record.backward else None
+    for dt in record.dtypes:
+        dtype = np.dtype(dt)
+        for sample in record.edges(dtype):
+            _compare_forward(record, fwd, sample, dtype, device, stats, candidate, "edges")
+            if bwd is not None:
+                _compare_backward(record, bwd, sample, dtype, device, stats, candidate, "edges",
+                                  lambda shape: unit_mixed(shape, dtype))
+    return stats
+
+
+def _errors(record: Record, candidate: Candidate) -> Stats:
+    for err in record.errors:
+        fn = candidate.get(record.target_name(err.target))
+        where = f"{record.id} [errors] {record.target_name(err.target)}{err.sample!r}"
+        try:
+            fn(*err.sample.args, **err.sample.kwargs)
+        except err.error as exc:
+            if not re.search(err.match, str(exc)):
+                raise AssertionError(f"{where}: raised {type(exc).__name__}({exc!s}), whose message does not match {err.match!r}") from None
+        except Exception as exc:
+            raise AssertionError(f"{where}: expected {err.error.__name__} matching {err.match!r}, got {type(exc).__name__}: {exc}") from None
+        else:
+            raise AssertionError(f"{where}: expected {err.error.__name__} matching {err.match!r}; nothing was raised")
+    return Stats(examples=len(record.errors))

@@ -1,0 +1,45 @@
+"""The guide's formula inventory, carried with the project (``inventory.tsv``).
+
+The same IDs as ``shared/FORMULAS.md``; a test checks that the two agree wherever
+that file is present.  Coverage is counted against this carried copy, so
+``formulary list --missing`` works in any clone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_HERE = Path(__file__).with_name("inventory.tsv")
+_ROW = re.compile(r"^\| ([a-z0-9_.]+) \| ([FECA]) \| (.*) \|\s*$")
+KIND_NAMES = {"F": "formula", "E": "worked example", "C": "claim", "A": "algorithm"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    kind: str
+    what: str
+
+    @property
+    def chapter(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+def entries() -> tuple[Entry, ...]:
+    rows = []
+    for line in _HERE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            rows.append(Entry(*line.split("\t")))
+    return tuple(rows)
+
+
+def parse_formulas_md(path: Path) -> list[Entry]:
+    """The inventory rows of a FORMULAS.md file (its tables' ID | kind | what rows)."""
+    out = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        m = _ROW.match(line)
+        if m:
+            out.append(Entry(*m.groups()))
+    return out

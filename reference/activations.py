@@ -1,0 +1,69 @@
+"""Activation functions through ``torch.nn.functional``: the reference for impl.activations.
+
+Each function mirrors impl's signature on tensors.  Backward passes are not written
+here: the checks take them from ``torch.autograd`` on these forward functions.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+
+def sigmoid(input):
+    return torch.sigmoid(input)
+
+
+def tanh(input):
+    return torch.tanh(input)
+
+
+def relu(input):
+    return F.relu(input)
+
+
+def leaky_relu(input, negative_slope=0.01):
+    return F.leaky_relu(input, negative_slope)
+
+
+def prelu(input, weight):
+    return F.prelu(input, weight)
+
+
+def elu(input, alpha=1.0):
+    return F.elu(input, alpha)
+
+
+def selu(input):
+    return F.selu(input)
+
+
+def gelu(input, approximate="none"):
+    return F.gelu(input, approximate=approximate)
+
+
+def softplus(input, beta=1.0, threshold=None):
+    """torch's softplus; ``threshold=None`` means torch's own default (20)."""
+    if threshold is None:
+        return F.softplus(input, beta)
+    return F.softplus(input, beta, threshold)
+
+
+def silu(input):
+    return F.silu(input)
+
+
+def softsign(input):
+    return F.softsign(input)
+
+
+def hardsigmoid(input):
+    return F.hardsigmoid(input)
+
+
+def softmax(input, dim):
+    return F.softmax(input, dim)
+
+
+def log_softmax(input, dim):
+    return F.log_softmax(input, dim)
