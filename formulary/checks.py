@@ -10,7 +10,8 @@ Checks, in the order they run:
 
 ``edges``        forward (and backward) on the fixed edge bank, every dtype;
 ``errors``       bad arguments raise the promised ``ValueError``/``TypeError``;
-``property``     the record's own check (worked examples, claims, algorithms);
+``property``     the record's own check (worked examples, claims, algorithms); it may
+                 return a dict of findings (measured numbers) that the report shows;
 ``forward-DT``   hypothesis-drawn samples against the reference, per dtype;
 ``backward-DT``  the candidate's vector-Jacobian product against torch.autograd;
 ``deviations``   each declared deviation is really there.
@@ -66,8 +67,8 @@ def run(record: Record, check: str, candidate: Candidate, *, device: str = "cpu"
     if kind == "errors":
         return _errors(record, candidate)
     if kind == "property":
-        record.check(candidate)
-        return Stats(examples=1)
+        findings = record.check(candidate)
+        return Stats(examples=1, findings=dict(findings or {}))
     if kind == "forward":
         return _drawn(record, candidate, np.dtype(dtype), device, shrink, backward=False)
     if kind == "backward":

@@ -39,6 +39,7 @@ class Stats:
     worst: str = ""  # the input that came closest to (or went past) the tolerance
     worst_ratio: float = -1.0
     tolerance: dict = field(default_factory=dict)  # dtype name -> (rtol, atol)
+    findings: dict = field(default_factory=dict)  # what a property check measured, for the report
 
     def merge(self, other: Stats) -> None:
         self.examples += other.examples
@@ -47,6 +48,7 @@ class Stats:
         if other.worst_ratio > self.worst_ratio:
             self.worst_ratio, self.worst = other.worst_ratio, other.worst
         self.tolerance.update(other.tolerance)
+        self.findings.update(other.findings)
 
     def as_dict(self) -> dict:
         return {
@@ -55,6 +57,7 @@ class Stats:
             "max_rel_error": self.max_rel,
             "worst_input": self.worst,
             "tolerance": self.tolerance,
+            **({"findings": self.findings} if self.findings else {}),
         }
 
 
@@ -65,7 +68,7 @@ def short_repr(value, limit: int = 12) -> str:
             body = np.array2string(value, separator=", ", floatmode="unique", threshold=limit)
             return f"array({body}, dtype={value.dtype})"
         flat = value.ravel()
-        head = ", ".join(np.format_float_positional(v, unique=True) if value.dtype.kind == "f" else str(v) for v in flat[:4])
+        head = ", ".join(repr(v.item()) for v in flat[:4])
         return f"array(shape={value.shape}, dtype={value.dtype}, first=[{head}, ...])"
     if isinstance(value, (tuple, list)):
         inner = ", ".join(short_repr(v, limit) for v in value)

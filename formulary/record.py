@@ -12,7 +12,8 @@ Two kinds of record share this one type:
   reference's on hypothesis-drawn samples and on the fixed edge bank, forward and,
   where ``backward`` is named, backward against ``torch.autograd``;
 * **property records** (``check`` set): worked examples, claims and algorithms, whose
-  ``check(candidate)`` raises ``AssertionError`` when the candidate is wrong.
+  ``check(candidate)`` raises ``AssertionError`` when the candidate is wrong, and may
+  return a dict of findings (the numbers it measured) for the report.
 
 A record may have both.  Every record lists its known mistakes; the suite proves that
 each one fails the record's checks.

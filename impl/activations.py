@@ -320,7 +320,7 @@ def softplus(input, beta=1.0, threshold=None):
     r"""Softplus, a smooth ReLU.
 
     .. math:: \operatorname{softplus}(x) = \frac{1}{\beta}\log\left(1 + e^{\beta x}\right)
-              = \frac{1}{\beta}\left(\max(z, 0) + \log(1 + e^{-|z|})\right),\; z = \beta x
+              = \max(x, 0) + \frac{1}{\beta}\log\left(1 + e^{-|\beta x|}\right) \quad (\beta > 0)
 
     ``threshold=None`` (the default) gives this value everywhere.  Given a number, it
     follows torch: where βx > threshold the result is x itself (torch's default is 20,
@@ -331,9 +331,11 @@ def softplus(input, beta=1.0, threshold=None):
     b = real(beta, "beta")
     if b == 0:
         raise ValueError("beta must be non-zero")
-    with np.errstate(over="ignore", invalid="ignore"):  # βx may overflow to ±inf: the IEEE answer
-        z = b * _wide(x)
-        out = (np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))) / b
+    w = _wide(x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = b * w  # may overflow to ±inf; max(βx, 0)/β is taken as max(x, 0) so that never matters
+        ramp = np.maximum(w, 0.0) if b > 0 else np.minimum(w, 0.0)
+        out = ramp + np.log1p(np.exp(-np.abs(z))) / b
     if threshold is not None:
         out = np.where(z > real(threshold, "threshold"), _wide(x), out)
     return out.astype(x.dtype)
@@ -371,6 +373,7 @@ def silu(input):
         # them (x + 64 is exact there, and only the last product rounds into the subnormals)
         deep = (z < -700.0) & np.isfinite(z)
         out = np.where(deep, (z * np.exp(np.minimum(z, -700.0) + 64.0)) * _EXP_MINUS_64, out)
+        out = np.where(z == -np.inf, np.nan, out)  # torch's −inf·σ(−inf) = −inf·0
     return out.astype(x.dtype)
 
 

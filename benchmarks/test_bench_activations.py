@@ -1,0 +1,51 @@
+"""Activations at 1e6 elements, float64 and float32: impl against torch, forward and backward."""
+
+import numpy as np
+import pytest
+import torch
+
+from benchmarks.conftest import run_pair
+from impl import activations as A
+from reference import activations as R
+
+N = 1_000_000
+CASES = [
+    ("act.sigmoid", "sigmoid", {}), ("act.tanh", "tanh", {}), ("act.relu", "relu", {}),
+    ("act.leaky_relu", "leaky_relu", {}), ("act.elu", "elu", {}), ("act.selu", "selu", {}),
+    ("act.gelu", "gelu", {}), ("act.gelu/tanh", "gelu", {"approximate": "tanh"}),
+    ("act.softplus", "softplus", {"threshold": 20.0}), ("act.softplus/default", "softplus", {}),
+    ("act.silu", "silu", {}), ("act.softsign", "softsign", {}), ("act.hardsigmoid", "hardsigmoid", {}),
+    ("act.softmax", "softmax", {"dim": -1}), ("act.log_softmax", "log_softmax", {"dim": -1}),
+]
+
+
+def _input(dtype, name):
+    x = np.random.default_rng(0).uniform(-8, 8, N).astype(dtype)
+    return x.reshape(1000, 1000) if "softmax" in name else x
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+@pytest.mark.parametrize("rid,name,kw", CASES, ids=[c[0] for c in CASES])
+def test_forward(benchmark, side, rid, name, kw, dtype):
+    x = _input(dtype, name)
+    t = torch.from_numpy(x)
+    run_pair(benchmark, side, f"{rid} forward n=1e6 {np.dtype(dtype).name}",
+             lambda: getattr(A, name)(x, **kw), lambda: getattr(R, name)(t, **kw))
+
+
+@pytest.mark.parametrize("rid,name,kw", CASES, ids=[c[0] for c in CASES])
+def test_backward(benchmark, side, rid, name, kw):
+    x = _input(np.float64, name)
+    g = np.random.default_rng(1).uniform(-1, 1, x.shape)
+    t, gt = torch.from_numpy(x).requires_grad_(), torch.from_numpy(g)
+    y = getattr(R, name)(t, **kw)
+
+    def torch_backward():
+        return torch.autograd.grad(y, t, gt, retain_graph=True)
+
+    benchmark.group = f"{rid} backward n=1e6 float64"
+    benchmark.extra_info.update(side=side)
+    if side == "impl":
+        benchmark(lambda: getattr(A, f"{name}_backward")(g, x, **kw))
+    else:
+        benchmark(torch_backward)
