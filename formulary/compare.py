@@ -175,13 +175,19 @@ def ulp_error(computed: np.ndarray, truth: list) -> np.ndarray:
 
     computed = np.asarray(computed, dtype=np.float64).ravel()
     out = np.empty(computed.size)
-    for i, (c, t) in enumerate(zip(computed, truth)):
-        tf = float(t)
-        if np.isnan(c) or np.isnan(tf):
-            out[i] = 0.0 if (np.isnan(c) and np.isnan(tf)) else np.inf
-        elif np.isinf(c) or np.isinf(tf):
-            out[i] = 0.0 if c == tf else np.inf
-        else:
-            err = abs(mpmath.mpf(c) - mpmath.mpf(t))
-            out[i] = float(err / mpmath.mpf(np.spacing(abs(tf)) if tf != 0 else np.spacing(0.0)))
+    with mpmath.workdps(60):  # or the truth would be rounded to 53 bits before the subtraction
+        for i, (c, t) in enumerate(zip(computed, truth)):
+            out[i] = _ulps(c, t)
     return out
+
+
+def _ulps(c: float, t) -> float:
+    import mpmath
+
+    tf = float(t)
+    if np.isnan(c) or np.isnan(tf):
+        return 0.0 if (np.isnan(c) and np.isnan(tf)) else np.inf
+    if np.isinf(c) or np.isinf(tf):
+        return 0.0 if c == tf else np.inf
+    err = abs(mpmath.mpf(c) - mpmath.mpf(t))
+    return float(err / mpmath.mpf(np.spacing(abs(tf)) if tf != 0 else np.spacing(0.0)))

@@ -43,3 +43,21 @@ def parse_formulas_md(path: Path) -> list[Entry]:
         if m:
             out.append(Entry(*m.groups()))
     return out
+
+
+CHAPTERS = {
+    "nn": "Neural-network basics (guide §2)",
+    "hp": "Hyperparameter search (guide §3)",
+    "act": "Activation functions (guide §4)",
+    "opt": "Optimisation (guide §5)",
+    "loss": "Loss functions (guide §6)",
+    "cnn": "Convolutional networks (guide §7)",
+    "arch": "Classic networks (guide §8)",
+    "rnn": "Recurrent networks (guide §9–10)",
+    "lstm": "Recurrent networks (guide §9–10)",
+    "gru": "Recurrent networks (guide §9–10)",
+}
+
+
+def chapter_title(prefix: str) -> str:
+    return CHAPTERS.get(prefix, prefix)

@@ -107,6 +107,9 @@ class ErrorInput:
 class Deviation:
     """A genuine, documented difference between candidate and reference (or guide).
 
+    ``source="guide"`` marks an erratum: the guide's text or code is wrong there, and
+    the report's Errata section lists it.
+
     ``demonstrate(candidate)`` asserts that the difference is really there, so a
     deviation that silently disappears (or was never real) fails the suite.
     """
@@ -114,6 +117,7 @@ class Deviation:
     summary: str
     reason: str
     demonstrate: Callable[[Any], None] | None = None
+    source: str = "torch"  # whose value differs: "torch", or "guide" (an erratum of the guide)
 
 
 @dataclass(frozen=True)

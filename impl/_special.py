@@ -49,8 +49,16 @@ operations.  The ranges, on :math:`|x|`:
    :math:`\operatorname{erfc}(-\infty) = 2`, NaN gives NaN.
 
 Float32 (and float16) input is computed in float64 and rounded once at the end;
-integer and boolean input is computed in float64.  Each branch is evaluated only on
-the elements that fall in it (boolean indexing), never element by element.
+integer and boolean input is computed in float64.  Nothing loops over elements: each
+element's range is read from a lookup table on the top 16 bits of the double, and
+each branch is evaluated only on the elements of its range (gathered by index, in
+cache-sized blocks), then scattered back.  The results are those of the C code bit
+for bit outside :math:`1.25 \le |x| < 28`, where no ``exp`` is involved, and inside
+wherever NumPy's ``exp`` rounds as the C library's does.
+
+Accuracy (against 40-digit mpmath): ``erf`` is within 1 ULP everywhere;
+``erfc`` is within 1 ULP for :math:`x < 1/4` and, as in fdlibm itself, up to about
+3 ULP for :math:`x \ge 1/4`.
 """
 
 from __future__ import annotations
@@ -257,7 +265,7 @@ def _dispatch(x: np.ndarray, cat: np.ndarray, branches: dict) -> np.ndarray:
 # swap the operands of + and *, which IEEE arithmetic does not see).
 # ---------------------------------------------------------------------------
 def _pair(num: tuple, den: tuple) -> np.ndarray:
-    """Numerator and denominator coefficients (ascending) as a (2, n, 1) array.
+    """Numerator and denominator coefficients (ascending) as an (n, 2, 1) array.
 
     The shorter polynomial is padded with leading zeros: 0*s + c is exactly c, so
     the padded Horner evaluation is bit for bit the C one.
@@ -517,7 +525,8 @@ def erfc(x: np.ndarray) -> np.ndarray:
     keeps its relative accuracy in the right tail, where ``1 - erf(x)`` would
     cancel.  ``erfc(±0) = 1``, ``erfc(+inf) = 0``, ``erfc(-inf) = 2``,
     ``erfc(nan) = nan``; ``x <= -6`` gives ``2`` and the result underflows to ``0``
-    from ``x ≈ 27.23``.
+    from ``x ≈ 27.23``.  Within 1 ULP for ``x < 1/4``; beyond, up to about 3 ULP, the
+    error of the fdlibm algorithm itself.
 
     Parameters
     ----------

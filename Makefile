@@ -1,0 +1,34 @@
+# Every target creates or reuses the virtual environment by itself.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: install test report bench drill clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,figures]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+report: $(STAMP)
+	$(BIN)/formulary report
+
+bench: $(STAMP)
+	@mkdir -p reports
+	$(BIN)/python -m pytest benchmarks -p no:cacheprovider --benchmark-enable --benchmark-only \
+		--benchmark-json reports/benchmarks.json -q
+	$(BIN)/python -m formulary.report.speed reports/benchmarks.json reports/SPEED.md
+
+drill: $(STAMP)
+	$(BIN)/formulary drill
+
+clean:
+	rm -rf $(VENV) build .hypothesis .benchmarks *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,5 @@
+import sys
+
+from formulary.cli import main
+
+sys.exit(main())
