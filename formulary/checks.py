@@ -225,8 +225,8 @@ def _errors(record: Record, candidate: Candidate) -> Stats:
         except err.error as exc:
             if not re.search(err.match, str(exc)):
                 raise AssertionError(f"{where}: raised {type(exc).__name__}({exc!s}), whose message does not match {err.match!r}") from None
-        except Exception as exc:
-            raise AssertionError(f"{where}: expected {err.error.__name__} matching {err.match!r}, got {type(exc).__name__}: {exc}") from None
+        except Exception as exc:  # a failure; for the meta-test, a crash rather than a wrong value
+            raise CandidateCrashed(f"{where}: expected {err.error.__name__} matching {err.match!r}, got {type(exc).__name__}: {exc}") from None
         else:
             raise AssertionError(f"{where}: expected {err.error.__name__} matching {err.match!r}; nothing was raised")
     return Stats(examples=len(record.errors))
