@@ -154,6 +154,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ("drill", "summary"):
+        # these subcommands parse their own options (argparse's REMAINDER drops leading --flags)
+        _ensure_cwd_importable()
+        return {"drill": cmd_drill, "summary": cmd_summary}[argv[0]](argparse.Namespace(rest=argv[1:]))
     args = parser().parse_args(argv)
     return args.fn(args)
 

@@ -1,0 +1,50 @@
+"""The speed table: impl/torch time ratios from a pytest-benchmark JSON file.
+
+Each benchmark group holds an impl and a torch side measured in the same run; the
+ratio is of their medians (> 1: impl is slower).
+
+    python -m formulary.report.speed reports/benchmarks.json reports/SPEED.md
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+
+def ratios(bench_json: dict) -> list[dict]:
+    groups: dict[str, dict] = defaultdict(dict)
+    for b in bench_json["benchmarks"]:
+        side = b.get("extra_info", {}).get("side") or ("torch" if "[torch" in b["name"] else "impl")
+        groups[b["group"]][side] = b["stats"]["median"]
+    rows = []
+    for group in sorted(groups):
+        sides = groups[group]
+        if "impl" in sides and "torch" in sides:
+            rows.append({"group": group, "impl_ms": sides["impl"] * 1e3, "torch_ms": sides["torch"] * 1e3,
+                         "ratio": sides["impl"] / sides["torch"]})
+    return rows
+
+
+def render(rows: list[dict], machine: dict) -> str:
+    lines = ["# Speed: impl against torch", "",
+             f"Medians from one pytest-benchmark run on {machine.get('cpu', {}).get('brand_raw', platform.processor() or 'this machine')}"
+             f" ({machine.get('cpu', {}).get('count', '?')} cores); torch with its default threads. Ratio > 1: impl is slower.", "",
+             "| benchmark | impl (ms) | torch (ms) | impl/torch |", "|---|---:|---:|---:|"]
+    lines += [f"| {r['group']} | {r['impl_ms']:.3g} | {r['torch_ms']:.3g} | {r['ratio']:.2f} |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    src, dst = Path(argv[0]), Path(argv[1])
+    data = json.loads(src.read_text())
+    dst.write_text(render(ratios(data), data.get("machine_info", {})))
+    print(f"wrote {dst}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

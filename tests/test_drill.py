@@ -1,0 +1,151 @@
+"""Drills: seeded sessions repeat, bad input never loses progress, exercises are judged
+by the records' checks and name a planted known mistake."""
+
+import inspect
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from formulary.drill import exercise, session
+from formulary.drill.progress import Progress
+from formulary.drill.questions import TEMPLATES, BadAnswer, judge, parse
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORMULARY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FORMULARY_TODAY", "2026-11-26")
+    return tmp_path / "data"
+
+
+def _session(answers, seed=7, count=4, progress=None):
+    out = []
+    progress = progress or Progress.load()
+    tally = session.run(topics=None, count=count, level=2, seed=seed, read=session.lines_reader(answers, out.append),
+                        write=out.append, progress=progress)
+    return "\n".join(out), tally, progress
+
+
+def test_a_seeded_session_is_reproducible():
+    first, _, _ = _session(["1", "2", "3", "4"])
+    Progress.load().path.unlink()
+    second, _, _ = _session(["1", "2", "3", "4"])
+    assert first == second
+    assert first != _session(["1", "2", "3", "4"], seed=8)[0]
+
+
+def test_every_template_answers_with_its_kind():
+    import random
+
+    for t, (chapter, topic, make) in TEMPLATES.items():
+        q = make(random.Random(0), 2)
+        assert q.template == t and q.topic == topic and q.solution
+        assert judge(q, q.answer), t
+
+
+def test_answers_are_parsed_by_kind():
+    assert parse("1,792", "integer") == 1792
+    assert parse("16x16x48", "shape") == (16, 16, 48)
+    assert parse("(16, 16, 48)", "shape") == (16, 16, 48)
+    assert parse("1/4", "number") == 0.25
+    for bad, kind in [("abc", "number"), ("", "integer"), ("nan", "number"), ("1/0", "number"), ("x", "shape")]:
+        with pytest.raises(BadAnswer):
+            parse(bad, kind)
+
+
+def test_bad_input_asks_again_and_end_of_input_keeps_progress(data_dir):
+    text, tally, progress = _session(["abc", "", "skip"], count=3)
+    assert "Try again" in text and "Please answer" in text
+    assert tally == {"asked": 1, "right": 0, "ended": "end of input"}
+    assert len(Progress.load().cards) == 1  # the skipped card was saved before input ended
+
+
+def test_a_right_answer_moves_the_card_up(data_dir):
+    import random
+
+    progress = Progress.load()
+    rng = random.Random(7)
+    first = session.choose(progress, None, 1, rng)[0]
+    q = session.make(first, rng, 2)
+    text, tally, progress = _session([q.shown_answer().replace(",", "")], count=1)
+    assert tally["right"] == 1 and progress.cards[first]["box"] == 2
+    assert progress.cards[first]["due"] == "2026-11-27"
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    return tmp_path / "ws"
+
+
+def _write(path: Path, source: str):
+    path.write_text(textwrap.dedent(source))
+    for mod in [m for m in sys.modules if m == "mine" or m.startswith("mine.")]:
+        del sys.modules[mod]
+
+
+def test_exercise_start_then_check_a_planted_mistake_then_a_solution(workspace):
+    paths = exercise.start("act.softsign", workspace)
+    stub = paths[0].read_text()
+    assert "def softsign(input):" in stub and "NotImplementedError" in stub and ".. math::" in stub
+    said = []
+    assert not exercise.check("act.softsign", workspace, write=said.append)
+    assert "NOT YET" in said[-1]
+
+    _write(paths[0], '''
+        import numpy as np
+        def softsign(input):
+            x = np.asarray(input)
+            return x / (1 + x)
+        def softsign_backward(grad_output, input):
+            x = np.asarray(input)
+            return grad_output / (1 + np.abs(x)) ** 2
+    ''')
+    said.clear()
+    assert not exercise.check("act.softsign", workspace, write=said.append)
+    assert "expected" in said[0] and "got" in said[0]
+    assert "abs-forgotten" in said[-1]
+    assert not Progress.load().exercises["act.softsign"]["done"]
+
+    from impl import activations
+
+    solution = "import numpy as np\nfrom impl._checks import float_array, same_shape\nfrom impl.activations import _wide\n\n"
+    solution += inspect.getsource(activations.softsign) + "\n" + inspect.getsource(activations.softsign_backward)
+    _write(paths[0], solution)
+    said.clear()
+    assert exercise.check("act.softsign", workspace, write=said.append), said
+    assert Progress.load().exercises["act.softsign"]["done"]
+
+
+def test_start_never_overwrites_the_learners_code(workspace):
+    path = exercise.start("act.relu", workspace)[0]
+    path.write_text(path.read_text().replace("raise NotImplementedError", "return 0  # mine\n    raise NotImplementedError", 1))
+    exercise.start("act.relu", workspace)
+    assert "# mine" in path.read_text()
+
+
+def test_the_interactive_session_survives_bad_input_and_ctrl_c(tmp_path, data_dir):
+    pexpect = pytest.importorskip("pexpect", reason="pexpect drives the real terminal session")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    child = pexpect.spawn(sys.executable, ["-m", "formulary", "drill", "--seed", "1", "--count", "3"],
+                          cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30)
+    child.expect(r"\[1/3\]")
+    child.expect("> ")
+    child.sendline("not a number")
+    child.expect("Try again")
+    child.expect("> ")
+    child.sendline("skip")
+    child.expect("Worked solution")
+    child.expect(r"\[2/3\]")
+    child.expect("> ")
+    child.sendintr()
+    child.expect("Interrupted: progress saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in child.before
+    assert len(Progress.load().cards) == 1
