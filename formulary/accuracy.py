@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from formulary import tensors
 from formulary.candidate import Candidate, oracle, reference
 from formulary.compare import ulp_error
 from formulary.record import Record
@@ -30,19 +31,23 @@ def measure(record: Record, candidate: Candidate, device: str = "cpu") -> list[d
         x = np.asarray(cls.inputs(), dtype=np.float64)
         truth = truth_of(x, **cls.kwargs)
         mine = np.asarray(mine_of(x.copy(), **cls.kwargs), dtype=np.float64)
-        theirs = theirs_of(torch.from_numpy(x.copy()).to(device), **cls.kwargs).detach().cpu().numpy()
+        theirs = theirs_of(torch.from_numpy(x.copy()).to(device),
+                           **tensors.to_torch(dict(cls.kwargs), device)).detach().cpu().numpy()
         row = {"class": cls.name, "n": int(x.size), "bound_ulp": cls.bound_ulp, "why": cls.why}
         for who, values in (("candidate", mine), ("torch", theirs)):
             ulps = ulp_error(values, truth)
             k = int(np.argmax(ulps))
             row[f"{who}_max_ulp"] = float(ulps[k])
             row[f"{who}_mean_ulp"] = float(np.mean(ulps))
-            row[f"{who}_worst_input"] = _input_at(x, k)
+            row[f"{who}_worst_input"] = _input_at(x, k, np.shape(values))
         rows.append(row)
     return rows
 
 
-def _input_at(x: np.ndarray, flat_index: int) -> str:
+def _input_at(x: np.ndarray, flat_index: int, out_shape: tuple) -> str:
+    """The input behind the worst output element (for reductions: its index only)."""
+    if tuple(out_shape) != x.shape:
+        return f"output element {np.unravel_index(flat_index, out_shape) if out_shape else ()}"
     if x.ndim <= 1:
         return repr(float(x.ravel()[flat_index]))
     idx = np.unravel_index(flat_index, x.shape)

@@ -59,6 +59,8 @@ def grads_of(value):
         return tuple(grads_of(v) for v in value)
     if isinstance(value, list):
         return [grads_of(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: grads_of(v) for k, v in value.items()}
     return None
 
 

@@ -1,0 +1,183 @@
+"""Records of the regression losses (guide §6.2): MSE, MAE, MSLE, MAPE, smooth L1, Huber."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from formulary.catalog.losses._shared import (
+    EACH_REDUCTION, REGRESSION, away_from_zero, each_reduction, empties, loss_record, pair_edges, pair_errors,
+    pair_inputs, seeded,
+)
+from formulary.edges import around, special_values
+from formulary.mistakes import losses as M
+from formulary.record import AccuracyClass, Deviation, ErrorInput, Mistake, Sample
+
+
+def _batch(lo=-3.0, hi=3.0):
+    """A seeded 3×4 batch whose first column ties (x = y)."""
+    x, t = seeded((3, 4), lo, hi, 1), seeded((3, 4), lo, hi, 2)
+    x[:, 0] = t[:, 0]
+    return x, t
+
+
+def _cases(dt, keep=lambda v: np.ones(v.shape, bool), target=0.0, lo=-3.0):
+    """Special values (those ``keep`` keeps) against a constant target, the batch, and the empties."""
+    v = special_values(dt)
+    v = v[keep(v)]
+    return [(v, np.full_like(v, target), f"special values against {target:g}"), (*_batch(lo), "3×4 batch with ties"),
+            *empties(dt, target)]
+
+
+def _weighted(dt):
+    w = seeded((3, 4), 0.0, 2.0, 3)
+    w[0, 1] = 0.0
+    return [(*_batch(), "weighted batch (a zero weight)", {"weight": w})]
+
+
+def _kinks(points):
+    """Errors d around each kink (and 0), as (input, target = 0) cases."""
+    return lambda dt: [(around(points, dt), np.zeros(3 * len(points)), "errors at the kinks ±k and 0")]
+
+
+def _below_half_max(v):
+    """|v| ≤ max/2: beyond, torch's MSE gradient overflows in 2(x − y) (see the deviation)."""
+    return ~(np.abs(v) > np.finfo(v.dtype).max / 2)
+
+
+def _torch_mse_grad_overflows(candidate):
+    import torch
+
+    for dt in (np.float32, np.float64):
+        big = np.finfo(dt).max
+        x, t, g = np.array([big, -big], dt), np.zeros(2, dt), np.array([0.25, 0.25], dt)
+        tx = torch.from_numpy(x.copy()).requires_grad_()
+        torch.nn.functional.mse_loss(tx, torch.from_numpy(t), reduction="none").backward(torch.from_numpy(g))
+        theirs = tx.grad.numpy()
+        mine = candidate.get("losses.mse_loss_backward")(g, x, t, reduction="none")
+        assert np.isinf(theirs).all(), f"torch now gives {theirs} ({np.dtype(dt)}): drop the deviation"
+        assert np.array_equal(mine, dt(0.5) * x), f"candidate gives {mine} ({np.dtype(dt)}), expected ±max/2"
+
+
+_WEIGHT_ERRORS = (
+    ErrorInput(Sample((np.zeros(3), np.zeros(3)), {"weight": np.ones(2)}), ValueError, r"weight.*shape"),
+    ErrorInput(Sample((np.zeros(3), np.zeros(3)), {"weight": np.ones(3, np.float32)}), TypeError, r"weight.*dtype"),
+)
+
+_RNG = np.random.default_rng(11)
+_BULK_X, _BULK_Y = _RNG.uniform(0, 10, 200), _RNG.uniform(0, 10, 200)
+_NEAR_Y = _RNG.uniform(0, 10, 200)
+_NEAR_X = _NEAR_Y * (1 + np.geomspace(1e-12, 1e-3, 200) * np.where(_RNG.random(200) < 0.5, -1, 1))
+_MSLE_WHY = ("ℓ = d² doubles the relative error of d = log1p(r), r = (x − y)/(1 + y): r rounds three times (≤ 1.5 ULP), "
+             "log1p amplifies that by ≤ 1.44 for r ≥ −1/2 and adds ≤ 1 ULP, so d is within 3.2 ULP and d² within 6.9")
+
+RECORDS = (
+    loss_record(
+        "loss.mse", "mse_loss", REGRESSION,
+        r"\ell_i = w_i (x_i - y_i)^2,\quad \text{mean} = \frac{\sum_i w_i (x_i - y_i)^2}{\sum_i w_i}",
+        [
+            Mistake("mean-over-batch", "the sum divided by the batch size, not by every element", M.mse_mean_over_batch),
+            Mistake("weighted-mean-over-count", "a weighted mean divided by n instead of Σw", M.mse_weighted_mean_over_count),
+            Mistake("backward-without-two", "(x − y) instead of 2(x − y)", M.mse_backward_without_two, "backward"),
+            Mistake("backward-not-averaged", "the gradient of the sum returned for the mean", M.mse_backward_not_averaged, "backward"),
+        ],
+        inputs=pair_inputs(weight=True),
+        edges=pair_edges(lambda dt: [*_cases(dt, keep=_below_half_max), *_weighted(dt)]),
+        errors=pair_errors(extra=_WEIGHT_ERRORS),
+        deviations=[Deviation(
+            "torch's unreduced mse_loss gradient is ±inf at x − y = ±max for an upstream gradient of 0.25 (true: ±max/2)",
+            "torch forms 2(x − y) first, which overflows before the upstream gradient scales it down; impl multiplies "
+            "the upstream gradient by 2 first (and computes float32 in float64). The edge bank keeps |x − y| ≤ max/2",
+            _torch_mse_grad_overflows)],
+    ),
+    loss_record(
+        "loss.mae", "l1_loss", REGRESSION,
+        r"\ell_i = w_i |x_i - y_i|,\quad \text{mean} = \frac{\sum_i w_i |x_i - y_i|}{\sum_i w_i}",
+        [
+            Mistake("weight-ignored", "weight accepted and ignored", M.l1_weight_ignored),
+            Mistake("root-mean-square", "√(mean d²) instead of mean |d|", M.l1_as_rmse),
+            Mistake("backward-one-at-tie", "sign(0) taken as 1; torch gives 0 at a tie", M.l1_backward_one_at_tie, "backward"),
+        ],
+        inputs=pair_inputs(weight=True),
+        edges=pair_edges(lambda dt: [*_cases(dt), *_weighted(dt)]),
+        errors=pair_errors(extra=_WEIGHT_ERRORS),
+        notes="The gradient of |d| is 0 at a tie and at NaN, as torch.sign(NaN) = 0 gives; impl follows.",
+    ),
+    loss_record(
+        "loss.msle", "msle_loss", REGRESSION,
+        r"\ell_i = \bigl(\log(1 + x_i) - \log(1 + y_i)\bigr)^2,\quad x_i, y_i > -1",
+        [
+            Mistake("log-without-one", "(log x − log y)²: the 1 + forgotten", M.msle_log_not_log1p),
+            Mistake("clipped-like-the-guide", "values clipped at 1e-5 before the log, as the guide's code does", M.msle_clipped_like_guide),
+            Mistake("backward-missing-chain", "2(log(1 + x) − log(1 + y)) without the 1/(1 + x)", M.msle_backward_missing_chain, "backward"),
+        ],
+        inputs=pair_inputs(-0.875, 20.0),
+        edges=pair_edges(lambda dt: [
+            *_cases(dt, keep=lambda v: ~(v <= -1), lo=-0.875),
+            (np.array([-0.5, -0.999, 0.0, 3.0, 1e6]), np.array([0.0, 2.0, -0.5, 3.0, 1e-3]), "negative values, a tie, a wide range"),
+            (np.array(0.0), np.array(2.0), "0-d, 1 + x below half of 1 + y"),
+        ]),
+        errors=pair_errors(extra=(
+            ErrorInput(Sample((np.array([0.5, -1.0]), np.zeros(2))), ValueError, r"input must be greater than -1"),
+            ErrorInput(Sample((np.zeros(2), np.array([-2.0, 0.0]))), ValueError, r"target must be greater than -1"),
+        )),
+        oracle="losses.msle_loss",
+        accuracy=(
+            AccuracyClass("bulk x, y in [0, 10]", lambda: _BULK_X, {"target": _BULK_Y, "reduction": "none"}, 7.0, _MSLE_WHY),
+            AccuracyClass("x ≈ y (relative gap 1e-12 to 1e-3)", lambda: _NEAR_X, {"target": _NEAR_Y, "reduction": "none"}, 7.0, _MSLE_WHY),
+            AccuracyClass("x near -1: -1 + [1e-15, 0.5], y in [0, 10]", lambda: -1 + np.geomspace(1e-15, 0.5, 200),
+                          {"target": _BULK_Y, "reduction": "none"}, 7.0, _MSLE_WHY),
+        ),
+        notes="The reference composes torch.log1p(x) − torch.log1p(y), which cancels when x ≈ y (see the accuracy table).",
+    ),
+    loss_record(
+        "loss.mape", "mape_loss", REGRESSION,
+        r"\ell_i = 100\,\frac{|x_i - y_i|}{\max(|y_i|, \varepsilon)}",
+        [
+            Mistake("fraction-not-percent", "|x − y|/|y| without the factor 100", M.mape_fraction),
+            Mistake("relative-to-prediction", "divided by |x| instead of |y|", M.mape_relative_to_prediction),
+            Mistake("guide-epsilon", "|y| floored at 10e-6 = 1e-5 whatever eps says, as the guide's code does", M.mape_guide_epsilon),
+            Mistake("backward-unsigned", "100/|y| without the sign of x − y", M.mape_backward_unsigned, "backward"),
+        ],
+        inputs=pair_inputs(target=away_from_zero, options={"eps": st.sampled_from([0.0, 0.5])}),
+        edges=pair_edges(lambda dt: [
+            *_cases(dt, target=1.0),
+            (np.array([1.0, 0.0, 2e-6, -3.0]), np.array([0.0, 0.0, 1e-6, 2.0]), "zero and tiny targets"),
+        ], [*EACH_REDUCTION, *each_reduction(eps=1e-5)]),
+        errors=pair_errors(extra=(ErrorInput(Sample((np.zeros(2), np.ones(2)), {"eps": -1.0}), ValueError, r"eps"),)),
+    ),
+    loss_record(
+        "loss.smooth_l1", "smooth_l1_loss", REGRESSION,
+        r"\ell_i = \begin{cases} 0.5\,d_i^2/\beta & |d_i| < \beta \\ |d_i| - 0.5\,\beta & \text{otherwise}\end{cases},\ d_i = x_i - y_i",
+        [
+            Mistake("beta-not-divided", "0.5 d² without the division by β", M.smooth_l1_without_beta),
+            Mistake("backward-beta-zero-unguarded", "clip(d/β) at β = 0: 0/0 = NaN at a tie", M.smooth_l1_backward_beta_zero_unguarded, "backward"),
+            Mistake("backward-slope-beta", "slope ±β outside |d| < β (Huber's)", M.smooth_l1_backward_slope_beta, "backward"),
+        ],
+        inputs=pair_inputs(options={"beta": st.sampled_from([0.0, 0.5, 1.0, 2.0])}),
+        edges=pair_edges(lambda dt: [*_cases(dt), *_kinks((-2.0, -0.5, 0.0, 0.5, 2.0))(dt)],
+                         [*EACH_REDUCTION, *each_reduction(beta=0.0), *each_reduction(beta=0.5), *each_reduction(beta=2.0)]),
+        errors=pair_errors(extra=(
+            ErrorInput(Sample((np.zeros(2), np.zeros(2)), {"beta": -1.0}), ValueError, r"beta"),
+            ErrorInput(Sample((np.zeros(2), np.zeros(2)), {"beta": "1"}), TypeError, r"beta"),
+        )),
+        notes="β = 0 is the L1 loss, as torch defines it.",
+    ),
+    loss_record(
+        "loss.smooth_l1/huber", "huber_loss", REGRESSION,
+        r"\ell_i = w_i \begin{cases} 0.5\,d_i^2 & |d_i| < \delta \\ \delta\,(|d_i| - 0.5\,\delta) & \text{otherwise}\end{cases},\quad \text{mean} = \tfrac1n \textstyle\sum_i \ell_i",
+        [
+            Mistake("as-smooth-l1", "smooth_l1 with β = δ: the factor δ forgotten", M.huber_as_smooth_l1),
+            Mistake("weighted-mean-over-weights", "a weighted mean divided by Σw (mse's convention)", M.huber_weighted_mean_over_weights),
+            Mistake("backward-unit-clip", "clip(d, −1, 1) whatever δ is", M.huber_backward_unit_clip, "backward"),
+        ],
+        inputs=pair_inputs(options={"delta": st.sampled_from([0.5, 1.0, 2.0])}, weight=True),
+        edges=pair_edges(lambda dt: [*_cases(dt), *_kinks((-2.0, -0.5, 0.0, 0.5, 2.0))(dt), *_weighted(dt)],
+                         [*EACH_REDUCTION, *each_reduction(delta=0.5), *each_reduction(delta=2.0)]),
+        errors=pair_errors(extra=(
+            *_WEIGHT_ERRORS,
+            ErrorInput(Sample((np.zeros(2), np.zeros(2)), {"delta": 0.0}), ValueError, r"delta"),
+        )),
+        notes="torch's huber_loss divides a weighted mean by the element count, its mse_loss and l1_loss by Σw; impl follows both.",
+    ),
+)

@@ -1,0 +1,34 @@
+"""Argument checks of the convolution chapter: integer options, pairs, padding specs.
+
+Each raises a ``TypeError``/``ValueError`` naming the argument, so a bad option is
+never silently turned into a wrong shape.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+
+def integer(value, name: str, minimum: int) -> int:
+    """An int option (bools are not ints here) that is at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def pair(value, name: str, minimum: int) -> tuple[int, int]:
+    """An int or an (h, w) pair of ints, each at least ``minimum``, as an (h, w) pair."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be an int or a pair (h, w), got {len(value)} values")
+        return integer(value[0], name, minimum), integer(value[1], name, minimum)
+    v = integer(value, name, minimum)
+    return v, v
+
+
+def flag(value, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
+    return value

@@ -1,0 +1,160 @@
+"""2-D convolution (cross-correlation, as every framework computes it; guide §7 1.1-1.4).
+
+NCHW with torch's signature (``torch.nn.functional.conv2d``): weight (C_out, C_in/g,
+k_h, k_w), stride, padding, dilation, groups.  ``padding`` also takes the guide's
+TensorFlow modes: ``'valid'``, ``'same'`` at any stride (extra row/column at the
+bottom/right) and an explicit (top, bottom, left, right).  :func:`conv2d_nhwc` is the
+guide's TensorFlow layout: X (N, H, W, C), W (k_h, k_w, C_in, C_out).
+
+Vectorised as im2col: a strided view of every window (no copy), one copy into a
+contiguous (N, g, C_in/g·k_h·k_w, H_out·W_out) block, then one stacked matmul (a GEMM
+per image and group, no Python loop) whose result is already NCHW; the backward pass
+is two more stacked matmuls and a col2im that loops over the k_h·k_w kernel offsets only.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from impl._checks import float_array
+from impl.conv._args import integer, pair
+from impl.conv._windows import crop, fold, pad, windows
+from impl.conv.sizes import _output_length, conv_padding
+
+
+class _Geometry(NamedTuple):
+    kernel: tuple[int, int]
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    pads: tuple[int, int, int, int]  # top, bottom, left, right
+    out: tuple[int, int]
+    groups: int
+
+
+def _array(value, name: str, ndim: int, dtype=None) -> np.ndarray:
+    arr = float_array(value, name)
+    if arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}")
+    if dtype is not None and arr.dtype != dtype:
+        raise TypeError(f"{name} has dtype {arr.dtype}, expected the input's dtype {dtype}")
+    return arr
+
+
+def _bias(bias, out_channels: int, dtype) -> np.ndarray | None:
+    if bias is None:
+        return None
+    b = _array(bias, "bias", 1, dtype)
+    if b.shape[0] != out_channels:
+        raise ValueError(f"bias has {b.shape[0]} elements, expected one per output channel ({out_channels})")
+    return b
+
+
+def _geometry(hw, kernel, stride, padding, dilation, groups) -> _Geometry:
+    stride, dilation = pair(stride, "stride", 1), pair(dilation, "dilation", 1)
+    pads = conv_padding(padding, hw, kernel, stride, dilation)
+    out = (_output_length(hw[0], kernel[0], stride[0], pads[0], pads[1], dilation[0]),
+           _output_length(hw[1], kernel[1], stride[1], pads[2], pads[3], dilation[1]))
+    return _Geometry(kernel, stride, dilation, pads, out, groups)
+
+
+def _prepare(input, weight, bias, stride, padding, dilation, groups):
+    x = _array(input, "input", 4)
+    w = _array(weight, "weight", 4, x.dtype)
+    g = integer(groups, "groups", 1)
+    c_in, c_out = x.shape[1], w.shape[0]
+    if c_in % g or c_out % g:
+        raise ValueError(f"groups={g} must divide the input's {c_in} channels and the weight's {c_out} kernels")
+    if w.shape[1] * g != c_in:
+        raise ValueError(f"weight has {w.shape[1]} input channels per group, but the input has {c_in} channels "
+                         f"and groups={g} (expected {c_in // g})")
+    b = _bias(bias, c_out, x.dtype)
+    return x, w, b, _geometry(x.shape[2:], w.shape[2:], stride, padding, dilation, g)
+
+
+def _columns(x: np.ndarray, geo: _Geometry) -> np.ndarray:
+    """im2col: (N, g, C_in/g·k_h·k_w, H_out·W_out), contiguous, so that each image and group is one GEMM."""
+    n, c = x.shape[:2]
+    view = windows(pad(x, geo.pads), geo.kernel, geo.stride, geo.dilation, geo.out)  # N, C, H_out, W_out, k_h, k_w
+    cols = np.empty((n, c, *geo.kernel, *geo.out), dtype=x.dtype)
+    np.copyto(cols, view.transpose(0, 1, 4, 5, 2, 3))  # copyto streams this gather far faster than ascontiguousarray
+    return cols.reshape(n, geo.groups, (c // geo.groups) * geo.kernel[0] * geo.kernel[1], geo.out[0] * geo.out[1])
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    r"""2-D convolution over an NCHW batch, torch's ``F.conv2d`` plus the guide's padding modes.
+
+    .. math::
+        y_{n, o, i, j} = b_o + \sum_{c \in \text{group}(o)} \sum_{u=0}^{k_h - 1} \sum_{v=0}^{k_w - 1}
+            w_{o, c, u, v}\; \tilde x_{n, c,\; s_h i + d_h u,\; s_w j + d_w v}
+
+    where x̃ is the input padded by ``padding`` (int, (h, w), (top, bottom, left,
+    right), ``'valid'`` or TensorFlow's ``'same'`` at any stride).
+    """
+    x, w, b, geo = _prepare(input, weight, bias, stride, padding, dilation, groups)
+    n, c_out = x.shape[0], w.shape[0]
+    kernels = w.reshape(geo.groups, c_out // geo.groups, -1)  # g, C_out/g, C_in/g·k_h·k_w
+    with np.errstate(invalid="ignore", over="ignore"):  # inf·0 is NaN and overflow is ±inf, as in torch
+        out = np.matmul(kernels, _columns(x, geo)).reshape(n, c_out, *geo.out)  # (N, g, C_out/g, L) is NCHW already
+    if b is not None:
+        with np.errstate(invalid="ignore"):
+            out += b.reshape(1, -1, 1, 1)
+    return out
+
+
+def conv2d_backward(grad_output, input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    r"""Gradients of :func:`conv2d`: (grad_input, grad_weight, grad_bias).
+
+    .. math::
+        \frac{\partial L}{\partial w_{o,c,u,v}} = \sum_{n,i,j} g_{n,o,i,j}\,\tilde x_{n,c,s_h i + d_h u, s_w j + d_w v}
+        \qquad \frac{\partial L}{\partial b_o} = \sum_{n,i,j} g_{n,o,i,j}
+
+        \frac{\partial L}{\partial \tilde x_{n,c,p,q}} = \sum_{o,u,v,i,j:\ s_h i + d_h u = p,\ s_w j + d_w v = q} g_{n,o,i,j}\, w_{o,c,u,v}
+
+    grad_input is the padded input's gradient with the padding cropped (col2im).
+    grad_bias is None when ``bias`` is None.
+    """
+    x, w, b, geo = _prepare(input, weight, bias, stride, padding, dilation, groups)
+    n, c_in = x.shape[:2]
+    c_out, kh, kw = w.shape[0], *geo.kernel
+    g = _array(grad_output, "grad_output", 4, x.dtype)
+    if g.shape != (n, c_out, *geo.out):
+        raise ValueError(f"grad_output has shape {g.shape}, expected the output's shape {(n, c_out, *geo.out)}")
+    gg = g.reshape(n, geo.groups, c_out // geo.groups, geo.out[0] * geo.out[1])  # N, g, C_out/g, L
+    kernels_t = np.ascontiguousarray(w.reshape(geo.groups, c_out // geo.groups, -1).swapaxes(-1, -2))
+    with np.errstate(invalid="ignore", over="ignore"):
+        grad_weight = np.matmul(gg, _columns(x, geo).swapaxes(-1, -2)).sum(axis=0).reshape(w.shape)
+        grad_cols = np.matmul(kernels_t, gg).reshape(n, c_in, kh, kw, *geo.out)  # from N, g, C_in/g·k_h·k_w, L
+    padded_hw = (x.shape[2] + geo.pads[0] + geo.pads[1], x.shape[3] + geo.pads[2] + geo.pads[3])
+    with np.errstate(invalid="ignore"):
+        grad_input = crop(fold(grad_cols, padded_hw, geo.stride, geo.dilation), geo.pads)
+    grad_bias = g.sum(axis=(0, 2, 3)) if b is not None else None
+    return np.ascontiguousarray(grad_input), grad_weight, grad_bias
+
+
+def conv2d_nhwc(input, filters, bias=None, strides=1, padding="valid", dilations=1):
+    r"""The guide's TensorFlow layout: X (N, H, W, C_in), W (k_h, k_w, C_in, C_out) -> (N, H_out, W_out, C_out).
+
+    The same numbers as :func:`conv2d` on the transposed arrays; computed natively in
+    this layout (windows as (N·H_out·W_out, k_h·k_w·C_in) rows times the filters as a
+    (k_h·k_w·C_in, C_out) matrix).  ``padding`` as in :func:`conv2d`; TensorFlow's
+    default is ``'valid'``.
+
+    .. math:: y_{n, i, j, o} = b_o + \sum_{u, v, c} \tilde x_{n,\; s_h i + d_h u,\; s_w j + d_w v,\; c}\; W_{u, v, c, o}
+    """
+    x = _array(input, "input", 4)
+    f = _array(filters, "filters", 4, x.dtype)
+    if f.shape[2] != x.shape[3]:
+        raise ValueError(f"filters have {f.shape[2]} input channels (axis 2), the input has {x.shape[3]} (axis 3)")
+    b = _bias(bias, f.shape[3], x.dtype)
+    geo = _geometry(x.shape[1:3], f.shape[:2], strides, padding, dilations, 1)
+    n = x.shape[0]
+    view = windows(pad(x.transpose(0, 3, 1, 2), geo.pads), geo.kernel, geo.stride, geo.dilation, geo.out)
+    depth = f.shape[0] * f.shape[1] * f.shape[2]
+    rows = view.transpose(0, 2, 3, 4, 5, 1).reshape(n * geo.out[0] * geo.out[1], depth)  # (n, i, j) x (u, v, c)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = (rows @ f.reshape(-1, f.shape[3])).reshape(n, *geo.out, f.shape[3])
+        if b is not None:
+            out += b
+    return out

@@ -1,0 +1,196 @@
+"""Max and average pooling over NCHW batches (guide §7 2), with torch's options.
+
+Signatures follow ``torch.nn.functional.max_pool2d`` / ``avg_pool2d``: kernel, stride
+(default: the kernel), symmetric zero padding of at most half the (dilated) kernel,
+dilation (max pooling only, as in torch), ``ceil_mode``, ``count_include_pad`` and
+``divisor_override``.  Windows are reduced one kernel offset at a time, each offset a
+strided view of the whole batch (``impl.conv._windows.taps``); the backward passes
+scatter through ``np.bincount`` (max) and col2im (average).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from impl.conv._args import flag, integer, pair
+from impl.conv._windows import crop, fold, pad, taps
+from impl.conv.conv2d import _array
+from impl.conv.sizes import _output_length
+
+
+class _Pool(NamedTuple):
+    kernel: tuple[int, int]
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    padding: tuple[int, int]
+    pads: tuple[int, int, int, int]  # as laid out: the padding, plus what ceil_mode's last window needs
+    out: tuple[int, int]
+
+
+def _geometry(x: np.ndarray, kernel_size, stride, padding, dilation, ceil_mode) -> _Pool:
+    kernel = pair(kernel_size, "kernel_size", 1)
+    stride = kernel if stride is None else pair(stride, "stride", 1)
+    padding, dilation = pair(padding, "padding", 0), pair(dilation, "dilation", 1)
+    ceil_mode = flag(ceil_mode, "ceil_mode")
+    out, pads = [], []
+    for size, k, s, p, d in zip(x.shape[2:], kernel, stride, padding, dilation):
+        if 2 * p > k:  # torch's rule, on the kernel itself even when dilated
+            raise ValueError(f"padding={p} must be at most half of kernel_size={k}")
+        extent = d * (k - 1) + 1
+        n = _output_length(size, k, s, p, p, d, ceil_mode)
+        out.append(n)
+        pads += [p, max(p, (n - 1) * s + extent - size - p)]  # a ceil_mode window may overhang the padding
+    return _Pool(kernel, stride, dilation, padding, tuple(pads), tuple(out))
+
+
+def _pooled_input(input) -> np.ndarray:
+    return _array(input, "input", 4)
+
+
+def _grad(grad_output, x: np.ndarray, geo: _Pool) -> np.ndarray:
+    g = _array(grad_output, "grad_output", 4, x.dtype)
+    if g.shape != (*x.shape[:2], *geo.out):
+        raise ValueError(f"grad_output has shape {g.shape}, expected the output's shape {(*x.shape[:2], *geo.out)}")
+    return g
+
+
+# -- max pooling -----------------------------------------------------------------------
+
+def _argmax(x: np.ndarray, geo: _Pool) -> tuple[np.ndarray, np.ndarray]:
+    """Every window's maximum and its flat index (into each H·W plane), chosen as torch chooses.
+
+    torch scans a window row by row over the real (unpadded) elements, starting from the
+    first, and takes an element that is greater than the best so far, or NaN (so the
+    first of tied maxima wins, and the last NaN).  Here the scan runs over the kernel
+    offsets, each a whole-batch view; padding is -inf and never chosen once a real
+    element has been.  A dilated window can miss the input altogether: its index is -1
+    and its maximum -inf.
+    """
+    h, w = x.shape[2:]
+    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = geo.kernel, geo.stride, geo.dilation, geo.out
+    top, left = geo.pads[0], geo.pads[2]
+    values = pad(x, geo.pads, -np.inf)
+    row0 = (np.arange(ho) * sh - top).reshape(-1, 1)  # each window's first input row and column
+    col0 = (np.arange(wo) * sw - left).reshape(1, -1)
+    has_nan, padded = bool(np.isnan(x).any()), any(geo.pads)
+    seen = np.zeros((ho, wo), dtype=bool)  # has the scan met a real element yet (the same for every image)
+    best = tap = None
+    for t, (u, v, (rows, cols)) in enumerate(taps(geo.kernel, geo.stride, geo.dilation, geo.out)):
+        value = values[:, :, rows, cols]
+        real = (0 <= row0 + u * dh) & (row0 + u * dh < h) & (0 <= col0 + v * dw) & (col0 + v * dw < w)
+        if best is None:
+            best, tap = value.copy(), np.zeros(value.shape, dtype=np.int32)
+        else:
+            with np.errstate(invalid="ignore"):
+                take = value > best
+            if has_nan:
+                take |= np.isnan(value)
+            if padded:
+                take |= real & ~seen
+            np.copyto(best, value, where=take)
+            np.copyto(tap, t, where=take)
+        seen |= real
+    u, v = np.divmod(tap, kw)
+    index = (row0 + u * dh) * w + (col0 + v * dw)
+    return best, np.where(seen, index, -1).astype(np.int64)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    r"""Max pooling: the largest element of each (dilated) window; NaN if the window holds one.
+
+    .. math:: y_{n,c,i,j} = \max_{u < k_h,\ v < k_w} \tilde x_{n,c,\; s_h i + d_h u - p_h,\; s_w j + d_w v - p_w}
+
+    where x̃ is -∞ outside the input.  With ``return_indices`` also returns, as torch
+    does, each maximum's flat index into its H·W input plane (int64); -1 for a dilated
+    window that misses the input (torch returns an index past the plane there).
+    """
+    x = _pooled_input(input)
+    geo = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode)
+    out, index = _argmax(x, geo)
+    return (out, index) if flag(return_indices, "return_indices") else out
+
+
+def max_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                        indices=None):
+    r"""Gradient of :func:`max_pool2d`: each window's gradient goes to its maximum (torch's choice on ties).
+
+    ``indices`` (optional) are the ones ``max_pool2d(..., return_indices=True)`` returned
+    for this input; given, the maxima are not searched again (torch's autograd keeps
+    them from the forward pass the same way).
+
+    .. math:: \frac{\partial L}{\partial x_{n,c,p,q}} = \sum_{(i,j):\ \operatorname{argmax}_{ij} = (p,q)} g_{n,c,i,j}
+    """
+    x = _pooled_input(input)
+    geo = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode)
+    g = _grad(grad_output, x, geo)
+    n, c, h, w = x.shape
+    if indices is None:
+        index = _argmax(x, geo)[1]
+    else:
+        index = np.asarray(indices)
+        if index.shape != g.shape or index.dtype.kind not in "iu":
+            raise ValueError(f"indices must be max_pool2d's integer indices of shape {g.shape}, got {index.dtype} {index.shape}")
+    hit = index >= 0  # a window that misses the input (index -1) has no input to send its gradient to
+    plane = (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1, 1)
+    grad = np.bincount((index + plane)[hit], weights=g[hit], minlength=x.size)
+    return grad.reshape(x.shape).astype(x.dtype)
+
+
+# -- average pooling ---------------------------------------------------------------------
+
+def _divisor(x: np.ndarray, geo: _Pool, count_include_pad: bool, divisor_override) -> np.ndarray:
+    """torch's divisor per output position, (H_out, W_out).
+
+    With padding counted, a window is clipped to the padded input (a ceil_mode window
+    overhanging it counts only its part inside); without, to the input itself.
+    """
+    if divisor_override is not None:
+        d = integer(divisor_override, "divisor_override", -(2**63))
+        if d == 0:
+            raise ValueError("divisor_override must be non-zero")
+        return np.full(geo.out, d, dtype=np.int64)
+    counts = []
+    for size, k, s, p, n in zip(x.shape[2:], geo.kernel, geo.stride, geo.padding, geo.out):
+        start = np.arange(n) * s - p
+        end = np.minimum(start + k, size + p)
+        if not count_include_pad:
+            start, end = np.maximum(start, 0), np.minimum(end, size)
+        counts.append(end - start)
+    return np.outer(*counts)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+    r"""Average pooling: each window's sum divided by its size (torch's counting rules).
+
+    .. math:: y_{n,c,i,j} = \frac{1}{D_{ij}} \sum_{u < k_h,\ v < k_w} \tilde x_{n,c,\; s_h i + u - p_h,\; s_w j + v - p_w}
+
+    x̃ is 0 outside the input; D is ``divisor_override`` if given, else the number of
+    window elements inside the padded input (``count_include_pad=True``) or inside
+    the input itself (``False``).
+    """
+    x = _pooled_input(input)
+    geo = _geometry(x, kernel_size, stride, padding, 1, ceil_mode)
+    div = _divisor(x, geo, flag(count_include_pad, "count_include_pad"), divisor_override)
+    xp = pad(x, geo.pads)
+    total = np.zeros((*x.shape[:2], *geo.out), dtype=x.dtype)
+    with np.errstate(invalid="ignore", over="ignore"):  # inf − inf is NaN, as in torch
+        for _, _, (rows, cols) in taps(geo.kernel, geo.stride, geo.dilation, geo.out):
+            total += xp[:, :, rows, cols]
+        return (total / div).astype(x.dtype)
+
+
+def avg_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0, ceil_mode=False,
+                        count_include_pad=True, divisor_override=None):
+    r"""Gradient of :func:`avg_pool2d`: each window spreads g/D over its elements (col2im).
+
+    .. math:: \frac{\partial L}{\partial x_{n,c,p,q}} = \sum_{(i,j):\ (p,q) \in \text{window}_{ij}} \frac{g_{n,c,i,j}}{D_{ij}}
+    """
+    x = _pooled_input(input)
+    geo = _geometry(x, kernel_size, stride, padding, 1, ceil_mode)
+    g = _grad(grad_output, x, geo)
+    share = (g / _divisor(x, geo, flag(count_include_pad, "count_include_pad"), divisor_override)).astype(x.dtype)
+    cols = np.broadcast_to(share[:, :, None, None], (*x.shape[:2], *geo.kernel, *geo.out))
+    padded_hw = (x.shape[2] + geo.pads[0] + geo.pads[1], x.shape[3] + geo.pads[2] + geo.pads[3])
+    return np.ascontiguousarray(crop(fold(cols, padded_hw, geo.stride, geo.dilation), geo.pads))
