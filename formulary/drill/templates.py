@@ -151,3 +151,167 @@ def perceptron_output(rng, level):
     terms = " + ".join(f"{xi:g}·({wi:g})" for wi, xi in zip(w, x))
     return Question("nn.perceptron.output", "nn.perceptron", f"Perceptron output (step: 1 if w·x + b > 0 else 0) for w = {w}, b = {b:g}, x = {x}?",
                     y, "integer", f"w·x + b = {terms} + {b:g} = {z:g}, so the output is {y}")
+
+
+# -- losses ------------------------------------------------------------------------------
+
+@template("loss.mse.value", "loss.mse")
+def mse_value(rng, level):
+    from impl.losses import mse_loss
+
+    n = 3 if level < 3 else 4
+    y_hat, y = _vec(rng, n, -2, 3, level), _vec(rng, n, -2, 3, level)
+    loss = float(mse_loss(np.array(y_hat), np.array(y)))
+    terms = " + ".join(f"({a:g} − {b:g})²" for a, b in zip(y_hat, y))
+    return Question("loss.mse.value", "loss.mse", f"Mean squared error of predictions ŷ = {y_hat} against targets y = {y}?",
+                    loss, "number", f"(1/n)·Σ(ŷ − y)² = ({terms})/{n} = {fmt(loss)}")
+
+
+@template("loss.cross_entropy.value", "loss.cross_entropy")
+def cross_entropy_value(rng, level):
+    from impl.losses import cross_entropy
+
+    c = 3 if level < 3 else 4
+    z = [float(v) for v in _vec(rng, c, -2, 3, level)]
+    k = rng.randrange(c)
+    loss = float(cross_entropy(np.array([z]), np.array([k])))
+    lse = math.log(sum(math.exp(v) for v in z))
+    return Question("loss.cross_entropy.value", "loss.cross_entropy",
+                    f"Cross-entropy loss of logits z = {z} for the true class {k + 1} (natural log)?", loss, "number",
+                    f"−log softmax(z)_{k + 1} = log Σ e^z − z_{k + 1} = {fmt(lse)} − {fmt(z[k])} = {fmt(loss)}")
+
+
+@template("loss.bce.value", "loss.bce")
+def bce_value(rng, level):
+    from impl.losses import binary_cross_entropy
+
+    p = round(rng.uniform(0.05, 0.95), 2)
+    y = float(rng.randint(0, 1))
+    loss = float(binary_cross_entropy(np.array([p]), np.array([y])))
+    return Question("loss.bce.value", "loss.bce", f"Binary cross-entropy of predicted probability p = {p} for label y = {y:g}?",
+                    loss, "number", f"−[y log p + (1 − y) log(1 − p)] = −log({p if y else round(1 - p, 2)}) = {fmt(loss)}")
+
+
+# -- optimisation --------------------------------------------------------------------------
+
+@template("opt.adam.step", "opt.adam")
+def adam_step(rng, level):
+    from impl.optim import Adam
+
+    theta, g = round(rng.uniform(-1, 1), 2), round(rng.uniform(-1, 1), 2)
+    m, v = round(rng.uniform(-0.5, 0.5), 2), round(rng.uniform(0.01, 0.5), 2)
+    t = rng.randint(1, 5) if level > 1 else 1
+    if t == 1:
+        m, v = 0.0, 0.0
+    lr = 0.1
+    param = np.array([theta])
+    opt = Adam([param], lr=lr)
+    opt.load_state_dict({"state": {0: {"step": float(t - 1), "exp_avg": np.array([m]), "exp_avg_sq": np.array([v])}},
+                         "param_groups": [{**{k: val for k, val in opt.param_groups[0].items() if k != "params"}, "params": [0]}]})
+    opt.step([np.array([g])])
+    new = float(param[0])
+    m1, v1 = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+    mh, vh = m1 / (1 - 0.9**t), v1 / (1 - 0.999**t)
+    return Question("opt.adam.step", "opt.adam",
+                    f"One Adam step (lr 0.1, β1 0.9, β2 0.999, ε 1e-8) at step t = {t}: θ = {theta}, g = {g}, "
+                    f"previous m = {m}, v = {v}. New θ?", new, "number",
+                    f"m = 0.9·{m} + 0.1·{g} = {fmt(m1)}; v = 0.999·{v} + 0.001·{g}² = {fmt(v1)}; "
+                    f"m̂ = m/(1 − 0.9^{t}) = {fmt(mh)}; v̂ = v/(1 − 0.999^{t}) = {fmt(vh)}; "
+                    f"θ − lr·m̂/(√v̂ + ε) = {theta} − 0.1·{fmt(mh)}/{fmt(math.sqrt(vh))} = {fmt(new)}")
+
+
+@template("opt.momentum.step", "opt.momentum")
+def momentum_step(rng, level):
+    from impl.optim import SGD
+
+    theta, g, buf = round(rng.uniform(-1, 1), 2), round(rng.uniform(-1, 1), 2), round(rng.uniform(-1, 1), 2)
+    param = np.array([theta])
+    opt = SGD([param], lr=0.1, momentum=0.9)
+    opt.load_state_dict({"state": {0: {"momentum_buffer": np.array([buf])}},
+                         "param_groups": [{**{k: val for k, val in opt.param_groups[0].items() if k != "params"}, "params": [0]}]})
+    opt.step([np.array([g])])
+    b1 = 0.9 * buf + g
+    return Question("opt.momentum.step", "opt.momentum",
+                    f"One SGD-with-momentum step as torch defines it (lr 0.1, momentum 0.9, no dampening): θ = {theta}, "
+                    f"g = {g}, previous buffer b = {buf}. New θ?", float(param[0]), "number",
+                    f"b = μb + g = 0.9·{buf} + {g} = {fmt(b1)}; θ − lr·b = {theta} − 0.1·{fmt(b1)} = {fmt(float(param[0]))}")
+
+
+# -- classic networks ----------------------------------------------------------------
+
+@template("arch.lenet5.connections", "arch.lenet5")
+def lenet_connections(rng, level):
+    from impl.networks import lenet5, summary
+
+    rows = [r for r in summary(lenet5()).rows if r.connections is not None]
+    row = rng.choice(rows)
+    return Question("arch.lenet5.connections", "arch.lenet5",
+                    f"LeNet-5 (LeCun et al. 1998), layer {row.name.upper()} ({row.kind}, output {row.output_shape[1:]}): "
+                    f"how many connections?", row.connections, "integer",
+                    f"{row.name.upper()}: {row.connections:,} connections (trainable parameters {row.params:,}, "
+                    f"neurons {row.neurons:,}); for a convolution: (k·k·maps + 1)·kernels·out_h·out_w")
+
+
+@template("arch.params", "arch.vgg16")
+def network_params(rng, level):
+    from impl.networks import summary, vgg16
+
+    rows = [r for r in summary(vgg16()).rows if r.params]
+    row = rng.choice(rows)
+    return Question("arch.params", "arch.vgg16", f"VGG-16, layer {row.name} ({row.kind}, output {row.output_shape[1:]}): trainable parameters?",
+                    row.params, "integer", f"{row.name}: {row.params:,} (weights + one bias per output channel or unit)")
+
+
+# -- hyperparameter search ---------------------------------------------------------
+
+@template("hp.grid.size", "hp.grid")
+def grid_size(rng, level):
+    from impl.search import Choice, grid_search
+
+    sizes = [rng.randint(2, 5) for _ in range(2 if level < 3 else 3)]
+    names = ["lr", "width", "depth"][: len(sizes)]
+    space = {n: Choice(tuple(range(k))) for n, k in zip(names, sizes)}
+    n = len(grid_search(lambda p: 0.0, space).trials)
+    lists = ", ".join(f"{name}: {k} values" for name, k in zip(names, sizes))
+    return Question("hp.grid.size", "hp.grid", f"Grid search over {lists}: how many trainings?", n, "integer",
+                    f"the Cartesian product: {' · '.join(map(str, sizes))} = {n}")
+
+
+# -- recurrent networks -------------------------------------------------------------
+
+@template("rnn.cell.value", "rnn.cell")
+def rnn_cell_value(rng, level):
+    from impl.recurrent import rnn_cell
+
+    x, h = round(rng.uniform(-1, 1), 1), round(rng.uniform(-1, 1), 1)
+    w_x, w_h, b = round(rng.uniform(-1, 1), 1), round(rng.uniform(-1, 1), 1), round(rng.uniform(-0.5, 0.5), 1)
+    out = float(rnn_cell(np.array([[x]]), np.array([[h]]), np.array([[w_x]]), np.array([[w_h]]),
+                         np.array([b]), np.array([0.0]))[0, 0])
+    z = w_x * x + w_h * h + b
+    return Question("rnn.cell.value", "rnn.cell", f"One-unit RNN cell: x_t = {x}, h_(t−1) = {h}, W_ih = {w_x}, W_hh = {w_h}, "
+                    f"bias {b}. h_t?", out, "number", f"h_t = tanh(W_ih·x + W_hh·h + b) = tanh({w_x}·{x} + {w_h}·{h} + {b}) = "
+                    f"tanh({fmt(z)}) = {fmt(out)}")
+
+
+_GATES = {  # name -> (impl function, torch's block index i, f, g, o, formula)
+    "forget": ("lstm_forget_gate", 1, "f_t = σ(W_f·[h_(t−1), x_t] + b_f)"),
+    "input": ("lstm_input_gate", 0, "i_t = σ(W_i·[h_(t−1), x_t] + b_i)"),
+    "output": ("lstm_output_gate", 3, "o_t = σ(W_o·[h_(t−1), x_t] + b_o)"),
+}
+
+
+@template("lstm.gate.value", "lstm.forget_gate")
+def lstm_gate_value(rng, level):
+    import impl.recurrent as R
+
+    name = rng.choice(sorted(_GATES))
+    fn, block, formula = _GATES[name]
+    w_h, w_x, b = (round(rng.uniform(-1, 1), 1) for _ in range(3))
+    h, x = round(rng.uniform(-1, 1), 1), round(rng.uniform(-1, 1), 1)
+    w_ih, w_hh, b_ih = np.zeros((4, 1)), np.zeros((4, 1)), np.zeros(4)
+    w_ih[block, 0], w_hh[block, 0], b_ih[block] = w_x, w_h, b
+    out = float(getattr(R, fn)(np.array([[x]]), np.array([[h]]), w_ih, w_hh, b_ih, np.zeros(4))[0, 0])
+    z = w_h * h + w_x * x + b
+    return Question("lstm.gate.value", f"lstm.{name}_gate", f"LSTM {name} gate, one unit: h_(t−1) = {h}, x_t = {x}, "
+                    f"W = [{w_h}, {w_x}] (acting on [h, x]), b = {b}. Its value?", out, "number",
+                    f"{formula} = σ({w_h}·{h} + {w_x}·{x} + {b}) = σ({fmt(z)}) = {fmt(out)}")

@@ -1,0 +1,108 @@
+"""One time step of each recurrent cell, forward (with what backward needs) and backward.
+
+A step receives the input projection ``ig = x W_ih^T + b_ih`` already computed (the
+unroller computes it for the whole sequence in one matrix product) and the state,
+a tuple: ``(h,)`` for RNN and GRU, ``(h, c)`` for LSTM.  Its backward returns the
+gradients of ``ig`` and of the hidden projection ``hg = h W_hh^T + b_hh`` (they
+differ only for GRU, whose reset gate multiplies ``hg``'s third block), and the
+gradient of the previous state that does not pass through ``hg``.
+
+torch's gate orders (rows of w_ih, w_hh, b_ih, b_hh): LSTM i, f, g, o; GRU r, z, n.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from impl.activations import relu, sigmoid, tanh
+from impl.recurrent.lstm_gates import lstm_cell_state, lstm_hidden_state
+
+
+def _project(h, w_hh, b_hh):
+    hg = h @ w_hh.T
+    return hg if b_hh is None else hg + b_hh
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A cell's shape of state and its step: what the unroller needs to know."""
+
+    name: str
+    gates: int  # blocks of rows in w_ih and w_hh
+    states: int  # 1: (h,), 2: (h, c)
+    step: Callable  # (ig, state, w_hh, b_hh) -> (state, cache)
+    step_backward: Callable  # (d_state, cache) -> (d_ig, d_hg, d_state_direct)
+
+
+# -- Elman RNN ---------------------------------------------------------------------
+
+def _rnn_step(act):
+    def step(ig, state, w_hh, b_hh):
+        h = act(ig + _project(state[0], w_hh, b_hh))
+        return (h,), h
+
+    return step
+
+
+def _tanh_backward(d_state, h):
+    da = d_state[0] * (1 - h * h)
+    return da, da, (0,)  # the previous h is reached through hg only
+
+
+def _relu_backward(d_state, h):
+    da = np.where(h > 0, d_state[0], 0).astype(h.dtype)  # relu'(0) = 0, as torch
+    return da, da, (0,)
+
+
+# -- LSTM ------------------------------------------------------------------------------
+
+def _lstm_step(ig, state, w_hh, b_hh):
+    h, c = state
+    a_i, a_f, a_g, a_o = np.split(ig + _project(h, w_hh, b_hh), 4, axis=-1)
+    i, f, g, o = sigmoid(a_i), sigmoid(a_f), tanh(a_g), sigmoid(a_o)
+    c_new = lstm_cell_state(f, c, i, g)
+    h_new = lstm_hidden_state(o, c_new)
+    return (h_new, c_new), (c, i, f, g, o, c_new)
+
+
+def _lstm_step_backward(d_state, cache):
+    dh, dc = d_state
+    c, i, f, g, o, c_new = cache
+    t = tanh(c_new)
+    dc = dc + dh * o * (1 - t * t)
+    da = np.concatenate([dc * g * i * (1 - i), dc * c * f * (1 - f), dc * i * (1 - g * g), dh * t * o * (1 - o)], axis=-1)
+    return da, da, (0, dc * f)  # the old cell reaches the new one through f alone
+
+
+# -- GRU -------------------------------------------------------------------------------
+
+def _gru_step(ig, state, w_hh, b_hh):
+    h = state[0]
+    i_r, i_z, i_n = np.split(ig, 3, axis=-1)
+    h_r, h_z, h_n = np.split(_project(h, w_hh, b_hh), 3, axis=-1)
+    r, z = sigmoid(i_r + h_r), sigmoid(i_z + h_z)
+    n = tanh(i_n + r * h_n)  # the reset gate scales the hidden projection, bias included (torch)
+    h_new = n + z * (h - n)  # (1 − z) n + z h
+    return (h_new,), (h, r, z, n, h_n)
+
+
+def _gru_step_backward(d_state, cache):
+    dh = d_state[0]
+    h, r, z, n, h_n = cache
+    dn = dh * (1 - z) * (1 - n * n)
+    dr = dn * h_n * r * (1 - r)
+    dz = dh * (h - n) * z * (1 - z)
+    return np.concatenate([dr, dz, dn], axis=-1), np.concatenate([dr, dz, dn * r], axis=-1), (dh * z,)
+
+
+RNN_TANH = Kind("rnn_tanh", 1, 1, _rnn_step(tanh), _tanh_backward)
+RNN_RELU = Kind("rnn_relu", 1, 1, _rnn_step(relu), _relu_backward)
+LSTM = Kind("lstm", 4, 2, _lstm_step, _lstm_step_backward)
+GRU = Kind("gru", 3, 1, _gru_step, _gru_step_backward)
+
+
+def rnn_kind(nonlinearity: str) -> Kind:
+    return RNN_TANH if nonlinearity == "tanh" else RNN_RELU
