@@ -44,7 +44,7 @@ def test_every_template_answers_with_its_kind():
 
     for t, (chapter, topic, make) in TEMPLATES.items():
         q = make(random.Random(0), 2)
-        assert q.template == t and q.topic == topic and q.solution
+        assert q.template == t and q.topic.split(".")[0] == chapter and q.solution
         assert judge(q, q.answer), t
 
 
@@ -149,3 +149,52 @@ def test_the_interactive_session_survives_bad_input_and_ctrl_c(tmp_path, data_di
     assert child.exitstatus == 130
     assert "Traceback" not in child.before
     assert len(Progress.load().cards) == 1
+
+
+CHAPTER_GROUPS = {"act": {"act"}, "loss": {"loss"}, "opt": {"opt"}, "cnn": {"cnn"}, "arch": {"arch"},
+                  "recurrent": {"rnn", "lstm", "gru"}, "nn": {"nn"}, "hp": {"hp"}}
+
+
+def test_every_chapter_has_quiz_templates():
+    have = {chapter for chapter, _, _ in TEMPLATES.values()}
+    missing = [name for name, prefixes in CHAPTER_GROUPS.items() if not prefixes & have]
+    assert not missing, f"chapters without quiz templates: {missing}"
+
+
+# one exercise per chapter: a planted known mistake is named, the right code passes
+EXERCISES = ["act.softsign", "loss.mse", "opt.adam", "cnn.conv.single", "arch.resnet/basic-block",
+             "lstm.forget_gate", "nn.perceptron", "hp.bayes/ei"]
+
+
+def _plant(paths, workspace, record, mistake=None):
+    """Make each skeleton module re-export impl's, with ``mistake`` planted where it belongs."""
+    target = record.target_name(mistake.target) if mistake else None
+    for path in paths:
+        module = ".".join(path.relative_to(workspace / "mine").with_suffix("").parts)
+        lines = [f"from impl.{module} import *  # noqa"]
+        for dotted in exercise.exercise_names(record):
+            mod, _, attr = dotted.rpartition(".")
+            if mod == module:
+                lines.append(f"from impl.{mod} import {attr}  # noqa")
+        if target and target.rpartition(".")[0] == module:
+            lines += ["from formulary import catalog",
+                      f"{target.rpartition('.')[2]} = next(m.fn for m in catalog.by_id({record.id!r}).mistakes "
+                      f"if m.name == {mistake.name!r})"]
+        _write(path, "\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("record_id", EXERCISES)
+def test_exercise_names_a_planted_mistake_and_passes_a_solution(record_id, workspace):
+    from formulary import catalog
+
+    record = catalog.by_id(record_id)
+    paths = exercise.start(record_id, workspace)
+    mistake = next(m for m in record.mistakes if m.target in (None, "backward"))
+    _plant(paths, workspace, record, mistake)
+    said = []
+    assert not exercise.check(record_id, workspace, write=said.append)
+    assert f"'{mistake.name}'" in said[-1], said[-1]
+    _plant(paths, workspace, record)
+    said.clear()
+    assert exercise.check(record_id, workspace, write=said.append), said
+    assert Progress.load().exercises[record_id]["done"]

@@ -1,0 +1,159 @@
+"""Bayesian optimisation (guide §3.2, method 4): the Gaussian-process posterior, its evidence and
+the expected improvement against torch, and the search loop by its properties."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from formulary.catalog.search._shared import (SECTION, bowl, bowl_space, bowl_units, check_nonfinite, dims,
+                                              flaky, raises)
+from formulary.mistakes import search as M
+from formulary.record import ErrorInput, Mistake, Record, Sample
+from formulary.strategies import arrays, floats, samples
+
+
+def _gp_inputs(dt):
+    return st.tuples(st.integers(0, 6), st.integers(1, 3), st.integers(0, 5)).flatmap(lambda s: samples(
+        arrays(dt, (s[0], s[1]), 0.0, 1.0), arrays(dt, (s[0],), -3.0, 3.0), arrays(dt, (s[2], s[1]), 0.0, 1.0),
+        floats(np.float64, 0.1, 2.0), floats(np.float64, 0.5, 2.0), floats(np.float64, 1e-3, 0.1)))
+
+
+def _gp_edges(dt):
+    x = np.array([[0.1, 0.2], [0.1, 0.2], [0.8, 0.5], [0.4, 0.9]], dt)  # a repeated point
+    y = np.array([1.0, 1.2, -0.5, 2.0], dt)
+    test = np.vstack([x, [[5.0, 5.0], [0.45, 0.55]]]).astype(dt)  # at the data, far away, in between
+    return [
+        Sample((x, y, test, 0.3, 1.5, 0.05), {}, "a repeated point; test at, far from and between the data"),
+        Sample((x, y, test, 1.7, 0.8, 0.002), {}, "long length scale, little noise"),
+        Sample((np.zeros((0, 2), dt), np.zeros(0, dt), test, 0.3, 1.5, 0.05), {}, "no data: the prior"),
+        Sample((x, y, np.zeros((0, 2), dt), 0.3, 1.5, 0.05), {}, "no test points"),
+    ]
+
+
+def _lml_edges(dt):
+    x, y, _, *params = _gp_edges(dt)[0].args
+    return [Sample((x, y, *params), {}, "a repeated point"), Sample((x[:1], y[:1], 0.3, 1.5, 0.05), {}, "one point")]
+
+
+def _lml_inputs(dt):
+    return st.tuples(st.integers(1, 6), st.integers(1, 3)).flatmap(lambda s: samples(
+        arrays(dt, (s[0], s[1]), 0.0, 1.0), arrays(dt, (s[0],), -3.0, 3.0),
+        floats(np.float64, 0.1, 2.0), floats(np.float64, 0.5, 2.0), floats(np.float64, 1e-3, 0.1)))
+
+
+def _ei_inputs(dt):
+    shape = st.sampled_from([(), (3,), (2, 4)])
+    return shape.flatmap(lambda s: samples(
+        arrays(dt, s, -3.0, 3.0), arrays(dt, s, 0.0, 2.0), floats(np.float64, -3.0, 3.0),
+        optional={"xi": floats(np.float64, 0.0, 0.5)}))
+
+
+def _ei_edges(dt):
+    mean = np.array([-2.0, 0.0, 0.5, 1.0, 3.0, 40.0, -40.0], dt)
+    return [
+        Sample((mean, np.zeros_like(mean), 0.5), {}, "std 0: the improvement itself, or 0"),
+        Sample((mean, np.full_like(mean, 0.7), 0.5), {"xi": 0.1}, "with an exploration margin"),
+        Sample((mean, np.full_like(mean, 0.05), 0.5), {}, "|z| up to 800"),
+        Sample((np.zeros((0,), dt), np.zeros((0,), dt), 0.0), {}, "empty"),
+    ]
+
+
+def _bayes_search_check(candidate):
+    bayes_search, random_search = candidate.get("search.bayes_search"), candidate.get("search.random_search")
+    space = bowl_space(candidate)
+    objective = flaky(bowl)
+    result = bayes_search(objective, space, n_trials=20, seed=0, n_initial=5)
+    assert [t.role for t in result.trials] == ["initial"] * 5 + ["ei"] * 15, f"roles {[t.role for t in result.trials]}"
+    bowl_units(result)
+    check_nonfinite(result, objective)
+    randoms = [random_search(bowl, space, n_trials=20, seed=s).best.value for s in range(10)]
+    assert result.best.value < min(randoms), (
+        f"Bayesian optimisation's best {result.best.value:.2e} after 20 trials does not beat the best of 10 random "
+        f"searches of 20 trials ({min(randoms):.2e})")
+    assert result.best.value < 1e-3, f"best value {result.best.value:.2e} after 20 trials, expected < 1e-3"
+    Choice, _, _ = dims(candidate)
+    raises(TypeError, r"continuous", lambda: bayes_search(bowl, {**space, "act": Choice(("relu",))}))
+    raises(ValueError, r"n_initial", lambda: bayes_search(bowl, space, n_initial=0))
+    return {"best after 20 trials": float(f"{result.best.value:.3g}"),
+            "random search, median best of 20": float(f"{np.median(randoms):.3g}")}
+
+
+RECORDS = (
+    Record(
+        id="hp.bayes",
+        kind="A",
+        section=SECTION,
+        equation=r"\mu = k_*^\top (K + \sigma_n^2 I)^{-1} y,\ \sigma^2 = k_{**} - k_*^\top (K + \sigma_n^2 I)^{-1} k_*,\ "
+                 r"k = \sigma_f^2 e^{-\lVert a - b\rVert^2 / 2\ell^2}",
+        candidate="search.gp_posterior",
+        reference="search.gp_posterior",
+        inputs=_gp_inputs,
+        edges=_gp_edges,
+        dtypes=(np.float64,),
+        output_names=("mean", "variance"),
+        mistakes=(
+            Mistake("noise-dropped", "K⁻¹ without the noise term", M.gp_posterior_noise_dropped),
+            Mistake("prior-variance", "the variance never reduced by the data", M.gp_posterior_prior_variance),
+            Mistake("length-not-squared", "exp(−d²/2ℓ)", M.gp_posterior_length_not_squared),
+        ),
+        errors=(
+            ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3), np.zeros((2, 3)))), ValueError, r"x_test"),
+            ErrorInput(Sample((np.zeros((3, 2)), np.zeros(2), np.zeros((2, 2)))), ValueError, r"y_train"),
+            ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3), np.zeros((2, 2))), {"length_scale": 0.0}), ValueError, r"length_scale"),
+            ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3), np.zeros((2, 2))), {"noise": -1.0}), ValueError, r"noise"),
+        ),
+        notes="float64 only: a Gaussian process is conditioned on a kernel matrix whose condition number reaches "
+              "(n σ_f² + σ_n²)/σ_n² (here up to 10⁴); in float32 that leaves about three correct digits, in torch "
+              "as in NumPy, and the comparison would judge two rounding errors. Bayesian optimisation libraries "
+              "(scikit-learn, BoTorch) compute it in float64 for the same reason.",
+    ),
+    Record(
+        id="hp.bayes/likelihood",
+        kind="A",
+        section=SECTION,
+        equation=r"\log p(y) = -\tfrac12 y^\top K^{-1} y - \tfrac12 \log\lvert K\rvert - \tfrac n2 \log 2\pi",
+        candidate="search.gp_log_marginal_likelihood",
+        reference="search.gp_log_marginal_likelihood",
+        inputs=_lml_inputs,
+        edges=_lml_edges,
+        dtypes=(np.float64,),
+        mistakes=(
+            Mistake("logdet-dropped", "without −½ log|K|", M.gp_log_marginal_likelihood_without_logdet),
+            Mistake("half-dropped", "−yᵀK⁻¹y instead of −½yᵀK⁻¹y", M.gp_log_marginal_likelihood_without_half),
+        ),
+        errors=(ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3)), {"signal_variance": -1.0}), ValueError, r"signal_variance"),),
+        notes="float64 only, as hp.bayes. Bayesian search picks its length scale by this evidence.",
+    ),
+    Record(
+        id="hp.bayes/ei",
+        kind="A",
+        section=SECTION,
+        equation=r"\operatorname{EI} = (f^* - \mu - \xi)\,\Phi(z) + \sigma\,\varphi(z),\ z = (f^* - \mu - \xi)/\sigma",
+        candidate="search.expected_improvement",
+        reference="search.expected_improvement",
+        inputs=_ei_inputs,
+        edges=_ei_edges,
+        mistakes=(
+            Mistake("improvement-sign-flipped", "I = μ − f*: the maximisation formula", M.expected_improvement_sign_flipped),
+            Mistake("sigma-term-dropped", "I·Φ(z) alone", M.expected_improvement_without_sigma_term),
+            Mistake("xi-added", "I = f* − μ + ξ", M.expected_improvement_xi_added),
+        ),
+        errors=(
+            ErrorInput(Sample((np.zeros(2), -np.ones(2), 0.0)), ValueError, r"std must be non-negative"),
+            ErrorInput(Sample((np.zeros(2), np.ones(3), 0.0)), ValueError, r"std has shape"),
+        ),
+    ),
+    Record(
+        id="hp.bayes/search",
+        kind="A",
+        section=SECTION,
+        equation=r"x_{t+1} = \arg\max_x \operatorname{EI}(\mu_t(x), \sigma_t(x), \min_{i \le t} y_i)",
+        check=_bayes_search_check,
+        mistakes=(
+            Mistake("ei-sign-flipped", "driven by the maximisation EI", M.bayes_search_ei_sign_flipped, "search.bayes_search"),
+            Mistake("ei-minimised", "argmin of EI", M.bayes_search_ei_minimised, "search.bayes_search"),
+        ),
+        errors=(ErrorInput(Sample((bowl, {"c": None})), TypeError, r"space\['c'\]", "search.bayes_search"),),
+    ),
+)
