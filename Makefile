@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install test report bench drill clean
+.PHONY: install test report bench drill clean mutation peers dashboard screenshot
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,20 @@ bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks -p no:cacheprovider --benchmark-enable --benchmark-only \
 		--benchmark-json reports/benchmarks.json -q
 	$(BIN)/python -m formulary.report.speed reports/benchmarks.json reports/SPEED.md
+
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[mutation]'
+	$(BIN)/python scripts/mutation.py
+
+peers: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[peers]'
+	$(BIN)/python -m formulary.peers reports/peers.json
+
+dashboard: $(STAMP)
+	$(BIN)/python -m formulary.report.html reports
+
+screenshot: dashboard
+	scripts/screenshot.sh
 
 drill: $(STAMP)
 	$(BIN)/formulary drill

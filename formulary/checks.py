@@ -90,7 +90,8 @@ def which_catches(record: Record, mistake_name: str, base: Candidate, *, device:
     mistake = next(m for m in record.mistakes if m.name == mistake_name)
     wrong = base.replacing(record.target_name(mistake.target), mistake.fn, f"{base.label} with mistake {mistake.name!r}")
     crashes = []
-    for name in plan(record):
+    # value checks first: a mistake caught only by the error inputs proves little about its values
+    for name in sorted(plan(record), key=lambda n: n == "errors"):
         try:
             run(record, name, wrong, device=device, shrink=False)
         except CandidateCrashed as exc:

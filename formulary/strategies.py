@@ -32,7 +32,9 @@ def arrays(dtype, shape=None, min_value: float = -10.0, max_value: float = 10.0,
     """Arrays of ``dtype``; ``shape`` a tuple or strategy (default: 0-3 dims, sides 0-5)."""
     if shape is None:
         shape = shapes(**shape_kw)
-    return hnp.arrays(np.dtype(dtype), shape, elements=floats(dtype, min_value, max_value))
+    # fill=nothing: every element drawn, not a background of one repeated value, which
+    # would make sums and orderings nearly trivial and let mistakes slip through
+    return hnp.arrays(np.dtype(dtype), shape, elements=floats(dtype, min_value, max_value), fill=st.nothing())
 
 
 def samples(*args: st.SearchStrategy, kwargs: Mapping[str, st.SearchStrategy] | None = None,

@@ -28,7 +28,8 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _RSQRT2_HI = 0.7071067811865476
 _RSQRT2_LO = -4.833646656726457e-17
 _SPLIT = 134217729.0
-_EXP_MINUS_64 = math.exp(-64.0)  # 2**27 + 1, Veltkamp's splitter
+_EXP_MINUS_64 = math.exp(-64.0)
+_SILU_DEEP = -708.3  # just above log(smallest normal) = −708.396  # 2**27 + 1, Veltkamp's splitter
 _GELU_TANH_C = 0.044715
 
 
@@ -368,11 +369,12 @@ def silu(input):
     x = float_array(input, "input")
     z = _wide(x)
     with np.errstate(invalid="ignore", over="ignore"):  # -inf·0 = NaN at x = -inf, as torch gives
-        out = z / (1.0 + np.exp(-np.maximum(z, -700.0)))  # one division: fewer roundings than x·σ(x)
-        # below −700 e^x nears the subnormals and loses bits: x·e^{x+64}·e^{−64} keeps
-        # them (x + 64 is exact there, and only the last product rounds into the subnormals)
-        deep = (z < -700.0) & np.isfinite(z)
-        out = np.where(deep, (z * np.exp(np.minimum(z, -700.0) + 64.0)) * _EXP_MINUS_64, out)
+        out = z / (1.0 + np.exp(-np.maximum(z, _SILU_DEEP)))  # one division: fewer roundings than x·σ(x)
+        # below −708.3 e^x is subnormal and has lost bits (and e^−x overflows soon after):
+        # x·e^{x+64}·e^{−64} keeps them (x + 64 is exact there; ≤ 2 ULP for normal results,
+        # and only the last product rounds into the subnormals)
+        deep = (z < _SILU_DEEP) & np.isfinite(z)
+        out = np.where(deep, (z * np.exp(np.minimum(z, _SILU_DEEP) + 64.0)) * _EXP_MINUS_64, out)
         out = np.where(z == -np.inf, np.nan, out)  # torch's −inf·σ(−inf) = −inf·0
     return out.astype(x.dtype)
 

@@ -26,7 +26,7 @@ BULK = AccuracyClass("bulk [-10, 10]", _grid(-10, 10))
 
 def _backward_shape_error(kw=None):
     """grad_output shaped unlike the input: a ValueError naming grad_output."""
-    return ErrorInput(Sample((np.zeros(2), np.zeros(3)), dict(kw or {}), "grad_output shape"), ValueError, r"grad_output", "backward")
+    return ErrorInput(Sample((np.zeros(2), np.zeros(3)), dict(kw or {}), "grad_output shape"), ValueError, r"\bgrad_output\b", "backward")
 
 
 def elementwise(id, name, equation, mistakes, *, kinks=(), options=None, option_edges=({},), accuracy=(),
@@ -53,10 +53,15 @@ def elementwise(id, name, equation, mistakes, *, kinks=(), options=None, option_
         accuracy=tuple(accuracy),
         mistakes=tuple(mistakes),
         errors=(
-            ErrorInput(Sample((np.array([1, 2, 3]),), {}, "integer array"), TypeError, r"input.*float32 or float64"),
-            ErrorInput(Sample(("0.5",), {}, "a string"), TypeError, r"input"),
+            ErrorInput(Sample((np.array([1, 2, 3]),), {}, "integer array"), TypeError, r"\binput\b.*float32 or float64"),
+            ErrorInput(Sample(("0.5",), {}, "a string"), TypeError, r"\binput\b"),
+            ErrorInput(Sample((np.zeros(2), np.array([1, 2])), {}, "integer input"), TypeError, r"\binput\b", "backward"),
+            ErrorInput(Sample((np.array([1, 2]), np.zeros(2)), {}, "integer grad_output"), TypeError, r"\bgrad_output\b", "backward"),
             _backward_shape_error(),
             *errors,
+            # each option's error, raised by the backward pass too
+            *(ErrorInput(Sample((np.zeros(2), *e.sample.args), e.sample.kwargs, e.sample.note), e.error, e.match, "backward")
+              for e in errors if e.target is None),
         ),
         deviations=tuple(deviations),
         notes=notes,
@@ -186,7 +191,7 @@ RECORDS = (
         ],
         kinks=(0.0,), options={"negative_slope": floats(np.float64, -2.0, 2.0)},
         option_edges=({}, {"negative_slope": 0.2}, {"negative_slope": 1.5}), oracle=False,
-        errors=[ErrorInput(Sample((np.zeros(2),), {"negative_slope": "0.1"}), TypeError, r"negative_slope")],
+        errors=[ErrorInput(Sample((np.zeros(2),), {"negative_slope": "0.1"}), TypeError, r"\bnegative_slope\b")],
     ),
     Record(
         id="act.prelu",
@@ -214,7 +219,9 @@ RECORDS = (
             Mistake("backward-weight-unsummed", "the slope's gradient from the first sample only", M.prelu_backward_weight_unsummed, "backward"),
         ),
         errors=(
-            ErrorInput(Sample((np.zeros((2, 3)), np.zeros(4))), ValueError, r"weight.*channels"),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros(4))), ValueError, r"\bweight\b.*channels"),
+            ErrorInput(Sample((np.array(1.0), np.zeros(2))), ValueError, r"per-channel weight"),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)), np.zeros(4))), ValueError, r"\bweight\b.*channels", "backward"),
             ErrorInput(Sample((np.zeros((2, 3)), np.zeros((3, 1)))), ValueError, r"weight.*1-D"),
             ErrorInput(Sample((np.zeros((2, 3), np.float32), np.zeros(3))), TypeError, r"weight.*dtype"),
             ErrorInput(Sample((np.array([1, 2]), np.zeros(1))), TypeError, r"input"),
@@ -229,7 +236,7 @@ RECORDS = (
         kinks=(0.0,), options={"alpha": floats(np.float64, 0.1, 3.0)}, option_edges=({}, {"alpha": 2.5}),
         accuracy=[BULK, AccuracyClass("near zero -[1e-300, 1e-3]", _geom(1e-300, 1e-3, sign=-1.0)),
                   AccuracyClass("left tail [-745, -10]", _geom(10, 745, sign=-1.0))],
-        errors=[ErrorInput(Sample((np.zeros(2),), {"alpha": None}), TypeError, r"alpha")],
+        errors=[ErrorInput(Sample((np.zeros(2),), {"alpha": None}), TypeError, r"\balpha\b")],
     ),
     elementwise(
         "act.selu", "selu", r"\operatorname{selu}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0\end{cases},\ \lambda \approx 1.0507,\ \alpha \approx 1.6733",
@@ -251,7 +258,7 @@ RECORDS = (
                   AccuracyClass("subnormal results [-38.5, -37]", _grid(-38.5, -37, 100), bound_ulp=20.0,
                                 why="erfc(−x/√2) is itself subnormal there; its error (≤ 1 ULP of the smallest "
                                     "subnormal) is multiplied by |x|/2 ≤ 19.25")],
-        errors=[ErrorInput(Sample((np.zeros(2),), {"approximate": "erf"}), ValueError, r"approximate")],
+        errors=[ErrorInput(Sample((np.zeros(2),), {"approximate": "erf"}), ValueError, r"\bapproximate\b")],
         edge_drop=lambda dt: (_F32_MAX, np.inf) if dt == np.float32 else (),
         extra_edges=lambda dt: [Sample((np.array([_F32_MAX, np.inf], dt),), {}, "float32 max and +inf",
                                        expected=np.array([_F32_MAX, np.inf], dt),
@@ -299,7 +306,8 @@ RECORDS = (
         ],
         options={"beta": st.sampled_from([0.5, 1.0, 2.0, 3.0]), "threshold": st.sampled_from([2.0, 5.0, 20.0])},
         option_edges=({"threshold": 20.0}, {"beta": 2.0, "threshold": 5.0}), oracle=False,
-        errors=[ErrorInput(Sample((np.zeros(2),), {"beta": 0}), ValueError, r"beta")],
+        kinks=(2.5, 20.0),  # βx = threshold for the two option sets above
+        errors=[ErrorInput(Sample((np.zeros(2),), {"beta": 0}), ValueError, r"\bbeta\b")],
         lo=-30.0, hi=30.0,
         notes="With threshold given (here drawn), impl follows torch: x itself where βx > threshold.",
     ),
@@ -325,7 +333,8 @@ RECORDS = (
             Mistake("tanh-gate", "x·tanh(x) instead of x·σ(x)", M.silu_as_tanh),
             Mistake("backward-sigma-only", "σ(x) alone, no product rule", M.silu_backward_sigma_only, "backward"),
         ],
-        accuracy=[BULK, AccuracyClass("left tail [-740, -10]", _geom(10, 740, sign=-1.0))],
+        accuracy=[BULK, AccuracyClass("left tail [-740, -10]", _geom(10, 740, sign=-1.0)),
+                  AccuracyClass("around the switch to x·e^(x+64)·e^(−64) [-713, -703]", _grid(-713, -703, 101))],
     ),
     elementwise(
         "act.softsign", "softsign", r"\operatorname{softsign}(x) = \frac{x}{1 + |x|}",
@@ -367,9 +376,10 @@ RECORDS = (
             Mistake("backward-diagonal-only", "g·p(1 − p): the Jacobian's diagonal only", M.softmax_backward_diagonal, "backward"),
         ),
         errors=(
-            ErrorInput(Sample((np.zeros((2, 3)), 2)), ValueError, r"dim=2.*out of range"),
-            ErrorInput(Sample((np.zeros((2, 3)), 1.0)), TypeError, r"dim"),
-            ErrorInput(Sample((np.array([1, 2]), 0)), TypeError, r"input"),
+            ErrorInput(Sample((np.zeros((2, 3)), 2)), ValueError, r"\bdim=2.*out of range"),
+            ErrorInput(Sample((np.zeros((2, 3)), 1.0)), TypeError, r"\bdim\b"),
+            ErrorInput(Sample((np.array([1, 2]), 0)), TypeError, r"\binput\b"),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)), 2)), ValueError, r"\bdim=2.*out of range", "backward"),
         ),
     ),
     Record(
@@ -400,8 +410,9 @@ RECORDS = (
             Mistake("backward-g-minus-p", "g − p instead of g − p Σg", M.log_softmax_backward_p_minus_g, "backward"),
         ),
         errors=(
-            ErrorInput(Sample((np.zeros(3), -2)), ValueError, r"dim=-2.*out of range"),
-            ErrorInput(Sample((np.zeros(3), None)), TypeError, r"dim"),
+            ErrorInput(Sample((np.zeros(3), -2)), ValueError, r"\bdim=-2.*out of range"),
+            ErrorInput(Sample((np.zeros(3), None)), TypeError, r"\bdim\b"),
+            ErrorInput(Sample((np.zeros(3), np.zeros(3), None)), TypeError, r"\bdim\b", "backward"),
         ),
     ),
     Record(
