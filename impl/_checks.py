@@ -34,6 +34,20 @@ def real(value, name: str) -> float:
     return float(value)
 
 
+def integer(value, name: str, minimum: int | None = None) -> int:
+    """An int option (bools are not ints here), at least ``minimum`` when one is given."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def positive_int(value, name: str) -> int:
+    """A count: an int of at least 1."""
+    return integer(value, name, 1)
+
+
 def axis(dim, ndim: int, name: str = "dim") -> int:
     """A dimension index in [-ndim, ndim) (0-d counts as 1-d, as torch does)."""
     if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):

@@ -21,7 +21,7 @@ import numpy as np
 
 from impl import activations
 from impl._checks import float_array, real
-from impl.search.space import positive_int  # one copy for both chapters, until impl/_checks offers it
+from impl._checks import positive_int
 
 
 def _identity(x):

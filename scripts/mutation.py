@@ -207,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--target", default="impl/activations.py", help="file to mutate (default: impl/activations.py)")
     p.add_argument("-k", default="act.", help="pytest -k expression choosing the relevant records (default: act.)")
-    p.add_argument("--tests", default="tests/test_conformance.py", help="test file(s) that judge the mutants")
+    p.add_argument("--tests", default="tests/test_conformance.py tests/test_accuracy.py",
+                   help="test file(s) that judge the mutants (accuracy too: it judges the last ULPs)")
     p.add_argument("--out", default=str(ROOT / "reports" / "mutation.json"))
     p.add_argument("--work", default=str(ROOT / "build" / "mutation"), help="working copy (default: build/mutation)")
     p.add_argument("--max-children", default="2", help="parallel mutants (default: 2, this machine's cores)")

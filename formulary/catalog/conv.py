@@ -870,11 +870,11 @@ RECORDS = (
         check=_check_fc_flops,
         errors=[ErrorInput(Sample((5, 10), {"convention": "tf"}), ValueError, r"convention")],
         deviations=[Deviation(
-            "guide erratum: its 5 → 10 layer has '5x10+10 = 60' FLOPs, a multiply-add counted as one operation; its own "
+            "seed lines 796–799: its 5 → 10 layer has '5x10+10 = 60' FLOPs, a multiply-add counted as one operation; its own "
             "convolution formula counts the multiply and the add apart, which gives 90 for the same layer (100 with the "
             "bias additions, as FlopCounterMode's 2·MACs)",
             "two conventions in one section of the guide; counting.linear_flops(convention='guide') reproduces the 60",
-            _guide_fc_flops_inconsistent)],
+            _guide_fc_flops_inconsistent, source="guide")],
     ),
     count_record(
         "cnn.conv.params", "counting.conv2d_params", r"k_h k_w \tfrac{C_\text{in}}{g} C_\text{out} + C_\text{out}:\ 3\cdot3\cdot3\cdot64 + 64 = 1792",
@@ -894,9 +894,9 @@ RECORDS = (
         check=_check_conv_macs,
         errors=[ErrorInput(Sample((3, 64, 3, (224, -1))), ValueError, r"output_size")],
         deviations=[Deviation(
-            "guide erratum: the output is printed '224x244x64'; a 3×3 stride-1 convolution of 224×224 gives 224×224 "
+            "seed line 773: the output is printed '224x244x64'; a 3×3 stride-1 convolution of 224×224 gives 224×224 "
             "('same') or 222×222 ('valid'), and the guide's own count 224x224x64x3x3x3 uses 224×224",
-            "a typo (244 for 224); 224·244·64·27 = 94,445,568 would be wrong by 9%", _guide_output_typo)],
+            "a typo (244 for 224); 224·244·64·27 = 94,445,568 would be wrong by 9%", _guide_output_typo, source="guide")],
     ),
     count_record(
         "cnn.conv.flops", "counting.conv2d_flops",

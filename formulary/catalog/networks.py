@@ -410,11 +410,11 @@ RECORDS = (
             ErrorInput(Sample((0,)), ValueError, r"kernels", "networks.lenet_pool_params"),
         ),
         deviations=(Deviation(
-            "erratum (seed lines 884 and 886): the guide's convolution formulas K(k_w k_h + 1) and "
+            "seed lines 884 and 886: the guide's convolution formulas K(k_w k_h + 1) and "
             "K(k_w k_h + 1) W_out H_out leave out the M input maps each kernel spans; they hold for C1 (M = 1) "
             "and give C3 416 parameters / 41,600 connections (LeCun: 1,516 / 151,600) and C5 3,120 (48,120)",
             "a kernel has a k_w × k_h weight per input map; the guide's own fully connected line (887) carries M",
-            _guide_omits_input_maps),),
+            _guide_omits_input_maps, source="guide"),),
     ),
     _table_record(
         "arch.lenet5/modern", "lenet5-modern", "lenet5_modern",

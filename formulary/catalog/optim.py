@@ -610,7 +610,7 @@ SCHEDULES = (
         [{"step_size": 30, "gamma": 0.5}],
         [Mistake("one-epoch-early", "decays at t ≡ −1 (mod step_size)", M.StepLREarly),
          Mistake("ceil", "γ^⌈t/s⌉: the first decay at t = 1", M.StepLRCeil)],
-        errors=[({"step_size": 0}, ValueError, r"step_size must be >= 1")],
+        errors=[({"step_size": 0}, ValueError, r"step_size must be at least 1")],
     ),
     schedule_record(
         "multistep", "MultiStepLR", r"\eta_t = \eta_0\,\gamma^{\#\{i : m_i \le t\}}",
@@ -636,7 +636,7 @@ SCHEDULES = (
         [Mistake("clamped-after-T_max", "held at η_min after T_max (torch climbs back along the cosine)", M.CosineClamped),
          Mistake("half-period", "cos(πt/(2T))", M.CosineHalfPeriod),
          Mistake("eta_min-ignored", "anneals to 0 whatever eta_min says", M.CosineEtaMinIgnored)],
-        errors=[({"T_max": 0}, ValueError, r"T_max must be >= 1")],
+        errors=[({"T_max": 0}, ValueError, r"T_max must be at least 1")],
     ),
     schedule_record(
         "linear", "LinearLR", r"\eta_t = \eta_0\left(s + (e - s)\,\frac{\min(t, T)}{T}\right)",

@@ -311,7 +311,6 @@ def _bn_with(input, running_mean, running_var, weight, bias, training, momentum,
     axes = (0, *range(2, x.ndim))
     shape = (1, -1) + (1,) * (x.ndim - 2)
     use_batch = training or batch_stats_in_eval
-    n = x.size // x.shape[1]
     if use_batch:
         mean, var = x.mean(axis=axes), x.var(axis=axes, ddof=1 if unbiased_normalisation else 0)
     else:

@@ -6,16 +6,7 @@ never silently turned into a wrong shape.
 
 from __future__ import annotations
 
-import numbers
-
-
-def integer(value, name: str, minimum: int) -> int:
-    """An int option (bools are not ints here) that is at least ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
+from impl._checks import integer  # noqa: F401  (shared by every chapter)
 
 
 def pair(value, name: str, minimum: int) -> tuple[int, int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 
 from impl._checks import float_array
 from impl.conv.conv2d import _array, _bias

@@ -69,7 +69,7 @@ def _argmax(x: np.ndarray, geo: _Pool) -> tuple[np.ndarray, np.ndarray]:
     and its maximum -inf.
     """
     h, w = x.shape[2:]
-    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = geo.kernel, geo.stride, geo.dilation, geo.out
+    (_, kw), (sh, sw), (dh, dw), (ho, wo) = geo.kernel, geo.stride, geo.dilation, geo.out
     top, left = geo.pads[0], geo.pads[2]
     values = pad(x, geo.pads, -np.inf)
     row0 = (np.arange(ho) * sh - top).reshape(-1, 1)  # each window's first input row and column

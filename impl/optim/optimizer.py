@@ -14,12 +14,12 @@ Mirrors ``torch.optim.Optimizer`` on NumPy arrays.  The differences a torch user
 from __future__ import annotations
 
 import copy
-import numbers
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 
 from impl._checks import float_array, real
+from impl._checks import integer  # noqa: F401  (shared by every chapter)
 
 
 class Optimizer:
@@ -178,12 +178,3 @@ def flag(value, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
     return bool(value)
-
-
-def integer(value, name: str, minimum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 
 from impl._checks import float_array
+from impl._checks import positive_int  # noqa: F401  (shared by every chapter)
 
 NONLINEARITIES = ("tanh", "relu")
 
@@ -32,14 +32,6 @@ def flag(value, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
     return bool(value)
-
-
-def positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return int(value)
 
 
 def nonlinearity(value) -> str:

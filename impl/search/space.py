@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from impl._checks import positive_int  # noqa: F401  (shared by every chapter)
 
 
 def _finite_real(value, name: str) -> float:
@@ -117,14 +118,6 @@ def decode(space: dict, units: np.ndarray) -> list[dict]:
 
 def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
-
-
-def positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return int(value)
 
 
 @dataclass(frozen=True)
