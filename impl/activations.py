@@ -27,9 +27,9 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 # 1/√2 as a double-double: hi is the float64 nearest, lo the rest (from mpmath, 40 digits)
 _RSQRT2_HI = 0.7071067811865476
 _RSQRT2_LO = -4.833646656726457e-17
-_SPLIT = 134217729.0
+_SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's splitter
 _EXP_MINUS_64 = math.exp(-64.0)
-_SILU_DEEP = -708.3  # just above log(smallest normal) = −708.396  # 2**27 + 1, Veltkamp's splitter
+_SILU_DEEP = -708.3  # just above log(smallest normal) = −708.396
 _GELU_TANH_C = 0.044715
 
 

@@ -104,11 +104,6 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "otherwise), so `1 if x.ndim > 1 else 0` is always 1 here; impl could write `if i != 1`."),
     (r"prelu_backward$", r"reshape\(None\)",
      "EQUIVALENT: the per-channel sum already has the weight's shape (C,), and reshape(None) keeps a shape."),
-    (r"prelu_backward$", r"\.sum\((axis=reduce, )?(dtype=None)?\s*\)|dtype=None",
-     "KILL (precision, not values torch can judge): the weight gradient accumulated in float32 instead of float64. "
-     "numpy's pairwise float32 sum stays inside the float32 tolerance for the drawn sizes, and torch cannot judge "
-     "it: its own float32 reduction is worse (x = [−2²⁵, −1×8, −2²⁵], g = [1, −1×8, −1] in one channel: torch "
-     "gives 7, the truth is 8).  Only a property against math.fsum on a long cancelling float32 input kills it."),
     (r"silu$", r"deep = \(z <= _SILU_DEEP\)",
      "EQUIVALENT: at z = −708.3 exactly both formulas are accurate; only the boundary point moves."),
     (r"_gelu_exact$", r"1e\+?300|<= 1e300|, 1\.0\)|-z / _RSQRT2_HI|10001\.0|np\.where\(None",
@@ -122,6 +117,8 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "of 1e100 gives the same saturated value (the overflow, if any, is discarded)."),
     (r"gelu_backward$", r"10000000001\.0",
      "EQUIVALENT: e^{−x²/2} is 0 long before x² = 1e10."),
+    (r"softplus$", r"if b >= 0 else",
+     "EQUIVALENT: beta = 0 is rejected just above, so b > 0 and b >= 0 agree."),
     (r"_logistic$", r"np\.where\(z > 0,",
      "EQUIVALENT: at z = 0 both branches give exactly ½."),
     (r"_wide$", r"astype\(",

@@ -106,6 +106,25 @@ def _torch_gelu_f32_overflows(candidate):
     assert mine[0] == _F32_MAX and mine[1] == np.inf, f"candidate gives {mine}"
 
 
+# One channel whose slope gradient Σ g·x cancels nothing but loses its small terms when
+# accumulated in float32: the exact sum −2²⁶ − 8 is a float32, the float32 sum gives −2²⁶.
+_PRELU_LONG_SUM = np.array([-2.0**25] + [-1.0] * 8 + [-2.0**25], np.float32)
+
+
+def _torch_prelu_grad_f32_sum(candidate):
+    import torch
+
+    backward = candidate.get("activations.prelu_backward")
+    shared = (_PRELU_LONG_SUM, np.array([0.25], np.float32))  # one slope for all
+    per_channel = (np.stack([_PRELU_LONG_SUM, np.zeros(10, np.float32)], axis=1), np.array([0.25, 0.5], np.float32))
+    for x, w in (shared, per_channel):
+        xt, wt = torch.from_numpy(x).requires_grad_(), torch.from_numpy(w).requires_grad_()
+        torch.nn.functional.prelu(xt, wt).sum().backward()
+        theirs, mine = wt.grad[0].item(), backward(np.ones_like(x), x, w)[1][0]
+        assert theirs == -(2.0**26), f"torch now gives {theirs}: drop the deviation"
+        assert mine == -(2.0**26) - 8, f"candidate gives {mine} for weight shape {w.shape}"
+
+
 def _torch_gelu_tanh_grad_nan(candidate):
     import torch
 
@@ -213,11 +232,19 @@ RECORDS = (
             Sample((np.array([[[-1.0, 0.0]], [[3.0, -np.inf]]], dt).reshape(2, 1, 2).repeat(3, axis=1),
                     np.array([0.1, -0.5, 2.0], dt)), {}, "slope per channel"),
             Sample((np.zeros((0, 3), dt), np.array([0.1, 0.2, 0.3], dt)), {}, "empty batch"),
-        ],
+        ] + ([Sample((_PRELU_LONG_SUM, np.array([0.25], dt)), {}, "slope gradient whose float32 sum loses 8",
+                     expected=0.25 * _PRELU_LONG_SUM,
+                     expected_grad=(np.full(10, 0.25, dt), np.array([-(2.0**26) - 8], dt)))]
+             if dt == np.float32 else []),
         mistakes=(
             Mistake("first-slope-for-all", "the first channel's slope used for every channel", M.prelu_first_slope_for_all),
             Mistake("backward-weight-unsummed", "the slope's gradient from the first sample only", M.prelu_backward_weight_unsummed, "backward"),
         ),
+        deviations=(Deviation(
+            "float32: torch's slope gradient of x = [−2²⁵, −1 ×8, −2²⁵] (g = 1) is −2²⁶; the exact sum −2²⁶ − 8 is a float32",
+            "torch accumulates the per-channel sum in float32 and drops the small terms; impl accumulates in "
+            "float64 and rounds once",
+            _torch_prelu_grad_f32_sum),),
         errors=(
             ErrorInput(Sample((np.zeros((2, 3)), np.zeros(4))), ValueError, r"\bweight\b.*channels"),
             ErrorInput(Sample((np.array(1.0), np.zeros(2))), ValueError, r"\ba per-channel weight needs"),
