@@ -15,6 +15,7 @@ import pytest
 
 from formulary.inventory import chapter_title
 from formulary.report.html import figure_owner, render_html
+from formulary.report.markdown import render as render_markdown
 from formulary.report.model import build
 
 # a valid 1×1 PNG: the page embeds figures byte for byte
@@ -144,3 +145,6 @@ def test_speed_mutation_and_peers_sections(doc, tmp_path):
     assert '<td class="n">1.10</td>' in text
     assert "66.7%" in text and "+a &lt; 0" in text
     assert "NaN &lt;here&gt;" in text.split(f'id="r-{rid}"')[1].split("</details>")[0]
+    summary = render_markdown(extra).split("## Errata")[0]  # CONFORMANCE.md states them in its summary
+    assert "66.7% — 2 of 3 mutants killed; 1 survive, 1 of them explained" in summary
+    assert "Peer `onnx_ref` (onnx): passes 0 of the 1 records" in summary

@@ -29,6 +29,7 @@ from html import escape
 from pathlib import Path
 
 from formulary.inventory import KIND_NAMES, chapter_title
+from formulary.report import with_extras
 from formulary.report.markdown import _tol as _tolerances  # the same 'float32: rtol/atol' text as CONFORMANCE.md
 
 STATUS_ORDER = ("pass", "deviation", "fail", "error", "not run")
@@ -445,18 +446,10 @@ def render_html(doc: dict, figures_dir: Path | None = None, speed_md: Path | Non
             f"<body>{''.join(nav)}<main>{''.join(body)}</main></body></html>\n")
 
 
-def _optional_json(path: Path):
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
-
-
 def write_index(out_dir) -> Path:
     """Write ``<out_dir>/index.html`` from what ``formulary report`` and friends left there."""
     out = Path(out_dir)
-    doc = json.loads((out / "conformance.json").read_text(encoding="utf-8"))
-    for key, name in (("mutation", "mutation.json"), ("peers", "peers.json")):
-        extra = _optional_json(out / name)
-        if extra is not None:
-            doc[key] = extra
+    doc = with_extras(json.loads((out / "conformance.json").read_text(encoding="utf-8")), out)
     page = out / "index.html"
     page.write_text(render_html(doc, out / "figures", out / "SPEED.md"), encoding="utf-8")
     return page

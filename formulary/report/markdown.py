@@ -44,6 +44,15 @@ def render(doc: dict) -> str:
         f"- Known mistakes caught: {s['mistakes_caught']} of {s['mistakes']}",
         f"- Inventory IDs covered: {s['inventory_covered']} of {s['inventory_ids']}",
     ]
+    mut = doc.get("mutation")
+    if mut:
+        explained = sum(1 for m in mut["survived"] if m.get("explanation"))
+        lines.append(f"- Mutation score (`make mutation`, {mut['tool']} over {', '.join(mut['targets'])}): "
+                     f"{100 * mut['score']:.1f}% — {mut['killed']} of {mut['total']} mutants killed; "
+                     f"{len(mut['survived'])} survive, {explained} of them explained (index.html lists each)")
+    for name, p in sorted((doc.get("peers") or {}).items()):
+        lines.append(f"- Peer `{name}` ({p.get('package', '')}): passes {p['passed']} of the {p['run']} records "
+                     "it provides (`make peers`)")
     if doc["missing_inventory_ids"]:
         lines.append(f"- Not yet covered: {', '.join('`' + i + '`' for i in doc['missing_inventory_ids'])}")
     lines.append("")
