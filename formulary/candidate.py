@@ -33,10 +33,13 @@ def resolve(package: str, dotted: str) -> Callable:
 class Candidate:
     """The package under test, optionally with some names replaced (a known mistake)."""
 
-    def __init__(self, package: str = "impl", overrides: Mapping[str, Callable] | None = None, label: str | None = None):
+    def __init__(self, package: str = "impl", overrides: Mapping[str, Callable] | None = None, label: str | None = None,
+                 repro: str | None = None):
         self.package = package
         self.overrides = dict(overrides or {})
         self.label = label or package
+        # the command that reruns one record on this candidate, "{id}" for the record
+        self.repro = repro or f"formulary check --candidate {package} --only {{id}}"
 
     def get(self, dotted: str) -> Callable:
         if dotted in self.overrides:
@@ -44,7 +47,7 @@ class Candidate:
         return resolve(self.package, dotted)
 
     def replacing(self, dotted: str, fn: Callable, label: str) -> Candidate:
-        return Candidate(self.package, {**self.overrides, dotted: fn}, label)
+        return Candidate(self.package, {**self.overrides, dotted: fn}, label, self.repro)
 
     def __repr__(self) -> str:
         return f"Candidate({self.label!r})"

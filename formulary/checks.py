@@ -134,7 +134,7 @@ def _fail(record: Record, check: str, candidate: Candidate, sample: Sample, exc:
     return AssertionError(
         f"{record.id} [{check}] candidate {candidate.label}\n"
         f"  input: {sample!r}{extra}\n  {exc}\n"
-        f"  repro: formulary check --candidate {candidate.package} --only {record.id}"
+        f"  repro: {candidate.repro.format(id=record.id)}"
     )
 
 

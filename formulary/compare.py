@@ -154,10 +154,13 @@ def _compare_leaf(a, e, tol: Tolerance, label: str, stats: Stats, check_dtype: b
             idx = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
             idx = tuple(int(i) for i in idx)
             nbad = int(np.sum(~(ratio <= 1.0)))
+            # a NaN on one side only, or an infinity of the wrong sign, is no matter of tolerance
+            why = ("only one side is NaN" if a_nan[idx] != e_nan[idx] else
+                   f"abs error {diff[idx]:.3g}, allowed {allowed[idx]:.3g}")
             raise Mismatch(
                 f"{label}: {nbad} of {a64.size} elements differ beyond rtol={tol.rtol:g}, atol={tol.atol:g}; "
                 f"worst at index {idx}: expected {e_arr[idx]!r}, got {a_arr[idx]!r} "
-                f"(abs error {diff[idx]:.3g}, allowed {allowed[idx]:.3g})",
+                f"({why})",
                 label, idx, a, e,
             )
 

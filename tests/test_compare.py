@@ -19,9 +19,9 @@ def test_within_and_beyond_tolerance():
 
 def test_nan_meets_nan_only():
     assert_close(np.array([np.nan, 1.0]), np.array([np.nan, 1.0]), F64)
-    with pytest.raises(Mismatch):
+    with pytest.raises(Mismatch, match=r"expected np.float64\(nan\), got np.float64\(0.0\) \(only one side is NaN\)"):
         assert_close(np.array([0.0]), np.array([np.nan]), F64)
-    with pytest.raises(Mismatch):
+    with pytest.raises(Mismatch, match="only one side is NaN"):
         assert_close(np.array([np.nan]), np.array([0.0]), F64)
 
 

@@ -194,6 +194,7 @@ def test_exercise_names_a_planted_mistake_and_passes_a_solution(record_id, works
     said = []
     assert not exercise.check(record_id, workspace, write=said.append)
     assert f"'{mistake.name}'" in said[-1], said[-1]
+    assert f"repro: formulary drill check {record_id} --workspace {workspace}" in said[0], said[0]  # what reruns it
     _plant(paths, workspace, record)
     said.clear()
     assert exercise.check(record_id, workspace, write=said.append), said

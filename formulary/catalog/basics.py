@@ -217,7 +217,7 @@ def _xor_claim(candidate):
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
 
-    figures.save("nn_xor", draw, title="XOR: the regions of a trained 2-4-1 tanh MLP")
+    figures.save("nn.xor", draw, title="XOR: the regions of a trained 2-4-1 tanh MLP")
     return {"separable functions of 2 inputs": separable, "not separable": not_separable,
             "tanh MLP learned XOR (of 10 seeds)": mlp, "linear MLP learned XOR (of 10 seeds)": linear}
 

@@ -83,7 +83,9 @@ def check(record_id: str, workspace: Path = DEFAULT_WORKSPACE, package: str = DE
     record = catalog.by_id(record_id)
     sys.path.insert(0, str(Path(workspace).resolve()))
     importlib.invalidate_caches()
-    cand = Candidate(package, label=f"your {package}")
+    cand = Candidate(package, label=f"your {package}", repro="formulary drill check {id}" + (
+        f" --workspace {workspace}" if Path(workspace) != DEFAULT_WORKSPACE else "") + (
+        f" --package {package}" if package != DEFAULT_PACKAGE else ""))
     for dotted in exercise_names(record):
         try:
             cand.get(dotted)

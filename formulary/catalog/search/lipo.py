@@ -143,7 +143,7 @@ def _lipo_vs_random(candidate):
         ax.set_ylabel(f"median best gap / target ({CLAIM_SEEDS} seeds)")
         ax.legend(fontsize=7)
 
-    figures.save("hp_lipo_vs_random", draw, title="AdaLIPO against random search")
+    figures.save("hp.lipo.vs_random", draw, title="AdaLIPO against random search")
     return findings
 
 
