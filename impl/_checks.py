@@ -34,6 +34,13 @@ def real(value, name: str) -> float:
     return float(value)
 
 
+def flag(value, name: str) -> bool:
+    """A yes/no option: a Python or NumPy bool (0 and 1 are not accepted: torch's flags are bools)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool (True or False), got {type(value).__name__}")
+    return bool(value)
+
+
 def integer(value, name: str, minimum: int | None = None) -> int:
     """An int option (bools are not ints here), at least ``minimum`` when one is given."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

@@ -200,7 +200,7 @@ def _errors(*specific: tuple) -> tuple[ErrorInput, ...]:
     """Bad constructor arguments, as torch rejects them (and a few torch lets through)."""
     p = [np.zeros(2)]
     common = (({"lr": -1.0}, ValueError, r"lr must be >= 0"),
-              ({"maximize": 1}, TypeError, r"maximize must be True or False"))
+              ({"maximize": 1}, TypeError, r"\bmaximize must be a bool"))
     out = [ErrorInput(Sample((p,), kw), err, match) for kw, err, match in (*common, *specific)]
     out += [ErrorInput(Sample(([],), {}, "no parameters"), ValueError, r"params is an empty list"),
             ErrorInput(Sample(([[1.0, 2.0]],), {}, "a list, not an array"), TypeError, r"params\[0\] must be a NumPy array"),

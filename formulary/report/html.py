@@ -316,7 +316,7 @@ def _record_details(r: dict, figs: list[tuple[str, str]], peers: dict) -> str:
     seen = [(name, p["records"][r["id"]]) for name, p in sorted(peers.items()) if r["id"] in p.get("records", {})]
     if seen:
         rows = [[escape(name), _badge(e["status"]),
-                 escape(", ".join(e.get("checks", {}))) + (" (forward only: no backward)" if e.get("forward_only") else ""),
+                 escape(", ".join(c for c, v in e.get("checks", {}).items() if v != "not provided")) + (" (forward only: no backward)" if e.get("forward_only") else ""),
                  f"<pre>{escape(e['message'])}</pre>" if e.get("message") else ""] for name, e in seen]
         parts.append("<h3>Peers</h3>" + _table(["peer", "status", "checks run", "first failure"], rows))
     parts.append("</details>")

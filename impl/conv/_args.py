@@ -6,7 +6,7 @@ never silently turned into a wrong shape.
 
 from __future__ import annotations
 
-from impl._checks import integer  # noqa: F401  (shared by every chapter)
+from impl._checks import flag, integer  # noqa: F401  (shared by every chapter)
 
 
 def pair(value, name: str, minimum: int) -> tuple[int, int]:
@@ -19,7 +19,3 @@ def pair(value, name: str, minimum: int) -> tuple[int, int]:
     return v, v
 
 
-def flag(value, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
-    return value

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from impl._checks import float_array, real
-from impl._checks import integer  # noqa: F401  (shared by every chapter)
+from impl._checks import flag, integer  # noqa: F401  (shared by every chapter)
 
 
 class Optimizer:
@@ -174,7 +174,3 @@ def betas_pair(value) -> tuple[float, float]:
     return unit_interval(value[0], "betas[0]"), unit_interval(value[1], "betas[1]")
 
 
-def flag(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
-    return bool(value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from impl._checks import float_array
-from impl._checks import positive_int  # noqa: F401  (shared by every chapter)
+from impl._checks import flag, positive_int  # noqa: F401  (shared by every chapter)
 
 NONLINEARITIES = ("tanh", "relu")
 
@@ -28,10 +28,6 @@ def optional_like(value, name: str, dtype: np.dtype, shape: tuple) -> np.ndarray
     return arr
 
 
-def flag(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
-    return bool(value)
 
 
 def nonlinearity(value) -> str:

@@ -9,12 +9,13 @@ from onnx import NodeProto, TensorProto, helper
 from onnx.reference import ReferenceEvaluator
 
 OPSET = 24  # Swish arrived in 24; every operator used here is defined there
-_ELEM = {np.dtype(np.float32): TensorProto.FLOAT, np.dtype(np.float64): TensorProto.DOUBLE}
+_ELEM = {np.dtype(np.float32): TensorProto.FLOAT, np.dtype(np.float64): TensorProto.DOUBLE,
+         np.dtype(np.int64): TensorProto.INT64}
 _CACHE: dict[tuple, ReferenceEvaluator] = {}
 
 
-def node(op: str, inputs: list[str], output: str = "y", **attrs) -> NodeProto:
-    return helper.make_node(op, inputs, [output], **attrs)
+def node(op: str, inputs: list[str], output: str | list[str] = "y", **attrs) -> NodeProto:
+    return helper.make_node(op, inputs, [output] if isinstance(output, str) else output, **attrs)
 
 
 def const(name: str, value: float, dtype: np.dtype) -> NodeProto:
@@ -22,24 +23,45 @@ def const(name: str, value: float, dtype: np.dtype) -> NodeProto:
     return helper.make_node("Constant", [], [name], value=helper.make_tensor(name, _ELEM[dtype], [], [value]))
 
 
-def _evaluator(nodes: list[NodeProto], n_inputs: int, dtype: np.dtype) -> ReferenceEvaluator:
+def ints(name: str, values: list[int]) -> NodeProto:
+    """A 1-D int64 Constant (a shape for Reshape)."""
+    return helper.make_node("Constant", [], [name], value=helper.make_tensor(name, TensorProto.INT64, [len(values)], values))
+
+
+def names(*arrays) -> list[str]:
+    """The input names ``run`` gives ``arrays``: x0, x1, ...; '' (ONNX's absent optional input) for None."""
+    return [f"x{i}" if a is not None else "" for i, a in enumerate(arrays)]
+
+
+def _evaluator(nodes: list[NodeProto], inputs: tuple, outputs: tuple) -> ReferenceEvaluator:
     # NodeProto is unhashable: the serialized graph is the cache key
-    key = (tuple(n.SerializeToString() for n in nodes), n_inputs, dtype)
+    key = (tuple(n.SerializeToString() for n in nodes), inputs, outputs)
     if key not in _CACHE:
-        elem = _ELEM[dtype]
-        inputs = [helper.make_tensor_value_info(f"x{i}", elem, None) for i in range(n_inputs)]
-        graph = helper.make_graph(nodes, "formulary_peer", inputs, [helper.make_tensor_value_info("y", elem, None)])
+        graph = helper.make_graph(
+            nodes, "formulary_peer", [helper.make_tensor_value_info(n, _ELEM[dt], None) for n, dt in inputs],
+            # the evaluator does not read output types; pooling's indices are int64 beside a float output
+            [helper.make_tensor_value_info(n, TensorProto.UNDEFINED, None) for n in outputs])
         _CACHE[key] = ReferenceEvaluator(helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)]))
     return _CACHE[key]
 
 
-def run(build: Callable[[np.dtype], list[NodeProto]], *arrays) -> np.ndarray:
-    """Evaluate the graph ``build(dtype)`` -- nodes from inputs x0, x1, ... to output y -- on ``arrays``."""
-    arrays = [np.asarray(a) for a in arrays]
+def run(build: Callable[[np.dtype], list[NodeProto]], *arrays, outputs: tuple[str, ...] = ("y",)):
+    """Evaluate the graph ``build(dtype)`` -- nodes from inputs x0, x1, ... to ``outputs`` -- on ``arrays``.
+
+    ``dtype`` is x0's.  An array given as None is not an input of the graph (the nodes
+    name it '', see :func:`names`).  Returns the one output, or a tuple of them.
+    """
+    arrays = [None if a is None else np.asarray(a) for a in arrays]
     dtype = arrays[0].dtype
-    if dtype not in _ELEM:
+    if dtype not in _ELEM or dtype.kind != "f":
         raise TypeError(f"input must be float32 or float64 for ONNX, got {dtype}")
-    return _evaluator(build(dtype), len(arrays), dtype).run(None, {f"x{i}": a for i, a in enumerate(arrays)})[0]
+    feeds = {f"x{i}": a for i, a in enumerate(arrays) if a is not None}
+    for name, a in feeds.items():
+        if a.dtype not in _ELEM:
+            raise TypeError(f"{name} must be float32, float64 or int64 for ONNX, got {a.dtype}")
+    signature = tuple((name, a.dtype) for name, a in feeds.items())
+    results = _evaluator(build(dtype), signature, tuple(outputs)).run(None, feeds)
+    return results[0] if len(outputs) == 1 else tuple(results)
 
 
 def unary(op: str, **attrs) -> Callable[[np.dtype], list[NodeProto]]:
