@@ -144,7 +144,7 @@ def parser() -> argparse.ArgumentParser:
 
     ck = sub.add_parser("check", help="run records' checks against a candidate package; exit 1 on failure")
     ck.add_argument("--candidate", default="impl", help="package with impl's API (default: impl)")
-    ck.add_argument("--only", nargs="+", metavar="ID", help="record IDs (an ID selects its /variants too)")
+    ck.add_argument("--only", nargs="+", metavar="ID", help="record IDs (an ID selects its /variants too) or chapters (act, loss...)")
     ck.add_argument("--device", default="cpu", help="torch device for the reference (default: cpu)")
     ck.add_argument("--profile", default=None, help="hypothesis profile: ci (default), dev, thorough")
     ck.set_defaults(fn=cmd_check)

@@ -75,6 +75,8 @@ def short_repr(value, limit: int = 12) -> str:
         return f"({inner},)" if isinstance(value, tuple) and len(value) == 1 else (f"({inner})" if isinstance(value, tuple) else f"[{inner}]")
     if hasattr(value, "detach"):  # a torch tensor in a message
         return short_repr(value.detach().cpu().numpy(), limit)
+    if callable(value) and hasattr(value, "__qualname__"):  # by name: its address would make reports differ per run
+        return f"<{type(value).__name__} {value.__qualname__}>"
     return repr(value)
 
 

@@ -68,3 +68,14 @@ def test_ulp_error_is_not_quantised_by_the_truths_rounding():
     u = ulp_error(np.array([1 / 3]), [third])[0]
     assert 0 < u <= 0.5
     assert ulp_error(np.array([np.nextafter(1 / 3, 1)]), [third])[0] == pytest.approx(1 - u, abs=1e-9)
+
+
+def test_short_repr_names_functions_without_their_address():
+    from formulary.compare import short_repr
+
+    def warmup(epoch):
+        return epoch
+
+    text = short_repr((0.1, [warmup, len]))
+    assert text == "(0.1, [<function test_short_repr_names_functions_without_their_address.<locals>.warmup>, " \
+                   "<builtin_function_or_method len>])", text

@@ -52,6 +52,10 @@ def test_select_takes_variants_and_rejects_unknown_ids():
     assert ids == ["act.gelu", "act.gelu/tanh"]
     with pytest.raises(KeyError, match="act.nope"):
         catalog.select(["act.sigmoid", "act.nope"])
+    gru = [r.id for r in catalog.select(["gru"])]  # a chapter's name: its records
+    assert gru == [r.id for r in catalog.records() if r.id.startswith("gru.")] and gru
+    with pytest.raises(KeyError, match="^'ac'$"):
+        catalog.select(["ac"])  # a prefix that is no chapter selects nothing
 
 
 def test_catalog_ids_are_unique():

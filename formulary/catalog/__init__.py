@@ -36,7 +36,8 @@ def by_id(record_id: str) -> Record:
 
 
 def select(ids: list[str] | None) -> tuple[Record, ...]:
-    """Records whose ID is one of ``ids`` or a variant of one (``act.gelu`` -> ``act.gelu/tanh``).
+    """Records whose ID is one of ``ids`` or a variant of one (``act.gelu`` -> ``act.gelu/tanh``);
+    a chapter's name (``act``, ``lstm``) selects its records.
 
     An ID that selects nothing is a ``KeyError`` naming it.
     """
@@ -44,7 +45,7 @@ def select(ids: list[str] | None) -> tuple[Record, ...]:
         return records()
     chosen, unknown = [], []
     for wanted in ids:
-        hits = [r for r in records() if r.id == wanted or r.base_id == wanted]
+        hits = [r for r in records() if wanted in (r.id, r.base_id, r.chapter)]
         if not hits:
             unknown.append(wanted)
         chosen.extend(h for h in hits if h not in chosen)
