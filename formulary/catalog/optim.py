@@ -178,13 +178,14 @@ def _rejects_bad_grads(cls, options: dict) -> None:
     try:
         opt.load_state_dict(cls([{"params": [np.zeros(3)]}, {"params": [np.zeros((2, 2))]}], **options).state_dict())
     except ValueError as exc:
-        assert "parameter groups" in str(exc), f"{cls.__name__}.load_state_dict raised {exc!r}"
+        assert re.search(r"\bparameter groups?\b", str(exc)), f"{cls.__name__}.load_state_dict raised {exc!r}"
     else:
         raise AssertionError(f"{cls.__name__}.load_state_dict accepted a checkpoint with two groups for one")
-    bad = [([np.zeros(3)], ValueError, "grads has 1 arrays"),
-           ([np.zeros(3), np.zeros(4)], ValueError, r"grads\[1\] has shape"),
-           ([np.zeros(3), np.zeros((2, 2), np.float32)], TypeError, r"grads\[1\] has dtype"),
-           (np.zeros(3), TypeError, "grads must be a list")]
+    # the argument named, as every error input of the catalog asks (impl's step docstring says so)
+    bad = [([np.zeros(3)], ValueError, r"\bgrads\b"),
+           ([np.zeros(3), np.zeros(4)], ValueError, r"\bgrads\[1\]"),
+           ([np.zeros(3), np.zeros((2, 2), np.float32)], TypeError, r"\bgrads\[1\]"),
+           (np.zeros(3), TypeError, r"\bgrads\b")]
     for grads, error, match in bad:
         try:
             opt.step(grads)

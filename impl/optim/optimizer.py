@@ -75,7 +75,12 @@ class Optimizer:
 
     # -- the update ------------------------------------------------------------------
     def step(self, grads) -> None:
-        """Update every parameter in place from its gradient (same order as the groups)."""
+        """Update every parameter in place from its gradient (same order as the groups).
+
+        ``grads`` must be a list with one array per parameter, of its shape and dtype: a
+        wrong count or shape is a ValueError, a non-list or another dtype a TypeError,
+        each naming ``grads`` (or ``grads[i]``).
+        """
         pairs = self._params()
         if isinstance(grads, np.ndarray) or not isinstance(grads, Iterable):
             raise TypeError(f"grads must be a list of arrays, one per parameter, got {type(grads).__name__}")
@@ -104,7 +109,8 @@ class Optimizer:
         """Restore options and state saved by ``state_dict()`` (ours, or torch's converted to arrays).
 
         Saved arrays are cast to their parameter's dtype, as torch casts them; ``step``
-        and scalar state become Python floats.
+        and scalar state become Python floats.  A state_dict of other parameter groups
+        (their number, or a group's size) is a ValueError naming the parameter groups.
         """
         saved = state_dict["param_groups"]
         if len(saved) != len(self.param_groups):
