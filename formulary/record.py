@@ -103,12 +103,19 @@ class ErrorInput:
     target: str | None = None  # as Mistake.target
 
 
+# A deviation's source -> the reports' section that lists it, in the reports' order.
+SOURCES = {"guide": "Errata of the guide", "guide convention": "Conventions of the guide (not errors)",
+           "torch": "Deviations from PyTorch"}
+
+
 @dataclass(frozen=True)
 class Deviation:
     """A genuine, documented difference between candidate and reference (or guide).
 
-    ``source="guide"`` marks an erratum: the guide's text or code is wrong there, and
-    the report's Errata section lists it.
+    ``source`` says whose value differs (:data:`SOURCES`): ``"torch"``; ``"guide"``, an
+    erratum (the guide's text or code is wrong there); or ``"guide convention"``, a
+    notation of the guide that differs from torch's without being wrong.  The reports
+    list each source in a section of its own.
 
     ``demonstrate(candidate)`` asserts that the difference is really there, so a
     deviation that silently disappears (or was never real) fails the suite.
@@ -117,7 +124,11 @@ class Deviation:
     summary: str
     reason: str
     demonstrate: Callable[[Any], None] | None = None
-    source: str = "torch"  # whose value differs: "torch", or "guide" (an erratum of the guide)
+    source: str = "torch"  # one of SOURCES
+
+    def __post_init__(self):
+        if self.source not in SOURCES:
+            raise ValueError(f"Deviation source must be one of {list(SOURCES)}, got {self.source!r}")
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ def with_new_chapter(doc: dict) -> dict:
     rec = copy.deepcopy(out["records"][0])
     rec.update(id="zz.new/variant", inventory_id="zz.new", chapter="zz", status="fail", equation="a < b & c",
                checks={"forward-float64": {"status": "fail", "message": "expected <1>, got 2"}},
-               deviations=[{"summary": "the guide writes 1/2", "reason": "it is 1/3", "source": "guide"}],
+               deviations=[{"summary": "the guide writes 1/2", "reason": "it is 1/3", "source": "guide"},
+                           {"summary": "the guide averages", "reason": "torch sums", "source": "guide convention"}],
                findings={"measured": 0.5},
                accuracy=[{"class": "all", "n": 3, "bound_ulp": 4.0, "why": "", "candidate_max_ulp": 0.5,
                           "candidate_mean_ulp": 0.2, "candidate_worst_input": "1.0", "torch_max_ulp": float("inf"),
@@ -96,6 +97,9 @@ def test_a_new_chapter_appears_by_itself(doc):
     assert "chapter-zz" in page.sections and "zz" in page.h2
     assert "a &lt; b &amp; c" in text and "expected &lt;1&gt;, got 2" in text  # escaped, never markup
     assert "the guide writes 1/2" in text.split('id="errata"')[1].split("</section>")[0]
+    assert "the guide averages" in text.split('id="conventions"')[1].split("</section>")[0]
+    markdown = render_markdown(with_new_chapter(doc))
+    assert "the guide averages" in markdown.split("## Conventions of the guide")[1].split("\n## ")[0]
     assert "∞" in text  # torch's infinite ULP error is shown, not dropped
 
 

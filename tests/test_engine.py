@@ -134,3 +134,10 @@ def test_report_documents_are_deterministic():
     a = json.dumps(build(outcomes, candidate="impl", device="cpu", profile="ci"), sort_keys=True)
     b = json.dumps(build(list(outcomes), candidate="impl", device="cpu", profile="ci"), sort_keys=True)
     assert a == b
+
+
+def test_a_deviation_names_a_known_source():
+    from formulary.record import Deviation
+
+    with pytest.raises(ValueError, match="guide convention"):
+        Deviation("x", "y", source="the guide")

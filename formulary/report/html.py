@@ -29,6 +29,7 @@ from html import escape
 from pathlib import Path
 
 from formulary.inventory import KIND_NAMES, chapter_title
+from formulary.record import SOURCES
 from formulary.report import with_extras
 from formulary.report.markdown import _tol as _tolerances  # the same 'float32: rtol/atol' text as CONFORMANCE.md
 
@@ -334,18 +335,15 @@ def _chapter_section(anchor: str, title: str, recs: list[dict], figures: dict, p
 
 
 def _errata_and_deviations(doc: dict) -> str:
-    recs = doc["records"]
-    errata = [(r, d) for r in recs for d in r["deviations"] if d["source"] == "guide"]
-    devs = [(r, d) for r in recs for d in r["deviations"] if d["source"] != "guide"]
-
-    def items(pairs):
-        return "<ul>" + "".join(f'<li><a href="#r-{_slug(r["id"])}"><code>{escape(r["id"])}</code></a> — '
-                                f"{escape(d['summary'])}. <i>Why:</i> {escape(d['reason'])}</li>" for r, d in pairs) + "</ul>"
-
-    return ('<section id="errata"><h2>Errata of the guide</h2>'
-            + (items(errata) if errata else "<p>None recorded in the chapters covered so far.</p>")
-            + '</section><section id="deviations"><h2>Deviations from PyTorch</h2>'
-            + (items(devs) if devs else "<p>None.</p>") + "</section>")
+    """A section per deviation source: the guide's errata, its conventions, torch's differences."""
+    parts = []
+    for (source, title), anchor in zip(SOURCES.items(), ("errata", "conventions", "deviations")):
+        pairs = [(r, d) for r in doc["records"] for d in r["deviations"] if d["source"] == source]
+        items = "".join(f'<li><a href="#r-{_slug(r["id"])}"><code>{escape(r["id"])}</code></a> — '
+                        f"{escape(d['summary'])}. <i>Why:</i> {escape(d['reason'])}</li>" for r, d in pairs)
+        parts.append(f'<section id="{anchor}"><h2>{escape(title)}</h2>' + (f"<ul>{items}</ul>" if pairs else "<p>None.</p>")
+                     + "</section>")
+    return "".join(parts)
 
 
 def _accuracy_overview(doc: dict) -> str:
@@ -423,7 +421,7 @@ def render_html(doc: dict, figures_dir: Path | None = None, speed_md: Path | Non
     figures = _load_figures(figures_dir, [r["id"] for r in doc["records"]])
     peers = doc.get("peers") or {}
     nav = ['<nav><b>Formulary</b>', '<a href="#summary">Summary</a>', '<a href="#errata">Errata of the guide</a>',
-           '<a href="#deviations">Deviations</a>']
+           '<a href="#conventions">Conventions of the guide</a>', '<a href="#deviations">Deviations</a>']
     nav += [f'<a href="#{a}">{escape(t)} <span class="muted">({len(recs)})</span></a>' for a, t, recs in chapters]
     nav += ['<a href="#accuracy">Accuracy</a>', '<a href="#speed">Speed</a>', '<a href="#peers">Peers</a>',
             '<a href="#mutation">Mutation</a>']

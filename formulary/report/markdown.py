@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from formulary.inventory import chapter_title
+from formulary.record import SOURCES
 
 ICON = {"pass": "pass", "deviation": "deviation", "fail": "**FAIL**", "error": "**ERROR**", "not run": "not run"}
 
@@ -58,18 +59,11 @@ def render(doc: dict) -> str:
     lines.append("")
     recs = doc["records"]
 
-    errata = [(r, d) for r in recs for d in r["deviations"] if d["source"] == "guide"]
-    lines += ["## Errata of the guide", ""]
-    if errata:
-        lines += [f"- **{r['id']}** — {_cell(d['summary'])}. {_cell(d['reason'])}" for r, d in errata]
-    else:
-        lines.append("None recorded in the chapters covered so far.")
-    lines.append("")
-
-    devs = [(r, d) for r in recs for d in r["deviations"] if d["source"] != "guide"]
-    lines += ["## Deviations from PyTorch", ""]
-    lines += [f"- **{r['id']}** — {_cell(d['summary'])}. *Why:* {_cell(d['reason'])}" for r, d in devs] or ["None."]
-    lines.append("")
+    for source, title in SOURCES.items():
+        pairs = [(r, d) for r in recs for d in r["deviations"] if d["source"] == source]
+        lines += [f"## {title}", ""]
+        lines += [f"- **{r['id']}** — {_cell(d['summary'])}. *Why:* {_cell(d['reason'])}" for r, d in pairs] or ["None."]
+        lines.append("")
 
     for prefix, group in groupby(recs, key=lambda r: chapter_title(r["chapter"])):
         group = list(group)
