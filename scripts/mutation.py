@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Mutation testing of impl/ with mutmut: how sharp is the suite?  Writes reports/mutation.json.
 
-    .venv/bin/python scripts/mutation.py                       # impl/activations.py, -k act.
+    .venv/bin/python scripts/mutation.py          # impl/activations.py and impl/losses/, -k "act. or loss."
     .venv/bin/python scripts/mutation.py --target impl/losses/regression.py -k "loss."
+    .venv/bin/python scripts/mutation.py --target impl/activations.py --target impl/losses/ -k "act. or loss."
+
+``--target`` is repeatable (or comma-separated): a file, or a folder (all its modules).
 
 mutmut changes one thing at a time in the target (an operator, a constant, a comparison)
 and runs the chosen tests against each such mutant; a mutant that every test passes has
@@ -43,7 +46,8 @@ COPIED = ("impl", "formulary", "reference", "tests", "pyproject.toml")
 CONFIG = """\
 [mutmut]
 source_paths = impl
-only_mutate = {target}
+only_mutate =
+    {target}
 also_copy =
     formulary
     reference
@@ -81,7 +85,7 @@ settings.register_profile("mutation", parent=settings.get_profile("ci"), phases=
 
 # Why a surviving mutant survives: (function regex, mutated-line regex, explanation), the
 # first rule that matches wins.  "KILL:" names the check that would kill the mutant;
-# "EQUIVALENT:" says why no check can.  Written for impl/activations.py.
+# "EQUIVALENT:" says why no check can.  Written for impl/activations.py and impl/losses/.
 _ARG = r"(float_array|same_shape|real|axis)\(.*, (None|\"XX\w+XX\"|\"[A-Z_]+\")\)"
 EXPLAINED: tuple[tuple[str, str, str], ...] = (
     (r".*_backward$", _ARG,
@@ -121,10 +125,62 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "EQUIVALENT: beta = 0 is rejected just above, so b > 0 and b >= 0 agree."),
     (r"_logistic$", r"np\.where\(z > 0,",
      "EQUIVALENT: at z = 0 both branches give exactly ½."),
-    (r"_wide$", r"astype\(",
+    (r"_?wide$", r"astype\(",
      "EQUIVALENT: astype(None) is float64, and no caller writes into the copy, so copy=True/False/None agree."),
     (r"_prelu_weight$", r"reshape\(None\)",
      "EQUIVALENT: a one-element weight of shape (1,) broadcasts exactly as the 0-d one."),
+    # impl/losses/
+    (r"binary_cross_entropy_with_logits_backward$", r"up = z > 0$",
+     "EQUIVALENT: at z = 0, e = e⁰ = 1 and near = far = 1/(1 + 1) = ½ exactly: both sides of each np.where agree."),
+    (r"_backward$", r"\* dloss_dm / y,",
+     "EQUIVALENT: y is −1 or +1 (labels_pm1 rejects anything else), and g·d/y = g·d·y exactly for y = ±1."),
+    (r"_hard_targets$", r"\(eps / classes\) \* w, 1\.0\)",
+     "EQUIVALENT: the 1.0 goes only into ignored rows (valid False), whose gradient cross_entropy_backward then "
+     "replaces by 0 (np.where(valid[:, None], rows, 0.0)); q feeds nothing else."),
+    (r"_indices$", r"not in \"XXiuXX\"",
+     "EQUIVALENT: the test is on one-letter dtype kinds: 'i' and 'u' are still in \"XXiuXX\", and no dtype has kind 'X'."),
+    (r"(_indices|_per_row|_rows)$", r"reshape\(-2|reshape\(1, -2\)",
+     "EQUIVALENT: NumPy (2.x) reads any negative size in reshape as the one inferred dimension, as it reads −1."),
+    (r"_nll_rows$", r"take_along_axis\(logp, idx\[:, None\], \)",
+     "EQUIVALENT: take_along_axis's axis defaults to −1 (NumPy ≥ 2.3), which is axis 1 of the 2-D (M, C) logp."),
+    (r"_huber$", r"np\.where\(a <= dl,",
+     "EQUIVALENT: at |d| = δ both branches give 0.5δ²: 0.5·(δ·δ) and δ·(δ − 0.5δ) = δ·(0.5δ), the halvings exact "
+     "(at most the last subnormal bit differs, when δ² underflows)."),
+    (r"_smooth_l1$", r"np\.where\(a <= b,",
+     "EQUIVALENT within rounding: at |d| = β both branches give 0.5β ((0.5/β)·β² to ≤ 2 ULP, exactly for β a power "
+     "of 2), far inside every tolerance; only the boundary point moves."),
+    (r"_(huber|mape|msle|smooth_l1)$", r"x\.dtype, (None|\"XXelementsXX\"|\"ELEMENTS\")\)",
+     "EQUIVALENT: _weighted only asks whether weighted_mean == \"weights\"; any other value means the element "
+     "count, as \"elements\" does (mape, msle and smooth_l1 pass no weight at all)."),
+    (r"_log_ratio$", r"low = ~\(r (> -0\.5|>= \+0\.5)\)",
+     "EQUIVALENT: the threshold only chooses between two formulas for the same d. At r = −½ both are accurate, and "
+     "for r in [−½, ½) the swapped quotient (y − x)/(1 + x) = −r/(1 + r) lies in (−⅓, 1], where −log1p of it is as "
+     "accurate as log1p(r) (each quotient rounds its two terms once); the 7-ULP accuracy classes pass either way."),
+    (r"_log_ratio$", r"np\.errstate\(.*divide=\"ignore\"\)",
+     "EQUIVALENT: redundant for over and invalid: the only caller, _msle, calls _log_ratio inside "
+     "np.errstate(over=\"ignore\", invalid=\"ignore\")."),
+    (r"_msle$", r"np\.errstate\((over=None, )?invalid=\"ignore\"\)",
+     "EQUIVALENT: nothing in the block overflows outside an errstate of its own: _log_ratio and _weighted carry "
+     "theirs, and in float64 |d| < log(max) + log(2⁵³) < 800 (x > −1 makes 1 + x ≥ 2⁻⁵³), so d² < 1e6 and "
+     "2d/(1 + x) < 2e19."),
+    (r"_weighted$", r"np\.errstate\(",
+     "EQUIVALENT: redundant: every caller (_mse, _l1, _smooth_l1, _huber, _msle, _mape) calls _weighted inside its "
+     "own np.errstate(over=\"ignore\", invalid=\"ignore\"), which covers this block."),
+    (r"exponential_loss_backward$", r"np\.errstate\(over=\"ignore\", (invalid=None)?\)",
+     "EQUIVALENT: redundant for invalid: np.exp raises no invalid (exp(NaN) is a quiet NaN), and the products are "
+     "formed inside _backward's own np.errstate(invalid=\"ignore\")."),
+    (r"hinge_loss(_backward)?$", r"np\.errstate\(invalid=None\)",
+     "EQUIVALENT: 1 − m never raises invalid: m = y·f with y = ±1 is at worst ±inf or NaN, 1 − (±inf) = ∓inf and "
+     "1 − NaN is a quiet NaN; relu's output is ≥ 0 or NaN, so its sum cannot meet inf − inf."),
+    (r"_backward$", r"np\.errstate\(",
+     "EQUIVALENT in value (only NumPy's warning differs): for a finite grad_output nothing here overflows or is "
+     "invalid (∂ℓ/∂m is in [−1, 0] for the logistic and hinge losses, and exponential_loss_backward calls _backward "
+     "inside its own errstate); an infinite grad_output times a zero derivative gives inf·0 = NaN with or without "
+     "the errstate, a value no check passes and torch gives as NaN too."),
+    (r"(narrow|reduce|_nll_rows|cross_entropy|_huber|_l1|_mse|_smooth_l1|_log_ratio)$", r"np\.errstate\(",
+     "KILL: this errstate is reachable, and an edge sample of formulary/catalog/losses/ raises its condition "
+     "(inf − inf, max − (−max), an overflowing float32 narrowing, a NaN sum, −1/0, 0·(−inf), log1p(−1)): "
+     "a survivor here means that edge was lost."),
     (r".*", r"np\.errstate\(",
      "EQUIVALENT: nothing in that block raises the floating-point condition whose handling was removed "
      "(the errstate is redundant there)."),
@@ -137,7 +193,23 @@ def explanation(function: str, line: str) -> str:
     return next((why for fn, pattern, why in EXPLAINED if re.match(fn, function) and re.search(pattern, line)), "")
 
 
-def prepare(work: Path, target: str, k: str, tests: str, fresh: bool) -> None:
+DEFAULT_TARGETS = ("impl/activations.py", "impl/losses/")
+DEFAULT_K = "act. or loss."
+
+
+def targets_of(values: list[str] | None) -> list[str]:
+    """The targets from repeated and/or comma-separated ``--target`` values (the defaults if none)."""
+    out = [t.strip() for v in (values or DEFAULT_TARGETS) for t in v.split(",") if t.strip()]
+    return list(dict.fromkeys(out))
+
+
+def pattern_of(target: str) -> str:
+    """mutmut's only_mutate glob for a target: a .py file as it is, a folder as ``folder/*``."""
+    t = target.rstrip("/")
+    return t if t.endswith(".py") else t + "/*"
+
+
+def prepare(work: Path, targets: list[str], k: str, tests: str, fresh: bool) -> None:
     if fresh and work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
@@ -149,7 +221,8 @@ def prepare(work: Path, target: str, k: str, tests: str, fresh: bool) -> None:
         else:
             shutil.copy2(src, dst)
     tests_lines = "\n    ".join(tests.split())  # one path a line: mutmut reads a list
-    (work / "setup.cfg").write_text(CONFIG.format(target=target, k=k, tests=tests_lines))
+    patterns = "\n    ".join(pattern_of(t) for t in targets)  # one glob a line: a list too
+    (work / "setup.cfg").write_text(CONFIG.format(target=patterns, k=k, tests=tests_lines))
     (work / "mutation_profile.py").write_text(PROFILE_PLUGIN)
 
 
@@ -182,7 +255,7 @@ def mutated_line(diff: str) -> str:
     return plus[0] if plus else ""
 
 
-def report(work: Path, target: str, tests: str) -> dict:
+def report(work: Path, targets: list[str], tests: str) -> dict:
     st = statuses(work)
     counts = Counter(st.values())
     killed = counts.get("killed", 0) + counts.get("timeout", 0)
@@ -195,7 +268,7 @@ def report(work: Path, target: str, tests: str) -> dict:
         fn = function_of(name)
         survived.append({"name": name, "function": fn, "diff": diff,
                          "explanation": explanation(fn, mutated_line(diff))})
-    return {"tool": f"mutmut {metadata.version('mutmut')}", "targets": [target], "tests": tests, "total": len(st),
+    return {"tool": f"mutmut {metadata.version('mutmut')}", "targets": targets, "tests": tests, "total": len(st),
             "counts": dict(sorted(counts.items())), "killed": killed,
             "score": killed / judged if judged else 0.0, "survived": survived}
 
@@ -206,8 +279,10 @@ def _natural(name: str):
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--target", default="impl/activations.py", help="file to mutate (default: impl/activations.py)")
-    p.add_argument("-k", default="act.", help="pytest -k expression choosing the relevant records (default: act.)")
+    p.add_argument("--target", action="append", metavar="PATH",
+                   help="file or folder to mutate; repeatable or comma-separated "
+                        f"(default: {' '.join(DEFAULT_TARGETS)})")
+    p.add_argument("-k", default=DEFAULT_K, help=f"pytest -k expression choosing the relevant records (default: {DEFAULT_K})")
     p.add_argument("--tests", default="tests/test_conformance.py tests/test_accuracy.py",
                    help="test file(s) that judge the mutants (accuracy too: it judges the last ULPs)")
     p.add_argument("--out", default=str(ROOT / "reports" / "mutation.json"))
@@ -216,12 +291,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--report-only", action="store_true", help="rewrite the JSON from the last run, run nothing")
     args = p.parse_args(argv)
     work = Path(args.work)
+    targets = targets_of(args.target)
     tests = f"{args.tests} -k {args.k}"
     if not args.report_only:
-        prepare(work, args.target, args.k, args.tests, fresh=True)
+        prepare(work, targets, args.k, args.tests, fresh=True)
         with open(work / "mutmut.log", "w") as log:
             mutmut(work, "run", "--max-children", args.max_children, log=log)
-    result = report(work, args.target, tests)
+    result = report(work, targets, tests)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -38,8 +38,8 @@ def _weighted(loss, derivative, w, grad, reduction, dtype, weighted_mean, factor
 def _mse(grad, input, target, reduction, weight):
     x, t = pair(input, target)
     r, w = reduction_arg(reduction), optional_weight(weight, x)
-    d = wide(x) - wide(t)
     with np.errstate(over="ignore", invalid="ignore"):  # inf − inf and overflow: the IEEE answers, as torch
+        d = wide(x) - wide(t)
         return _weighted(d * d, d, w, grad, r, x.dtype, "weights", factor=2.0)
 
 

@@ -141,15 +141,23 @@ def seeded(shape, lo, hi, seed=0) -> np.ndarray:
     return np.random.default_rng(seed).uniform(lo, hi, shape)
 
 
-def pair_errors(target=lambda n: np.zeros(n), extra: Iterable[ErrorInput] = ()) -> tuple[ErrorInput, ...]:
-    """The bad inputs every loss of (input, target) rejects, and the loss's own."""
+def pair_errors(target=lambda n: np.zeros(n), extra: Iterable[ErrorInput] = (), float_target: bool = True) -> tuple[ErrorInput, ...]:
+    """The bad inputs every loss of (input, target) rejects, and the loss's own.
+
+    ``float_target``: an integer target is a TypeError (not so for cross_entropy, where it holds class indices).
+    """
+    integer_target = (ErrorInput(Sample((np.zeros(3), target(3).astype(np.int64)), {}, "integer target"), TypeError,
+                                 r"\btarget\b.*float32 or float64"),) if float_target else ()
     return (
-        ErrorInput(Sample((np.zeros(3), target(2)), {}, "shapes differ"), ValueError, r"target.*shape"),
-        ErrorInput(Sample((np.zeros(3), target(3).astype(np.float32)), {}, "dtypes differ"), TypeError, r"target.*dtype"),
-        ErrorInput(Sample((np.arange(3), target(3)), {}, "integer input"), TypeError, r"input.*float32 or float64"),
-        ErrorInput(Sample((np.zeros(3), target(3)), {"reduction": "avg"}), ValueError, r"reduction"),
+        ErrorInput(Sample((np.zeros(3), target(2)), {}, "shapes differ"), ValueError, r"\btarget\b.*\bshape\b"),
+        ErrorInput(Sample((np.zeros(3), target(3).astype(np.float32)), {}, "dtypes differ"), TypeError, r"\btarget\b.*\bdtype\b"),
+        ErrorInput(Sample((np.arange(3), target(3)), {}, "integer input"), TypeError, r"\binput\b.*float32 or float64"),
+        *integer_target,
+        ErrorInput(Sample((np.zeros(3), target(3)), {"reduction": "avg"}), ValueError, r"\breduction\b"),
         ErrorInput(Sample((np.zeros(3), np.zeros(3), target(3)), {}, "grad_output of a mean must be 0-d"),
-                   ValueError, r"grad_output", "backward"),
+                   ValueError, r"\bgrad_output\b", "backward"),
+        ErrorInput(Sample((np.array(1), np.zeros(3), target(3)), {}, "integer grad_output"), TypeError,
+                   r"\bgrad_output\b.*float32 or float64", "backward"),
         *extra,
     )
 

@@ -84,6 +84,8 @@ def _bce_cases(dt):
     return [(grid, y, "p at 0, 1, the clamps and 1 − ε; y = 0, 0.3, 1"),
             (grid, y, "a weight per column (broadcast)", {"weight": w_row}),
             (grid, y, "a weight per row (broadcast)", {"weight": w_col}),
+            *([(np.array([0.0, 1.0]), np.array([1.0, 0.0]), "float32: weight 1e38 on a clamped log: the loss is inf",
+                {"weight": np.array([1e38, 1e38])})] if dt == np.float32 else []),
             *empties(dt, 0.5)]
 
 
@@ -98,6 +100,7 @@ def _logit_cases(dt):
     pw, w = seeded((x.size,), 0.5, 3.0, 6), seeded((3, x.size), 0.0, 2.0, 7)
     return [(grid, y, "logits up to ±1e4 and ±max; y = 0, 0.25, 1"),
             (grid, y, "pos_weight per column (broadcast)", {"pos_weight": pw}),
+            (grid, y, "a weight per column (broadcast)", {"weight": w[0]}),
             (grid, y, "weight and pos_weight", {"weight": w, "pos_weight": pw}),
             *empties(dt, 0.5)]
 
@@ -157,7 +160,15 @@ def _multiclass_cases(logits):
         (np.zeros((0, 3)), np.zeros(0, np.int64), "empty batch"),
         (np.array([[0.0, -np.inf, -np.inf], [-np.inf, 1.0, 0.0]]) if logits else np.array([[0.0, -np.inf, -np.inf]]),
          np.array([0, 1]) if logits else np.array([0]), "−inf entries off the target"),
+        (np.array([[-np.inf, 0.0, 1.0], [0.0, 1.0, 2.0]]), np.array([-100, 1]), "an ignored row with a −inf at class 0",
+         {"weight": [0.0, 1.0, 1.0]}),
     ]
+    if not logits:
+        cases += [
+            (np.array([[np.inf, 0.0], [-np.inf, 0.0]]), np.array([0, 0]), "+inf and −inf terms: a NaN sum"),
+            (np.array([[-1.0, 0.0], [0.0, -2.0]]), np.array([0, 1]), "weights summing to 0: mean = −1/0",
+             {"weight": [1.0, -1.0]}),
+        ]
     if logits:
         cases += [
             (make((4, 3), 1), _T, "label smoothing", {"label_smoothing": 0.2}),
@@ -165,6 +176,9 @@ def _multiclass_cases(logits):
             (make((2, 3, 4), 2), spatial_t, "spatial, smoothing 1", {"label_smoothing": 1.0}),
             (np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 5e3]]), np.array([1, 2]), "logits spread over 2e4"),
             (make((3, 2), 3), np.array([-100, -100, -100]), "every target ignored, smoothing", {"label_smoothing": 0.1}),
+            (np.array([[-np.inf, 0.0, 1.0], [0.0, 1.0, 2.0]]), np.array([-100, 1]), "an ignored row with a −inf, smoothing",
+             {"weight": [0.0, 1.0, 1.0], "label_smoothing": 0.2}),
+            (make((2, 3), 6), np.array([1, 2]), "an infinite weight on a class no target has", {"weight": [np.inf, 1.0, 1.0]}),
         ]
     return lambda dt: cases
 
@@ -203,16 +217,17 @@ def _torch_soft_ce_nan_on_masked_class(candidate):
 
 
 _CE_ERRORS = (
-    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 3]))), ValueError, r"target.*class index 3.*out of range"),
-    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, -1]))), ValueError, r"target.*-1.*out of range"),
-    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1, 2]))), ValueError, r"target has shape"),
-    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"weight": np.ones(2)}), ValueError, r"weight.*per class"),
-    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"weight": np.ones(3, np.float32)}), TypeError, r"weight.*dtype"),
-    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"ignore_index": 1.5}), TypeError, r"ignore_index"),
-    ErrorInput(Sample((np.array(0.5), np.array(0))), ValueError, r"input must have a class dimension"),
-    ErrorInput(Sample((np.zeros((2, 3), np.int64), np.array([0, 1]))), TypeError, r"input"),
-    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"reduction": "batchmean"}), ValueError, r"reduction"),
-    ErrorInput(Sample((np.zeros(()), np.zeros((2, 3)), np.array([0, 1])), {"reduction": "none"}), ValueError, r"grad_output", "backward"),
+    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 3]))), ValueError, r"\btarget\b.*class index 3.*out of range"),
+    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, -1]))), ValueError, r"\btarget\b.*-1.*out of range"),
+    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1, 2]))), ValueError, r"^target has shape"),
+    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"weight": np.ones(2)}), ValueError, r"^weight has shape.*per class"),
+    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"weight": np.ones(3, np.float32)}), TypeError, r"^weight has dtype"),
+    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"ignore_index": 1.5}), TypeError, r"^ignore_index must be an int, got float$"),
+    ErrorInput(Sample((np.array(0.5), np.array(0))), ValueError, r"^input must have a class dimension: shape \(C\), \(N, C\)"),
+    ErrorInput(Sample((np.zeros((2, 0)), np.array([0, 1]))), ValueError, r"^input has shape \(2, 0\): no classes"),
+    ErrorInput(Sample((np.zeros((2, 3), np.int64), np.array([0, 1]))), TypeError, r"^input must be a float32 or float64"),
+    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"reduction": "batchmean"}), ValueError, r"\breduction\b"),
+    ErrorInput(Sample((np.zeros(()), np.zeros((2, 3)), np.array([0, 1])), {"reduction": "none"}), ValueError, r"\bgrad_output\b", "backward"),
 )
 
 _CE_RNG = np.random.default_rng(12)
@@ -286,7 +301,7 @@ RECORDS = (
             ErrorInput(Sample((np.array([0.5, 1.5]), np.zeros(2))), ValueError, r"input must hold probabilities in \[0, 1\]"),
             ErrorInput(Sample((np.array([0.5, np.nan]), np.zeros(2))), ValueError, r"input must hold probabilities"),
             ErrorInput(Sample((np.array([0.5, 0.5]), np.array([0.0, -0.5]))), ValueError, r"target must hold probabilities"),
-            ErrorInput(Sample((np.full((2, 3), 0.5), np.zeros((2, 3))), {"weight": np.ones(2)}), ValueError, r"weight.*broadcast"),
+            ErrorInput(Sample((np.full((2, 3), 0.5), np.zeros((2, 3))), {"weight": np.ones(2)}), ValueError, r"^weight has shape.*broadcast"),
         )),
         oracle="losses.binary_cross_entropy",
         accuracy=(
@@ -310,7 +325,7 @@ RECORDS = (
                            options=lambda dt: {"pos_weight": st.sampled_from([np.array(0.5, dt), np.array(3.0, dt)])}),
         edges=pair_edges(_logit_cases, extra=_logit_infinities),
         errors=pair_errors(extra=(
-            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3))), {"pos_weight": np.ones(2)}), ValueError, r"pos_weight.*broadcast"),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3))), {"pos_weight": np.ones(2)}), ValueError, r"^pos_weight has shape.*broadcast"),
         )),
         oracle="losses.binary_cross_entropy_with_logits",
         accuracy=(
@@ -360,8 +375,9 @@ RECORDS = (
         inputs=class_inputs(options={"ignore_index": st.just(0), "label_smoothing": st.sampled_from([0.1, 0.5, 1.0])}),
         edges=pair_edges(_multiclass_cases(logits=True)),
         errors=(*_CE_ERRORS,
-                ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"label_smoothing": 1.5}), ValueError, r"label_smoothing"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3))), {"ignore_index": 0}), ValueError, r"ignore_index.*class-index"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"label_smoothing": 1.5}), ValueError, r"^label_smoothing must be in"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"label_smoothing": "0.1"}), TypeError, r"^label_smoothing must be a real number"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3))), {"ignore_index": 0}), ValueError, r"^ignore_index applies to class-index targets only"),
                 ErrorInput(Sample((np.zeros((2, 3)), np.zeros((3, 2)))), ValueError, r"probability target has shape"),
                 ErrorInput(Sample((np.zeros((2, 3)), np.array([0.0, 1.0]))), ValueError, r"probability target has shape")),
         oracle="losses.cross_entropy",
@@ -390,9 +406,9 @@ RECORDS = (
         edges=pair_edges(_soft_cases, extra=_soft_masked),
         errors=(
             ErrorInput(Sample((np.zeros((2, 3)), np.zeros((3, 2)))), ValueError, r"probability target has shape"),
-            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3), np.float32))), TypeError, r"target.*dtype"),
-            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3))), {"ignore_index": 0}), ValueError, r"ignore_index.*class-index"),
-            ErrorInput(Sample((np.zeros(()), np.zeros((2, 3)), np.zeros((2, 3))), {"reduction": "none"}), ValueError, r"grad_output", "backward"),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3), np.float32))), TypeError, r"^target has dtype"),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3))), {"ignore_index": 0}), ValueError, r"^ignore_index applies to class-index targets only"),
+            ErrorInput(Sample((np.zeros(()), np.zeros((2, 3)), np.zeros((2, 3))), {"reduction": "none"}), ValueError, r"\bgrad_output\b", "backward"),
         ),
         deviations=[Deviation(
             "torch's cross_entropy with probability targets is NaN where a class has logit −inf and target 0; that "

@@ -220,7 +220,7 @@ RECORDS = (
             (seeded((3,), -3.0, 3.0, 3), np.array(2), "1-D"),
             (seeded((4, 3), -3.0, 3.0, 1), seeded((4, 3), 0.0, 1.0, 8), "probability targets"),
         ]),
-        errors=pair_errors(),
+        errors=pair_errors(float_target=False),
         check=_softmax_ce_identity,
         notes="The reference is the pair as the guide writes it (softmax, then −Σ y log p) in float64.",
     ),
