@@ -15,7 +15,7 @@ from numbers import Number
 
 import numpy as np
 
-from formulary.record import Tolerance
+from formulary.tolerance import Tolerance
 
 
 class Mismatch(AssertionError):

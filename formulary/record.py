@@ -28,30 +28,11 @@ from typing import Any
 
 import numpy as np
 
-# torch.testing.assert_close's defaults, per dtype.
-DEFAULT_RTOL = {np.dtype(np.float32): 1.3e-6, np.dtype(np.float64): 1e-7}
-DEFAULT_ATOL = {np.dtype(np.float32): 1e-5, np.dtype(np.float64): 1e-7}
+from formulary.compare import short_repr
+from formulary.tolerance import Tolerance
 
 KINDS = ("F", "E", "C", "A")
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*(/[a-z0-9_.\-]+)?$")
-
-
-@dataclass(frozen=True)
-class Tolerance:
-    """rtol/atol for one dtype; anything looser than torch's default needs a reason."""
-
-    rtol: float
-    atol: float
-    reason: str = ""
-
-    @classmethod
-    def default(cls, dtype) -> Tolerance:
-        dtype = np.dtype(dtype)
-        return cls(DEFAULT_RTOL[dtype], DEFAULT_ATOL[dtype])
-
-    def looser_than_default(self, dtype) -> bool:
-        d = self.default(dtype)
-        return self.rtol > d.rtol or self.atol > d.atol
 
 
 @dataclass(frozen=True)
@@ -71,8 +52,6 @@ class Sample:
     expected_grad: Any = None
 
     def __repr__(self) -> str:
-        from formulary.compare import short_repr
-
         parts = [short_repr(a) for a in self.args]
         parts += [f"{k}={short_repr(v)}" for k, v in self.kwargs.items()]
         note = f"  # {self.note}" if self.note else ""
