@@ -193,7 +193,7 @@ def explanation(function: str, line: str) -> str:
     return next((why for fn, pattern, why in EXPLAINED if re.match(fn, function) and re.search(pattern, line)), "")
 
 
-DEFAULT_TARGETS = ("impl/activations.py", "impl/losses/")
+DEFAULT_TARGETS = ("impl/activations/", "impl/losses/")
 DEFAULT_K = "act. or loss."
 
 

@@ -9,6 +9,7 @@ from formulary import edges
 from formulary.mistakes import activations as M
 from formulary.record import AccuracyClass, Deviation, ErrorInput, Mistake, Record, Sample
 from formulary.strategies import arrays, floats, samples, shapes
+from formulary.verdict import expect
 
 SECTION = "§4 激活函数 (activation functions)"
 
@@ -82,10 +83,9 @@ def _softplus_default_is_accurate(candidate):
     mine = candidate.get("activations.softplus")(x)
     theirs = torch.nn.functional.softplus(torch.from_numpy(x)).numpy()
     truth = [float(t) for t in true_softplus(x)]
-    assert np.array_equal(theirs, x), "torch's default no longer returns x above its threshold"
+    expect(np.array_equal(theirs, x), "torch's default no longer returns x above its threshold")
     for m, t, th in zip(mine, truth, theirs):
-        assert _ulp_distance(m, t) <= 1.0 < _ulp_distance(th, t), (
-            f"softplus({m}) default: candidate {m!r}, torch {th!r}, true {t!r}: the deviation is not there")
+        expect(_ulp_distance(m, t) <= 1.0 < _ulp_distance(th, t), f"softplus({m}) default: candidate {m!r}, torch {th!r}, true {t!r}: the deviation is not there")
 
 
 _F32_MAX = float(np.finfo(np.float32).max)
@@ -102,8 +102,8 @@ def _torch_gelu_f32_overflows(candidate):
     x = np.array([_F32_MAX, np.inf], np.float32)
     theirs = torch.nn.functional.gelu(torch.from_numpy(x)).numpy()
     mine = candidate.get("activations.gelu")(x)
-    assert np.isinf(theirs[0]) and np.isnan(theirs[1]), f"torch now gives {theirs}: drop the deviation"
-    assert mine[0] == _F32_MAX and mine[1] == np.inf, f"candidate gives {mine}"
+    expect(np.isinf(theirs[0]) and np.isnan(theirs[1]), f"torch now gives {theirs}: drop the deviation")
+    expect(mine[0] == _F32_MAX and mine[1] == np.inf, f"candidate gives {mine}")
 
 
 # One channel whose slope gradient Σ g·x cancels nothing but loses its small terms when
@@ -121,8 +121,8 @@ def _torch_prelu_grad_f32_sum(candidate):
         xt, wt = torch.from_numpy(x).requires_grad_(), torch.from_numpy(w).requires_grad_()
         torch.nn.functional.prelu(xt, wt).sum().backward()
         theirs, mine = wt.grad[0].item(), backward(np.ones_like(x), x, w)[1][0]
-        assert theirs == -(2.0**26), f"torch now gives {theirs}: drop the deviation"
-        assert mine == -(2.0**26) - 8, f"candidate gives {mine} for weight shape {w.shape}"
+        expect(theirs == -(2.0**26), f"torch now gives {theirs}: drop the deviation")
+        expect(mine == -(2.0**26) - 8, f"candidate gives {mine} for weight shape {w.shape}")
 
 
 def _torch_gelu_tanh_grad_nan(candidate):
@@ -130,9 +130,9 @@ def _torch_gelu_tanh_grad_nan(candidate):
 
     x = torch.from_numpy(_huge(np.float64)).requires_grad_()
     torch.nn.functional.gelu(x, approximate="tanh").sum().backward()
-    assert torch.isnan(x.grad).all(), f"torch now gives {x.grad}: drop the deviation"
+    expect(torch.isnan(x.grad).all(), f"torch now gives {x.grad}: drop the deviation")
     mine = candidate.get("activations.gelu_backward")(np.ones(4), _huge(np.float64), "tanh")
-    assert np.array_equal(mine, [1.0, 0.0, 1.0, 0.0]), f"candidate gives {mine}"
+    expect(np.array_equal(mine, [1.0, 0.0, 1.0, 0.0]), f"candidate gives {mine}")
 
 
 def _sigmoid_vanishing(candidate):
@@ -144,8 +144,8 @@ def _sigmoid_vanishing(candidate):
     dsig = candidate.get("activations.sigmoid_backward")
     x = np.linspace(-20, 20, 40001)
     d = dsig(np.ones_like(x), x)
-    assert np.all(d <= 0.25) and np.all(d >= 0), f"σ′ leaves [0, 1/4]: max {d.max()!r}, min {d.min()!r}"
-    assert d[20000] == 0.25, f"σ′(0) = {d[20000]!r}, expected exactly 1/4"
+    expect(np.all(d <= 0.25) and np.all(d >= 0), f"σ′ leaves [0, 1/4]: max {d.max()!r}, min {d.min()!r}")
+    expect(d[20000] == 0.25, f"σ′(0) = {d[20000]!r}, expected exactly 1/4")
     rng = np.random.default_rng(0)
     depth, width = 30, 64
     xs = [rng.normal(0.0, 2.0, width)]
@@ -156,7 +156,7 @@ def _sigmoid_vanishing(candidate):
         g = dsig(g, xs[k - 1])
         ratios.append(float(np.max(np.abs(g))))
     bound = 0.25 ** np.arange(1, depth + 1)
-    assert np.all(np.array(ratios) <= bound), "a product of n sigmoid derivatives exceeded 4⁻ⁿ"
+    expect(np.all(np.array(ratios) <= bound), "a product of n sigmoid derivatives exceeded 4⁻ⁿ")
 
     def draw(ax):
         n = np.arange(1, depth + 1)

@@ -13,6 +13,7 @@ from formulary import edges, figures
 from formulary.mistakes import basics as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample
 from formulary.strategies import arrays, floats, samples
+from formulary.verdict import expect
 
 SECTION = "§2 神经网络基础 (neural-network basics)"
 ACTIVATIONS = ("identity", "relu", "tanh", "sigmoid")
@@ -53,8 +54,8 @@ def _torch_heaviside_nan_is_zero(candidate):
 
     theirs = torch.heaviside(torch.tensor([np.nan]), torch.tensor(0.0)).item()
     mine = candidate.get("basics.step")(np.array([np.nan]))[0]
-    assert theirs == 0.0, f"torch.heaviside(NaN) is now {theirs}: drop the deviation"
-    assert np.isnan(mine), f"candidate step(NaN) = {mine}"
+    expect(theirs == 0.0, f"torch.heaviside(NaN) is now {theirs}: drop the deviation")
+    expect(np.isnan(mine), f"candidate step(NaN) = {mine}")
 
 
 NAN_DEVIATION = Deviation(
@@ -70,7 +71,7 @@ def _truth_tables(candidate):
     found = {}
     for name, (w, b, expected) in GATES.items():
         got = perceptron(ROWS, np.array(w), b)
-        assert np.array_equal(got, expected), f"{name} with w={w}, b={b}: expected {expected}, got {got}"
+        expect(np.array_equal(got, expected), f"{name} with w={w}, b={b}: expected {expected}, got {got}")
         found[name] = got.astype(int).tolist()
     return found
 
@@ -79,11 +80,11 @@ def _nand_example(candidate):
     """The guide's NAND unit: input (0, 1) sums to exactly 0·(−2) + 1·(−2) + 3 = 1."""
     perceptron, w = candidate.get("basics.perceptron"), np.array([-2.0, -2.0])
     table = perceptron(ROWS, w, 3.0)
-    assert np.array_equal(table, [1, 1, 1, 0]), f"NAND truth table: expected [1, 1, 1, 0], got {table}"
+    expect(np.array_equal(table, [1, 1, 1, 0]), f"NAND truth table: expected [1, 1, 1, 0], got {table}")
     # the sum at (0, 1) is exactly 1: with the bias lowered by 1 it sits on the threshold (output 0), a hair above it is 1
     at = np.array([0.0, 1.0])
     on, above = perceptron(at, w, 2.0), perceptron(at, w, 2.0 + 2.0**-40)
-    assert on == 0 and above == 1, f"the sum at (0, 1) is not 1: outputs {on}, {above} at biases 2, 2 + 2^-40"
+    expect(on == 0 and above == 1, f"the sum at (0, 1) is not 1: outputs {on}, {above} at biases 2, 2 + 2^-40")
     return {"outputs": table.astype(int).tolist(), "sum at (0, 1)": 1.0}
 
 
@@ -93,8 +94,8 @@ def _weights_make_the_gate(candidate):
     perceptron = candidate.get("basics.perceptron")
     for b in np.linspace(-3.0, 3.0, 25):
         got = perceptron(ROWS, np.array([1.0, 1.0]), b)
-        assert not np.array_equal(got, [1, 1, 1, 0]), f"w = (1, 1), b = {b} computes NAND"
-    assert np.array_equal(perceptron(ROWS, np.array([-2.0, -2.0]), 3.0), [1, 1, 1, 0]), "the guide's w, b"
+        expect(not np.array_equal(got, [1, 1, 1, 0]), f"w = (1, 1), b = {b} computes NAND")
+    expect(np.array_equal(perceptron(ROWS, np.array([-2.0, -2.0]), 3.0), [1, 1, 1, 0]), "the guide's w, b")
 
 
 def _separable_data(rng, d, n=40, gap=0.1):
@@ -107,7 +108,7 @@ def _separable_data(rng, d, n=40, gap=0.1):
     s = (x @ w + b) / norm
     keep = np.abs(s) >= gap
     x, y = x[keep][:n], (s[keep][:n] > 0).astype(np.float64)
-    assert 0 < y.sum() < n, "a dataset with one class only"
+    expect(0 < y.sum() < n, "a dataset with one class only")
     return x, y, gap
 
 
@@ -119,14 +120,14 @@ def _rosenblatt_converges(candidate):
         d, lr = (2, 3, 5)[i % 3], (1.0, 0.1)[i % 2]
         x, y, gamma = _separable_data(rng, d)
         fit = train(x, y, lr=lr, max_epochs=1000)
-        assert fit.converged, f"dataset {i} (d={d}) is separable, yet training did not converge"
+        expect(fit.converged, f"dataset {i} (d={d}) is separable, yet training did not converge")
         pred = (x @ fit.weight + fit.bias > 0).astype(np.float64)
-        assert np.array_equal(pred, y), f"dataset {i}: converged, yet {int((pred != y).sum())} points are misclassified"
+        expect(np.array_equal(pred, y), f"dataset {i}: converged, yet {int((pred != y).sum())} points are misclassified")
         bound = (np.max(np.linalg.norm(np.hstack([x, np.ones((len(x), 1))]), axis=1)) / gamma) ** 2
-        assert fit.updates <= bound, f"dataset {i}: {fit.updates} updates exceed Novikoff's bound (R/γ)² = {bound:.0f}"
+        expect(fit.updates <= bound, f"dataset {i}: {fit.updates} updates exceed Novikoff's bound (R/γ)² = {bound:.0f}")
         worst = max(worst, fit.updates / bound)
     xor = train(ROWS, np.array([0.0, 1.0, 1.0, 0.0]), max_epochs=100)
-    assert not xor.converged, "training reports convergence on XOR, which no perceptron computes"
+    expect(not xor.converged, "training reports convergence on XOR, which no perceptron computes")
     return {"datasets": 12, "largest updates / Novikoff bound": round(worst, 4)}
 
 
@@ -192,18 +193,17 @@ def _xor_claim(candidate):
         fit = train(ROWS, np.array(labels, dtype=np.float64), max_epochs=100)
         if fit.converged:
             got = (ROWS @ fit.weight + fit.bias > 0).astype(int).tolist()
-            assert got == list(labels), f"perceptron training claims {labels} but computes {got}"
-        assert fit.converged != certified_inseparable, (
-            f"labels {labels}: hulls {'meet' if certified_inseparable else 'are apart'}, "
+            expect(got == list(labels), f"perceptron training claims {labels} but computes {got}")
+        expect(fit.converged != certified_inseparable, f"labels {labels}: hulls {'meet' if certified_inseparable else 'are apart'}, "
             f"yet perceptron training {'converged' if fit.converged else 'did not converge'}")
         separable += fit.converged
         if certified_inseparable:
             not_separable.append("".join(map(str, labels)))
-    assert not_separable == ["0110", "1001"], f"the functions no perceptron computes: {not_separable}, expected XOR, XNOR"
+    expect(not_separable == ["0110", "1001"], f"the functions no perceptron computes: {not_separable}, expected XOR, XNOR")
     mlp, (ws, bs) = _train_xor(candidate, "tanh")
     linear, _ = _train_xor(candidate, "identity")
-    assert mlp == 10, f"a 2-4-1 tanh MLP learned XOR for {mlp} of 10 seeds"
-    assert linear == 0, f"a 2-4-1 MLP without activation learned XOR for {linear} of 10 seeds: it is linear"
+    expect(mlp == 10, f"a 2-4-1 tanh MLP learned XOR for {mlp} of 10 seeds")
+    expect(linear == 0, f"a 2-4-1 MLP without activation learned XOR for {linear} of 10 seeds: it is linear")
     forward = candidate.get("basics.mlp_forward")
 
     def draw(ax):
@@ -276,15 +276,15 @@ def _init_like_torch(candidate):
     ws, bs = init(sizes, seed=3)
     again, _ = init(sizes, seed=3)
     other, _ = init(sizes, seed=4)
-    assert all(np.array_equal(a, b) for a, b in zip(ws, again)), "init_mlp is not reproducible from its seed"
-    assert not np.array_equal(ws[0], other[0]), "init_mlp ignores its seed"
+    expect(all(np.array_equal(a, b) for a, b in zip(ws, again)), "init_mlp is not reproducible from its seed")
+    expect(not np.array_equal(ws[0], other[0]), "init_mlp ignores its seed")
     for i, (w, b) in enumerate(zip(ws, bs)):
         layer = torch.nn.Linear(sizes[i], sizes[i + 1])
         # torch.nn.Linear.reset_parameters: kaiming_uniform_(a=√5), i.e. bound = gain·√(3/fan_in)
         bound = torch.nn.init.calculate_gain("leaky_relu", math.sqrt(5)) * math.sqrt(3 / sizes[i])
-        assert w.shape == tuple(layer.weight.shape) and b.shape == tuple(layer.bias.shape), f"layer {i}: shapes {w.shape}, {b.shape}"
-        assert np.abs(w).max() <= bound and np.abs(b).max() <= bound, f"layer {i}: values beyond ±1/√fan_in = {bound:.3f}"
-        assert np.abs(w).max() > 0.8 * bound, f"layer {i}: weights use under 80% of ±1/√fan_in: not torch's scale"
+        expect(w.shape == tuple(layer.weight.shape) and b.shape == tuple(layer.bias.shape), f"layer {i}: shapes {w.shape}, {b.shape}")
+        expect(np.abs(w).max() <= bound and np.abs(b).max() <= bound, f"layer {i}: values beyond ±1/√fan_in = {bound:.3f}")
+        expect(np.abs(w).max() > 0.8 * bound, f"layer {i}: weights use under 80% of ±1/√fan_in: not torch's scale")
     return {"sizes": sizes}
 
 
@@ -302,18 +302,18 @@ def _collapse_claim(candidate):
         w_ref = torch.linalg.multi_dot(tw[::-1]) if len(tw) > 1 else tw[0]
         b_ref = sum((torch.linalg.multi_dot([*tw[:i:-1], torch.from_numpy(bl)[:, None]])[:, 0] if i < len(tw) - 1
                      else torch.from_numpy(bl)) for i, bl in enumerate(bs))
-        assert np.allclose(w, w_ref.numpy(), rtol=1e-12, atol=1e-12), f"{sizes}: collapsed W differs from torch's W^L⋯W^1"
-        assert np.allclose(b, b_ref.numpy(), rtol=1e-12, atol=1e-12), f"{sizes}: collapsed b differs from torch's"
+        expect(np.allclose(w, w_ref.numpy(), rtol=1e-12, atol=1e-12), f"{sizes}: collapsed W differs from torch's W^L⋯W^1")
+        expect(np.allclose(b, b_ref.numpy(), rtol=1e-12, atol=1e-12), f"{sizes}: collapsed b differs from torch's")
         deep = forward(x, ws, bs, "identity")
         diff = float(np.abs(deep - (x @ w.T + b)).max())
-        assert diff <= 1e-12 * max(1.0, float(np.abs(deep).max())), f"{sizes}: the linear stack differs from one layer by {diff}"
+        expect(diff <= 1e-12 * max(1.0, float(np.abs(deep).max())), f"{sizes}: the linear stack differs from one layer by {diff}")
         worst = max(worst, diff)
         for act in ("relu", "tanh"):  # with a non-linearity, no affine map fits the network
             y = forward(x, ws, bs, act)
             design = np.hstack([x, np.ones((len(x), 1))])
             fit = design @ np.linalg.lstsq(design, y, rcond=None)[0]
             rel = float(np.linalg.norm(y - fit) / np.linalg.norm(y - y.mean(0)))
-            assert rel > 1e-3, f"{sizes} with {act}: an affine map fits the network (relative residual {rel:.2g})"
+            expect(rel > 1e-3, f"{sizes} with {act}: an affine map fits the network (relative residual {rel:.2g})")
             residuals[f"{sizes} {act}"] = round(rel, 4)
     return {"largest |stack − single layer| (identity)": worst, "relative residual of the best affine fit": residuals}
 

@@ -22,6 +22,7 @@ from formulary.compare import assert_close
 from formulary.mistakes import conv as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample, Tolerance
 from formulary.strategies import floats
+from formulary.verdict import expect
 
 S_CONV = "§7 1.1-1.3 卷积层 (convolution layer)"
 S_PAD = "§7 1.4 填充 padding"
@@ -154,8 +155,8 @@ GUIDE_KERNEL = np.array([[-1, 0, 1]] * 3, dtype=np.float64).reshape(1, 1, 3, 3)
 def _check_single_example(candidate):
     conv2d = candidate.get("conv.conv2d")
     out = conv2d(GUIDE_IMAGE, GUIDE_KERNEL, np.array([1.0]))
-    assert out.shape == (1, 1, 3, 3), f"a 3×3 kernel over 5×5 gives 3×3, got {out.shape}"
-    assert out[0, 0, 0, 0] == 1.0, f"the guide's first output is 1, got {out[0, 0, 0, 0]}"
+    expect(out.shape == (1, 1, 3, 3), f"a 3×3 kernel over 5×5 gives 3×3, got {out.shape}")
+    expect(out[0, 0, 0, 0] == 1.0, f"the guide's first output is 1, got {out[0, 0, 0, 0]}")
     torch_out = reference("conv.conv2d")(*[_torch(a) for a in (GUIDE_IMAGE, GUIDE_KERNEL, np.array([1.0]))]).numpy()
     assert_close(out, torch_out, EXACT, names=("feature map",))
     return {"first output": float(out[0, 0, 0, 0]), "feature map": out[0, 0].tolist()}
@@ -175,9 +176,9 @@ def _check_multichannel(candidate):
     x, w, b = _values(np.float64, (2, 3, 6, 6), 11), _values(np.float64, (1, 3, 3, 3), 12), np.array([0.5])
     out = conv2d(x, w, b)
     per_channel = sum(conv2d(x[:, c : c + 1], w[:, c : c + 1]) for c in range(3)) + 0.5
-    assert out.shape == (2, 1, 4, 4), f"one kernel gives one channel, got shape {out.shape}"
+    expect(out.shape == (2, 1, 4, 4), f"one kernel gives one channel, got shape {out.shape}")
     assert_close(out, per_channel, Tolerance.default(np.float64), names=("output",))
-    assert w.size == 27, "27 weights and one bias"
+    expect(w.size == 27, "27 weights and one bias")
     return {"weights": int(w.size), "biases": int(b.size)}
 
 
@@ -186,7 +187,7 @@ def _check_multikernel(candidate):
     conv2d = candidate.get("conv.conv2d")
     x, w, b = _values(np.float64, (1, 3, 5, 5), 21), _values(np.float64, (2, 3, 3, 3), 22), np.array([1.0, -1.0])
     out = conv2d(x, w, b)
-    assert out.shape[1] == 2, f"output channels = number of kernels (2), got {out.shape[1]}"
+    expect(out.shape[1] == 2, f"output channels = number of kernels (2), got {out.shape[1]}")
     for o in range(2):
         assert_close(out[:, o : o + 1], conv2d(x, w[o : o + 1], b[o : o + 1]), Tolerance.default(np.float64), names=(f"channel {o}",))
     return {"kernels": 2, "output channels": int(out.shape[1])}
@@ -198,7 +199,7 @@ def _check_layout(candidate):
     x, w = _values(np.float64, (1, 6, 7, 3), 31), _values(np.float64, (3, 3, 3, 2), 32)
     for padding, strides in (("valid", 1), ("same", 2)):
         out = nhwc(x, w, None, strides, padding)
-        assert out.shape[-1] == 2, f"[k, k, 3, 2] gives 2 output channels, got shape {out.shape}"
+        expect(out.shape[-1] == 2, f"[k, k, 3, 2] gives 2 output channels, got shape {out.shape}")
         same = nchw(x.transpose(0, 3, 1, 2).copy(), w.transpose(3, 2, 0, 1).copy(), None, strides, padding).transpose(0, 2, 3, 1)
         assert_close(out, same, Tolerance.default(np.float64), names=(f"NHWC vs NCHW, {padding}",))
     return {"output shape (same, stride 2)": list(out.shape)}
@@ -214,9 +215,9 @@ def _check_same_sizes(candidate):
     for n, k, s, d in _sizes_grid():
         got = shape((n, n + 1), k, s, "same", d)
         want = (math.ceil(n / s), math.ceil((n + 1) / s))
-        assert got == want, f"'same' on {(n, n + 1)}, k={k}, s={s}, d={d}: expected {want}, got {got}"
+        expect(got == want, f"'same' on {(n, n + 1)}, k={k}, s={s}, d={d}: expected {want}, got {got}")
     out = candidate.get("conv.conv2d")(np.zeros((1, 1, 7, 6)), np.zeros((1, 1, 3, 2)), None, 2, "same")
-    assert out.shape[2:] == (4, 3), f"conv2d 'same', stride 2 on 7×6: expected 4×3, got {out.shape[2:]}"
+    expect(out.shape[2:] == (4, 3), f"conv2d 'same', stride 2 on 7×6: expected 4×3, got {out.shape[2:]}")
     return {"cases": len(_sizes_grid())}
 
 
@@ -230,7 +231,7 @@ def _check_valid_sizes(candidate):
             continue
         want = (n - ext) // s + 1
         got = (shape((n, n), k, s, "valid", d), size(n, k, s, 0, d))
-        assert got == ((want, want), want), f"'valid' n={n}, k={k}, s={s}, d={d}: expected {want}, got {got}"
+        expect(got == ((want, want), want), f"'valid' n={n}, k={k}, s={s}, d={d}: expected {want}, got {got}")
         cases += 1
     return {"cases": cases}
 
@@ -245,9 +246,9 @@ def _check_custom_sizes(candidate):
                 continue
             want = (n + p1 + p2 - k) // s + 1
             got = shape((n, n), k, s, (p1, p2, p2, p1))
-            assert got == (want, want), f"n={n}, k={k}, s={s}, pads ({p1}, {p2}, {p2}, {p1}): expected {(want, want)}, got {got}"
+            expect(got == (want, want), f"n={n}, k={k}, s={s}, pads ({p1}, {p2}, {p2}, {p1}): expected {(want, want)}, got {got}")
             cases += 1
-    assert shape((28, 28), 3, 1, (1, 1, 1, 1)) == (28, 28), "the guide's padding [[0,0],[1,1],[1,1],[0,0]] keeps 28×28"
+    expect(shape((28, 28), 3, 1, (1, 1, 1, 1)) == (28, 28), "the guide's padding [[0,0],[1,1],[1,1],[0,0]] keeps 28×28")
     return {"cases": cases}
 
 
@@ -339,11 +340,11 @@ def _torch_pool_misses_input(candidate):
     x = np.arange(1.0, 9.0).reshape(2, 1, 2, 2)
     kw = {"kernel_size": (2, 1), "stride": 1, "padding": (1, 0), "dilation": (3, 1)}
     t_out, t_idx = F.max_pool2d(_torch(x), return_indices=True, **kw)  # forward only: torch's backward writes out of bounds
-    assert (t_idx.numpy() >= 4).all() and np.isneginf(t_out.numpy()).all(), f"torch now gives {t_idx}: drop the deviation"
+    expect((t_idx.numpy() >= 4).all() and np.isneginf(t_out.numpy()).all(), f"torch now gives {t_idx}: drop the deviation")
     out, idx = candidate.get("conv.max_pool2d")(x, return_indices=True, **kw)
-    assert np.isneginf(out).all() and (idx == -1).all(), f"candidate gives {out}, {idx}"
+    expect(np.isneginf(out).all() and (idx == -1).all(), f"candidate gives {out}, {idx}")
     grad = candidate.get("conv.max_pool2d_backward")(np.ones_like(out), x, **kw)
-    assert not grad.any(), f"a window that misses the input sends no gradient, candidate gives {grad}"
+    expect(not grad.any(), f"a window that misses the input sends no gradient, candidate gives {grad}")
 
 
 # -- linear ---------------------------------------------------------------------------------------
@@ -412,7 +413,7 @@ def _check_conv_params(candidate):
     params = candidate.get("counting.conv2d_params")
     found = {"3x3x3x64+64": params(3, 64, 3), "Conv2D(100, 3) on 32x32x3": params(3, 100, 3),
              "10x10 kernel": params(1, 1, 10), "six 10x10 kernels": params(1, 6, 10)}
-    assert found == {"3x3x3x64+64": 1792, "Conv2D(100, 3) on 32x32x3": 2800, "10x10 kernel": 101, "six 10x10 kernels": 606}, found
+    expect(found == {"3x3x3x64+64": 1792, "Conv2D(100, 3) on 32x32x3": 2800, "10x10 kernel": 101, "six 10x10 kernels": 606}, found)
     return found
 
 
@@ -420,15 +421,15 @@ def _check_conv_macs(candidate):
     """224×224×3 → 64 channels, 3×3, 'same': the output is 224×224 (not the guide's printed 224×244)."""
     out = candidate.get("conv.conv2d_output_shape")((224, 224), 3, 1, "same")
     macs = candidate.get("counting.conv2d_macs")(3, 64, 3, out)
-    assert (out, macs) == ((224, 224), 86_704_128), f"expected 224×224 and 86,704,128 MACs, got {out} and {macs:,}"
+    expect((out, macs) == ((224, 224), 86_704_128), f"expected 224×224 and 86,704,128 MACs, got {out} and {macs:,}")
     return {"output": list(out), "MACs": macs, "with the printed 224x244": 224 * 244 * 64 * 27}
 
 
 def _guide_output_typo(candidate):
     """The guide prints the output as 224×244×64; a 3×3 stride-1 convolution of 224×224 gives 224×224 ('same') or 222×222."""
     shape = candidate.get("conv.conv2d_output_shape")
-    assert shape((224, 224), 3, 1, "same") == (224, 224) and shape((224, 224), 3, 1, "valid") == (222, 222)
-    assert 224 * 244 * 64 * 3 * 3 * 3 != candidate.get("counting.conv2d_macs")(3, 64, 3, (224, 224))
+    expect(shape((224, 224), 3, 1, "same") == (224, 224) and shape((224, 224), 3, 1, "valid") == (222, 222), "a 3×3 kernel at stride 1 keeps 224×224 with 'same' and gives 222×222 with 'valid'")
+    expect(224 * 244 * 64 * 3 * 3 * 3 != candidate.get("counting.conv2d_macs")(3, 64, 3, (224, 224)), "the MAC count must not equal the guide's 224×244 product (its typo)")
 
 
 def _check_conv_flops(candidate):
@@ -444,22 +445,22 @@ def _check_conv_flops(candidate):
         layer(torch.empty(1, 3, 32, 32, device="meta"))
     found["FlopCounterMode"] = counter.get_total_flops()
     found["exact without bias"] = flops(3, 100, 3, out, bias=False, convention="exact")
-    assert found["guide"] == 5_427_200, f"the guide's formula gives 5,427,200, got {found['guide']:,}"
-    assert found["torch"] == found["FlopCounterMode"] == 5_529_600, found
-    assert found["exact without bias"] == found["guide"] and found["exact"] == found["torch"], found
+    expect(found["guide"] == 5_427_200, f"the guide's formula gives 5,427,200, got {found['guide']:,}")
+    expect(found["torch"] == found["FlopCounterMode"] == 5_529_600, found)
+    expect(found["exact without bias"] == found["guide"] and found["exact"] == found["torch"], found)
     return found
 
 
 def _check_fc_params(candidate):
     got = candidate.get("counting.linear_params")(5, 10)
-    assert got == 60, f"the guide's 5 → 10 layer has 5·10 + 10 = 60 parameters, got {got}"
+    expect(got == 60, f"the guide's 5 → 10 layer has 5·10 + 10 = 60 parameters, got {got}")
     return {"5 -> 10": got}
 
 
 def _check_fc_flops(candidate):
     flops = candidate.get("counting.linear_flops")
     found = {c: flops(5, 10, convention=c) for c in ("guide", "torch", "exact")}
-    assert found == {"guide": 60, "torch": 100, "exact": 100}, found
+    expect(found == {"guide": 60, "torch": 100, "exact": 100}, found)
     return found
 
 
@@ -473,8 +474,8 @@ def _guide_fc_flops_inconsistent(candidate):
     flops = candidate.get("counting.conv2d_flops")
     # the same layer as a 1×1 convolution of a 1×1 image with 5 channels, by the guide's conv formula
     as_conv = flops(5, 10, 1, (1, 1), convention="guide")
-    assert counter.get_total_flops() == 100 and as_conv == 90
-    assert candidate.get("counting.linear_flops")(5, 10, convention="guide") == 60
+    expect(counter.get_total_flops() == 100 and as_conv == 90, f"torch counts 100 FLOPs for the 5→10 linear and the guide's conv formula 90 for it as a 1×1 conv: got {counter.get_total_flops()} and {as_conv}")
+    expect(candidate.get("counting.linear_flops")(5, 10, convention="guide") == 60, "the guide's convention counts 60 FLOPs for a 5→10 linear layer")
 
 
 def _check_bn_params(candidate):
@@ -482,7 +483,7 @@ def _check_bn_params(candidate):
 
     got = candidate.get("counting.batchnorm_params")(64)
     layer = torch.nn.BatchNorm2d(64)
-    assert got == 128 == sum(p.numel() for p in layer.parameters()), f"2·64 trainable, got {got}"
+    expect(got == 128 == sum(p.numel() for p in layer.parameters()), f"2·64 trainable, got {got}")
     return {"BatchNorm2d(64) trainable": got, "buffers (running mean, var)": int(layer.running_mean.numel() + layer.running_var.numel())}
 
 
@@ -527,7 +528,7 @@ def _torch_bn_f32_ill_conditioned(candidate):
     truth = _bn_close_truth()[0].astype(np.float32)
     theirs = torch.nn.functional.batch_norm(torch.from_numpy(_BN_CLOSE), None, None, training=True).numpy()
     mine = candidate.get("conv.batch_norm")(_BN_CLOSE, None, None, training=True)[0]
-    assert abs(theirs[0, 1] - truth[0, 1]) > 1e-5, f"torch now gives {theirs[0, 1]!r} (true {truth[0, 1]!r}): drop the deviation"
+    expect(abs(theirs[0, 1] - truth[0, 1]) > 1e-5, f"torch now gives {theirs[0, 1]!r} (true {truth[0, 1]!r}): drop the deviation")
     np.testing.assert_allclose(mine, truth, rtol=2e-7, err_msg="candidate")
 
 
@@ -611,7 +612,7 @@ def _check_train(candidate):
         assert_close((loss, grads), (t_loss, {k: t_grads[k] for k in grads}), tol, names=(f"step {step} loss", f"step {step} gradients"))
         losses.append(loss)
         params = T["sgd_step"](params, grads, LR)
-    assert losses[-1] < 0.7 * losses[0], f"the loss did not fall: {losses[0]:.4f} -> {losses[-1]:.4f}"
+    expect(losses[-1] < 0.7 * losses[0], f"the loss did not fall: {losses[0]:.4f} -> {losses[-1]:.4f}")
 
     net = _torch_net(start)  # torch's own loop (torch.optim.SGD) reaches the same weights
     opt = torch.optim.SGD(net.parameters(), lr=LR)
@@ -627,7 +628,7 @@ def _check_train(candidate):
     T["save"](file, half)
     file.seek(0)
     resumed, second = T["train"](T["load"](file), images, labels, STEPS, LR)
-    assert first + second == losses, "train() in two halves, saved and reloaded between, is not the step-by-step trajectory"
+    expect(first + second == losses, "train() in two halves, saved and reloaded between, is not the step-by-step trajectory")
     assert_close(resumed, params, EXACT, names=("weights after reload and continue",))
     figures.save("cnn.train", lambda ax: (ax.plot(losses, marker="o"), ax.axvline(STEPS, ls=":", c="grey"),
                                           ax.set_xlabel("step (saved and reloaded at the dotted line)"), ax.set_ylabel("loss")),
@@ -657,11 +658,10 @@ def _check_symmetry(candidate):
             params, (loss,) = train(params, images, labels, 1, LR)
             spreads[name].append(_spread(params))
             losses.setdefault(name, []).append(loss)
-    assert max(spreads["identical"]) <= 1e-12, f"identical units drifted apart: spread {max(spreads['identical']):.3g}"
-    assert spreads["random"][0] > 1e-3 and spreads["random"][-1] > 1e-3, \
-        f"randomly initialised units are (nearly) identical: spread {spreads['random'][0]:.3g} -> {spreads['random'][-1]:.3g}"
+    expect(max(spreads["identical"]) <= 1e-12, f"identical units drifted apart: spread {max(spreads['identical']):.3g}")
+    expect(spreads["random"][0] > 1e-3 and spreads["random"][-1] > 1e-3, f"randomly initialised units are (nearly) identical: spread {spreads['random'][0]:.3g} -> {spreads['random'][-1]:.3g}")
     # the guide says such a network cannot learn (无学习能力); it learns, as a network of one unit per layer
-    assert losses["identical"][-1] < losses["identical"][0], "identical units: the loss did not fall at all"
+    expect(losses["identical"][-1] < losses["identical"][0], "identical units: the loss did not fall at all")
     figures.save("cnn.init.symmetry", lambda ax: ([ax.semilogy(np.maximum(v, 1e-18), label=k, marker=".") for k, v in spreads.items()],
                                                    ax.set_xlabel("step"), ax.set_ylabel("spread between units (0 drawn at 1e-18)"),
                                                    ax.legend()),

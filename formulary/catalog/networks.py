@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from formulary.candidate import reference
 from formulary.mistakes import networks as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample, Tolerance
+from formulary.verdict import expect
 
 SECTION = "§8 经典网络介绍 (classic networks)"
 
@@ -97,8 +98,8 @@ def _tables(name: str, builder: str, sizes, published=None, aux_size=None, too_s
                     "macs": full.total["macs"]}
         if published:
             params, gmacs = published
-            assert full.total["params"] == params, f"{name}: {full.total['params']:,} parameters, published {params:,}"
-            assert round(full.total["macs"] / 1e9, 2) == gmacs, f"{name}: {full.total['macs']:,} MACs, published {gmacs} G"
+            expect(full.total["params"] == params, f"{name}: {full.total['params']:,} parameters, published {params:,}")
+            expect(round(full.total["macs"] / 1e9, 2) == gmacs, f"{name}: {full.total['macs']:,} MACs, published {gmacs} G")
             findings["published"] = {"params": params, "GMACs": gmacs}
         if aux_size:
             with_aux = _table(candidate, name, builder, aux_size, 1, aux=True)
@@ -108,7 +109,7 @@ def _tables(name: str, builder: str, sizes, published=None, aux_size=None, too_s
             try:
                 candidate.get("networks.summary")(candidate.get(f"networks.{builder}")(), too_small[0])
             except ValueError as exc:
-                assert str(exc).startswith(f"{layer}:"), f"{name} on {too_small[0]}: the error should name {layer}: {exc}"
+                expect(str(exc).startswith(f"{layer}:"), f"{name} on {too_small[0]}: the error should name {layer}: {exc}")
             else:
                 raise AssertionError(f"{name}: an input of {too_small[0]} should be a ValueError (a window larger than its input)")
         return findings
@@ -135,11 +136,10 @@ def _lenet_1998(candidate):
     rows = {r.name: r for r in s.rows}
     for name, (neurons, params, connections) in LECUN_1998.items():
         got = (rows[name].neurons, rows[name].params, rows[name].connections)
-        assert got == (neurons, params, connections), (
-            f"lenet5 layer {name}: (neurons, trainable parameters, connections) {got}, LeCun et al. 1998: "
+        expect(got == (neurons, params, connections), f"lenet5 layer {name}: (neurons, trainable parameters, connections) {got}, LeCun et al. 1998: "
             f"{(neurons, params, connections)}")
     for key, value in LECUN_TOTAL.items():
-        assert s.total[key] == value, f"lenet5: total {key} {s.total[key]:,}, LeCun et al. 1998: {value:,}"
+        expect(s.total[key] == value, f"lenet5: total {key} {s.total[key]:,}, LeCun et al. 1998: {value:,}")
     findings["per layer (neurons, params, connections)"] = {n: list(v) for n, v in LECUN_1998.items()}
     findings["connections"] = s.total["connections"]
     return findings
@@ -164,8 +164,7 @@ def _guide_formulas(candidate):
     got = {}
     for name, (k, size, maps, out, params) in layers.items():
         got[name] = (neurons(k, out, out), params, connections(k, size, size, out, out, maps))
-        assert got[name] == LECUN_1998[name], (
-            f"{name}: the formulas give (neurons, params, connections) {got[name]}, LeCun et al. 1998: {LECUN_1998[name]}")
+        expect(got[name] == LECUN_1998[name], f"{name}: the formulas give (neurons, params, connections) {got[name]}, LeCun et al. 1998: {LECUN_1998[name]}")
     return {name: list(v) for name, v in got.items()}
 
 
@@ -175,9 +174,9 @@ def _guide_omits_input_maps(candidate):
     c3_maps = [len(t) for t in reference("networks.C3_TABLE")]
     printed = {"c1": 6 * (5 * 5 + 1), "c3": 16 * (5 * 5 + 1), "c5": 120 * (5 * 5 + 1)}
     right = {"c1": conv_params(6, 5, 5, 1), "c3": conv_params(16, 5, 5, c3_maps), "c5": conv_params(120, 5, 5, 16)}
-    assert printed["c1"] == right["c1"] == 156, (printed, right)
-    assert (printed["c3"], right["c3"]) == (416, 1516), (printed, right)
-    assert (printed["c5"], right["c5"]) == (3120, 48_120), (printed, right)
+    expect(printed["c1"] == right["c1"] == 156, ((printed, right)))
+    expect((printed["c3"], right["c3"]) == (416, 1516), ((printed, right)))
+    expect((printed["c5"], right["c5"]) == (3120, 48_120), ((printed, right)))
 
 
 # -- AlexNet (2012) -------------------------------------------------------------------------------
@@ -186,19 +185,19 @@ def _alexnet_2012_neurons(candidate):
     """The 2012 paper's neuron counts per layer: all agree but the first (55·48·96)."""
     s = candidate.get("networks.summary")(candidate.get("networks.alexnet_2tower")())
     ours = tuple(math.prod(r.output_shape[1:]) for r in s.rows if r.kind in ("Conv2d", "Linear"))
-    assert ours[1:] == ALEXNET_2012_NEURONS[1:], f"conv2 to fc8: {ours[1:]}, the paper: {ALEXNET_2012_NEURONS[1:]}"
-    assert ours[0] == 55 * 55 * 96 == 290_400 and ALEXNET_2012_NEURONS[0] == 55 * 48 * 96, ours[0]
+    expect(ours[1:] == ALEXNET_2012_NEURONS[1:], f"conv2 to fc8: {ours[1:]}, the paper: {ALEXNET_2012_NEURONS[1:]}")
+    expect(ours[0] == 55 * 55 * 96 == 290_400 and ALEXNET_2012_NEURONS[0] == 55 * 48 * 96, ours[0])
 
 
 def _alexnet_paper_input(candidate):
     """At the paper's 224×224, conv1 gives 54×54 maps and fc6 no longer gets 6·6·256 inputs."""
     net = candidate.get("networks.alexnet_2tower")()
     summary = candidate.get("networks.summary")
-    assert summary(net, (3, 227, 227)).rows[0].output_shape == (1, 96, 55, 55)
+    expect(summary(net, (3, 227, 227)).rows[0].output_shape == (1, 96, 55, 55), "AlexNet's first layer on a 227×227 input must give 96×55×55")
     try:
         summary(net, (3, 224, 224))
     except ValueError as exc:
-        assert "9216" in str(exc), exc
+        expect("9216" in str(exc), exc)
     else:
         raise AssertionError("alexnet-2tower at 224×224 should not fit its 9216-input fc6")
 
@@ -215,8 +214,8 @@ def _torchvision_branch3_is_3x3(candidate):
                          (192, 28, 28))
         counts[k] = summary(module).total["params"]
         with_torch = _torch_inception_params(k)
-        assert counts[k] == with_torch, f"branch3 {k}×{k}: {counts[k]} parameters, torch {with_torch}"
-    assert counts[5] - counts[3] == 16 * 32 * (25 - 9) == 8192, counts
+        expect(counts[k] == with_torch, f"branch3 {k}×{k}: {counts[k]} parameters, torch {with_torch}")
+    expect(counts[5] - counts[3] == 16 * 32 * (25 - 9) == 8192, counts)
 
 
 def _torch_inception_params(k: int) -> int:

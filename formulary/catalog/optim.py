@@ -28,6 +28,7 @@ from formulary import compare, figures, tensors
 from formulary.mistakes import optim as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample, Tolerance
 from reference.optim import default_dtype
+from formulary.verdict import expect
 
 SECTION = "§5 优化方法总结 (optimisation)"
 STEPS, RESUME = 200, 100
@@ -178,7 +179,7 @@ def _rejects_bad_grads(cls, options: dict) -> None:
     try:
         opt.load_state_dict(cls([{"params": [np.zeros(3)]}, {"params": [np.zeros((2, 2))]}], **options).state_dict())
     except ValueError as exc:
-        assert re.search(r"\bparameter groups?\b", str(exc)), f"{cls.__name__}.load_state_dict raised {exc!r}"
+        expect(re.search(r"\bparameter groups?\b", str(exc)), f"{cls.__name__}.load_state_dict raised {exc!r}")
     else:
         raise AssertionError(f"{cls.__name__}.load_state_dict accepted a checkpoint with two groups for one")
     # the argument named, as every error input of the catalog asks (impl's step docstring says so)
@@ -190,7 +191,7 @@ def _rejects_bad_grads(cls, options: dict) -> None:
         try:
             opt.step(grads)
         except error as exc:
-            assert re.search(match, str(exc)), f"{cls.__name__}.step({grads!r}) raised {exc!r}, expected {match!r}"
+            expect(re.search(match, str(exc)), f"{cls.__name__}.step({grads!r}) raised {exc!r}, expected {match!r}")
         else:
             raise AssertionError(f"{cls.__name__}.step with mismatched gradients did not raise {error.__name__}")
 
@@ -272,7 +273,7 @@ def _momentum_ema_is_scaled_sgd(candidate):
     dampened = run(lr=lr, momentum=beta, dampening=beta)
     compare.assert_close(scaled, np.array(ema), Tolerance(1e-12, 1e-12))
     first = np.abs(dampened[0] - 1) / np.abs(np.array(ema)[0] - 1)
-    assert np.allclose(first, 1 / (1 - beta)), f"first step ratio {first}, expected 1/(1 − β) = {1 / (1 - beta)}"
+    expect(np.allclose(first, 1 / (1 - beta)), f"first step ratio {first}, expected 1/(1 − β) = {1 / (1 - beta)}")
 
 
 def _torch_accepts_bad_group(candidate):
@@ -291,10 +292,10 @@ def _torch_ignores_group_accumulator(candidate):
 
     p = torch.zeros(2)
     opt = torch.optim.Adagrad([{"params": [p], "initial_accumulator_value": 0.5}], initial_accumulator_value=0.0)
-    assert float(opt.state[p]["sum"][0]) == 0.0, "torch now honours the group's initial_accumulator_value"
+    expect(float(opt.state[p]["sum"][0]) == 0.0, "torch now honours the group's initial_accumulator_value")
     mine = candidate.get("optim.Adagrad")([{"params": [np.zeros(2)], "initial_accumulator_value": 0.5}], lr=0.1)
     mine.step([np.ones(2)])
-    assert mine.state[0]["sum"][0] == 1.5, f"the candidate's accumulator is {mine.state[0]['sum']}, expected 0.5 + 1"
+    expect(mine.state[0]["sum"][0] == 1.5, f"the candidate's accumulator is {mine.state[0]['sum']}, expected 0.5 + 1")
 
 
 def _rmsprop_beta_is_not_adams(candidate):
@@ -305,12 +306,12 @@ def _rmsprop_beta_is_not_adams(candidate):
     import torch
 
     rmsprop = candidate.get("optim.RMSprop")
-    assert inspect.signature(torch.optim.RMSprop).parameters["alpha"].default == 0.99
-    assert rmsprop([np.zeros(1)]).defaults["alpha"] == 0.99, "the candidate's default alpha is not torch's 0.99"
+    expect(inspect.signature(torch.optim.RMSprop).parameters["alpha"].default == 0.99, "torch's RMSprop default alpha is no longer 0.99; the record's premise changed")
+    expect(rmsprop([np.zeros(1)]).defaults["alpha"] == 0.99, "the candidate's default alpha is not torch's 0.99")
     for alpha in (0.99, 0.999):
         p = np.zeros(1)
         rmsprop([p], lr=1.0, alpha=alpha, eps=0.0).step([np.ones(1)])
-        assert np.isclose(-p[0], 1 / math.sqrt(1 - alpha)), f"first step {-p[0]} at alpha = {alpha}"
+        expect(np.isclose(-p[0], 1 / math.sqrt(1 - alpha)), f"first step {-p[0]} at alpha = {alpha}")
 
 
 def _momentum_zero_is_plain_sgd(candidate):
@@ -378,7 +379,7 @@ def _nadam_float32_product(candidate):
     groups, feed = sample.args
     params = [torch.tensor(g["params"][0]) for g in groups]  # copies, before impl moves the arrays
     mine = _optimize(candidate.get("optim.NAdam"), Sample((groups, {"grads": feed["grads"]}), sample.kwargs))
-    assert torch.get_default_dtype() == torch.float32, "run this under torch's default dtype"
+    expect(torch.get_default_dtype() == torch.float32, "run this under torch's default dtype")
     opt = torch.optim.NAdam(params, lr=0.02)
     path = []
     for t in range(STEPS):
@@ -387,9 +388,9 @@ def _nadam_float32_product(candidate):
         opt.step()
         path.append([p.detach().numpy().copy() for p in params])
     theirs = [np.stack(c) for c in zip(*path)]
-    assert opt.state[params[0]]["mu_product"].dtype == torch.float32, "torch's mu_product is no longer float32"
+    expect(opt.state[params[0]]["mu_product"].dtype == torch.float32, "torch's mu_product is no longer float32")
     rel = max(float(np.max(np.abs(a - b)) / np.max(np.abs(b))) for a, b in zip(mine, theirs))
-    assert 1e-10 < rel < 1e-5, f"largest relative difference {rel:.3g}: not the float32 product's"
+    expect(1e-10 < rel < 1e-5, f"largest relative difference {rel:.3g}: not the float32 product's")
 
 
 ADAM_ROWS = _rows(ADAM_KEYS + ("decoupled_weight_decay",),
@@ -801,7 +802,7 @@ def _one_sample_per_update(candidate):
     expected = before - 2 * lr * residual[:, None] * X[order]
     compare.assert_close(path, expected, Tolerance(1e-12, 1e-12))
     rises = int(np.sum(np.diff(_loss(X, y, np.vstack([w0, path]))) > 0))
-    assert rises > 0, "SGD's full-batch loss never rose: no fluctuation to speak of"
+    expect(rises > 0, "SGD's full-batch loss never rose: no fluctuation to speak of")
     return {"updates": len(path), "loss_rises": rises, "final_loss": float(_loss(X, y, path[-1])[0])}
 
 
@@ -820,7 +821,7 @@ def _full_batch_descends(candidate):
     compare.assert_close(descent(X, y, w0, lr, N_SAMPLES, STEPS, 1), path, Tolerance(1e-12, 1e-14))
     losses = _loss(X, y, np.vstack([w0, path]))
     rises = np.diff(losses) > 8 * np.finfo(np.float64).eps * losses[1:]  # beyond the rounding of the loss itself
-    assert not rises.any(), f"the loss rose at update {int(np.argmax(rises)) + 1}"
+    expect(not rises.any(), f"the loss rose at update {int(np.argmax(rises)) + 1}")
     optimum = float(_loss(X, y, np.linalg.lstsq(X, y, rcond=None)[0])[0])
     return {"lr_times_L": 1.0, "updates": len(path), "loss_first": float(losses[0]), "loss_last": float(losses[-1]),
             "loss_optimum": optimum}
@@ -831,7 +832,7 @@ def _bgd_needs_small_step(candidate):
     X, y, w0 = _dataset(4, np.float64)
     path = candidate.get("optim.minibatch_descent")(X, y, w0, 2.2 / _lipschitz(X), N_SAMPLES, 60, 0)
     losses = _loss(X, y, np.vstack([w0, path]))
-    assert losses[-1] > 1e3 * losses[0], f"the loss went from {losses[0]:.3g} to {losses[-1]:.3g}: no divergence"
+    expect(losses[-1] > 1e3 * losses[0], f"the loss went from {losses[0]:.3g} to {losses[-1]:.3g}: no divergence")
 
 
 def _extremes_are_sgd_and_bgd(candidate):
@@ -856,7 +857,7 @@ def _extremes_are_sgd_and_bgd(candidate):
         losses = _loss(X, y, descent(X, y, w0, lr, b, 60, 5))
         rises[b] = float(np.mean(np.diff(losses) > 0))
         found[f"fraction_of_updates_raising_the_loss_b{b}"] = rises[b]
-    assert rises[1] > rises[3] > rises[N_SAMPLES] == 0.0, f"the loss rose on these fractions of updates: {rises}"
+    expect(rises[1] > rises[3] > rises[N_SAMPLES] == 0.0, f"the loss rose on these fractions of updates: {rises}")
     return found
 
 
@@ -956,8 +957,7 @@ def _momentum_in_ravine(candidate):
     heavy = _ravine_path(candidate, "SGD", limit, lr=eta, momentum=0.9)
     best = _ravine_path(candidate, "SGD", limit, lr=2 / (1 + RAVINE[1]))
     n_plain, n_heavy, n_best = (_steps_to(p, 1e-8) for p in (plain, heavy, best))
-    assert n_heavy < limit and 2 * n_heavy < min(n_plain, n_best), (
-        f"momentum took {n_heavy} steps, plain SGD {n_plain} (and {n_best} at its best step): no clear gain")
+    expect(n_heavy < limit and 2 * n_heavy < min(n_plain, n_best), f"momentum took {n_heavy} steps, plain SGD {n_plain} (and {n_best} at its best step): no clear gain")
     figures.save("opt.momentum.ravine",
                  _draw_ravine({"SGD, η = 0.015": (plain[:80], "tab:orange"), "momentum 0.9, η = 0.015": (heavy[:80], "tab:blue")}),
                  title="f = (x² + 100y²)/2: the first 80 steps")
@@ -978,10 +978,9 @@ def _rmsprop_damps(candidate):
     rms = _ravine_path(candidate, "RMSprop", steps, lr=0.05, alpha=0.99)
     (travel_m, flips_m), (travel_r, flips_r) = _cross_track(heavy), _cross_track(rms)
     n_m, n_r = _steps_to(heavy, 1e-4), _steps_to(rms, 1e-4)
-    assert travel_r <= 0.1 * travel_m and flips_r < flips_m, (
-        f"RMSprop's wasted travel across the ravine {travel_r:.3g} ({flips_r} crossings) against momentum's "
+    expect(travel_r <= 0.1 * travel_m and flips_r < flips_m, f"RMSprop's wasted travel across the ravine {travel_r:.3g} ({flips_r} crossings) against momentum's "
         f"{travel_m:.3g} ({flips_m}): no damping")
-    assert n_r <= 1.5 * n_m, f"RMSprop took {n_r} steps to momentum's {n_m}: damped by crawling"
+    expect(n_r <= 1.5 * n_m, f"RMSprop took {n_r} steps to momentum's {n_m}: damped by crawling")
     figures.save("opt.rmsprop.damping",  # the guide's colours (l.420): momentum blue, RMSprop green
                  _draw_ravine({"momentum 0.9 (η = 0.015)": (heavy[:60], "tab:blue"), "RMSprop (η = 0.05)": (rms[:60], "tab:green")}),
                  title="Across the steep direction: the first 60 steps")

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from formulary.mistakes import recurrent as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample, Tolerance
 from formulary.strategies import arrays, samples, shapes
+from formulary.verdict import expect
 
 RNN_SECTION = "§9 RNN循环神经网络 (recurrent neural networks)"
 LSTM_SECTION = "§10 LSTM长短期记忆神经网络 (long short-term memory)"
@@ -102,8 +103,8 @@ def _gate_matches_guide_form(k, name):
         gate = candidate.get(f"recurrent.{name}")
         torch_form = gate(x, h, w_ih, w_hh, b_ih, b_hh)
         shifted = gate(x, h, w_ih, w_hh, b_ih + 0.75, b_hh - 0.75)
-        assert np.allclose(torch_form, guide, rtol=1e-12, atol=1e-14), "the guide's concatenated form differs"
-        assert np.allclose(shifted, torch_form, rtol=1e-12, atol=1e-14), "moving bias between b_ih and b_hh changed the gate"
+        expect(np.allclose(torch_form, guide, rtol=1e-12, atol=1e-14), "the guide's concatenated form differs")
+        expect(np.allclose(shifted, torch_form, rtol=1e-12, atol=1e-14), "moving bias between b_ih and b_hh changed the gate")
     return demonstrate
 
 
@@ -118,7 +119,7 @@ def _forget_gate_is_torchs(candidate):
     c_new.sum().backward()
     mine = candidate.get("recurrent.lstm_forget_gate")(x, h, w_ih, w_hh, b_ih, b_hh)
     worst = float(np.max(np.abs(mine - c.grad.numpy())))
-    assert worst <= 1e-12, f"forget gate differs from ∂c_t/∂c_(t−1) of torch.lstm_cell by {worst:.3g}"
+    expect(worst <= 1e-12, f"forget gate differs from ∂c_t/∂c_(t−1) of torch.lstm_cell by {worst:.3g}")
     return {"max |f − ∂c_t/∂c_(t−1)|": worst}
 
 
@@ -166,7 +167,7 @@ def _cell_state_is_not_a_candidate(candidate):
     """C_t leaves (−1, 1), where every candidate C̃_t = tanh(·) lies: the sum is the new state, not a candidate."""
     f, c, i, g = (np.array([0.99, 0.9]), np.array([2.5, -3.0]), np.array([0.5, 0.2]), np.array([0.9, -0.99]))
     c_new = candidate.get("recurrent.lstm_cell_state")(f, c, i, g)
-    assert np.all(np.abs(c_new) > 1), f"C_t = {c_new} stays inside (−1, 1)"
+    expect(np.all(np.abs(c_new) > 1), f"C_t = {c_new} stays inside (−1, 1)")
 
 
 GATE = (0.0, 1.0)
@@ -366,13 +367,13 @@ def vanishing_experiment(candidate):
     r = {n: v["R² of the geometric fit"] for n, v in findings.items()}
     names = list(findings)
     shrink, grow, saturating, rnn0, lstm0, lstm_open = names
-    assert f[shrink] < 0.6 and r[shrink] > 0.98, f"contracting RNN: factor {f[shrink]}, R² {r[shrink]}: not a geometric decay"
-    assert f[grow] > 1.1 and r[grow] > 0.95, f"expanding RNN: factor {f[grow]}, R² {r[grow]}: not a geometric growth"
-    assert f[rnn0] < 0.6, f"RNN at torch's init: factor {f[rnn0]}"
-    assert f[lstm_open] > 0.9, f"LSTM with an open forget gate: factor {f[lstm_open]}"
+    expect(f[shrink] < 0.6 and r[shrink] > 0.98, f"contracting RNN: factor {f[shrink]}, R² {r[shrink]}: not a geometric decay")
+    expect(f[grow] > 1.1 and r[grow] > 0.95, f"expanding RNN: factor {f[grow]}, R² {r[grow]}: not a geometric growth")
+    expect(f[rnn0] < 0.6, f"RNN at torch's init: factor {f[rnn0]}")
+    expect(f[lstm_open] > 0.9, f"LSTM with an open forget gate: factor {f[lstm_open]}")
     far_less = (curves[lstm_open][-1] / curves[lstm_open][1]) / (curves[rnn0][-1] / curves[rnn0][1])
-    assert far_less > 1e6, f"LSTM (open forget gate) keeps only {far_less:.3g}× more gradient than the RNN over 28 steps"
-    assert f[lstm0] < 0.75, f"LSTM at torch's init: factor {f[lstm0]}; the forget gate should make the difference"
+    expect(far_less > 1e6, f"LSTM (open forget gate) keeps only {far_less:.3g}× more gradient than the RNN over 28 steps")
+    expect(f[lstm0] < 0.75, f"LSTM at torch's init: factor {f[lstm0]}; the forget gate should make the difference")
     findings["LSTM (open forget gate) / RNN (default init): gradient kept over 28 steps"] = float(f"{far_less:.3g}")
 
     def draw(ax):

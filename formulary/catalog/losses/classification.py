@@ -14,6 +14,7 @@ from formulary.catalog.losses._shared import (
 from formulary.edges import around, special_values
 from formulary.mistakes import losses as M
 from formulary.record import AccuracyClass, Deviation, ErrorInput, Mistake, Sample
+from formulary.verdict import expect
 
 _ONES = np.ones
 _NONE = {"reduction": "none"}
@@ -62,12 +63,12 @@ def _torch_logistic_overflows(candidate):
     tx = torch.from_numpy(x.copy()).requires_grad_()
     theirs = torch.nn.functional.soft_margin_loss(tx, torch.from_numpy(y), reduction="none")
     theirs.sum().backward()
-    assert torch.isinf(theirs[0]) and torch.isnan(tx.grad[0]), f"torch now gives {theirs}, {tx.grad}: drop the deviation"
+    expect(torch.isinf(theirs[0]) and torch.isnan(tx.grad[0]), f"torch now gives {theirs}, {tx.grad}: drop the deviation")
     mine = candidate.get("losses.logistic_loss")(x, y, reduction="none")
     grad = candidate.get("losses.logistic_loss_backward")(np.ones(2), x, y, reduction="none")
-    assert np.array_equal(mine, [800.0, 100.0]) and np.array_equal(grad, [-1.0, -1.0]), f"candidate gives {mine}, {grad}"
+    expect(np.array_equal(mine, [800.0, 100.0]) and np.array_equal(grad, [-1.0, -1.0]), f"candidate gives {mine}, {grad}")
     x32 = torch.tensor([-100.0], dtype=torch.float32)
-    assert torch.isinf(torch.nn.functional.soft_margin_loss(x32, torch.ones(1))), "float32 torch no longer overflows at −100"
+    expect(torch.isinf(torch.nn.functional.soft_margin_loss(x32, torch.ones(1))), "float32 torch no longer overflows at −100")
 
 
 # -- binary cross-entropy ----------------------------------------------------------------------------
@@ -117,9 +118,9 @@ def _torch_bce_logits_nan_at_inf(candidate):
 
     x, y = np.array([-np.inf, -np.inf, np.inf]), np.array([0.0, 1.0, 1.0])
     theirs = torch.nn.functional.binary_cross_entropy_with_logits(torch.from_numpy(x), torch.from_numpy(y), reduction="none")
-    assert torch.isnan(theirs).all(), f"torch now gives {theirs}: drop the deviation"
+    expect(torch.isnan(theirs).all(), f"torch now gives {theirs}: drop the deviation")
     mine = candidate.get("losses.binary_cross_entropy_with_logits")(x, y, reduction="none")
-    assert np.array_equal(mine, [0.0, np.inf, 0.0]), f"candidate gives {mine}"
+    expect(np.array_equal(mine, [0.0, np.inf, 0.0]), f"candidate gives {mine}")
 
 
 def _torch_bce_logits_cancels(candidate):
@@ -131,8 +132,8 @@ def _torch_bce_logits_cancels(candidate):
     theirs = torch.nn.functional.binary_cross_entropy_with_logits(torch.from_numpy(x), torch.from_numpy(y), reduction="none").numpy()
     mine = candidate.get("losses.binary_cross_entropy_with_logits")(x, y, reduction="none")
     rel = lambda a: np.abs(a - truth) / truth  # noqa: E731
-    assert rel(theirs)[0] == 1.0 and rel(theirs)[1] > 1e-8, f"torch now gives {theirs}: drop the deviation"
-    assert np.all(rel(mine) < 4e-16), f"candidate gives {mine}, true {truth}"
+    expect(rel(theirs)[0] == 1.0 and rel(theirs)[1] > 1e-8, f"torch now gives {theirs}: drop the deviation")
+    expect(np.all(rel(mine) < 4e-16), f"candidate gives {mine}, true {truth}")
 
 
 # -- NLL / cross-entropy --------------------------------------------------------------------------------
@@ -211,9 +212,9 @@ def _torch_soft_ce_nan_on_masked_class(candidate):
 
     x, y = np.array([[0.0, -np.inf, 0.0]]), np.array([[0.5, 0.0, 0.5]])
     theirs = torch.nn.functional.cross_entropy(torch.from_numpy(x), torch.from_numpy(y), reduction="none")
-    assert torch.isnan(theirs).all(), f"torch now gives {theirs}: drop the deviation"
+    expect(torch.isnan(theirs).all(), f"torch now gives {theirs}: drop the deviation")
     mine = candidate.get("losses.cross_entropy")(x, y, reduction="none")
-    assert np.allclose(mine, [math.log(2)], rtol=1e-15), f"candidate gives {mine}"
+    expect(np.allclose(mine, [math.log(2)], rtol=1e-15), f"candidate gives {mine}")
 
 
 _CE_ERRORS = (

@@ -14,6 +14,7 @@ from formulary.catalog.losses._shared import CLASSIFICATION, REGRESSION, seeded
 from formulary.compare import assert_close
 from formulary.mistakes import losses as M
 from formulary.record import Deviation, Mistake, Record, Tolerance
+from formulary.verdict import expect
 
 _F64 = Tolerance.default(np.float64)
 
@@ -38,7 +39,7 @@ def _per_sample(name, guide, what):
         mine, rows = candidate.get(f"losses.{name}")(x, y), candidate.get(f"losses.{name}")(x, y, reduction="none")
         _close(mine, _torch(name, x, y), f"{name}(reduction='mean') against torch")
         theirs = guide(y, x)
-        assert theirs.shape == (4,) and np.shape(mine) == (), f"guide {theirs.shape}, candidate {np.shape(mine)}"
+        expect(theirs.shape == (4,) and np.shape(mine) == (), f"guide {theirs.shape}, candidate {np.shape(mine)}")
         _close(theirs, np.asarray(rows).mean(axis=-1), f"the guide's {what}, row by row")
         _close(theirs.mean(), mine, f"the batch mean of the guide's {what}")
         return {"guide_output_shape": str(theirs.shape), "loss_output_shape": "()", "loss": float(mine),
@@ -51,14 +52,14 @@ def _msle(candidate):
     mine = candidate.get("losses.msle_loss")(y_pred, y_true, reduction="none")
     _close(mine, _torch("msle_loss", y_pred, y_true, reduction="none"), "msle_loss against torch")
     guide = M.guide_mean_squared_logarithmic_error(y_true[:, None], y_pred[:, None])  # one element per row
-    assert 10e-6 == 1e-5
-    assert guide[0] == 0.0 and mine[0] > 0.4, f"at ŷ = −0.5, y = 0: guide {guide[0]}, MSLE {mine[0]}"
+    expect(10e-6 == 1e-5, "10e-6 is 1e-5 as a float literal")
+    expect(guide[0] == 0.0 and mine[0] > 0.4, f"at ŷ = −0.5, y = 0: guide {guide[0]}, MSLE {mine[0]}")
     h = 1e-3
     step = M.guide_mean_squared_logarithmic_error(np.array([0.0]), np.array([-0.5 + h])) - \
         M.guide_mean_squared_logarithmic_error(np.array([0.0]), np.array([-0.5 - h]))
     grad = candidate.get("losses.msle_loss_backward")(np.ones(4), y_pred, y_true, reduction="none")
-    assert step == 0.0 and grad[0] < -2.0, f"the guide's slope at ŷ = −0.5 is {step / 2 / h}, MSLE's {grad[0]}"
-    assert guide[1] != mine[1], "the clip also moves ŷ = 0 to 1e-5"
+    expect(step == 0.0 and grad[0] < -2.0, f"the guide's slope at ŷ = −0.5 is {step / 2 / h}, MSLE's {grad[0]}")
+    expect(guide[1] != mine[1], "the clip also moves ŷ = 0 to 1e-5")
     return {"guide_epsilon_10e-6": 10e-6, "guide_at_pred_-0.5_true_0": float(guide[0]), "msle_there": float(mine[0]),
             "guide_slope_there": 0.0, "msle_slope_there": float(grad[0]),
             "guide_at_pred_0_true_1": float(guide[1]), "msle_there_too": float(mine[1])}
@@ -72,7 +73,7 @@ def _mape(candidate):
         _close(mine, _torch("mape_loss", y_pred, y_true, reduction="none"), "mape_loss against torch")
     guide = M.guide_mean_absolute_percentage_error(y_true[:, None], y_pred[:, None])
     _close(guide, mape(y_pred, y_true, reduction="none", eps=1e-5), "the guide's MAPE against mape_loss(eps=1e-5)")
-    assert np.isinf(mine[0]) and np.isfinite(guide[0]) and guide[1] < mine[1] / 5
+    expect(np.isinf(mine[0]) and np.isfinite(guide[0]) and guide[1] < mine[1] / 5, f"MAPE at y = 0 must be inf and the guide's formula finite and 5× smaller elsewhere: guide {guide}, MAPE {mine}")
     return {"guide_at_true_0": float(guide[0]), "mape_at_true_0": "inf",
             "guide_at_true_1e-6_pred_2e-6": float(guide[1]), "mape_there": float(mine[1])}
 
@@ -91,10 +92,10 @@ def _cross_entropy(candidate):
     _close(mine_soft, truth, "cross_entropy with one-hot probability targets")
     guide = M.guide_cross_entropy(y, p)
     bias = np.mean(1e-5 / p[np.arange(4), t])  # log(p + ε) − log p ≤ ε/p
-    assert abs(guide * 10 - truth) <= bias and 9 < truth / guide < 11, f"guide {guide}, cross-entropy {truth}"
+    expect(abs(guide * 10 - truth) <= bias and 9 < truth / guide < 11, f"guide {guide}, cross-entropy {truth}")
     perfect = M.guide_cross_entropy(np.eye(10)[:2], np.eye(10)[:2])
     mine_perfect = ce(np.where(np.eye(10)[:2] > 0, 0.0, -np.inf), np.array([0, 1]))
-    assert perfect < 0 and mine_perfect == 0, f"perfect prediction: guide {perfect}, cross_entropy {mine_perfect}"
+    expect(perfect < 0 and mine_perfect == 0, f"perfect prediction: guide {perfect}, cross_entropy {mine_perfect}")
     return {"classes": 10, "cross_entropy": float(mine), "guide": float(guide), "ratio": float(mine / guide),
             "guide_on_a_perfect_prediction": float(perfect), "cross_entropy_on_it": float(mine_perfect)}
 
@@ -112,7 +113,7 @@ def _hinge(candidate):
         raise AssertionError("hinge_loss accepted labels 0/1: a 0 label would silently give the constant loss 1")
     guide = M.guide_hinge(y01, f)
     constant = M.guide_hinge(np.zeros(3)[:, None], np.array([-100.0, 0.0, 100.0])[:, None])
-    assert np.all(constant == 1.0) and guide != mine
+    expect(np.all(constant == 1.0) and guide != mine, f"with 0/1 labels the guide's hinge is constant 1 and differs from the ±1 hinge: guide {guide}, ±1 hinge {mine}")
     return {"guide_with_labels_0_1": float(guide), "hinge_with_labels_pm1": float(mine),
             "guide_loss_of_a_0_label_at_f_-100_0_100": "1, 1, 1"}
 

@@ -20,6 +20,7 @@ from formulary.compare import assert_close
 from formulary.edges import around
 from formulary.mistakes import losses as M
 from formulary.record import Mistake, Record, Tolerance
+from formulary.verdict import expect
 
 _F64 = Tolerance.default(np.float64)
 
@@ -38,7 +39,7 @@ def _relu_mse_pairing(candidate):
         fused = 2.0 / z.size * (leaky(z, slope) - y) * np.where(z > 0, 1.0, slope)
         assert_close(grad, fused, _F64, names=(f"∂L/∂z through {name} + MSE",))
         found[f"share_without_gradient_{name}"] = float(np.mean(grad == 0))
-    assert found["share_without_gradient_relu"] > 0.4 and found["share_without_gradient_leaky_relu"] == 0.0
+    expect(found["share_without_gradient_relu"] > 0.4 and found["share_without_gradient_leaky_relu"] == 0.0, f"ReLU should leave > 40% of units without gradient and leaky ReLU none: {found}")
     return found
 
 
@@ -58,7 +59,7 @@ def _sigmoid_bce_identity(candidate):
     fused = float(backward(np.ones(1), zw, yw, reduction="none")[0])
     mse_grad = candidate.get("losses.mse_loss_backward")(np.ones(1), sigmoid(zw), yw, reduction="none")
     through_sigmoid = float(candidate.get("activations.sigmoid_backward")(mse_grad, zw)[0])
-    assert abs(through_sigmoid) < 1e-3 < abs(fused), "MSE through a saturated sigmoid should nearly vanish"
+    expect(abs(through_sigmoid) < 1e-3 < abs(fused), "MSE through a saturated sigmoid should nearly vanish")
     return {"grad_bce_at_z_-10_y_1": fused, "grad_mse_through_sigmoid_at_z_-10_y_1": through_sigmoid}
 
 
@@ -144,8 +145,7 @@ def _ce_vs_mse(candidate):
         n_ce, n_mse = steps_to_target(ce), steps_to_target(mse)
         found[f"steps_to_90pct_ce_seed{seed}"] = n_ce
         found[f"steps_to_90pct_mse_seed{seed}"] = n_mse if n_mse is not None else f"> {_STEPS}"
-        assert n_ce is not None and (n_mse is None or n_mse > n_ce), (
-            f"seed {seed}: cross-entropy reached {_TARGET:.0%} at step {n_ce}, MSE at {n_mse}")
+        expect(n_ce is not None and (n_mse is None or n_mse > n_ce), f"seed {seed}: cross-entropy reached {_TARGET:.0%} at step {n_ce}, MSE at {n_mse}")
     # the control: a small start (std 0.01), where nothing saturates
     w_small = np.random.default_rng(100).normal(0.0, 0.01, (2, 3))
     found["small_start_steps_ce"] = steps_to_target(train("cross-entropy", w_small, 20))

@@ -7,6 +7,7 @@ import math
 import re
 
 import numpy as np
+from formulary.verdict import expect
 
 SECTION = "§3 超参数 (hyperparameter search)"
 
@@ -33,7 +34,7 @@ def raises(error, pattern, call):
     try:
         call()
     except error as exc:
-        assert re.search(pattern, str(exc)), f"{error.__name__}({exc}) does not match {pattern!r}"
+        expect(re.search(pattern, str(exc)), f"{error.__name__}({exc}) does not match {pattern!r}")
         return
     raise AssertionError(f"expected {error.__name__} matching {pattern!r}; nothing was raised")
 
@@ -47,9 +48,9 @@ def same_trials(a, b) -> bool:
 def check_nonfinite(result, objective, bad=(1, 6)):
     """Non-finite values recorded where they happened, the search carried on, best finite."""
     values = np.array([t.value for t in result.trials])
-    assert [t.params for t in result.trials] == objective.calls, "the trials are not the objective's calls, in order"
-    assert all(math.isnan(values[i]) for i in bad), f"the NaN values of calls {bad} were not recorded: {values[list(bad)]}"
-    assert result.best is not None and result.best.value == np.nanmin(values), "best is not the lowest finite value"
+    expect([t.params for t in result.trials] == objective.calls, "the trials are not the objective's calls, in order")
+    expect(all(math.isnan(values[i]) for i in bad), f"the NaN values of calls {bad} were not recorded: {values[list(bad)]}")
+    expect(result.best is not None and result.best.value == np.nanmin(values), "best is not the lowest finite value")
 
 
 # -- the 2-D test problem of the property checks: a learning rate (log scale) and a momentum ----------
@@ -71,17 +72,17 @@ def bowl_units(result) -> np.ndarray:
     """The trials' unit coordinates, recomputed from their parameters (not from trial.unit)."""
     lr = np.array([t.params["lr"] for t in result.trials])
     m = np.array([t.params["m"] for t in result.trials])
-    assert ((lr >= 1e-4) & (lr <= 1.0)).all() and ((m >= 0) & (m <= 1)).all(), "a trial outside the bounds"
+    expect(((lr >= 1e-4) & (lr <= 1.0)).all() and ((m >= 0) & (m <= 1)).all(), "a trial outside the bounds")
     units = np.column_stack([np.log10(lr) / 4.0 + 1.0, m])
-    assert np.allclose(units, result.units, rtol=0, atol=1e-9), "trial.unit does not encode trial.params"
+    expect(np.allclose(units, result.units, rtol=0, atol=1e-9), "trial.unit does not encode trial.params")
     return units
 
 
 def reproducible(search, space, **kw):
     a, b = search(bowl, space, seed=3, **kw), search(bowl, space, seed=3, **kw)
     c = search(bowl, space, seed=4, **kw)
-    assert same_trials(a, b), "the same seed gave different trials"
-    assert not same_trials(a, c), "different seeds gave the same trials: the seed is ignored"
+    expect(same_trials(a, b), "the same seed gave different trials")
+    expect(not same_trials(a, c), "different seeds gave the same trials: the seed is ignored")
 
 
 # -- standard test functions (Branin, Hartmann-3, Rosenbrock) ----------------------------------------

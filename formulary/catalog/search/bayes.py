@@ -11,6 +11,7 @@ from formulary.catalog.search._shared import (SECTION, bowl, bowl_space, bowl_un
 from formulary.mistakes import search as M
 from formulary.record import ErrorInput, Mistake, Record, Sample
 from formulary.strategies import arrays, floats, samples
+from formulary.verdict import expect
 
 
 def _gp_inputs(dt):
@@ -64,14 +65,13 @@ def _bayes_search_check(candidate):
     space = bowl_space(candidate)
     objective = flaky(bowl)
     result = bayes_search(objective, space, n_trials=20, seed=0, n_initial=5)
-    assert [t.role for t in result.trials] == ["initial"] * 5 + ["ei"] * 15, f"roles {[t.role for t in result.trials]}"
+    expect([t.role for t in result.trials] == ["initial"] * 5 + ["ei"] * 15, f"roles {[t.role for t in result.trials]}")
     bowl_units(result)
     check_nonfinite(result, objective)
     randoms = [random_search(bowl, space, n_trials=20, seed=s).best.value for s in range(10)]
-    assert result.best.value < min(randoms), (
-        f"Bayesian optimisation's best {result.best.value:.2e} after 20 trials does not beat the best of 10 random "
+    expect(result.best.value < min(randoms), f"Bayesian optimisation's best {result.best.value:.2e} after 20 trials does not beat the best of 10 random "
         f"searches of 20 trials ({min(randoms):.2e})")
-    assert result.best.value < 1e-3, f"best value {result.best.value:.2e} after 20 trials, expected < 1e-3"
+    expect(result.best.value < 1e-3, f"best value {result.best.value:.2e} after 20 trials, expected < 1e-3")
     Choice, _, _ = dims(candidate)
     raises(TypeError, r"continuous", lambda: bayes_search(bowl, {**space, "act": Choice(("relu",))}))
     raises(ValueError, r"n_initial", lambda: bayes_search(bowl, space, n_initial=0))

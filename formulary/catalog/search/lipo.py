@@ -13,6 +13,7 @@ from formulary.catalog.search._shared import (BOWL_LIPSCHITZ, SECTION, bowl, bow
 from formulary.mistakes import search as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample
 from formulary.strategies import arrays, floats, samples
+from formulary.verdict import expect
 
 
 def _lipo_rule_holds(units, values, roles, k_of, exploit_roles):
@@ -27,8 +28,7 @@ def _lipo_rule_holds(units, values, roles, k_of, exploit_roles):
         u, v = torch.from_numpy(units[:t][before]), torch.from_numpy(values[:t][before])
         k = k_of(u, v)
         bound = (v - k * torch.cdist(torch.from_numpy(units[t : t + 1]), u)[0]).max().item()
-        assert bound <= v.min().item() + 1e-12, (
-            f"trial {t} ({role}) has Lipschitz bound {bound:.6g} (k = {k:.4g}) above the best so far "
+        expect(bound <= v.min().item() + 1e-12, f"trial {t} ({role}) has Lipschitz bound {bound:.6g} (k = {k:.4g}) above the best so far "
             f"{v.min().item():.6g}: it could not win, yet it was evaluated")
         checked += 1
     return checked
@@ -40,7 +40,7 @@ def _lipo_check(candidate):
     objective = flaky(bowl)
     result = lipo_search(objective, space, n_trials=40, seed=1, lipschitz=BOWL_LIPSCHITZ)
     roles = [t.role for t in result.trials]
-    assert roles == ["initial"] + ["lipo"] * 39, f"LIPO with a valid k should never fall back: roles {set(roles)}"
+    expect(roles == ["initial"] + ["lipo"] * 39, f"LIPO with a valid k should never fall back: roles {set(roles)}")
     units = bowl_units(result)
     checked = _lipo_rule_holds(units, result.values, roles, lambda u, v: BOWL_LIPSCHITZ, {"lipo"})
     check_nonfinite(result, objective)
@@ -58,7 +58,7 @@ def _lipo_needs_its_constant(candidate):
     lipo_search = candidate.get("search.lipo_search")
     result = lipo_search(bowl, bowl_space(candidate), n_trials=20, seed=1, lipschitz=0.05, max_draws=2000)
     fallbacks = [t.role for t in result.trials].count("fallback")
-    assert fallbacks >= 15, f"with k = 0.05, {fallbacks} of 19 steps fell back: the constant did not matter"
+    expect(fallbacks >= 15, f"with k = 0.05, {fallbacks} of 19 steps fell back: the constant did not matter")
 
 
 def _adalipo_k(alpha):
@@ -74,9 +74,9 @@ def _adalipo_check(candidate):
     result = lipo_search(objective, space, n_trials=60, seed=2, p=0.1, alpha=0.01)
     roles = [t.role for t in result.trials]
     counts = {r: roles.count(r) for r in ("initial", "explore", "exploit", "fallback")}
-    assert sum(counts.values()) == 60 and roles[0] == "initial", f"roles {roles}"
+    expect(sum(counts.values()) == 60 and roles[0] == "initial", f"roles {roles}")
     # with p = 0.1 over 59 steps, 1 to 14 explorations hold with probability 0.997
-    assert 1 <= counts["explore"] <= 14, f"{counts['explore']} explorations in 59 steps at p = 0.1"
+    expect(1 <= counts["explore"] <= 14, f"{counts['explore']} explorations in 59 steps at p = 0.1")
     units = bowl_units(result)
     checked = _lipo_rule_holds(units, result.values, roles, _adalipo_k(0.01), {"exploit"})
     check_nonfinite(result, objective)
@@ -126,8 +126,7 @@ def _lipo_vs_random(candidate):
         evals = {alg: np.where((g <= target).any(1), np.argmax(g <= target, axis=1) + 1, CLAIM_BUDGET + 1)
                  for alg, g in gaps.items()}
         med = {alg: float(np.median(e)) for alg, e in evals.items()}
-        assert med["AdaLIPO"] < med["random"], (
-            f"{name}: AdaLIPO needs {med['AdaLIPO']:.0f} evaluations at the median to reach gap {target:.3g}, "
+        expect(med["AdaLIPO"] < med["random"], f"{name}: AdaLIPO needs {med['AdaLIPO']:.0f} evaluations at the median to reach gap {target:.3g}, "
             f"random search {med['random']:.0f}")
         findings[name] = {"target gap": float(f"{target:.3g}"), "median evaluations AdaLIPO": med["AdaLIPO"],
                           "median evaluations random": med["random"]}

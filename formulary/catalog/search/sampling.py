@@ -9,6 +9,7 @@ import numpy as np
 from formulary.catalog.search._shared import SECTION, bowl, check_nonfinite, dims, flaky, raises, same_trials
 from formulary.mistakes import search as M
 from formulary.record import ErrorInput, Mistake, Record, Sample
+from formulary.verdict import expect
 
 
 def _grid_check(candidate):
@@ -24,15 +25,15 @@ def _grid_check(candidate):
         match = [i for i, (lr, m, a) in enumerate(expected)
                  if math.isclose(t.params["lr"], lr, rel_tol=1e-12) and math.isclose(t.params["momentum"], m, abs_tol=1e-12)
                  and t.params["act"] == a]
-        assert match, f"trial {t.params} is not a point of the grid"
+        expect(match, f"trial {t.params} is not a point of the grid")
         hits[match] += 1
-    assert (hits == 1).all(), (f"{int((hits == 0).sum())} grid points never evaluated, "
+    expect((hits == 1).all(), f"{int((hits == 0).sum())} grid points never evaluated, "
                                f"{int((hits > 1).sum())} evaluated more than once (of {len(expected)})")
-    assert len(result.trials) == len(expected), f"{len(result.trials)} trials for a grid of {len(expected)}"
+    expect(len(result.trials) == len(expected), f"{len(result.trials)} trials for a grid of {len(expected)}")
     check_nonfinite(result, objective)
     raises(ValueError, r"points", lambda: grid_search(bowl, space, points=0))
     one = grid_search(lambda p: p["x"], {"x": Uniform(2.0, 3.0)}, points=1)
-    assert [t.params for t in one.trials] == [{"x": 2.0}], f"a one-point grid of [2, 3] should be low: {one.trials}"
+    expect([t.params for t in one.trials] == [{"x": 2.0}], f"a one-point grid of [2, 3] should be low: {one.trials}")
     return {"grid points": len(expected), "each evaluated once": True}
 
 
@@ -50,22 +51,22 @@ def _random_check(candidate):
     n = 300
     objective = flaky(lambda p: p["dropout"] - math.log(p["lr"]))
     result = random_search(objective, space, n_trials=n, seed=7)
-    assert len(result.trials) == n, f"{len(result.trials)} trials, asked for {n}"
+    expect(len(result.trials) == n, f"{len(result.trials)} trials, asked for {n}")
     check_nonfinite(result, objective)
     lr = np.array([t.params["lr"] for t in result.trials])
     drop = np.array([t.params["dropout"] for t in result.trials])
-    assert ((lr >= 1e-5) & (lr <= 1.0)).all() and ((drop >= 0) & (drop <= 0.5)).all(), "a sample outside the bounds"
+    expect(((lr >= 1e-5) & (lr <= 1.0)).all() and ((drop >= 0) & (drop <= 0.5)).all(), "a sample outside the bounds")
     critical = 1.63 / math.sqrt(n)  # Kolmogorov-Smirnov at the 1% level
     ks = {"lr (log scale)": _ks_uniform(np.log(lr / 1e-5) / math.log(1e5)), "dropout": _ks_uniform(drop / 0.5)}
     for name, d in ks.items():
-        assert d < critical, f"{name}: KS distance {d:.3f} to the uniform law exceeds {critical:.3f}"
+        expect(d < critical, f"{name}: KS distance {d:.3f} to the uniform law exceeds {critical:.3f}")
     counts = {a: sum(t.params["act"] == a for t in result.trials) for a in ("relu", "tanh", "gelu")}
     spread = 4 * math.sqrt(n * (1 / 3) * (2 / 3))
-    assert all(abs(c - n / 3) <= spread for c in counts.values()), f"Choice counts {counts} are not uniform"
+    expect(all(abs(c - n / 3) <= spread for c in counts.values()), f"Choice counts {counts} are not uniform")
     again = random_search(flaky(lambda p: p["dropout"] - math.log(p["lr"])), space, n_trials=n, seed=7)
     other = random_search(objective, space, n_trials=n, seed=8)
-    assert same_trials(result, again), "the same seed gave different trials"
-    assert not same_trials(result, other), "different seeds gave the same trials"
+    expect(same_trials(result, again), "the same seed gave different trials")
+    expect(not same_trials(result, other), "different seeds gave the same trials")
     raises(ValueError, r"n_trials", lambda: random_search(bowl, space, n_trials=0))
     return {"KS distance": {k: round(v, 4) for k, v in ks.items()}, "critical 1%": round(critical, 4), "choice counts": counts}
 

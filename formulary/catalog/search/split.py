@@ -9,6 +9,7 @@ from formulary.catalog.search._shared import SECTION, dims
 from formulary.mistakes import search as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample
 from formulary.strategies import samples
+from formulary.verdict import expect
 
 
 def _synthetic(n=240, seed=0):
@@ -21,12 +22,12 @@ def _split_check(candidate):
     random_split, split_lengths = candidate.get("search.random_split"), candidate.get("search.split_lengths")
     for n, lengths in ((240, [0.6, 0.2, 0.2]), (11, [0.6, 0.2, 0.2]), (10, [3, 7]), (7, [0.5, 0.5]), (0, [0.5, 0.5])):
         parts = random_split(n, lengths, seed=0)
-        assert [len(p) for p in parts] == split_lengths(n, lengths), f"n={n}, {lengths}: part sizes {[len(p) for p in parts]}"
+        expect([len(p) for p in parts] == split_lengths(n, lengths), f"n={n}, {lengths}: part sizes {[len(p) for p in parts]}")
         joined = np.concatenate(parts)
-        assert len(joined) == n and np.array_equal(np.sort(joined), np.arange(n)), f"n={n}: the parts are not a partition of range(n)"
+        expect(len(joined) == n and np.array_equal(np.sort(joined), np.arange(n)), f"n={n}: the parts are not a partition of range(n)")
     a, b, c = (random_split(240, [0.6, 0.2, 0.2], seed=s) for s in (0, 0, 1))
-    assert all(np.array_equal(p, q) for p, q in zip(a, b)), "the same seed gave different splits"
-    assert not np.array_equal(a[0], c[0]), "different seeds gave the same split"
+    expect(all(np.array_equal(p, q) for p, q in zip(a, b)), "the same seed gave different splits")
+    expect(not np.array_equal(a[0], c[0]), "different seeds gave the same split")
 
     # the procedure, end to end: tune an MLP's learning rate and width; the test set scored once, last
     init, train_mlp, forward = (candidate.get(f"basics.{n}") for n in ("init_mlp", "mlp_train", "mlp_forward"))
@@ -52,15 +53,15 @@ def _split_check(candidate):
     space = {"lr": LogUniform(1e-2, 3.0), "width": Choice((2, 8, 16))}
     out = candidate.get("search.holdout_search")(candidate.get("search.random_search"), space, fit, score,
                                                  train, validation, test, n_trials=8, seed=0)
-    assert all(data == "train" for what, data in log if what == "fit"), f"a model was fitted on {set(d for w, d in log if w == 'fit')}"
+    expect(all(data == "train" for what, data in log if what == "fit"), f"a model was fitted on {set(d for w, d in log if w == 'fit')}")
     scored = [data for what, data in log if what == "score"]
-    assert scored.count("test") == 1 and scored[-1] == "test", f"the test set was scored {scored.count('test')} times, last: {scored[-1]}"
-    assert scored[:-1] == ["validation"] * len(out.search.trials), "every trial must be scored on the validation set"
+    expect(scored.count("test") == 1 and scored[-1] == "test", f"the test set was scored {scored.count('test')} times, last: {scored[-1]}")
+    expect(scored[:-1] == ["validation"] * len(out.search.trials), "every trial must be scored on the validation set")
     values = out.search.values
-    assert out.params == out.search.trials[int(np.nanargmin(values))].params, "the hyperparameters chosen are not the best on validation"
+    expect(out.params == out.search.trials[int(np.nanargmin(values))].params, "the hyperparameters chosen are not the best on validation")
     refit = score(fit(train, out.params), test)
-    assert out.test_score == refit, f"reported test score {out.test_score} differs from the chosen model's {refit}"
-    assert out.test_score < 0.2 * np.var(test[1]), f"test MSE {out.test_score:.3g} against variance {np.var(test[1]):.3g}: nothing learnt"
+    expect(out.test_score == refit, f"reported test score {out.test_score} differs from the chosen model's {refit}")
+    expect(out.test_score < 0.2 * np.var(test[1]), f"test MSE {out.test_score:.3g} against variance {np.var(test[1]):.3g}: nothing learnt")
     return {"chosen": out.params, "validation MSE": float(f"{np.nanmin(values):.3g}"), "test MSE": float(f"{out.test_score:.3g}"),
             "diverged trials (NaN)": int(np.isnan(values).sum()), "test variance": float(f"{np.var(test[1]):.3g}")}
 
@@ -82,8 +83,8 @@ def _guide_selects_on_test(candidate):
 
         honest.append(holdout(grid, space, fit, score, 0, 1, 2).test_score)
         guide.append(M.holdout_search_selects_on_test(grid, space, fit, score, 0, 1, 2).test_score)
-    assert abs(np.mean(honest) - 1.0) < 0.06, f"the honest test score averages {np.mean(honest):.3f}, not 1"
-    assert np.mean(guide) < 0.9, f"selecting on the test set averages {np.mean(guide):.3f}: no optimism shown"
+    expect(abs(np.mean(honest) - 1.0) < 0.06, f"the honest test score averages {np.mean(honest):.3f}, not 1")
+    expect(np.mean(guide) < 0.9, f"selecting on the test set averages {np.mean(guide):.3f}: no optimism shown")
 
 
 def _split_lengths_inputs(dt):
@@ -106,7 +107,7 @@ def _torch_rejects_fractions_over_one(candidate):
     else:
         raise AssertionError("torch now accepts [0.34, 0.56, 0.1]: drop the deviation")
     sizes = candidate.get("search.split_lengths")(100, fractions)
-    assert sizes == [34, 56, 10], f"candidate gives {sizes}"
+    expect(sizes == [34, 56, 10], f"candidate gives {sizes}")
 
 
 RECORDS = (
