@@ -30,7 +30,7 @@ def _backward_shape_error(kw=None):
     return ErrorInput(Sample((np.zeros(2), np.zeros(3)), dict(kw or {}), "grad_output shape"), ValueError, r"\bgrad_output\b", "backward")
 
 
-def elementwise(id, name, equation, mistakes, *, kinks=(), options=None, option_edges=({},), accuracy=(),
+def elementwise(*, id, name, equation, mistakes, kinks=(), options=None, option_edges=({},), accuracy=(),
                 oracle=True, deviations=(), errors=(), notes="", lo=-10.0, hi=10.0,
                 edge_drop=lambda dt: (), extra_edges=lambda dt: ()):
     """A record for an elementwise activation ``name`` and its ``name_backward``.
@@ -174,8 +174,8 @@ def _sigmoid_vanishing(candidate):
 
 RECORDS = (
     elementwise(
-        "act.sigmoid", "sigmoid", r"\sigma(x) = \frac{1}{1 + e^{-x}},\quad \sigma'(x) = \sigma(x)(1 - \sigma(x))",
-        [
+        id="act.sigmoid", name="sigmoid", equation=r"\sigma(x) = \frac{1}{1 + e^{-x}},\quad \sigma'(x) = \sigma(x)(1 - \sigma(x))",
+        mistakes=[
             Mistake("tanh-without-half", "0.5(1 + tanh x) instead of 0.5(1 + tanh(x/2))", M.sigmoid_as_tanh),
             Mistake("float64-output", "float32 input answered in float64", M.sigmoid_in_float64),
             Mistake("backward-no-chain", "σ(1 − σ) not multiplied by the upstream gradient", M.sigmoid_backward_no_chain, "backward"),
@@ -185,8 +185,8 @@ RECORDS = (
                   AccuracyClass("right tail [10, 40]", _grid(10, 40))],
     ),
     elementwise(
-        "act.tanh", "tanh", r"\tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}},\quad \tanh'(x) = 1 - \tanh^2 x",
-        [
+        id="act.tanh", name="tanh", equation=r"\tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}},\quad \tanh'(x) = 1 - \tanh^2 x",
+        mistakes=[
             Mistake("naive-exponentials", "(e^x − e^−x)/(e^x + e^−x): NaN once e^x overflows", M.tanh_naive),
             Mistake("backward-one-minus-x2", "1 − x² instead of 1 − tanh² x", M.tanh_backward_one_minus_x2, "backward"),
         ],
@@ -194,16 +194,16 @@ RECORDS = (
                   AccuracyClass("tails ±[10, 30]", _grid(10, 30))],
     ),
     elementwise(
-        "act.relu", "relu", r"\operatorname{relu}(x) = \max(0, x),\quad \operatorname{relu}'(0) = 0",
-        [
+        id="act.relu", name="relu", equation=r"\operatorname{relu}(x) = \max(0, x),\quad \operatorname{relu}'(0) = 0",
+        mistakes=[
             Mistake("nan-to-zero", "np.where(x > 0, x, 0) turns NaN into 0", M.relu_nan_to_zero),
             Mistake("backward-one-at-zero", "derivative 1 at x = 0; torch defines 0", M.relu_backward_one_at_zero, "backward"),
         ],
         kinks=(0.0,), oracle=False,
     ),
     elementwise(
-        "act.leaky_relu", "leaky_relu", r"\operatorname{leaky\_relu}(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0\end{cases},\ \alpha = 0.01",
-        [
+        id="act.leaky_relu", name="leaky_relu", equation=r"\operatorname{leaky\_relu}(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0\end{cases},\ \alpha = 0.01",
+        mistakes=[
             Mistake("max-x-alpha-x", "max(x, αx): wrong once α > 1 or α < 0", M.leaky_relu_as_max),
             Mistake("slope-ignored", "negative_slope accepted and ignored", M.leaky_relu_slope_ignored),
             Mistake("backward-one-at-zero", "gradient 1 at x = 0; torch gives α", M.leaky_relu_backward_zero_tie, "backward"),
@@ -259,8 +259,8 @@ RECORDS = (
         ),
     ),
     elementwise(
-        "act.elu", "elu", r"\operatorname{elu}(x) = \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0\end{cases}",
-        [
+        id="act.elu", name="elu", equation=r"\operatorname{elu}(x) = \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0\end{cases}",
+        mistakes=[
             Mistake("alpha-on-both-sides", "α multiplied on the positive branch too", M.elu_alpha_on_both_sides),
             Mistake("backward-positive-at-zero", "gradient 1 at x = 0; torch takes the negative branch, α", M.elu_backward_positive_at_zero, "backward"),
         ],
@@ -270,8 +270,8 @@ RECORDS = (
         errors=[ErrorInput(Sample((np.zeros(2),), {"alpha": None}), TypeError, r"\balpha\b")],
     ),
     elementwise(
-        "act.selu", "selu", r"\operatorname{selu}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0\end{cases},\ \lambda \approx 1.0507,\ \alpha \approx 1.6733",
-        [
+        id="act.selu", name="selu", equation=r"\operatorname{selu}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0\end{cases},\ \lambda \approx 1.0507,\ \alpha \approx 1.6733",
+        mistakes=[
             Mistake("rounded-constants", "λ = 1.05, α = 1.67 as rounded on slides", M.selu_rounded_constants),
             Mistake("scale-negative-only", "λ applied only on the negative side", M.selu_scale_negative_only),
         ],
@@ -279,8 +279,8 @@ RECORDS = (
         accuracy=[BULK, AccuracyClass("near zero -[1e-300, 1e-3]", _geom(1e-300, 1e-3, sign=-1.0))],
     ),
     elementwise(
-        "act.gelu", "gelu", r"\operatorname{gelu}(x) = x\,\Phi(x) = \tfrac12 x\left(1 + \operatorname{erf}(x/\sqrt2)\right)",
-        [
+        id="act.gelu", name="gelu", equation=r"\operatorname{gelu}(x) = x\,\Phi(x) = \tfrac12 x\left(1 + \operatorname{erf}(x/\sqrt2)\right)",
+        mistakes=[
             Mistake("tanh-for-exact", "the tanh approximation where the exact GELU was asked for", M.gelu_tanh_for_exact),
             Mistake("sigmoid-approximation", "x·σ(1.702x)", M.gelu_sigmoid_approx),
             Mistake("backward-phi-only", "Φ(x) alone, without x·φ(x)", M.gelu_backward_phi_only, "backward"),
@@ -300,9 +300,9 @@ RECORDS = (
             _torch_gelu_f32_overflows)],
     ),
     elementwise(
-        "act.gelu/tanh", "gelu",
-        r"\operatorname{gelu}_{\tanh}(x) = \tfrac12 x\left(1 + \tanh\left(\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right)\right)",
-        [
+        id="act.gelu/tanh", name="gelu",
+        equation=r"\operatorname{gelu}_{\tanh}(x) = \tfrac12 x\left(1 + \tanh\left(\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right)\right)",
+        mistakes=[
             Mistake("cubic-term-dropped", "tanh approximation without 0.044715 x³", M.gelu_tanh_cubic_dropped),
             Mistake("sigmoid-approximation", "x·σ(1.702x)", M.gelu_sigmoid_approx),
             Mistake("backward-phi-only", "the derivative of the tanh factor forgotten", M.gelu_backward_phi_only, "backward"),
@@ -328,8 +328,8 @@ RECORDS = (
         ],
     ),
     elementwise(
-        "act.softplus", "softplus", r"\operatorname{softplus}(x) = \tfrac{1}{\beta}\log\left(1 + e^{\beta x}\right);\ x \text{ where } \beta x > \text{threshold}",
-        [
+        id="act.softplus", name="softplus", equation=r"\operatorname{softplus}(x) = \tfrac{1}{\beta}\log\left(1 + e^{\beta x}\right);\ x \text{ where } \beta x > \text{threshold}",
+        mistakes=[
             Mistake("naive-log-exp", "log(1 + e^{βx})/β overflows to inf", M.softplus_naive),
             Mistake("beta-ignored", "β accepted and ignored", M.softplus_beta_ignored),
             Mistake("threshold-on-x", "threshold compared with x instead of βx", M.softplus_threshold_on_x),
@@ -345,8 +345,8 @@ RECORDS = (
         notes="With threshold given (here drawn), impl follows torch: x itself where βx > threshold.",
     ),
     elementwise(
-        "act.softplus/default", "softplus", r"\operatorname{softplus}(x) = \tfrac{1}{\beta}\left(\max(z, 0) + \log(1 + e^{-|z|})\right),\ z = \beta x",
-        [
+        id="act.softplus/default", name="softplus", equation=r"\operatorname{softplus}(x) = \tfrac{1}{\beta}\left(\max(z, 0) + \log(1 + e^{-|z|})\right),\ z = \beta x",
+        mistakes=[
             Mistake("naive-log-exp", "log(1 + e^{βx})/β overflows to inf", M.softplus_naive),
             Mistake("beta-ignored", "β accepted and ignored", M.softplus_beta_ignored),
             Mistake("backward-unscaled", "σ(x) instead of σ(βx)", M.softplus_backward_unscaled, "backward"),
@@ -362,8 +362,8 @@ RECORDS = (
             _softplus_default_is_accurate)],
     ),
     elementwise(
-        "act.silu", "silu", r"\operatorname{silu}(x) = x\,\sigma(x),\quad \operatorname{silu}'(x) = \sigma(x)(1 + x(1 - \sigma(x)))",
-        [
+        id="act.silu", name="silu", equation=r"\operatorname{silu}(x) = x\,\sigma(x),\quad \operatorname{silu}'(x) = \sigma(x)(1 + x(1 - \sigma(x)))",
+        mistakes=[
             Mistake("tanh-gate", "x·tanh(x) instead of x·σ(x)", M.silu_as_tanh),
             Mistake("backward-sigma-only", "σ(x) alone, no product rule", M.silu_backward_sigma_only, "backward"),
         ],
@@ -371,8 +371,8 @@ RECORDS = (
                   AccuracyClass("around the switch to x·e^(x+64)·e^(−64) [-713, -703]", _grid(-713, -703, 101))],
     ),
     elementwise(
-        "act.softsign", "softsign", r"\operatorname{softsign}(x) = \frac{x}{1 + |x|}",
-        [
+        id="act.softsign", name="softsign", equation=r"\operatorname{softsign}(x) = \frac{x}{1 + |x|}",
+        mistakes=[
             Mistake("abs-forgotten", "x/(1 + x)", M.softsign_without_abs),
             Mistake("backward-not-squared", "1/(1 + |x|) instead of 1/(1 + |x|)²", M.softsign_backward_not_squared, "backward"),
         ],
@@ -380,8 +380,8 @@ RECORDS = (
         accuracy=[BULK, AccuracyClass("huge ±[1e10, 1e308]", _geom(1e10, 1e308))],
     ),
     elementwise(
-        "act.hardsigmoid", "hardsigmoid", r"\operatorname{hardsigmoid}(x) = \frac{\min(\max(x + 3, 0), 6)}{6}",
-        [
+        id="act.hardsigmoid", name="hardsigmoid", equation=r"\operatorname{hardsigmoid}(x) = \frac{\min(\max(x + 3, 0), 6)}{6}",
+        mistakes=[
             Mistake("keras-hard-sigmoid", "Keras's clip(0.2x + 0.5, 0, 1)", M.hardsigmoid_keras),
             Mistake("backward-closed-interval", "1/6 at x = ±3 too; torch gives 0 at the ends", M.hardsigmoid_backward_closed_interval, "backward"),
         ],

@@ -119,7 +119,7 @@ def _tables(name: str, builder: str, sizes, published=None, aux_size=None, too_s
 _NOT_A_NETWORK = ErrorInput(Sample(("resnet18",)), TypeError, r"network", "networks.summary")
 
 
-def _table_record(id, name, builder, equation, sizes, *, mistakes, published=None, aux_size=None, too_small=None,
+def _table_record(*, id, name, builder, equation, sizes, mistakes, published=None, aux_size=None, too_small=None,
                   deviations=(), notes=""):
     return Record(
         id=id, kind="E", section=SECTION, equation=equation,
@@ -345,7 +345,7 @@ def _block_errors(sample_fn, stride_kw):
     )
 
 
-def _block_record(id, name, equation, inputs, edge_bank, mistakes, errors, tolerances=None, notes=""):
+def _block_record(*, id, name, equation, inputs, edge_bank, mistakes, errors, tolerances=None, notes=""):
     return Record(
         id=id, kind="E", section=SECTION, equation=equation,  # the inventory's kind for arch.*
         candidate=f"networks.{name}_forward", reference=f"networks.{name}_forward", backward=f"networks.{name}_backward",
@@ -416,36 +416,36 @@ RECORDS = (
             _guide_omits_input_maps, source="guide"),),
     ),
     _table_record(
-        "arch.lenet5/modern", "lenet5-modern", "lenet5_modern",
-        r"\text{conv}(1{\to}6, 5) \to \text{maxpool} \to \text{conv}(6{\to}16, 5) \to \text{maxpool} \to 400 \to 120 \to 84 \to 10",
-        [((1, 32, 32), 1), ((1, 32, 32), 3)],
+        id="arch.lenet5/modern", name="lenet5-modern", builder="lenet5_modern",
+        equation=r"\text{conv}(1{\to}6, 5) \to \text{maxpool} \to \text{conv}(6{\to}16, 5) \to \text{maxpool} \to 400 \to 120 \to 84 \to 10",
+        sizes=[((1, 32, 32), 1), ((1, 32, 32), 3)],
         too_small=((1, 8, 8), "conv2"),
         mistakes=[_BIAS_FORGOTTEN, _FLOPS_AS_MACS, _CONNECTIONS_WITHOUT_BIAS],
         notes="61,706 parameters; C3 is fully connected (2,416), pooling is max pooling without parameters.",
     ),
     _block_record(
-        "arch.lenet5/modern-forward", "lenet5_modern",
-        r"y = \mathrm{fc}_3(\mathrm{relu}(\mathrm{fc}_2(\mathrm{relu}(\mathrm{fc}_1(\mathrm{flat}(P(\mathrm{relu}(K_2 * P(\mathrm{relu}(K_1 * x))))))))))",
-        _lenet_inputs, _lenet_edges,
-        [Mistake("average-pooling", "average pooling where it max-pools", M.lenet5_modern_avg_pool),
+        id="arch.lenet5/modern-forward", name="lenet5_modern",
+        equation=r"y = \mathrm{fc}_3(\mathrm{relu}(\mathrm{fc}_2(\mathrm{relu}(\mathrm{fc}_1(\mathrm{flat}(P(\mathrm{relu}(K_2 * P(\mathrm{relu}(K_1 * x))))))))))",
+        inputs=_lenet_inputs, edge_bank=_lenet_edges,
+        mistakes=[Mistake("average-pooling", "average pooling where it max-pools", M.lenet5_modern_avg_pool),
          Mistake("relu-on-logits", "a ReLU after the output layer", M.lenet5_modern_relu_on_logits),
          Mistake("backward-pool-gradient-spread", "max pooling's gradient spread over the window",
                  M.lenet5_modern_backward_spread_pool, "backward")],
-        _block_errors(lambda dt: _lenet_edges(dt)[0], {}),
+        errors=_block_errors(lambda dt: _lenet_edges(dt)[0], {}),
     ),
     _table_record(
-        "arch.alexnet", "alexnet", "alexnet",
-        r"\text{conv}_{11,s4}(64) \to \text{conv}_5(192) \to \text{conv}_3(384, 256, 256) \to 6{\times}6 \to 4096 \to 4096 \to 1000",
-        [((3, 224, 224), 1), ((3, 67, 83), 2)],
+        id="arch.alexnet", name="alexnet", builder="alexnet",
+        equation=r"\text{conv}_{11,s4}(64) \to \text{conv}_5(192) \to \text{conv}_3(384, 256, 256) \to 6{\times}6 \to 4096 \to 4096 \to 1000",
+        sizes=[((3, 224, 224), 1), ((3, 67, 83), 2)],
         too_small=((3, 8, 8), "features.2"),
         mistakes=[_BIAS_FORGOTTEN, _FLOPS_AS_MACS],
         published=TORCHVISION["alexnet"],
     ),
     _table_record(
-        "arch.alexnet/2tower", "alexnet-2tower", "alexnet_2tower",
-        r"\text{conv}_{11,s4}(96) \to \text{conv}_{5,g2}(256) \to \text{conv}_3(384) \to \text{conv}_{3,g2}(384) \to "
+        id="arch.alexnet/2tower", name="alexnet-2tower", builder="alexnet_2tower",
+        equation=r"\text{conv}_{11,s4}(96) \to \text{conv}_{5,g2}(256) \to \text{conv}_3(384) \to \text{conv}_{3,g2}(384) \to "
         r"\text{conv}_{3,g2}(256) \to 4096 \to 4096 \to 1000",
-        [((3, 227, 227), 1), ((3, 230, 229), 2)],
+        sizes=[((3, 227, 227), 1), ((3, 230, 229), 2)],
         too_small=((3, 8, 8), "conv1"),
         mistakes=[Mistake("groups-ignored", "conv2, conv4, conv5 as full convolutions: one tower twice as wide",
                           M.alexnet_2tower_groups_ignored, "networks.alexnet_2tower"),
@@ -462,18 +462,18 @@ RECORDS = (
         notes="60,965,224 parameters (the paper: 60 million); LRN as in the paper, k = 2, n = 5, α = 1e-4, β = 0.75.",
     ),
     _table_record(
-        "arch.vgg16", "vgg16", "vgg16",
-        r"[\text{conv}_3]^{2,2,3,3,3}(64, 128, 256, 512, 512) \text{ with max pools} \to 7{\times}7 \to 4096 \to 4096 \to 1000",
-        [((3, 224, 224), 1), ((3, 40, 56), 2)],
+        id="arch.vgg16", name="vgg16", builder="vgg16",
+        equation=r"[\text{conv}_3]^{2,2,3,3,3}(64, 128, 256, 512, 512) \text{ with max pools} \to 7{\times}7 \to 4096 \to 4096 \to 1000",
+        sizes=[((3, 224, 224), 1), ((3, 40, 56), 2)],
         too_small=((3, 16, 16), "features.30"),
         mistakes=[_BIAS_FORGOTTEN, _FLOPS_AS_MACS],
         published=TORCHVISION["vgg16"],
     ),
     _table_record(
-        "arch.inception", "googlenet", "googlenet",
-        r"\text{Inception}: [1{\times}1;\ 1{\times}1 \to 3{\times}3;\ 1{\times}1 \to 3{\times}3^*;\ \text{maxpool} \to 1{\times}1],"
+        id="arch.inception", name="googlenet", builder="googlenet",
+        equation=r"\text{Inception}: [1{\times}1;\ 1{\times}1 \to 3{\times}3;\ 1{\times}1 \to 3{\times}3^*;\ \text{maxpool} \to 1{\times}1],"
         r"\ \text{each conv} + \text{BN} + \text{ReLU}",
-        [((3, 224, 224), 1), ((3, 37, 45), 2)],
+        sizes=[((3, 224, 224), 1), ((3, 37, 45), 2)],
         too_small=((3, 8, 8), "maxpool3"),
         mistakes=[Mistake("aux-heads-counted", "the two auxiliary classifiers counted at inference (13.0 M parameters)",
                           M.summary_aux_heads_counted, "networks.summary"),
@@ -487,29 +487,29 @@ RECORDS = (
               "summary(..., aux=True) includes them (13,004,888 parameters).",
     ),
     _block_record(
-        "arch.inception/module", "inception",
-        r"y = [B_{1\times1}(x);\ B_{3\times3}(B_{1\times1}(x));\ B_{k\times k}(B_{1\times1}(x));\ B_{1\times1}(\mathrm{maxpool}_{3,1,1}(x))],"
+        id="arch.inception/module", name="inception",
+        equation=r"y = [B_{1\times1}(x);\ B_{3\times3}(B_{1\times1}(x));\ B_{k\times k}(B_{1\times1}(x));\ B_{1\times1}(\mathrm{maxpool}_{3,1,1}(x))],"
         r"\ B = \mathrm{relu} \circ \mathrm{BN}_{\epsilon = 10^{-3}} \circ \mathrm{conv}",
-        _inception_inputs, _inception_edges,
-        [Mistake("branches-swapped", "the 3×3 branch's maps before the 1×1 branch's", M.inception_branches_swapped),
+        inputs=_inception_inputs, edge_bank=_inception_edges,
+        mistakes=[Mistake("branches-swapped", "the 3×3 branch's maps before the 1×1 branch's", M.inception_branches_swapped),
          Mistake("average-pool-branch", "average pooling in the pool branch", M.inception_avg_pool_branch),
          Mistake("backward-first-branch-only", "the input's gradient from the 1×1 branch alone",
                  M.inception_backward_first_branch_only, "backward")],
-        _block_errors(lambda dt: _inception_edges(dt)[0], {}), _BN_FLOAT32, _BN_NOTE,
+        errors=_block_errors(lambda dt: _inception_edges(dt)[0], {}), tolerances=_BN_FLOAT32, notes=_BN_NOTE,
     ),
     _table_record(
-        "arch.resnet", "resnet18", "resnet18",
-        r"\text{conv}_{7,s2,p3} \to \text{maxpool}_{3,s2,p1} \to [\text{basic}]^{2,2,2,2} \to \text{avgpool} \to 1000",
-        [((3, 224, 224), 1), ((3, 35, 50), 2)],
+        id="arch.resnet", name="resnet18", builder="resnet18",
+        equation=r"\text{conv}_{7,s2,p3} \to \text{maxpool}_{3,s2,p1} \to [\text{basic}]^{2,2,2,2} \to \text{avgpool} \to 1000",
+        sizes=[((3, 224, 224), 1), ((3, 35, 50), 2)],
         mistakes=[Mistake("stem-padding-1", "the 7×7 stem with padding 1 (110×110 maps, not 112×112)",
                           M.resnet18_stem_padding_1, "networks.resnet18"),
                   _BN_FORGOTTEN, _CONV_BIAS_ASSUMED],
         published=TORCHVISION["resnet18"],
     ),
     _table_record(
-        "arch.resnet/50", "resnet50", "resnet50",
-        r"\text{conv}_{7,s2,p3} \to \text{maxpool} \to [\text{bottleneck}]^{3,4,6,3},\ \text{stride on the } 3{\times}3 \text{ (v1.5)}",
-        [((3, 224, 224), 1), ((3, 35, 50), 2)],
+        id="arch.resnet/50", name="resnet50", builder="resnet50",
+        equation=r"\text{conv}_{7,s2,p3} \to \text{maxpool} \to [\text{bottleneck}]^{3,4,6,3},\ \text{stride on the } 3{\times}3 \text{ (v1.5)}",
+        sizes=[((3, 224, 224), 1), ((3, 35, 50), 2)],
         mistakes=[Mistake("stem-padding-0", "the 7×7 stem without padding (109×109 maps)", M.resnet50_stem_padding_0,
                           "networks.resnet50"),
                   Mistake("stride-on-first-1x1", "ResNet v1's stride on the first 1×1: same parameters, fewer MACs",
@@ -521,21 +521,21 @@ RECORDS = (
               "4,089,184,256.",
     ),
     _block_record(
-        "arch.resnet/basic-block", "basic_block",
-        r"y = \mathrm{relu}\bigl(\mathrm{BN}(K_2 * \mathrm{relu}(\mathrm{BN}(K_1 *_s x))) + S(x)\bigr)",
-        lambda dt: _residual_inputs(_basic, dt), _basic_edges,
-        [Mistake("relu-before-add", "relu(F(x)) + x", M.basic_block_relu_before_add),
+        id="arch.resnet/basic-block", name="basic_block",
+        equation=r"y = \mathrm{relu}\bigl(\mathrm{BN}(K_2 * \mathrm{relu}(\mathrm{BN}(K_1 *_s x))) + S(x)\bigr)",
+        inputs=lambda dt: _residual_inputs(_basic, dt), edge_bank=_basic_edges,
+        mistakes=[Mistake("relu-before-add", "relu(F(x)) + x", M.basic_block_relu_before_add),
          Mistake("no-final-relu", "F(x) + x without the ReLU after the sum", M.basic_block_no_final_relu),
          Mistake("backward-skip-dropped", "no gradient through the shortcut", M.basic_block_backward_skip_dropped, "backward")],
-        _block_errors(lambda dt: _basic_edges(dt)[2], {"stride": 2}), _BN_FLOAT32, _BN_NOTE,
+        errors=_block_errors(lambda dt: _basic_edges(dt)[2], {"stride": 2}), tolerances=_BN_FLOAT32, notes=_BN_NOTE,
     ),
     _block_record(
-        "arch.resnet/bottleneck", "bottleneck",
-        r"y = \mathrm{relu}\bigl(\mathrm{BN}(K_3 * \mathrm{relu}(\mathrm{BN}(K_2 *_s \mathrm{relu}(\mathrm{BN}(K_1 * x))))) + S(x)\bigr)",
-        lambda dt: _residual_inputs(_bottleneck, dt), _bottleneck_edges,
-        [Mistake("relu-before-add", "relu(F(x)) + x", M.bottleneck_relu_before_add),
+        id="arch.resnet/bottleneck", name="bottleneck",
+        equation=r"y = \mathrm{relu}\bigl(\mathrm{BN}(K_3 * \mathrm{relu}(\mathrm{BN}(K_2 *_s \mathrm{relu}(\mathrm{BN}(K_1 * x))))) + S(x)\bigr)",
+        inputs=lambda dt: _residual_inputs(_bottleneck, dt), edge_bank=_bottleneck_edges,
+        mistakes=[Mistake("relu-before-add", "relu(F(x)) + x", M.bottleneck_relu_before_add),
          Mistake("stride-on-first-1x1", "ResNet v1: the stride on the first 1×1", M.bottleneck_stride_on_first_1x1),
          Mistake("backward-skip-dropped", "no gradient through the shortcut", M.bottleneck_backward_skip_dropped, "backward")],
-        _block_errors(lambda dt: _bottleneck_edges(dt)[2], {"stride": 2}), _BN_FLOAT32, _BN_NOTE,
+        errors=_block_errors(lambda dt: _bottleneck_edges(dt)[2], {"stride": 2}), tolerances=_BN_FLOAT32, notes=_BN_NOTE,
     ),
 )

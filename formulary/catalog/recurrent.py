@@ -128,7 +128,7 @@ _GUIDE_NOTATION = (
     "and impl keep W_ih, W_hh and two biases, gates stacked i, f, g, o")
 
 
-def gate_record(id, k, name, equation, mistakes, *, check=None):
+def gate_record(*, id, k, name, equation, mistakes, check=None):
     return Record(
         id=id, kind="F", section=LSTM_SECTION, equation=equation,
         candidate=f"recurrent.{name}", reference=f"recurrent.{name}", backward=f"recurrent.{name}_backward",
@@ -264,7 +264,7 @@ def sequence_errors(gates, states=1):
 SEQUENCE_GRAD_ARGS = (0, 1, 2)
 
 
-def sequence_record(id, name, equation, mistakes, *, gates, states=1, extra=None, extra_values=({},), section, errors=(),
+def sequence_record(*, id, name, equation, mistakes, gates, states=1, extra=None, extra_values=({},), section, errors=(),
                     tolerances=None):
     return Record(
         id=id, kind="F", section=section, equation=equation,
@@ -414,9 +414,9 @@ RECORDS = (
         errors=cell_errors(1) + (ErrorInput(BAD_NONLINEARITY, ValueError, r"nonlinearity"),),
     ),
     sequence_record(
-        "rnn.sequence", "rnn",
-        r"h_t^{(l)} = \tanh\bigl(W_{ih}^{(l)} h_t^{(l-1)} + b_{ih}^{(l)} + W_{hh}^{(l)} h_{t-1}^{(l)} + b_{hh}^{(l)}\bigr),\ h_t^{(0)} = x_t",
-        [
+        id="rnn.sequence", name="rnn",
+        equation=r"h_t^{(l)} = \tanh\bigl(W_{ih}^{(l)} h_t^{(l-1)} + b_{ih}^{(l)} + W_{hh}^{(l)} h_{t-1}^{(l)} + b_{hh}^{(l)}\bigr),\ h_t^{(0)} = x_t",
+        mistakes=[
             Mistake("one-bias", "every bias_hh dropped", M.rnn_one_bias),
             Mistake("final-state-from-output", "h_n read from output[-1], for the reverse direction too", M.rnn_final_state_from_output),
             Mistake("backward-no-tanh-derivative", "BPTT without tanh's derivative", M.rnn_backward_no_derivative, "backward"),
@@ -442,9 +442,9 @@ RECORDS = (
     ),
     # -- the LSTM's gates, one record each --------------------------------------------------
     gate_record(
-        "lstm.forget_gate", 1, "lstm_forget_gate",
-        r"f_t = \sigma(W_f \cdot [h_{t-1}, x_t] + b_f) = \sigma(W_{if} x_t + b_{if} + W_{hf} h_{t-1} + b_{hf})",
-        [
+        id="lstm.forget_gate", k=1, name="lstm_forget_gate",
+        equation=r"f_t = \sigma(W_f \cdot [h_{t-1}, x_t] + b_f) = \sigma(W_{if} x_t + b_{if} + W_{hf} h_{t-1} + b_{hf})",
+        mistakes=[
             Mistake("guide-gate-order", "blocks read in the guide's order f, i, C̃, o: torch's input block taken", M.lstm_forget_gate_guide_order),
             Mistake("tf1-gate-order", "blocks read as tf.compat.v1's i, j, f, o: the candidate's block taken", M.lstm_forget_gate_tf1_order),
             Mistake("one-bias", "b_hh dropped", M.lstm_forget_gate_one_bias),
@@ -453,18 +453,18 @@ RECORDS = (
         check=_forget_gate_is_torchs,
     ),
     gate_record(
-        "lstm.input_gate", 0, "lstm_input_gate",
-        r"i_t = \sigma(W_i \cdot [h_{t-1}, x_t] + b_i) = \sigma(W_{ii} x_t + b_{ii} + W_{hi} h_{t-1} + b_{hi})",
-        [
+        id="lstm.input_gate", k=0, name="lstm_input_gate",
+        equation=r"i_t = \sigma(W_i \cdot [h_{t-1}, x_t] + b_i) = \sigma(W_{ii} x_t + b_{ii} + W_{hi} h_{t-1} + b_{hi})",
+        mistakes=[
             Mistake("guide-gate-order", "blocks read in the guide's order f, i, C̃, o: torch's forget block taken", M.lstm_input_gate_guide_order),
             Mistake("one-bias", "b_hh dropped", M.lstm_input_gate_one_bias),
             Mistake("backward-no-sigmoid-derivative", "δ = g without σ(1 − σ)", M.lstm_input_gate_backward_linear, "backward"),
         ],
     ),
     gate_record(
-        "lstm.candidate", 2, "lstm_cell_candidate",
-        r"\tilde C_t = \tanh(W_C \cdot [h_{t-1}, x_t] + b_C) = \tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg})",
-        [
+        id="lstm.candidate", k=2, name="lstm_cell_candidate",
+        equation=r"\tilde C_t = \tanh(W_C \cdot [h_{t-1}, x_t] + b_C) = \tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg})",
+        mistakes=[
             Mistake("sigmoid-for-tanh", "σ like the gates, so C̃ is never negative", M.lstm_cell_candidate_sigmoid),
             Mistake("tf1-gate-order", "blocks read as tf.compat.v1's i, j, f, o: torch's forget block taken", M.lstm_cell_candidate_tf1_order),
             Mistake("onnx-gate-order", "blocks read as ONNX's i, o, f, c: torch's output block taken", M.lstm_cell_candidate_onnx_order),
@@ -472,9 +472,9 @@ RECORDS = (
         ],
     ),
     gate_record(
-        "lstm.output_gate", 3, "lstm_output_gate",
-        r"o_t = \sigma(W_o \cdot [h_{t-1}, x_t] + b_o) = \sigma(W_{io} x_t + b_{io} + W_{ho} h_{t-1} + b_{ho})",
-        [
+        id="lstm.output_gate", k=3, name="lstm_output_gate",
+        equation=r"o_t = \sigma(W_o \cdot [h_{t-1}, x_t] + b_o) = \sigma(W_{io} x_t + b_{io} + W_{ho} h_{t-1} + b_{ho})",
+        mistakes=[
             Mistake("onnx-gate-order", "blocks read as ONNX's i, o, f, c: torch's forget block taken", M.lstm_output_gate_onnx_order),
             Mistake("one-bias", "b_hh dropped", M.lstm_output_gate_one_bias),
             Mistake("backward-no-sigmoid-derivative", "δ = g without σ(1 − σ)", M.lstm_output_gate_backward_linear, "backward"),
@@ -540,8 +540,8 @@ RECORDS = (
         notes="The whole step, judged against torch's fused kernel torch.lstm_cell.",
     ),
     sequence_record(
-        "lstm.sequence", "lstm", r"(h_t^{(l)}, c_t^{(l)}) = \operatorname{lstm\_cell}(h_t^{(l-1)}, (h_{t-1}^{(l)}, c_{t-1}^{(l)})),\ h_t^{(0)} = x_t",
-        [
+        id="lstm.sequence", name="lstm", equation=r"(h_t^{(l)}, c_t^{(l)}) = \operatorname{lstm\_cell}(h_t^{(l-1)}, (h_{t-1}^{(l)}, c_{t-1}^{(l)})),\ h_t^{(0)} = x_t",
+        mistakes=[
             Mistake("guide-gate-order", "every weight's blocks read in the guide's order f, i, C̃, o", M.lstm_guide_order),
             Mistake("one-bias", "every bias_hh dropped", M.lstm_one_bias),
             Mistake("h-c-swapped", "(c_n, h_n) returned", M.lstm_h_c_swapped),
@@ -569,8 +569,8 @@ RECORDS = (
         notes="The guide only points to GRU; the formulas are torch.nn.GRUCell's (reset after the hidden matmul).",
     ),
     sequence_record(
-        "gru.sequence", "gru", r"h_t^{(l)} = \operatorname{gru\_cell}(h_t^{(l-1)}, h_{t-1}^{(l)}),\ h_t^{(0)} = x_t",
-        [
+        id="gru.sequence", name="gru", equation=r"h_t^{(l)} = \operatorname{gru\_cell}(h_t^{(l-1)}, h_{t-1}^{(l)}),\ h_t^{(0)} = x_t",
+        mistakes=[
             Mistake("onnx-reset-before-matmul", "the reset gate applied before the hidden matmul", M.gru_onnx_reset),
             Mistake("keras-gate-order", "blocks read as Keras's z, r, h", M.gru_keras_order),
             Mistake("backward-reset-ignored", "the hidden projection's gradient without r_t", M.gru_backward_reset_ignored, "backward"),

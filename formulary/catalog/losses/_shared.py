@@ -163,7 +163,7 @@ def pair_errors(target=lambda n: np.zeros(n), extra: Iterable[ErrorInput] = (), 
     )
 
 
-def loss_record(id, name, section, equation, mistakes, *, inputs, edges, errors, reference=None, **fields) -> Record:
+def loss_record(*, id, name, section, equation, mistakes, inputs, edges, errors, reference=None, **fields) -> Record:
     """A comparison record of ``losses.<name>`` and its backward against the reference."""
     return Record(
         id=id, kind="F", section=section, equation=equation,

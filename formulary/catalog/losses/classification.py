@@ -237,9 +237,9 @@ _RANDOM_T = _CE_RNG.integers(0, 5, 200)
 
 RECORDS = (
     loss_record(
-        "loss.logistic", "logistic_loss", CLASSIFICATION,
-        r"\ell_i = \log\bigl(1 + e^{-y_i f_i}\bigr),\quad y_i \in \{-1, +1\}",
-        [
+        id="loss.logistic", name="logistic_loss", section=CLASSIFICATION,
+        equation=r"\ell_i = \log\bigl(1 + e^{-y_i f_i}\bigr),\quad y_i \in \{-1, +1\}",
+        mistakes=[
             Mistake("naive-log-exp", "log(1 + exp(−y f)): inf once exp overflows", M.logistic_naive),
             Mistake("zero-one-formula", "softplus(f) − y f, the 0/1-label formula, on ±1 labels", M.logistic_zero_one_labels),
             Mistake("backward-sign-flipped", "+y σ(−y f) instead of −y σ(−y f)", M.logistic_backward_sign_flipped, "backward"),
@@ -260,9 +260,9 @@ RECORDS = (
             _torch_logistic_overflows)],
     ),
     loss_record(
-        "loss.hinge", "hinge_loss", CLASSIFICATION,
-        r"\ell_i = \max(0,\ 1 - y_i f_i),\quad y_i \in \{-1, +1\}",
-        [
+        id="loss.hinge", name="hinge_loss", section=CLASSIFICATION,
+        equation=r"\ell_i = \max(0,\ 1 - y_i f_i),\quad y_i \in \{-1, +1\}",
+        mistakes=[
             Mistake("squared-hinge", "max(0, 1 − y f)²", M.hinge_squared),
             Mistake("no-margin", "max(0, −y f): the perceptron loss", M.hinge_without_margin),
             Mistake("backward-at-kink", "−y at the kink y f = 1 (relu's convention gives 0)", M.hinge_backward_at_kink, "backward"),
@@ -276,9 +276,9 @@ RECORDS = (
         notes="The reference composes relu(1 − y f); at the kink the gradient is 0, relu's convention.",
     ),
     loss_record(
-        "loss.exponential", "exponential_loss", CLASSIFICATION,
-        r"\ell_i = e^{-y_i f_i},\quad y_i \in \{-1, +1\}",
-        [
+        id="loss.exponential", name="exponential_loss", section=CLASSIFICATION,
+        equation=r"\ell_i = e^{-y_i f_i},\quad y_i \in \{-1, +1\}",
+        mistakes=[
             Mistake("sign-flipped", "e^{+y f}", M.exponential_sign_flipped),
             Mistake("backward-missing-label", "−e^{−y f} without the factor y", M.exponential_backward_missing_label, "backward"),
         ],
@@ -289,9 +289,9 @@ RECORDS = (
         notes="The guide's code sums (np.sum); that is reduction='sum'. The default here is torch's 'mean'.",
     ),
     loss_record(
-        "loss.bce", "binary_cross_entropy", CLASSIFICATION,
-        r"\ell_i = -w_i\bigl[y_i \max(\log p_i, -100) + (1 - y_i)\max(\log(1 - p_i), -100)\bigr]",
-        [
+        id="loss.bce", name="binary_cross_entropy", section=CLASSIFICATION,
+        equation=r"\ell_i = -w_i\bigl[y_i \max(\log p_i, -100) + (1 - y_i)\max(\log(1 - p_i), -100)\bigr]",
+        mistakes=[
             Mistake("log-unclamped", "no −100 clamp: NaN or inf at p = 0 or 1", M.bce_unclamped),
             Mistake("weight-ignored", "weight accepted and ignored", M.bce_weight_ignored),
             Mistake("backward-unclamped", "(p − y)/(p(1 − p)) without torch's 1e-12 floor", M.bce_backward_unclamped, "backward"),
@@ -315,9 +315,9 @@ RECORDS = (
               "derivative of the loss.",
     ),
     loss_record(
-        "loss.bce/logits", "binary_cross_entropy_with_logits", CLASSIFICATION,
-        r"\ell_i = w_i\bigl[(1 - y_i)\operatorname{softplus}(x_i) + \pi_i y_i \operatorname{softplus}(-x_i)\bigr]",
-        [
+        id="loss.bce/logits", name="binary_cross_entropy_with_logits", section=CLASSIFICATION,
+        equation=r"\ell_i = w_i\bigl[(1 - y_i)\operatorname{softplus}(x_i) + \pi_i y_i \operatorname{softplus}(-x_i)\bigr]",
+        mistakes=[
             Mistake("naive-sigmoid-then-log", "BCE of σ(x) in the input's dtype: log(0) once σ saturates", M.bce_logits_naive),
             Mistake("pos-weight-on-negatives", "pos_weight on the (1 − y) term", M.bce_logits_pos_weight_on_negatives),
             Mistake("backward-ignores-pos-weight", "σ(x) − y even with pos_weight", M.bce_logits_backward_ignores_pos_weight, "backward"),
@@ -350,9 +350,9 @@ RECORDS = (
         ],
     ),
     loss_record(
-        "loss.nll", "nll_loss", CLASSIFICATION,
-        r"\ell_i = -w_{t_i} x_{i, t_i},\quad \text{mean} = \frac{\sum_{t_i \ne \text{ignore}} \ell_i}{\sum_{t_i \ne \text{ignore}} w_{t_i}}",
-        [
+        id="loss.nll", name="nll_loss", section=CLASSIFICATION,
+        equation=r"\ell_i = -w_{t_i} x_{i, t_i},\quad \text{mean} = \frac{\sum_{t_i \ne \text{ignore}} \ell_i}{\sum_{t_i \ne \text{ignore}} w_{t_i}}",
+        mistakes=[
             Mistake("ignored-in-denominator", "ignored targets counted in the mean's denominator", M.nll_ignored_in_denominator),
             Mistake("weighted-mean-over-count", "a weighted mean divided by the count, not by Σ w[t]", M.nll_weighted_mean_over_count),
             Mistake("reshape-not-moveaxis", "(N, C, d) flattened with reshape(−1, C)", M.nll_reshape_not_moveaxis),
@@ -363,9 +363,9 @@ RECORDS = (
         errors=(*_CE_ERRORS, ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)))), TypeError, r"target must be an integer array")),
     ),
     loss_record(
-        "loss.cross_entropy", "cross_entropy", CLASSIFICATION,
-        r"\ell_i = -(1 - \varepsilon)\,w_{t_i}\log p_{i,t_i} - \frac{\varepsilon}{C}\sum_c w_c \log p_{i,c},\quad p = \operatorname{softmax}(x)",
-        [
+        id="loss.cross_entropy", name="cross_entropy", section=CLASSIFICATION,
+        equation=r"\ell_i = -(1 - \varepsilon)\,w_{t_i}\log p_{i,t_i} - \frac{\varepsilon}{C}\sum_c w_c \log p_{i,c},\quad p = \operatorname{softmax}(x)",
+        mistakes=[
             Mistake("smoothing-over-other-classes", "ε/(C − 1) on the other classes (torch: ε/C on all)", M.ce_smoothing_over_other_classes),
             Mistake("ignored-in-denominator", "ignored targets counted in the mean's denominator", M.ce_ignored_in_denominator),
             Mistake("unshifted-log-softmax", "log(exp(x)/Σexp(x)): NaN for logits spread over 1e4", M.ce_log_of_unshifted_softmax),
@@ -395,9 +395,9 @@ RECORDS = (
         notes="Every target ignored gives a NaN mean, as torch; the gradient is then 0.",
     ),
     loss_record(
-        "loss.cross_entropy/probs", "cross_entropy", CLASSIFICATION,
-        r"\ell_i = -\sum_c w_c\Bigl((1 - \varepsilon)\,y_{i,c} + \frac{\varepsilon}{C}\Bigr)\log p_{i,c},\quad \text{mean} = \tfrac1N \textstyle\sum_i \ell_i",
-        [
+        id="loss.cross_entropy/probs", name="cross_entropy", section=CLASSIFICATION,
+        equation=r"\ell_i = -\sum_c w_c\Bigl((1 - \varepsilon)\,y_{i,c} + \frac{\varepsilon}{C}\Bigr)\log p_{i,c},\quad \text{mean} = \tfrac1N \textstyle\sum_i \ell_i",
+        mistakes=[
             Mistake("mean-over-elements", "the mean over positions × classes", M.ce_probs_mean_over_elements),
             Mistake("smoothing-ignored", "label_smoothing ignored for probability targets", M.ce_probs_smoothing_ignored),
             Mistake("backward-assumes-normalised", "p − q: right only when each row of q sums to 1", M.ce_backward_assumes_normalised_target, "backward"),

@@ -166,9 +166,9 @@ def _ce_vs_mse(candidate):
 
 RECORDS = (
     loss_record(
-        "loss.relu_mse", "relu_mse_loss", PAIRINGS,
-        r"\frac{\partial L}{\partial z_i} = \frac{2}{n}\bigl(f(z_i) - y_i\bigr) f'(z_i),\quad f = \operatorname{leaky\_relu}_\alpha",
-        [
+        id="loss.relu_mse", name="relu_mse_loss", section=PAIRINGS,
+        equation=r"\frac{\partial L}{\partial z_i} = \frac{2}{n}\bigl(f(z_i) - y_i\bigr) f'(z_i),\quad f = \operatorname{leaky\_relu}_\alpha",
+        mistakes=[
             Mistake("mse-of-preactivation", "MSE of z: the activation forgotten", M.relu_mse_on_preactivation),
             Mistake("backward-skips-activation", "2(a − y)/n without f′(z)", M.relu_mse_backward_skips_activation, "backward"),
             Mistake("backward-relu-slope", "ReLU's derivative even for a leaky slope", M.relu_mse_backward_relu_slope, "backward"),
@@ -185,9 +185,9 @@ RECORDS = (
               "share of units that get no gradient at all through ReLU.",
     ),
     loss_record(
-        "loss.sigmoid_bce", "binary_cross_entropy_with_logits", PAIRINGS,
-        r"\ell = \operatorname{bce}\bigl(\sigma(z), y\bigr),\quad \frac{\partial \ell}{\partial z} = \sigma(z) - y",
-        [
+        id="loss.sigmoid_bce", name="binary_cross_entropy_with_logits", section=PAIRINGS,
+        equation=r"\ell = \operatorname{bce}\bigl(\sigma(z), y\bigr),\quad \frac{\partial \ell}{\partial z} = \sigma(z) - y",
+        mistakes=[
             Mistake("naive-sigmoid-then-log", "σ then log in the input's dtype", M.bce_logits_naive),
             Mistake("backward-through-mse", "(σ − y)σ(1 − σ): the σ′ that the pairing cancels, kept", M.bce_logits_backward_through_mse, "backward"),
             Mistake("backward-y-minus-sigma", "y − σ(z)", M.bce_logits_backward_y_minus_sigma, "backward"),
@@ -205,9 +205,9 @@ RECORDS = (
               "that composition is itself accurate (|z| ≤ 15); the identity check goes to |z| = 1e4.",
     ),
     loss_record(
-        "loss.softmax_ce", "cross_entropy", PAIRINGS,
-        r"\ell = -\sum_c y_c \log \operatorname{softmax}(z)_c,\quad \frac{\partial \ell}{\partial z} = p - y",
-        [
+        id="loss.softmax_ce", name="cross_entropy", section=PAIRINGS,
+        equation=r"\ell = -\sum_c y_c \log \operatorname{softmax}(z)_c,\quad \frac{\partial \ell}{\partial z} = p - y",
+        mistakes=[
             Mistake("mean-over-classes", "the guide's mean over samples and classes", M.guide_ce_mean_over_classes),
             Mistake("backward-target-class-only", "p_t − 1 at the target, 0 at the other classes", M.ce_backward_target_class_only, "backward"),
             Mistake("backward-y-minus-p", "y − p", M.ce_backward_y_minus_p, "backward"),

@@ -83,9 +83,9 @@ _MSLE_WHY = ("ℓ = d² doubles the relative error of d = log1p(r), r = (x − y
 
 RECORDS = (
     loss_record(
-        "loss.mse", "mse_loss", REGRESSION,
-        r"\ell_i = w_i (x_i - y_i)^2,\quad \text{mean} = \frac{\sum_i w_i (x_i - y_i)^2}{\sum_i w_i}",
-        [
+        id="loss.mse", name="mse_loss", section=REGRESSION,
+        equation=r"\ell_i = w_i (x_i - y_i)^2,\quad \text{mean} = \frac{\sum_i w_i (x_i - y_i)^2}{\sum_i w_i}",
+        mistakes=[
             Mistake("mean-over-batch", "the sum divided by the batch size, not by every element", M.mse_mean_over_batch),
             Mistake("weighted-mean-over-count", "a weighted mean divided by n instead of Σw", M.mse_weighted_mean_over_count),
             Mistake("backward-without-two", "(x − y) instead of 2(x − y)", M.mse_backward_without_two, "backward"),
@@ -101,9 +101,9 @@ RECORDS = (
             _torch_mse_grad_overflows)],
     ),
     loss_record(
-        "loss.mae", "l1_loss", REGRESSION,
-        r"\ell_i = w_i |x_i - y_i|,\quad \text{mean} = \frac{\sum_i w_i |x_i - y_i|}{\sum_i w_i}",
-        [
+        id="loss.mae", name="l1_loss", section=REGRESSION,
+        equation=r"\ell_i = w_i |x_i - y_i|,\quad \text{mean} = \frac{\sum_i w_i |x_i - y_i|}{\sum_i w_i}",
+        mistakes=[
             Mistake("weight-ignored", "weight accepted and ignored", M.l1_weight_ignored),
             Mistake("root-mean-square", "√(mean d²) instead of mean |d|", M.l1_as_rmse),
             Mistake("backward-one-at-tie", "sign(0) taken as 1; torch gives 0 at a tie", M.l1_backward_one_at_tie, "backward"),
@@ -114,9 +114,9 @@ RECORDS = (
         notes="The gradient of |d| is 0 at a tie and at NaN, as torch.sign(NaN) = 0 gives; impl follows.",
     ),
     loss_record(
-        "loss.msle", "msle_loss", REGRESSION,
-        r"\ell_i = \bigl(\log(1 + x_i) - \log(1 + y_i)\bigr)^2,\quad x_i, y_i > -1",
-        [
+        id="loss.msle", name="msle_loss", section=REGRESSION,
+        equation=r"\ell_i = \bigl(\log(1 + x_i) - \log(1 + y_i)\bigr)^2,\quad x_i, y_i > -1",
+        mistakes=[
             Mistake("log-without-one", "(log x − log y)²: the 1 + forgotten", M.msle_log_not_log1p),
             Mistake("clipped-like-the-guide", "values clipped at 1e-5 before the log, as the guide's code does", M.msle_clipped_like_guide),
             Mistake("backward-missing-chain", "2(log(1 + x) − log(1 + y)) without the 1/(1 + x)", M.msle_backward_missing_chain, "backward"),
@@ -147,9 +147,9 @@ RECORDS = (
         notes="The reference composes torch.log1p(x) − torch.log1p(y), which cancels when x ≈ y (see the accuracy table).",
     ),
     loss_record(
-        "loss.mape", "mape_loss", REGRESSION,
-        r"\ell_i = 100\,\frac{|x_i - y_i|}{\max(|y_i|, \varepsilon)}",
-        [
+        id="loss.mape", name="mape_loss", section=REGRESSION,
+        equation=r"\ell_i = 100\,\frac{|x_i - y_i|}{\max(|y_i|, \varepsilon)}",
+        mistakes=[
             Mistake("fraction-not-percent", "|x − y|/|y| without the factor 100", M.mape_fraction),
             Mistake("relative-to-prediction", "divided by |x| instead of |y|", M.mape_relative_to_prediction),
             Mistake("guide-epsilon", "|y| floored at 10e-6 = 1e-5 whatever eps says, as the guide's code does", M.mape_guide_epsilon),
@@ -163,9 +163,9 @@ RECORDS = (
         errors=pair_errors(extra=(ErrorInput(Sample((np.zeros(2), np.ones(2)), {"eps": -1.0}), ValueError, r"^eps must be non-negative"),)),
     ),
     loss_record(
-        "loss.smooth_l1", "smooth_l1_loss", REGRESSION,
-        r"\ell_i = \begin{cases} 0.5\,d_i^2/\beta & |d_i| < \beta \\ |d_i| - 0.5\,\beta & \text{otherwise}\end{cases},\ d_i = x_i - y_i",
-        [
+        id="loss.smooth_l1", name="smooth_l1_loss", section=REGRESSION,
+        equation=r"\ell_i = \begin{cases} 0.5\,d_i^2/\beta & |d_i| < \beta \\ |d_i| - 0.5\,\beta & \text{otherwise}\end{cases},\ d_i = x_i - y_i",
+        mistakes=[
             Mistake("beta-not-divided", "0.5 d² without the division by β", M.smooth_l1_without_beta),
             Mistake("backward-beta-zero-unguarded", "clip(d/β) at β = 0: 0/0 = NaN at a tie", M.smooth_l1_backward_beta_zero_unguarded, "backward"),
             Mistake("backward-slope-beta", "slope ±β outside |d| < β (Huber's)", M.smooth_l1_backward_slope_beta, "backward"),
@@ -180,9 +180,9 @@ RECORDS = (
         notes="β = 0 is the L1 loss, as torch defines it.",
     ),
     loss_record(
-        "loss.smooth_l1/huber", "huber_loss", REGRESSION,
-        r"\ell_i = w_i \begin{cases} 0.5\,d_i^2 & |d_i| < \delta \\ \delta\,(|d_i| - 0.5\,\delta) & \text{otherwise}\end{cases},\quad \text{mean} = \tfrac1n \textstyle\sum_i \ell_i",
-        [
+        id="loss.smooth_l1/huber", name="huber_loss", section=REGRESSION,
+        equation=r"\ell_i = w_i \begin{cases} 0.5\,d_i^2 & |d_i| < \delta \\ \delta\,(|d_i| - 0.5\,\delta) & \text{otherwise}\end{cases},\quad \text{mean} = \tfrac1n \textstyle\sum_i \ell_i",
+        mistakes=[
             Mistake("as-smooth-l1", "smooth_l1 with β = δ: the factor δ forgotten", M.huber_as_smooth_l1),
             Mistake("weighted-mean-over-weights", "a weighted mean divided by Σw (mse's convention)", M.huber_weighted_mean_over_weights),
             Mistake("backward-unit-clip", "clip(d, −1, 1) whatever δ is", M.huber_backward_unit_clip, "backward"),
