@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from numbers import Number
 
+import mpmath
 import numpy as np
 
 from formulary.tolerance import Tolerance
@@ -176,8 +177,6 @@ def ulp_error(computed: np.ndarray, truth: list) -> np.ndarray:
     value is exactly 0 the result is the absolute error in units of the smallest
     subnormal, which any error makes huge: callers report absolute error there.
     """
-    import mpmath
-
     computed = np.asarray(computed, dtype=np.float64).ravel()
     out = np.empty(computed.size)
     with mpmath.workdps(60):  # or the truth would be rounded to 53 bits before the subtraction
@@ -187,8 +186,6 @@ def ulp_error(computed: np.ndarray, truth: list) -> np.ndarray:
 
 
 def _ulps(c: float, t) -> float:
-    import mpmath
-
     tf = float(t)
     if np.isnan(c) or np.isnan(tf):
         return 0.0 if (np.isnan(c) and np.isnan(tf)) else np.inf

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
-from formulary import edges
+from formulary import edges, figures
 from formulary.mistakes import activations as M
 from formulary.record import AccuracyClass, Deviation, ErrorInput, Mistake, Record, Sample
 from formulary.strategies import arrays, floats, samples, shapes
 from formulary.verdict import expect
+from reference.oracle.activations import softplus as true_softplus
 
 SECTION = "§4 激活函数 (activation functions)"
 
@@ -75,9 +77,7 @@ def _ulp_distance(a: float, b: float) -> float:
 
 def _softplus_default_is_accurate(candidate):
     """At x = 21 (above torch's threshold 20) torch returns x; the candidate the true value."""
-    import torch
 
-    from reference.oracle.activations import softplus as true_softplus
 
     x = np.array([21.0, 30.0])
     mine = candidate.get("activations.softplus")(x)
@@ -97,8 +97,6 @@ def _huge(dt):
 
 
 def _torch_gelu_f32_overflows(candidate):
-    import torch
-
     x = np.array([_F32_MAX, np.inf], np.float32)
     theirs = torch.nn.functional.gelu(torch.from_numpy(x)).numpy()
     mine = candidate.get("activations.gelu")(x)
@@ -112,8 +110,6 @@ _PRELU_LONG_SUM = np.array([-2.0**25] + [-1.0] * 8 + [-2.0**25], np.float32)
 
 
 def _torch_prelu_grad_f32_sum(candidate):
-    import torch
-
     backward = candidate.get("activations.prelu_backward")
     shared = (_PRELU_LONG_SUM, np.array([0.25], np.float32))  # one slope for all
     per_channel = (np.stack([_PRELU_LONG_SUM, np.zeros(10, np.float32)], axis=1), np.array([0.25, 0.5], np.float32))
@@ -126,8 +122,6 @@ def _torch_prelu_grad_f32_sum(candidate):
 
 
 def _torch_gelu_tanh_grad_nan(candidate):
-    import torch
-
     x = torch.from_numpy(_huge(np.float64)).requires_grad_()
     torch.nn.functional.gelu(x, approximate="tanh").sum().backward()
     expect(torch.isnan(x.grad).all(), f"torch now gives {x.grad}: drop the deviation")
@@ -165,7 +159,6 @@ def _sigmoid_vanishing(candidate):
         ax.set_xlabel("layers n")
         ax.legend()
 
-    from formulary import figures
 
     figures.save("act.sigmoid.vanishing", draw, title="Gradient through n sigmoids")
     return {"max_derivative": float(d.max()), "depth": depth,

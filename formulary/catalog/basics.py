@@ -6,6 +6,7 @@ import itertools
 import math
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -50,8 +51,6 @@ def _perceptron_edges(dt):
 
 
 def _torch_heaviside_nan_is_zero(candidate):
-    import torch
-
     theirs = torch.heaviside(torch.tensor([np.nan]), torch.tensor(0.0)).item()
     mine = candidate.get("basics.step")(np.array([np.nan]))[0]
     expect(theirs == 0.0, f"torch.heaviside(NaN) is now {theirs}: drop the deviation")
@@ -269,8 +268,6 @@ def _mlp_errors():
 
 
 def _init_like_torch(candidate):
-    import torch
-
     init = candidate.get("basics.init_mlp")
     sizes = [5, 16, 3]
     ws, bs = init(sizes, seed=3)
@@ -289,8 +286,6 @@ def _init_like_torch(candidate):
 
 
 def _collapse_claim(candidate):
-    import torch
-
     forward, collapse = candidate.get("basics.mlp_forward"), candidate.get("basics.collapse_linear")
     rng = np.random.default_rng(0)
     worst, residuals = 0.0, {}

@@ -23,6 +23,7 @@ import math
 from functools import cache
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary.candidate import reference
@@ -219,8 +220,6 @@ def _torchvision_branch3_is_3x3(candidate):
 
 
 def _torch_inception_params(k: int) -> int:
-    import torch
-
     with torch.device("meta"):
         module = reference("networks.Inception")(192, 64, 96, 128, 16, 32, 32, branch3_kernel=k)
     return sum(p.numel() for p in module.parameters())
@@ -232,8 +231,6 @@ def _torch_inception_params(k: int) -> int:
 def _layout(module: str, args: tuple) -> tuple:
     """(shape, kind) of each parameter of the torch module ``module(*args)``, in
     named_parameters order; kind is "gamma"/"beta" for BatchNorm's, else "tensor"."""
-    import torch
-
     with torch.device("meta"):
         built = reference(f"networks.{module}")(*args)
     return tuple((tuple(p.shape), ("gamma" if name == "weight" else "beta") if isinstance(m, torch.nn.BatchNorm2d) else "tensor")

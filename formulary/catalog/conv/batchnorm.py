@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary.catalog.conv._common import S_BN, _dense, _ints, _values
@@ -38,8 +39,6 @@ _BN_CLOSE = np.array([[0.0472865, 1.8018547], [-1.4233615, 1.7945977]], np.float
 
 def _bn_close_truth():
     """Output and gradients (upstream ones) of _BN_CLOSE with γ = 1, β = 0, from torch in float64."""
-    import torch
-
     args = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (_BN_CLOSE, np.ones(2), np.zeros(2))]
     out = torch.nn.functional.batch_norm(args[0], None, None, args[1], args[2], training=True)
     out.backward(torch.ones_like(out))
@@ -47,8 +46,6 @@ def _bn_close_truth():
 
 
 def _torch_bn_f32_ill_conditioned(candidate):
-    import torch
-
     truth = _bn_close_truth()[0].astype(np.float32)
     theirs = torch.nn.functional.batch_norm(torch.from_numpy(_BN_CLOSE), None, None, training=True).numpy()
     mine = candidate.get("conv.batch_norm")(_BN_CLOSE, None, None, training=True)[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary.candidate import reference
@@ -110,8 +111,6 @@ def _check_single_example(candidate):
 
 
 def _torch(a):
-    import torch
-
     return torch.from_numpy(np.array(a))
 
 

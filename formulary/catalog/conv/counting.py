@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import torch
 from hypothesis import strategies as st
+from torch.utils.flop_counter import FlopCounterMode
 
 from formulary.catalog.conv._common import INT, S_COUNT, _ints
 from formulary.mistakes import conv as M
@@ -76,9 +78,6 @@ def _guide_output_typo(candidate):
 
 def _check_conv_flops(candidate):
     """The guide's 5,427,200 for Conv2D(100, 3, 'same') on 32×32×3, and what FlopCounterMode says of the same layer."""
-    import torch
-    from torch.utils.flop_counter import FlopCounterMode
-
     out = candidate.get("conv.conv2d_output_shape")((32, 32), 3, 1, "same")
     flops = candidate.get("counting.conv2d_flops")
     found = {c: flops(3, 100, 3, out, convention=c) for c in ("guide", "torch", "exact")}
@@ -108,9 +107,6 @@ def _check_fc_flops(candidate):
 
 def _guide_fc_flops_inconsistent(candidate):
     """The guide's 60 FLOPs for 5 → 10 count a multiply-add as one; its convolution formula counts two."""
-    import torch
-    from torch.utils.flop_counter import FlopCounterMode
-
     with FlopCounterMode(display=False) as counter:
         torch.nn.Linear(5, 10, device="meta")(torch.empty(1, 5, device="meta"))
     flops = candidate.get("counting.conv2d_flops")
@@ -121,8 +117,6 @@ def _guide_fc_flops_inconsistent(candidate):
 
 
 def _check_bn_params(candidate):
-    import torch
-
     got = candidate.get("counting.batchnorm_params")(64)
     layer = torch.nn.BatchNorm2d(64)
     expect(got == 128 == sum(p.numel() for p in layer.parameters()), f"2·64 trainable, got {got}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import torch.nn.functional as F
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -82,8 +83,6 @@ def _pool_edges(dt, avg: bool) -> list[Sample]:
 def _check_max_indices(candidate):
     """return_indices: the flat index into each H·W plane that torch returns, on ties too; the
     backward pass given those indices equals the one that searches the maxima again."""
-    import torch.nn.functional as F
-
     pool, backward = candidate.get("conv.max_pool2d"), candidate.get("conv.max_pool2d_backward")
     x = np.round(_values(np.float64, (2, 3, 6, 7), 44))  # integers in [-2, 2]: many ties
     for kw in ({"kernel_size": 3, "stride": 2, "padding": 1}, {"kernel_size": 2, "stride": 1, "dilation": 2, "ceil_mode": True}):
@@ -97,8 +96,6 @@ def _check_max_indices(candidate):
 
 def _torch_pool_misses_input(candidate):
     """A dilated window that misses the input: torch's index points past the H·W plane."""
-    import torch.nn.functional as F
-
     x = np.arange(1.0, 9.0).reshape(2, 1, 2, 2)
     kw = {"kernel_size": (2, 1), "stride": 1, "padding": (1, 0), "dilation": (3, 1)}
     t_out, t_idx = F.max_pool2d(_torch(x), return_indices=True, **kw)  # forward only: torch's backward writes out of bounds

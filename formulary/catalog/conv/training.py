@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
 
 from formulary import figures
 from formulary.catalog.conv._common import EXACT, S_TRAIN
@@ -34,9 +37,6 @@ def _dataset(seed: int = 0, n: int = 32, size: int = 8):
 
 def _torch_net(params):
     """The same network in torch (float64), its weights copied from ``params``."""
-    import torch
-    from torch import nn
-
     channels, in_channels, k, _ = params["conv.weight"].shape
     classes, features = params["fc.weight"].shape
     net = nn.Sequential()
@@ -50,8 +50,6 @@ def _torch_net(params):
 
 
 def _torch_loss_and_grads(params, images, labels):
-    import torch.nn.functional as F
-
     net = _torch_net(params)
     loss = F.cross_entropy(net(_torch(images)), _torch(labels))
     loss.backward()
@@ -60,8 +58,6 @@ def _torch_loss_and_grads(params, images, labels):
 
 def _check_train(candidate):
     """Initialise, forward, loss, backprop, update, repeat; every gradient equals torch's; save, reload, continue."""
-    import torch
-
     T = {n: candidate.get(f"conv.training.{n}") for n in ("init_params", "loss_and_grads", "sgd_step", "train", "save", "load")}
     images, labels = _dataset()
     start = params = T["init_params"](0)

@@ -9,7 +9,9 @@ deviation (source "guide") is the erratum the report lists.
 from __future__ import annotations
 
 import numpy as np
+import torch
 
+from formulary.candidate import reference
 from formulary.catalog.losses._shared import CLASSIFICATION, REGRESSION, seeded
 from formulary.compare import assert_close
 from formulary.mistakes import losses as M
@@ -21,9 +23,7 @@ _F64 = Tolerance.default(np.float64)
 
 def _torch(name, *arrays, **options):
     """The torch reference of ``losses.<name>`` on float64 (or int64) arrays."""
-    import torch
 
-    from formulary.candidate import reference
 
     return reference(f"losses.{name}")(*[torch.from_numpy(np.array(a)) for a in arrays], **options).numpy()
 

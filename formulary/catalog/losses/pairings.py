@@ -9,12 +9,22 @@ activations.
 from __future__ import annotations
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary import figures
 from formulary.catalog.losses._shared import (
-    EACH_REDUCTION, GUIDE, PAIRINGS, class_inputs, each_reduction, empties, loss_record, pair_edges, pair_errors,
-    pair_inputs, seeded,
+    EACH_REDUCTION,
+    GUIDE,
+    PAIRINGS,
+    class_inputs,
+    each_reduction,
+    empties,
+    loss_record,
+    pair_edges,
+    pair_errors,
+    pair_inputs,
+    seeded,
 )
 from formulary.compare import assert_close
 from formulary.edges import around
@@ -100,8 +110,6 @@ def _ce_vs_mse(candidate):
     The gradients are the candidate's (cross_entropy_backward; mse_loss_backward through
     softmax_backward), first checked against torch.autograd on the experiment's data.
     """
-    import torch
-
     ce_backward = candidate.get("losses.cross_entropy_backward")
     mse_backward = candidate.get("losses.mse_loss_backward")
     softmax, softmax_backward = candidate.get("activations.softmax"), candidate.get("activations.softmax_backward")

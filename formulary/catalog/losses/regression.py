@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary.catalog.losses._shared import (
-    EACH_REDUCTION, REGRESSION, away_from_zero, each_reduction, empties, loss_record, pair_edges, pair_errors,
-    pair_inputs, seeded,
+    EACH_REDUCTION,
+    REGRESSION,
+    away_from_zero,
+    each_reduction,
+    empties,
+    loss_record,
+    pair_edges,
+    pair_errors,
+    pair_inputs,
+    seeded,
 )
 from formulary.edges import around, special_values
 from formulary.mistakes import losses as M
@@ -53,8 +62,6 @@ def _below_half_max(v):
 
 
 def _torch_mse_grad_overflows(candidate):
-    import torch
-
     for dt in (np.float32, np.float64):
         big = np.finfo(dt).max
         x, t, g = np.array([big, -big], dt), np.zeros(2, dt), np.array([0.25, 0.25], dt)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
+import torch
 
 from formulary import compare
 from formulary.catalog.optim._common import SHAPES, STEPS
@@ -43,8 +45,6 @@ def _momentum_ema_is_scaled_sgd(candidate):
 
 
 def _torch_accepts_bad_group(candidate):
-    import torch
-
     torch.optim.SGD([{"params": [torch.zeros(2)], "lr": -0.1}], lr=0.1)  # torch validates the defaults only
     try:
         candidate.get("optim.SGD")([{"params": [np.zeros(2)], "lr": -0.1}], lr=0.1)
@@ -54,8 +54,6 @@ def _torch_accepts_bad_group(candidate):
 
 
 def _torch_ignores_group_accumulator(candidate):
-    import torch
-
     p = torch.zeros(2)
     opt = torch.optim.Adagrad([{"params": [p], "initial_accumulator_value": 0.5}], initial_accumulator_value=0.0)
     expect(float(opt.state[p]["sum"][0]) == 0.0, "torch now honours the group's initial_accumulator_value")
@@ -67,9 +65,7 @@ def _torch_ignores_group_accumulator(candidate):
 def _rmsprop_beta_is_not_adams(candidate):
     """RMSprop's α defaults to 0.99 (torch and impl); with no bias correction its first step is
     ηg/√(1 − α): 10ηg at α = 0.99, ≈ 31.6ηg at Adam's 0.999."""
-    import inspect
 
-    import torch
 
     rmsprop = candidate.get("optim.RMSprop")
     expect(inspect.signature(torch.optim.RMSprop).parameters["alpha"].default == 0.99, "torch's RMSprop default alpha is no longer 0.99; the record's premise changed")
@@ -139,8 +135,6 @@ OPTIMIZERS = (
 
 def _nadam_float32_product(candidate):
     """Under torch's default dtype (float32) NAdam's ∏μ is a float32 scalar even for float64 parameters."""
-    import torch
-
     sample = _sample(np.float64, {"lr": 0.02}, {}, "grads", 3)
     groups, feed = sample.args
     params = [torch.tensor(g["params"][0]) for g in groups]  # copies, before impl moves the arrays

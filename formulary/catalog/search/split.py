@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
+from torch.utils.data import random_split
 
 from formulary.catalog.search._shared import SECTION, dims
 from formulary.mistakes import search as M
@@ -97,8 +98,6 @@ def _split_lengths_inputs(dt):
 
 
 def _torch_rejects_fractions_over_one(candidate):
-    from torch.utils.data import random_split
-
     fractions = [0.34, 0.56, 0.1]  # sum() = 1.0000000000000002, fsum() = 1.0
     try:
         random_split(range(100), fractions)
