@@ -154,8 +154,7 @@ def _compare_leaf(a, e, tol: Tolerance, label: str, stats: Stats, check_dtype: b
         stats.max_rel = max(stats.max_rel, float(np.max(rel)))
         stats.worst_ratio = max(stats.worst_ratio, float(np.max(ratio)))
         if not np.all(ratio <= 1.0):
-            idx = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
-            idx = tuple(int(i) for i in idx)
+            idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(ratio)), ratio.shape))
             nbad = int(np.sum(~(ratio <= 1.0)))
             # a NaN on one side only, or an infinity of the wrong sign, is no matter of tolerance
             why = ("only one side is NaN" if a_nan[idx] != e_nan[idx] else

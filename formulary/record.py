@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from hypothesis.strategies import SearchStrategy
 
 from formulary.compare import short_repr
 from formulary.tolerance import Tolerance
@@ -131,7 +132,7 @@ class Record:
     equation: str
     candidate: str | None = None
     reference: str | None = None
-    inputs: Callable[[np.dtype], Any] | None = None  # dtype -> SearchStrategy[Sample]
+    inputs: Callable[[np.dtype], SearchStrategy[Sample]] | None = None  # dtype -> drawn samples
     edges: Callable[[np.dtype], Sequence[Sample]] | None = None
     dtypes: tuple = (np.float32, np.float64)
     tolerances: Mapping[Any, Tolerance] = field(default_factory=dict)
@@ -141,7 +142,7 @@ class Record:
     output_names: tuple[str, ...] | None = None
     oracle: str | None = None
     accuracy: tuple[AccuracyClass, ...] = ()
-    check: Callable[[Any], None] | None = None
+    check: Callable[[Any], Mapping[str, Any] | None] | None = None  # candidate -> findings (or None)
     mistakes: tuple[Mistake, ...] = ()
     errors: tuple[ErrorInput, ...] = ()
     deviations: tuple[Deviation, ...] = ()
@@ -197,8 +198,8 @@ class Record:
                 return tol
         return Tolerance.default(dtype)
 
-    def target_name(self, target: str | None) -> str:
-        """Resolve a Mistake/ErrorInput target to a dotted candidate name."""
+    def target_name(self, target: str | None) -> str | None:
+        """Resolve a Mistake/ErrorInput target to a dotted candidate name (None: the record names none)."""
         if target is None:
             return self.candidate
         if target == "backward":

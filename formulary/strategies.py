@@ -6,6 +6,8 @@ record definition serves float32 and float64.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from collections.abc import Mapping
 
 import numpy as np
@@ -15,8 +17,11 @@ from hypothesis.extra import numpy as hnp
 from formulary.record import Sample
 
 
-def width(dtype) -> int:
-    return np.dtype(dtype).itemsize * 8
+def width(dtype) -> Literal[16, 32, 64]:
+    bits = np.dtype(dtype).itemsize * 8
+    if bits not in (16, 32, 64):
+        raise ValueError(f"dtype must be a 16-, 32- or 64-bit float, got {np.dtype(dtype)}")
+    return bits
 
 
 def floats(dtype, min_value: float = -10.0, max_value: float = 10.0, **kw) -> st.SearchStrategy[float]:
