@@ -83,22 +83,36 @@ class ErrorInput:
     target: str | None = None  # as Mistake.target
 
 
-# A deviation's source -> the reports' section that lists it, in the reports' order.
-SOURCES = {"guide": "Errata of the guide", "guide convention": "Conventions of the guide (not errors)",
-           "torch": "Deviations from PyTorch"}
+# A deviation's source -> the reports' section that lists it, in the reports' order.  Only "torch"
+# makes a record's status "deviation": the others say where the guide (or what it cites) and
+# the truth part, while impl and torch agree.
+SOURCES = {
+    "guide": "Errata of the guide",
+    "guide convention": "Conventions of the guide (not errors)",
+    "guide omission": "Omissions of the guide, completed here",
+    "extraction": "Artefacts of the text's extraction",
+    "paper": "Errors of a cited paper",
+    "torch": "Deviations from PyTorch",
+}
+# The words the summary line uses for each source's count.
+SOURCE_NOUNS = {"guide": "guide errors", "guide convention": "guide conventions", "guide omission": "guide omissions",
+                "extraction": "extraction artefacts", "paper": "paper errors", "torch": "deviations from torch"}
 
 
 @dataclass(frozen=True)
 class Deviation:
     """A genuine, documented difference between candidate and reference (or guide).
 
-    ``source`` says whose value differs (:data:`SOURCES`): ``"torch"``; ``"guide"``, an
-    erratum (the guide's text or code is wrong there); or ``"guide convention"``, a
-    notation of the guide that differs from torch's without being wrong.  The reports
-    list each source in a section of its own.
+    ``source`` says whose value differs (:data:`SOURCES`): ``"torch"`` (impl and torch
+    differ, and a check shows it); ``"guide"``, an erratum (the guide's text or code is
+    wrong there); ``"guide convention"``, a notation of the guide that differs from
+    torch's without being wrong; ``"guide omission"``, something the guide leaves
+    unfinished that the project completes; ``"extraction"``, an artefact of the text's
+    extraction (a doubled digit); ``"paper"``, an error of a paper the guide cites.  The
+    reports list each source in a section of its own.
 
-    ``demonstrate(candidate)`` asserts that the difference is really there, so a
-    deviation that silently disappears (or was never real) fails the suite.
+    ``demonstrate(candidate)`` is required: it checks that the difference is really
+    there, so a deviation that silently disappears (or was never real) fails the suite.
     """
 
     summary: str
@@ -109,6 +123,8 @@ class Deviation:
     def __post_init__(self):
         if self.source not in SOURCES:
             raise ValueError(f"Deviation source must be one of {list(SOURCES)}, got {self.source!r}")
+        if not callable(self.demonstrate):
+            raise ValueError(f"Deviation {self.summary[:60]!r} needs demonstrate(candidate), a check that shows it")
 
 
 @dataclass(frozen=True)
@@ -186,6 +202,11 @@ class Record:
     def base_id(self) -> str:
         """The inventory ID: the record ID without its /variant."""
         return self.id.split("/", 1)[0]
+
+    @property
+    def differs_from_torch(self) -> bool:
+        """The record's status is "deviation" only when impl and torch differ, shown by a check."""
+        return any(d.source == "torch" for d in self.deviations)
 
     @property
     def chapter(self) -> str:

@@ -6,9 +6,8 @@ record definition serves float32 and float64.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from collections.abc import Mapping
+from typing import Literal
 
 import numpy as np
 from hypothesis import strategies as st

@@ -172,3 +172,26 @@ def test_expect_needs_a_message_and_raises_the_engines_failure():
         expect(False, "what was expected")
     with pytest.raises(ValueError, match="message"):
         expect(False, "")
+
+
+def test_a_deviation_needs_a_demonstration():
+    from formulary.record import Deviation
+
+    with pytest.raises(ValueError, match="demonstrate"):
+        Deviation("a difference", "its reason")
+
+
+def test_status_deviation_only_where_impl_and_torch_differ_and_sources_add_up():
+    from formulary.record import SOURCES
+    from formulary.report.model import build
+    from formulary.results import Outcome
+
+    records = catalog.records()
+    outcomes = [Outcome(r.id, "edges", stats={"examples": 1}) for r in records]
+    doc = build(outcomes, candidate="impl", device="cpu", profile="ci")
+    s = doc["summary"]
+    assert sum(s["by_status"].values()) == s["records"] == len(records)
+    assert sum(s["deviations_by_source"].values()) == sum(len(r.deviations) for r in records)
+    assert set(s["deviations_by_source"]) == set(SOURCES)
+    for rec, r in zip(doc["records"], records, strict=True):
+        assert (rec["status"] == "deviation") == any(d.source == "torch" for d in r.deviations), r.id

@@ -165,6 +165,16 @@ def _sigmoid_vanishing(candidate):
             "gradient_after_10": ratios[9], "gradient_after_30": ratios[-1], "bound_after_30": float(bound[-1])}
 
 
+
+def _sigmoid_slope_at_most_quarter(candidate):
+    """Against line 591: max σ′ = 1/4, at 0, not 1."""
+    x = np.linspace(-8.0, 8.0, 16001)
+    slope = candidate.get("activations.sigmoid_backward")(np.ones_like(x), x)
+    expect(float(np.max(slope)) == 0.25 and x[int(np.argmax(slope))] == 0.0,
+           f"σ′ should peak at 1/4 at x = 0; got {float(np.max(slope))} at x = {x[int(np.argmax(slope))]}")
+    return {"max σ′": float(np.max(slope)), "σ′ at ±4": float(slope[12000])}
+
+
 RECORDS = (
     elementwise(
         id="act.sigmoid", name="sigmoid", equation=r"\sigma(x) = \frac{1}{1 + e^{-x}},\quad \sigma'(x) = \sigma(x)(1 - \sigma(x))",
@@ -176,6 +186,10 @@ RECORDS = (
         ],
         accuracy=[BULK, AccuracyClass("left tail [-745, -10]", _geom(10, 745, sign=-1.0)),
                   AccuracyClass("right tail [10, 40]", _grid(10, 40))],
+        deviations=(Deviation("line 591: the sigmoid's derivative multiplies numbers 'in the range [0, 1]' (多个[0, 1]范围的数进行连乘)",
+                              "σ′(x) = σ(x)(1 − σ(x)) is at most 1/4, reached at x = 0 only: each layer shrinks the gradient "
+                              "by 4 at least, which is the vanishing the guide means", _sigmoid_slope_at_most_quarter,
+                              source="guide"),),
     ),
     elementwise(
         id="act.tanh", name="tanh", equation=r"\tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}},\quad \tanh'(x) = 1 - \tanh^2 x",

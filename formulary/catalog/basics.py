@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from formulary import edges, figures
+from formulary.candidate import reference
 from formulary.mistakes import basics as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample
 from formulary.strategies import arrays, floats, samples
@@ -232,6 +233,45 @@ def _mlp_inputs(dt, max_side=4):
         st.sampled_from(ACTIVATIONS), st.sampled_from(ACTIVATIONS)))
 
 
+def _torch_mlp(x, ws, bs, activation, output_activation, grad=None):
+    """torch's forward (and, given ``grad``, autograd's gradients of every weight and bias)."""
+    tw = [torch.tensor(w, requires_grad=True) for w in ws]
+    tb = [torch.tensor(b, requires_grad=True) for b in bs]
+    out = reference("basics.mlp_forward")(torch.tensor(x), tw, tb, activation, output_activation)
+    if grad is None:
+        return out.detach().numpy()
+    out.backward(torch.tensor(grad))
+    return [w.grad.numpy() for w in tw], [b.grad.numpy() for b in tb]
+
+
+def _one_neuron_one_layer(candidate):
+    """Read with the doubled digit undone, line 250 says an MLP may have one output neuron and one hidden
+    layer: the smallest such network (one hidden unit) runs, and equals torch's."""
+    x = np.array([[0.5, -1.0], [2.0, 0.25]])
+    ws, bs = _random_layers(np.float64, [2, 1, 1], seed=3)
+    got = candidate.get("basics.mlp_forward")(x, ws, bs, "tanh", "identity")
+    want = _torch_mlp(x, ws, bs, "tanh", "identity")
+    expect(got.shape == (2, 1) and np.allclose(got, want, rtol=1e-12, atol=0),
+           f"a 2-1-1 MLP should give torch's {want.ravel()}, got {np.ravel(got)}")
+    return {"hidden layers": 1, "output neurons": 1, "output": got.ravel().tolist()}
+
+
+def _backprop_completed(candidate):
+    """The section the guide leaves 'to be updated' is completed by mlp_backward: every layer's gradient
+    equals torch.autograd's on a 3-4-2 network."""
+    x = np.random.default_rng(5).uniform(-2, 2, (3, 3))
+    ws, bs = _random_layers(np.float64, [3, 4, 2], seed=5)
+    g = np.random.default_rng(6).uniform(-1, 1, (3, 2))
+    got = candidate.get("basics.mlp_backward")(g, x, ws, bs, "sigmoid", "identity")
+    want_w, want_b = _torch_mlp(x, ws, bs, "sigmoid", "identity", grad=g)
+    _, grad_w, grad_b = got  # (grad_input, grad_weights, grad_biases)
+    got_all, want_all = [*grad_w, *grad_b], [*want_w, *want_b]
+    expect(len(got_all) == len(want_all) and all(np.allclose(a, b, rtol=1e-10, atol=1e-12)
+                                                 for a, b in zip(got_all, want_all, strict=True)),
+           "mlp_backward's weight and bias gradients should equal torch.autograd's on a 3-4-2 network")
+    return {"layers checked": 2}
+
+
 def _random_layers(dt, sizes, seed=0):
     rng = np.random.default_rng(seed)
     ws = [rng.uniform(-1, 1, (o, i)).astype(dt) for i, o in zip(sizes[:-1], sizes[1:])]
@@ -334,6 +374,19 @@ MLP_FORWARD_MISTAKES = (
     Mistake("bias-after-activation", "f(x Wᵀ) + b instead of f(x Wᵀ + b)", M.mlp_forward_bias_after_activation),
     Mistake("activation-ignored", "the activation argument accepted and ignored", M.mlp_forward_activation_ignored),
 )
+
+
+def _activation_not_linear(candidate):
+    """Against line 335: the guide's activations are not linear maps, f(a + b) ≠ f(a) + f(b)."""
+    a, b = np.array([-1.0, 0.5, 2.0]), np.array([2.0, -1.5, 1.0])
+    found = {}
+    for name in ("activations.relu", "activations.sigmoid", "activations.tanh"):
+        f = candidate.get(name)
+        gap = float(np.max(np.abs(f(a + b) - (f(a) + f(b)))))
+        expect(gap > 0.1, f"{name} behaves as a linear map on the probe: |f(a + b) − f(a) − f(b)| = {gap:.3g}")
+        found[f"{name}: max |f(a + b) − f(a) − f(b)|"] = gap
+    return found
+
 
 RECORDS = (
     Record(
@@ -453,7 +506,7 @@ RECORDS = (
             "line 250: 'the output layer may have more than 11 neurons; the hidden layers may be just 11' "
             "(不止有11个神经元 ... 只有11层)",
             "the extraction doubled the digit: read 1 neuron and 1 layer (a single output and a single hidden layer "
-            "are the smallest MLP, which the edge bank holds)", source="guide"),),
+            "are the smallest MLP, which the edge bank holds)", _one_neuron_one_layer, source="extraction"),),
     ),
     Record(
         id="nn.backprop",
@@ -480,7 +533,7 @@ RECORDS = (
         deviations=(Deviation(
             "line 280: the backpropagation section stops at 'this part is to be updated' (此部分待更新)",
             "completed here: the δ recursion and every layer's gradient, in mlp_backward's docstring and code, "
-            "held against torch.autograd", source="guide"),),
+            "held against torch.autograd", _backprop_completed, source="guide omission"),),
     ),
     Record(
         id="nn.backprop/sgd",
@@ -517,5 +570,9 @@ RECORDS = (
             Mistake("reversed-product", "W = W^1 W^2 ⋯ W^L", M.collapse_linear_reversed, "basics.collapse_linear"),
         ),
         errors=(ErrorInput(Sample(([np.zeros((2, 3))], [])), ValueError, r"weights and biases", "basics.collapse_linear"),),
+        deviations=(Deviation("line 335: an activation maps the features to another space 'through a linear mapping' (通过一定的线性映射)",
+                              "the activation is what is not linear: were it a linear map, every stack would collapse to one "
+                              "linear layer, as this record proves of linear stacks", _activation_not_linear,
+                              source="guide"),),
     ),
 )

@@ -452,10 +452,10 @@ RECORDS = (
         deviations=[
             Deviation("Krizhevsky et al. (2012) give 253,440 neurons for the first layer; its 96 maps of 55×55 have "
                       "290,400 (253,440 = 55·48·96); the other seven layer sizes agree",
-                      "an error in the paper, not in the counting", _alexnet_2012_neurons),
+                      "an error in the paper, not in the counting", _alexnet_2012_neurons, source="paper"),
             Deviation("the paper's 224×224 input gives (224 − 11)/4 + 1 = 54.25, not its 55×55 maps; 227×227 is used",
                       "the paper's own arithmetic; at 224 fc6 would get 6,400 inputs instead of 9,216",
-                      _alexnet_paper_input)],
+                      _alexnet_paper_input, source="paper")],
         notes="60,965,224 parameters (the paper: 60 million); LRN as in the paper, k = 2, n = 5, α = 1e-4, β = 0.75.",
     ),
     _table_record(

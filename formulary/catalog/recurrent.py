@@ -144,7 +144,7 @@ def gate_record(*, id, k, name, equation, mistakes, check=None):
             _GUIDE_NOTATION,
             "the same function: W = [W_h | W_i] (h's block first, as the guide concatenates), b = b_i + b_h; "
             "torch's second bias exists for cuDNN compatibility and only the sum is identifiable",
-            _gate_matches_guide_form(k, name)),),
+            _gate_matches_guide_form(k, name), source="guide convention"),),
     )
 
 

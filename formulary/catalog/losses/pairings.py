@@ -29,7 +29,7 @@ from formulary.catalog.losses._shared import (
 from formulary.compare import assert_close
 from formulary.edges import around
 from formulary.mistakes import losses as M
-from formulary.record import Mistake, Record, Tolerance
+from formulary.record import Deviation, Mistake, Record, Tolerance
 from formulary.verdict import expect
 
 _F64 = Tolerance.default(np.float64)
@@ -209,6 +209,16 @@ RECORDS = (
         ]),
         errors=pair_errors(),
         check=_sigmoid_bce_identity,
+        deviations=(
+            Deviation("line 591: with the logistic loss 'the log turns the chain rule's product into a sum' "
+                      "(加上对数后连乘操作转化为求和操作), which avoids the vanishing gradient",
+                      "the chain rule still multiplies; what saves the gradient is that the log cancels the sigmoid's "
+                      "own derivative, ∂ℓ/∂z = σ(z) − y with no σ′ factor, which this record's check holds for logits "
+                      "up to ±1e4", _sigmoid_bce_identity, source="guide"),
+            Deviation("line 591: 'Sigmoid 激活函数+交叉摘损失函数' — 交叉摘 is a typo of 交叉熵 (cross-entropy)",
+                      "the pairing meant is the sigmoid with binary cross-entropy, whose gradient identity the check holds",
+                      _sigmoid_bce_identity, source="guide"),
+        ),
         notes="The reference is the pair as the guide writes it (σ, then BCE on probabilities) in float64, drawn where "
               "that composition is itself accurate (|z| ≤ 15); the identity check goes to |z| = 1e4.",
     ),
