@@ -7,7 +7,7 @@ import torch
 from hypothesis import strategies as st
 
 from formulary.catalog.conv._common import S_BN, _dense, _ints, _values
-from formulary.catalog.conv.counting import _check_bn_params, count_record
+from formulary.catalog.conv.counting import _check_bn_params, both, count_record, integer_counts
 from formulary.mistakes import conv as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample
 from formulary.verdict import expect
@@ -107,7 +107,9 @@ RECORDS = (
         mistakes=[Mistake("buffers-counted", "running mean and variance counted: 4C", M.batchnorm_params_with_buffers),
          Mistake("gamma-only", "only γ counted: C", M.batchnorm_params_one_per_channel)],
         strategy=st.builds(lambda c, a: Sample((c,), {"affine": a}), _ints(1, 64), st.booleans()),
-        kind="F", section=S_BN, check=_check_bn_params, errors=[ErrorInput(Sample((0,)), ValueError, r"num_features")],
+        kind="F", section=S_BN, check=both(_check_bn_params, integer_counts("counting.batchnorm_params")),
+        errors=[ErrorInput(Sample((0,)), ValueError, r"\bnum_features\b"),
+                ErrorInput(Sample((7,), {"affine": 1}), TypeError, r"\baffine\b")],
     ),
 
 )
