@@ -11,7 +11,7 @@ from formulary.candidate import reference
 from formulary.catalog.conv._common import EXACT, INT, S_CONV, S_PAD, _compact, _dense, _ints, _values
 from formulary.compare import assert_close
 from formulary.mistakes import conv as M
-from formulary.record import ErrorInput, Mistake, Record, Sample, Tolerance
+from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample, Tolerance
 from formulary.verdict import expect
 
 # -- convolution samples ------------------------------------------------------------------
@@ -71,7 +71,7 @@ def _special_input(dt) -> Sample:
     return Sample((x, _values(dt, (3, 2, 3, 3), 8), _values(dt, (3,), 9)), {"padding": 1}, "inf, -inf and NaN inputs")
 
 
-def conv_record(*, id, equation, mistakes, section=S_CONV, strategy=None, edges=(), errors=(), check=None, notes=""):
+def conv_record(*, id, equation, mistakes, section=S_CONV, strategy=None, edges=(), errors=(), check=None, notes="", deviations=()):
     """A conv2d comparison record: forward and backward (input, weight and bias) against torch."""
     options = {} if strategy is None else strategy
     return Record(
@@ -79,12 +79,29 @@ def conv_record(*, id, equation, mistakes, section=S_CONV, strategy=None, edges=
         candidate="conv.conv2d", reference="conv.conv2d", backward="conv.conv2d_backward", grad_args=(0, 1, 2),
         inputs=lambda dt: conv_samples(dt, **options),
         edges=lambda dt: [e(dt) for e in edges],
-        mistakes=tuple(mistakes), errors=tuple(errors), check=check, notes=notes,
+        mistakes=tuple(mistakes), errors=tuple(errors), check=check, notes=notes, deviations=tuple(deviations),
     )
 
 
 def _conv_error(x_shape, w_shape, note, match, error=ValueError, bias=None, **kwargs) -> ErrorInput:
     return ErrorInput(Sample((np.zeros(x_shape), np.zeros(w_shape), bias), kwargs, note), error, match)
+
+
+def _torch_conv_no_input_channels(candidate):
+    """An input with C_in = 0 (and kernels 0 deep): every output is the empty sum 0 plus the bias."""
+    x, w, b = np.zeros((2, 0, 5, 5)), np.zeros((3, 0, 3, 3)), np.array([1.0, -2.0, 0.5])
+    theirs = reference("conv.conv2d")(_torch(x), _torch(w), _torch(b))
+    expect(tuple(theirs.shape) == (2, 0, 3, 3), f"torch now gives shape {tuple(theirs.shape)}: drop the deviation")
+    mine = candidate.get("conv.conv2d")(x, w, b)
+    expect(mine.shape == (2, 3, 3, 3) and np.array_equal(mine, np.broadcast_to(b.reshape(1, 3, 1, 1), mine.shape)),
+           f"candidate gives shape {mine.shape}; expected (2, 3, 3, 3), each map its bias")
+
+
+NO_INPUT_CHANNELS = Deviation(
+    "an input with no channels (C_in = 0, kernels 0 deep): torch returns an output with 0 channels, (N, 0, H_out, "
+    "W_out), whatever C_out; impl returns (N, C_out, H_out, W_out), each map the empty sum 0 plus its bias",
+    "torch's shortcut for empty inputs copies the input's channel count to the output; the formula's empty sum is 0",
+    _torch_conv_no_input_channels)
 
 
 # -- the guide's single-channel example ------------------------------------------------------
@@ -209,7 +226,9 @@ RECORDS = (
          Mistake("backward-bias-mean", "the bias gradient averaged instead of summed", M.conv2d_backward_bias_mean, "backward")],
         strategy={"c_in": (1, 1), "c_out": (1, 1), "kernel": (1, 4), "stride": (1, 2), "bias": st.just(True)},
         edges=[lambda dt: _conv_edge(dt, (1, 1, 5, 5), (1, 1, 3, 3), True, "5×5 image, 3×3 kernel"),
-               lambda dt: _conv_edge(dt, (0, 1, 5, 5), (1, 1, 3, 3), True, "empty batch")],
+               lambda dt: _conv_edge(dt, (0, 1, 5, 5), (1, 1, 3, 3), True, "empty batch"),
+               lambda dt: _conv_edge(dt, (0, 1, 4, 5), (1, 1, 3, 3), True, "empty batch, padded, strided", padding=1, stride=2),
+               lambda dt: _conv_edge(dt, (1, 5, 5), (1, 1, 3, 3), True, "unbatched (1, H, W)")],
         errors=[_conv_error((1, 1, 5, 5), (1, 1, 3, 3), "stride 0", r"stride", stride=0)],
     ),
     Record(
@@ -229,7 +248,7 @@ RECORDS = (
          Mistake("backward-weight-first-sample", "the kernel's gradient from the first image only", M.conv2d_backward_weight_first_sample, "backward")],
         strategy={"c_in": (2, 3), "c_out": (1, 1), "stride": (1, 2)},
         edges=[lambda dt: _conv_edge(dt, (2, 3, 5, 5), (1, 3, 3, 3), True, "RGB image, a 3×3×3 kernel"), _special_input],
-        check=_check_multichannel,
+        check=_check_multichannel, deviations=[NO_INPUT_CHANNELS],
         errors=[_conv_error((1, 3, 5, 5), (2, 2, 3, 3), "3 input channels, kernels 2 deep", r"weight.*input channels")],
     ),
     conv_record(
@@ -238,9 +257,21 @@ RECORDS = (
          Mistake("kernels-reversed", "output channels stacked in reverse kernel order", M.conv2d_kernels_reversed),
          Mistake("backward-bias-mean", "the bias gradient averaged instead of summed", M.conv2d_backward_bias_mean, "backward")],
         strategy={"c_in": (1, 3), "c_out": (2, 3), "stride": (1, 2), "bias": st.just(True)},
-        edges=[lambda dt: _conv_edge(dt, (1, 3, 6, 6), (2, 3, 3, 3), True, "3 channels, 2 kernels (the guide's figure)")],
+        edges=[lambda dt: _conv_edge(dt, (1, 3, 6, 6), (2, 3, 3, 3), True, "3 channels, 2 kernels (the guide's figure)"),
+               lambda dt: _conv_edge(dt, (3, 6, 5), (2, 3, 3, 3), True, "unbatched (C, H, W)", padding=1),
+               lambda dt: _conv_edge(dt, (3, 5, 6), (2, 3, 3, 2), False, "unbatched, padding='same'", padding="same"),
+               lambda dt: _conv_edge(dt, (3, 7, 6), (2, 3, 3, 3), True, "unbatched, stride 2, padding 'valid'", stride=2, padding="valid")],
         check=_check_multikernel,
         errors=[_conv_error((1, 3, 5, 5), (2, 3, 3, 3), "3 biases for 2 kernels", r"bias", bias=np.zeros(3)),
+                _conv_error((1, 3, 5, 5), (0, 3, 3, 3), "no kernels (torch: weight needs at least 1)", r"weight.*at least 1 output channel"),
+                _conv_error((1, 3, 5, 5), (2, 3, 3, 3), "0-d bias (torch: 1-D)", r"bias.*1-D", bias=np.zeros(())),
+                _conv_error((5, 5), (2, 3, 3, 3), "2-D input", r"input must be 4-D.*or 3-D unbatched"),
+                _conv_error((1, 1, 3, 5, 5), (2, 3, 3, 3), "5-D input", r"input must be 4-D.*or 3-D unbatched"),
+                _conv_error((1, 3, 5, 5), (2, 3, 3), "3-D weight", r"weight must be 4-D"),
+                _conv_error((2, 3, 0, 5), (2, 3, 3, 3), "no rows, padded (torch: only N or C may be empty)", r"input.*only the batch N or the channels C",
+                            padding=2),
+                ErrorInput(Sample((np.zeros((1, 3, 5, 5), np.int64), np.zeros((2, 3, 3, 3), np.int64)), {}, "integer input (out of impl's scope)"),
+                           TypeError, r"input.*float32 or float64"),
                 ErrorInput(Sample((np.zeros((1, 3, 5, 5)), np.zeros((2, 3, 3, 3), np.float32)), {}, "float32 weight, float64 input"),
                            TypeError, r"weight.*dtype")],
     ),
@@ -250,7 +281,8 @@ RECORDS = (
          Mistake("backward-weight-first-sample", "the kernel's gradient from the first image only", M.conv2d_backward_weight_first_sample, "backward")],
         strategy={"groups": (1, 2, 3), "c_in": (1, 2), "c_out": (1, 2), "stride": (1, 2), "dilation": (1, 2)},
         edges=[lambda dt: _conv_edge(dt, (2, 4, 5, 5), (6, 2, 3, 3), True, "groups=2", groups=2),
-               lambda dt: _conv_edge(dt, (1, 3, 5, 5), (3, 1, 3, 3), False, "depthwise, groups=3", groups=3)],
+               lambda dt: _conv_edge(dt, (1, 3, 5, 5), (3, 1, 3, 3), False, "depthwise, groups=3", groups=3),
+               lambda dt: _conv_edge(dt, (4, 5, 5), (6, 2, 3, 3), True, "unbatched, groups=2", groups=2)],
         errors=[_conv_error((1, 3, 5, 5), (2, 1, 3, 3), "groups=2 with 3 channels", r"groups", groups=2),
                 _conv_error((1, 4, 5, 5), (2, 1, 3, 3), "kernels 1 deep, groups=2 of 2 channels", r"weight.*per group", groups=2)],
     ),
@@ -325,8 +357,17 @@ RECORDS = (
          Mistake("dilation-ignored", "dilation accepted and ignored", M.conv2d_dilation_ignored)],
         section=S_PAD,
         strategy={"kernel": (1, 3), "stride": (1, 3), "dilation": (1, 3)},
-        edges=[lambda dt: _conv_edge(dt, (1, 1, 9, 8), (1, 1, 3, 2), True, "stride (2, 3), dilation (3, 2)", stride=(2, 3), dilation=(3, 2), padding=(1, 0))],
+        edges=[lambda dt: _conv_edge(dt, (1, 1, 9, 8), (1, 1, 3, 2), True, "stride (2, 3), dilation (3, 2)", stride=(2, 3), dilation=(3, 2), padding=(1, 0)),
+               lambda dt: _conv_edge(dt, (2, 1, 9, 8), (1, 1, 3, 2), True, "1-sequences: stride=(2,), dilation=(2,), padding=(1,)",
+                                     stride=(2,), dilation=(2,), padding=(1,)),
+               lambda dt: _conv_edge(dt, (1, 2, 9, 8), (2, 2, 2, 3), False, "lists: stride=[2, 1], dilation=[1, 2], padding=[1, 0]",
+                                     stride=[2, 1], dilation=[1, 2], padding=[1, 0]),
+               lambda dt: _conv_edge(dt, (2, 7, 8), (3, 2, 3, 3), True, "unbatched, stride (2, 1), dilation 2", stride=(2, 1), dilation=2)],
         errors=[_conv_error((1, 1, 5, 5), (1, 1, 3, 3), "negative stride", r"stride", stride=-1),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "stride=() (torch: an error for conv2d)", r"stride.*0 values", stride=()),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "dilation=()", r"dilation.*0 values", dilation=()),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "padding=()", r"padding.*0", padding=()),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "three strides", r"stride.*3 values", stride=(1, 1, 1)),
                 _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "dilation 0", r"dilation", dilation=0),
                 _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "stride 1.5", r"stride", TypeError, stride=1.5)],
     ),
