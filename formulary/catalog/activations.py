@@ -25,6 +25,42 @@ def _geom(lo, hi, n=200, sign=1.0):
 BULK = AccuracyClass("bulk [-10, 10]", _grid(-10, 10))
 
 
+def _dtype_edges(dt) -> list[Sample]:
+    """torch's ``dtype=``: the input cast first (float64 here, the documented use against overflow), any spelling."""
+    x = np.array([[88.0, 89.0, -3.0], [0.5, -0.25, 2.0]], dt)  # e^89 overflows float32: computed in float64
+    return [Sample((x, 1), {"dtype": np.float64}, "dtype=np.float64"),
+            Sample((x, 0), {"dtype": "float64"}, "dtype='float64'"),
+            Sample((x[0], 0), {"dtype": np.dtype(dt)}, "dtype of the input itself"),
+            Sample((np.array(2.0, dt), 0), {"dtype": np.float64}, "0-d, dtype=np.float64")]
+
+
+def _check_dtype_downcast(candidate, name):
+    """dtype=float32 on a float64 input: computed in float32 as torch does, forward and backward, within float32's tolerance."""
+    import torch
+
+    from formulary.compare import assert_close
+    from formulary.tolerance import Tolerance
+
+    x = np.random.default_rng(5).uniform(-5, 5, (3, 4))
+    g = np.random.default_rng(6).uniform(-1, 1, (3, 4)).astype(np.float32)
+    t = torch.from_numpy(x).requires_grad_()
+    out = getattr(torch.nn.functional, name)(t, 1, dtype=torch.float32)
+    out.backward(torch.from_numpy(g))
+    mine = candidate.get(f"activations.{name}")(x, 1, dtype=np.float32)
+    grad = candidate.get(f"activations.{name}_backward")(g, x, 1, dtype=np.float32)
+    expect(mine.dtype == np.float32 and grad.dtype == np.float64, f"dtypes: output {mine.dtype} (expected float32), "
+           f"gradient {grad.dtype} (expected the input's float64)")
+    assert_close((mine, grad), (out.detach().numpy(), t.grad.numpy()), Tolerance.default(np.float32), names=("output", "grad"))
+
+
+DTYPE_ERRORS = (
+    ErrorInput(Sample((np.zeros(3), 0), {"dtype": np.int64}, "integer dtype (out of impl's scope)"), TypeError, r"\bdtype\b.*float32 or float64"),
+    ErrorInput(Sample((np.zeros(3), 0), {"dtype": "half"}, "float16"), TypeError, r"\bdtype\b"),
+    ErrorInput(Sample((np.zeros(3), 0), {"dtype": "no such type"}, "not a dtype"), TypeError, r"\bdtype\b"),
+    ErrorInput(Sample((np.zeros(3), np.zeros(3), 0), {"dtype": np.int32}, "integer dtype"), TypeError, r"\bdtype\b", "backward"),
+)
+
+
 def _backward_shape_error(kw=None):
     """grad_output shaped unlike the input: a ValueError naming grad_output."""
     return ErrorInput(Sample((np.zeros(2), np.zeros(3)), dict(kw or {}), "grad_output shape"), ValueError, r"\bgrad_output\b", "backward")
@@ -403,7 +439,9 @@ RECORDS = (
             Sample((np.array([[np.inf, 0.0]], dt), -1), {}, "+inf logit"),
             Sample((np.array(3.0, dt), 0), {}, "0-d"),
             Sample((np.zeros((2, 0, 3), dt), 1), {}, "empty"),
+            *_dtype_edges(dt),
         ],
+        check=lambda candidate: _check_dtype_downcast(candidate, "softmax"),
         mistakes=(
             Mistake("max-not-subtracted", "exp(x)/Σexp(x): inf/inf for large logits", M.softmax_unshifted),
             Mistake("last-axis-always", "normalised along the last axis whatever dim says", M.softmax_last_axis),
@@ -412,6 +450,7 @@ RECORDS = (
         errors=(
             ErrorInput(Sample((np.zeros((2, 3)), 2)), ValueError, r"\bdim=2.*out of range"),
             ErrorInput(Sample((np.zeros((2, 3)), 1.0)), TypeError, r"\bdim\b"),
+            *DTYPE_ERRORS,
             ErrorInput(Sample((np.array([1, 2]), 0)), TypeError, r"\binput\b"),
             ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)), 2)), ValueError, r"\bdim=2.*out of range", "backward"),
             ErrorInput(Sample((np.zeros(2), np.array([1, 2]), 0)), TypeError, r"\binput\b", "backward"),
@@ -434,7 +473,9 @@ RECORDS = (
             Sample((np.array([[0.0, -np.inf], [-np.inf, -np.inf]], dt), 1), {}, "-inf logits, an all -inf row"),
             Sample((np.array(3.0, dt), 0), {}, "0-d"),
             Sample((np.zeros((2, 0, 3), dt), 1), {}, "empty"),
+            *_dtype_edges(dt),
         ],
+        check=lambda candidate: _check_dtype_downcast(candidate, "log_softmax"),
         accuracy=(
             AccuracyClass("bulk rows in [-10, 10]", lambda: np.random.default_rng(1).uniform(-10, 10, (100, 4)), {"dim": 1}),
             AccuracyClass("outputs near 0: [0, -t] rows, t in [1, 700]", lambda: np.stack([np.zeros(200), -np.geomspace(1, 700, 200)], 1), {"dim": 1}),
@@ -447,6 +488,7 @@ RECORDS = (
         errors=(
             ErrorInput(Sample((np.zeros(3), -2)), ValueError, r"\bdim=-2.*out of range"),
             ErrorInput(Sample((np.zeros(3), None)), TypeError, r"\bdim\b"),
+            *DTYPE_ERRORS,
             ErrorInput(Sample((np.zeros(3), np.zeros(3), None)), TypeError, r"\bdim\b", "backward"),
             ErrorInput(Sample((np.array([1, 2]), 0)), TypeError, r"\binput\b"),
             ErrorInput(Sample((np.zeros(2), np.array([1, 2]), 0)), TypeError, r"\binput\b", "backward"),
