@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -81,6 +83,31 @@ _NEAR_X = _NEAR_Y * (1 + np.geomspace(1e-12, 1e-3, 200) * np.where(_RNG.random(2
 _MSLE_WHY = ("ℓ = d² doubles the relative error of d = log1p(r), r = (x − y)/(1 + y): r rounds three times (≤ 1.5 ULP), "
              "log1p amplifies that by ≤ 1.44 for r ≥ −1/2 and adds ≤ 1 ULP, so d is within 3.2 ULP and d² within 6.9")
 
+def _torch_broadcasts_and_promotes(candidate):
+    """A target of another shape or dtype: torch broadcasts (with a warning) and promotes; impl raises, naming target."""
+    import torch
+
+    x = np.arange(6.0).reshape(2, 3)
+    for target, error, what in ((np.ones(3), ValueError, "shape"), (np.ones((2, 3), np.float32), TypeError, "dtype")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's 'Using a target size that is different to the input size'
+            theirs = torch.nn.functional.mse_loss(torch.from_numpy(x), torch.from_numpy(target))
+        expect(bool(torch.isfinite(theirs)), f"torch now refuses a target of another {what}: drop the deviation")
+        try:
+            candidate.get("losses.mse_loss")(x, target)
+        except error as exc:
+            expect("target" in str(exc) and what in str(exc), f"the error should name target's {what}: {exc}")
+        else:
+            expect(False, f"candidate accepted a target of another {what}; expected a {error.__name__} naming target")
+
+
+STRICT_TARGETS = Deviation(
+    "every loss of (input, target): a target of another shape or dtype is an error in impl; torch broadcasts the "
+    "shapes (with a warning that the result is likely wrong) and promotes the dtypes",
+    "torch's documentation gives the target the input's shape; a broadcast target is almost always a bug (an (N, 1) "
+    "prediction against an (N,) target gives an N×N loss)",
+    _torch_broadcasts_and_promotes)
+
 RECORDS = (
     loss_record(
         id="loss.mse", name="mse_loss", section=REGRESSION,
@@ -98,7 +125,7 @@ RECORDS = (
             "torch's unreduced mse_loss gradient is ±inf at x − y = ±max for an upstream gradient of 0.25 (true: ±max/2)",
             "torch forms 2(x − y) first, which overflows before the upstream gradient scales it down; impl multiplies "
             "the upstream gradient by 2 first (and computes float32 in float64). The edge bank keeps |x − y| ≤ max/2",
-            _torch_mse_grad_overflows)],
+            _torch_mse_grad_overflows), STRICT_TARGETS],
     ),
     loss_record(
         id="loss.mae", name="l1_loss", section=REGRESSION,
