@@ -36,8 +36,8 @@ def _uniform(rng, dtype, shape, scale=1.0):
 # -- cells and gates ---------------------------------------------------------------------
 
 def cell_sample(dtype, seed, gates, *, states=1, batch=2, input_size=3, hidden=2, b_ih=True, b_hh=True,
-                scale=1.0, kwargs=None, note=""):
-    """(input, state, w_ih, w_hh, b_ih, b_hh): state is h, or (h, c) when states == 2."""
+                scale=1.0, kwargs=None, note="", hx=True):
+    """(input, state, w_ih, w_hh, b_ih, b_hh): state is h, or (h, c) when states == 2 (None without ``hx``)."""
     rng = np.random.default_rng(seed)
     lead = () if batch is None else (batch,)
     x = _uniform(rng, dtype, lead + (input_size,), 2.0)
@@ -45,7 +45,8 @@ def cell_sample(dtype, seed, gates, *, states=1, batch=2, input_size=3, hidden=2
     rows = gates * hidden
     w_ih, w_hh = _uniform(rng, dtype, (rows, input_size), scale), _uniform(rng, dtype, (rows, hidden), scale)
     bias = [_uniform(rng, dtype, (rows,), scale) if on else None for on in (b_ih, b_hh)]
-    return Sample((x, hs if states == 2 else hs[0], w_ih, w_hh, *bias), dict(kwargs or {}), note)
+    state = (hs if states == 2 else hs[0]) if hx else None
+    return Sample((x, state, w_ih, w_hh, *bias), dict(kwargs or {}), note)
 
 
 def cell_samples(dtype, gates, states=1, options=None):
@@ -57,7 +58,8 @@ def cell_samples(dtype, gates, states=1, options=None):
         SEEDS, BATCHES, SIZES, SIZES, st.booleans(), st.booleans(), SCALES, st.fixed_dictionaries(options))
 
 
-def cell_edges(dtype, gates, states=1, option_values=({},)):
+def cell_edges(dtype, gates, states=1, option_values=({},), modules=True):
+    """The cells' edge bank; ``modules``: also torch's cell modules' hx=None (not for the guide's gates)."""
     s = dict(gates=gates, states=states)
     out = [cell_sample(dtype, 1, **s, kwargs=kw, note=f"batch of 2 {kw or ''}") for kw in option_values]
     kw = option_values[0]
@@ -67,7 +69,11 @@ def cell_edges(dtype, gates, states=1, option_values=({},)):
         cell_sample(dtype, 4, **s, b_hh=False, kwargs=kw, note="b_ih only"),
         cell_sample(dtype, 5, **s, batch=3, input_size=4, hidden=3, scale=30.0, kwargs=kw, note="saturated gates"),
         cell_sample(dtype, 6, **s, batch=0, kwargs=kw, note="empty batch"),
-    ]
+    ] + ([  # torch's documented forms (docs/input-surface.md): the cell modules' hx=None is zeros
+        cell_sample(dtype, 7, **s, hx=False, kwargs=kw, note="no state (None: zeros)"),
+        cell_sample(dtype, 8, **s, batch=None, hx=False, kwargs=kw, note="unbatched, no state"),
+        cell_sample(dtype, 9, **s, batch=0, hx=False, kwargs=kw, note="empty batch, no state"),
+    ] if modules else [])
 
 
 def cell_errors(gates, states=1):
@@ -134,7 +140,7 @@ def gate_record(*, id, k, name, equation, mistakes, check=None):
         candidate=f"recurrent.{name}", reference=f"recurrent.{name}", backward=f"recurrent.{name}_backward",
         grad_args=CELL_GRAD_ARGS,
         inputs=lambda dt: cell_samples(dt, 4),
-        edges=lambda dt: cell_edges(dt, 4),
+        edges=lambda dt: cell_edges(dt, 4, modules=False),
         check=check,
         mistakes=tuple(mistakes),
         errors=cell_errors(4),
