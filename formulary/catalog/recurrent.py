@@ -270,6 +270,31 @@ def sequence_errors(gates, states=1):
 SEQUENCE_GRAD_ARGS = (0, 1, 2)
 
 
+def _module_options_not_offered(name):
+    """torch.nn.RNN/LSTM/GRU take dropout (and LSTM proj_size); impl's layer functions do not: a TypeError."""
+    def demonstrate(candidate):
+        import torch
+
+        module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[name]
+        module(3, 2, num_layers=2, dropout=0.5)  # torch takes it (with num_layers > 1 it is active in training)
+        x, hx, weights = sequence_sample(np.float64, 21, {"rnn": 1, "lstm": 4, "gru": 3}[name], num_layers=2).args
+        options = [{"dropout": 0.5}] + ([{"proj_size": 1}] if name == "lstm" else [])
+        for option in options:
+            try:
+                candidate.get(f"recurrent.{name}")(x, hx, weights, num_layers=2, **option)
+            except TypeError as exc:
+                expect(next(iter(option)) in str(exc), f"the TypeError should name {option}: {exc}")
+            else:
+                expect(False, f"candidate accepted {option}; it computes without it, so it must refuse it")
+    return Deviation(
+        f"torch.nn.{ {'rnn': 'RNN', 'lstm': 'LSTM', 'gru': 'GRU'}[name]}'s dropout between layers (training only)"
+        + (" and proj_size" if name == "lstm" else "") + " are not offered: impl's function raises a TypeError naming "
+        "the option; with torch's defaults (dropout=0" + (", proj_size=0" if name == "lstm" else "") + ") the two agree",
+        "dropout draws a random mask (a training device, not a formula of the guide's chapter); proj_size is a later "
+        "LSTM variant the guide does not have",
+        demonstrate)
+
+
 def sequence_record(*, id, name, equation, mistakes, gates, states=1, extra=None, extra_values=({},), section, errors=(),
                     tolerances=None):
     return Record(
@@ -282,6 +307,7 @@ def sequence_record(*, id, name, equation, mistakes, gates, states=1, extra=None
         mistakes=tuple(mistakes),
         errors=sequence_errors(gates, states) + tuple(errors),
         tolerances=tolerances or {},
+        deviations=(_module_options_not_offered(name),),
     )
 
 
