@@ -7,7 +7,7 @@ shorthand tuples, empty batches, 0-d arrays, every ``reduction``; derived case b
 case from torch's documentation in ``docs/input-surface.md``) on float32 and float64
 NumPy arrays.  **Integer inputs are out of scope** (this is the one place that says
 so): torch computes some formulas on integer tensors (``conv2d`` on int64, say); impl
-computes in floating point only and raises a ``TypeError`` naming the argument for an
-integer, bool or complex array where a float one is expected.  Integer *data* keep their
+computes in float32 and float64 only and raises a ``TypeError`` naming the argument for
+an integer or bool array (or float16, bfloat16, complex) where a float one is expected.  Integer *data* keep their
 meaning: class-index targets, ``max_pool2d``'s indices, counts and sizes.
 """

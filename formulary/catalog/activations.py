@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -51,6 +53,55 @@ def _check_dtype_downcast(candidate, name):
     expect(mine.dtype == np.float32 and grad.dtype == np.float64, f"dtypes: output {mine.dtype} (expected float32), "
            f"gradient {grad.dtype} (expected the input's float64)")
     assert_close((mine, grad), (out.detach().numpy(), t.grad.numpy()), Tolerance.default(np.float32), names=("output", "grad"))
+
+
+INPLACE_FUNCTIONS = ("relu", "leaky_relu", "elu", "selu", "silu", "hardsigmoid")
+
+
+def _inplace_not_taken(candidate):
+    """torch's inplace=: accepted by torch; impl's functions have no such option (a TypeError naming it)."""
+    import torch
+
+    for name in INPLACE_FUNCTIONS:
+        getattr(torch.nn.functional, name)(torch.zeros(2), inplace=False)
+        try:
+            candidate.get(f"activations.{name}")(np.zeros(2), inplace=False)
+        except TypeError as exc:
+            expect("inplace" in str(exc), f"{name}: the TypeError should name inplace: {exc}")
+        else:
+            expect(False, f"{name} accepted inplace=; impl never writes into its input and takes no such option")
+
+
+INPLACE = Deviation(
+    f"torch's inplace= ({', '.join(INPLACE_FUNCTIONS)}) is not taken: a TypeError naming inplace",
+    "impl's functions never write into their arguments (the checks verify it); inplace=False would be a no-op and "
+    "inplace=True a promise impl does not keep",
+    _inplace_not_taken)
+
+
+def _torch_implicit_softmax_dim(candidate):
+    """softmax(x) without dim: torch picks one (deprecated, with a warning); impl asks for dim."""
+    import torch
+
+    x = np.arange(6.0).reshape(2, 3)
+    for name in ("softmax", "log_softmax"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # 'Implicit dimension choice for softmax has been deprecated'
+            theirs = getattr(torch.nn.functional, name)(torch.from_numpy(x))
+        expect(tuple(theirs.shape) == (2, 3), f"torch's implicit dim now gives {theirs}")
+        try:
+            candidate.get(f"activations.{name}")(x, None)
+        except TypeError as exc:
+            expect("dim" in str(exc), f"{name}: the TypeError should name dim: {exc}")
+        else:
+            expect(False, f"{name} accepted dim=None; expected a TypeError naming dim")
+
+
+IMPLICIT_DIM = Deviation(
+    "softmax/log_softmax without dim (dim=None): torch chooses dim 0 for 0-, 1- and 3-D inputs and 1 otherwise, with a "
+    "deprecation warning; impl raises a TypeError naming dim",
+    "torch's documentation gives dim as an int and calls the implicit choice deprecated; a guessed axis is a silent bug",
+    _torch_implicit_softmax_dim)
 
 
 DTYPE_ERRORS = (
@@ -235,7 +286,7 @@ RECORDS = (
             Mistake("nan-to-zero", "np.where(x > 0, x, 0) turns NaN into 0", M.relu_nan_to_zero),
             Mistake("backward-one-at-zero", "derivative 1 at x = 0; torch defines 0", M.relu_backward_one_at_zero, "backward"),
         ],
-        kinks=(0.0,), oracle=False,
+        kinks=(0.0,), oracle=False, deviations=[INPLACE],
     ),
     elementwise(
         id="act.leaky_relu", name="leaky_relu", equation=r"\operatorname{leaky\_relu}(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0\end{cases},\ \alpha = 0.01",
@@ -441,7 +492,7 @@ RECORDS = (
             Sample((np.zeros((2, 0, 3), dt), 1), {}, "empty"),
             *_dtype_edges(dt),
         ],
-        check=lambda candidate: _check_dtype_downcast(candidate, "softmax"),
+        check=lambda candidate: _check_dtype_downcast(candidate, "softmax"), deviations=(IMPLICIT_DIM,),
         mistakes=(
             Mistake("max-not-subtracted", "exp(x)/Σexp(x): inf/inf for large logits", M.softmax_unshifted),
             Mistake("last-axis-always", "normalised along the last axis whatever dim says", M.softmax_last_axis),

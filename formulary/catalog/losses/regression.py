@@ -108,6 +108,34 @@ STRICT_TARGETS = Deviation(
     "prediction against an (N,) target gives an N×N loss)",
     _torch_broadcasts_and_promotes)
 
+DEPRECATED_OPTIONS_LOSSES = ("mse_loss", "l1_loss", "smooth_l1_loss", "binary_cross_entropy",
+                             "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy")
+
+
+def _deprecated_options_not_taken(candidate):
+    """size_average and reduce (deprecated in favour of reduction): torch still takes them; impl does not."""
+    import torch
+
+    x = np.full((1, 3), 0.5)
+    for name in DEPRECATED_OPTIONS_LOSSES:
+        target = np.array([1]) if name in ("nll_loss", "cross_entropy") else np.full((1, 3), 0.25)  # class index or values
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's deprecation warning
+            getattr(torch.nn.functional, name)(torch.from_numpy(x), torch.from_numpy(target), size_average=False)
+        for option in ("size_average", "reduce"):
+            try:
+                candidate.get(f"losses.{name}")(x, target, **{option: False})
+            except TypeError as exc:
+                expect(option in str(exc), f"{name}: the TypeError should name {option}: {exc}")
+            else:
+                expect(False, f"{name} accepted {option}=; expected a TypeError naming it (reduction says it)")
+
+
+DEPRECATED_OPTIONS = Deviation(
+    "size_average and reduce (torch: deprecated, see reduction) are not taken by any loss: a TypeError naming them",
+    "torch's documentation marks both deprecated in favour of reduction, which impl takes with its three values",
+    _deprecated_options_not_taken)
+
 RECORDS = (
     loss_record(
         id="loss.mse", name="mse_loss", section=REGRESSION,
@@ -125,7 +153,7 @@ RECORDS = (
             "torch's unreduced mse_loss gradient is ±inf at x − y = ±max for an upstream gradient of 0.25 (true: ±max/2)",
             "torch forms 2(x − y) first, which overflows before the upstream gradient scales it down; impl multiplies "
             "the upstream gradient by 2 first (and computes float32 in float64). The edge bank keeps |x − y| ≤ max/2",
-            _torch_mse_grad_overflows), STRICT_TARGETS],
+            _torch_mse_grad_overflows), STRICT_TARGETS, DEPRECATED_OPTIONS],
     ),
     loss_record(
         id="loss.mae", name="l1_loss", section=REGRESSION,
