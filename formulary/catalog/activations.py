@@ -322,7 +322,13 @@ RECORDS = (
         ] + ([Sample((_PRELU_LONG_SUM, np.array([0.25], dt)), {}, "slope gradient whose float32 sum loses 8",
                      expected=0.25 * _PRELU_LONG_SUM,
                      expected_grad=(np.full(10, 0.25, dt), np.array([-(2.0**26) - 8], dt)))]
-             if dt == np.float32 else []),
+             if dt == np.float32 else []) + [  # torch's documented forms (docs/input-surface.md)
+            Sample((np.array(-2.0, dt), np.array([0.25], dt)), {}, "0-d input, one slope"),
+            Sample((np.array([-1.0, 2.0, -3.0], dt), np.array(0.5, dt)), {}, "1-D input (no channel axis), a 0-d slope"),
+            Sample((np.linspace(-2, 2, 24).astype(dt).reshape(2, 3, 2, 2), np.array([0.1, -0.5, 2.0], dt)), {},
+                   "(N, C, H, W), a slope per channel"),
+            Sample((np.zeros((2, 0), dt), np.array([0.25], dt)), {}, "no channels, one slope"),
+        ],
         mistakes=(
             Mistake("first-slope-for-all", "the first channel's slope used for every channel", M.prelu_first_slope_for_all),
             Mistake("backward-weight-unsummed", "the slope's gradient from the first sample only", M.prelu_backward_weight_unsummed, "backward"),
