@@ -92,6 +92,8 @@ def cell_errors(gates, states=1):
         ErrorInput(bad("h of batch 3, input of batch 2", h_shape=(3, 2)), ValueError, h_name + r".*batch size 3"),
         ErrorInput(bad("w_ih with the wrong number of rows", rows_of_w_ih=gates * 2 + 1), ValueError, r"w_ih"),
         ErrorInput(bad("float32 w_ih, float64 input", dtype=np.float32), TypeError, r"w_ih.*dtype"),
+        ErrorInput(Sample((np.zeros((1, 2, 3)), bad("").args[1], *bad("").args[2:]), {}, "3-D input (torch: 1-D or 2-D)"),
+                   ValueError, r"input must be 1-D \(unbatched\) or 2-D"),
     )
 
 

@@ -104,6 +104,37 @@ NO_INPUT_CHANNELS = Deviation(
     _torch_conv_no_input_channels)
 
 
+def _torch_refuses(padding, stride, what):
+    """torch's F.conv2d raises for the guide's padding form; impl computes it (judged against F.pad + F.conv2d)."""
+    def demonstrate(candidate):
+        import torch
+
+        x, w = _values(np.float64, (1, 1, 6, 6), 31), _values(np.float64, (1, 1, 3, 3), 32)
+        try:
+            torch.nn.functional.conv2d(_torch(x), _torch(w), None, stride, padding)
+            raised = False
+        except RuntimeError:
+            raised = True
+        expect(raised, f"torch now accepts {what}: compare with torch directly and drop the deviation")
+        mine = candidate.get("conv.conv2d")(x, w, None, stride, padding)
+        theirs = reference("conv.conv2d")(_torch(x), _torch(w), None, stride, padding).numpy()  # F.pad, then F.conv2d
+        assert_close(mine, theirs, Tolerance.default(np.float64), names=(what,))
+    return demonstrate
+
+
+SAME_AT_STRIDE = Deviation(
+    "padding='same' at a stride above 1: torch raises ('not supported for strided convolutions'); impl pads by "
+    "TensorFlow's rule, the guide's (output ceil(H / s), the odd extra row and column at the bottom and right)",
+    "the guide teaches TensorFlow's 'same' at any stride; the reference pads with F.pad by TensorFlow's documented "
+    "rule and convolves with F.conv2d", _torch_refuses("same", 2, "padding='same' at stride 2"), source="guide convention")
+
+FOUR_SIDED_PADDING = Deviation(
+    "padding=(top, bottom, left, right): torch's conv2d raises (it takes 1 or 2 values); impl pads each side as "
+    "given, the guide's explicit padding",
+    "the guide's explicit padding [[0,0],[1,1],[1,1],[0,0]] pads the four sides separately; the reference is F.pad "
+    "then F.conv2d", _torch_refuses((0, 2, 1, 0), 1, "padding=(0, 2, 1, 0)"), source="guide convention")
+
+
 # -- the guide's single-channel example ------------------------------------------------------
 
 # The guide prints only the first 3×3 window of its 5×5 image (the figure is lost); the
@@ -313,7 +344,7 @@ RECORDS = (
                lambda dt: _conv_edge(dt, (1, 2, 5, 4), (2, 2, 2, 2), False, "even kernel, stride 1", padding="same"),
                lambda dt: _conv_edge(dt, (1, 1, 7, 8), (1, 1, 3, 3), True, "7×8, stride 3", stride=3, padding="same"),
                lambda dt: _conv_edge(dt, (1, 1, 5, 6), (1, 1, 2, 3), True, "dilation 2, stride 2", stride=2, dilation=2, padding="same")],
-        check=_check_same_sizes,
+        check=_check_same_sizes, deviations=[SAME_AT_STRIDE],
         notes="torch refuses padding='same' at stride > 1; the reference pads by TensorFlow's documented rule with "
               "F.pad, then convolves.",
     ),
@@ -346,7 +377,7 @@ RECORDS = (
         strategy={"kernel": (1, 3), "stride": (1, 2), "padding": "tuple4"},
         edges=[lambda dt: _conv_edge(dt, (1, 1, 5, 6), (1, 1, 3, 3), True, "(top, bottom, left, right) = (0, 2, 1, 0)", padding=(0, 2, 1, 0)),
                lambda dt: _conv_edge(dt, (1, 2, 4, 4), (1, 2, 3, 3), True, "the guide's [[0,0],[1,1],[1,1],[0,0]]", padding=(1, 1, 1, 1))],
-        check=_check_custom_sizes,
+        check=_check_custom_sizes, deviations=[FOUR_SIDED_PADDING],
         errors=[_conv_error((1, 1, 5, 5), (1, 1, 3, 3), "padding='full'", r"padding", padding="full"),
                 _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "three values", r"padding", padding=(1, 1, 1)),
                 _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "negative", r"padding", padding=(1, -1, 0, 0))],
