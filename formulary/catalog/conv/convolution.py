@@ -55,6 +55,8 @@ def conv_samples(draw, dt, *, c_in=(1, 3), c_out=(1, 3), groups=(1,), kernel=(1,
     if nhwc:
         return Sample((x.transpose(0, 2, 3, 1).copy(), w.transpose(2, 3, 1, 0).copy(), b),
                       {"strides": _compact(s), "padding": pad, "dilations": _compact(d)})
+    if n == 1 and draw(st.booleans()):
+        x = x[0]  # torch's unbatched (C, H, W)
     return Sample((x, w, b), {"stride": _compact(s), "padding": pad, "dilation": _compact(d), "groups": g})
 
 
