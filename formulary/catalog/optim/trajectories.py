@@ -179,6 +179,7 @@ def _errors(*specific: tuple) -> tuple[ErrorInput, ...]:
     """Bad constructor arguments, as torch rejects them (and a few torch lets through)."""
     p = [np.zeros(2)]
     common = (({"lr": -1.0}, ValueError, r"lr must be >= 0"),
+              ({"lr": np.array(0.01)}, TypeError, r"lr must be a real number"),  # torch's tensor lr: out of scope
               ({"maximize": 1}, TypeError, r"\bmaximize must be a bool"))
     out = [ErrorInput(Sample((p,), kw), err, match) for kw, err, match in (*common, *specific)]
     out += [ErrorInput(Sample(([],), {}, "no parameters"), ValueError, r"params is an empty list"),
@@ -216,6 +217,13 @@ def _kernel_flags(name: str) -> Deviation:
         flags = [f for f in KERNEL_FLAGS if f in inspect.signature(cls).parameters]
         expect(bool(flags), f"torch.optim.{name} no longer takes {KERNEL_FLAGS}: drop the deviation")
         cls([torch.zeros(2)], foreach=False)  # torch takes them; they select a kernel, not a formula
+        cls([torch.zeros(2)], lr=torch.tensor(0.01))  # and a tensor lr
+        try:
+            candidate.get(f"optim.{name}")([np.zeros(2)], lr=np.array(0.01))
+        except TypeError as exc:
+            expect("lr" in str(exc), f"the TypeError should name lr: {exc}")
+        else:
+            expect(False, "candidate accepted an array lr; expected a TypeError naming lr (a real number)")
         for flag in flags:
             try:
                 candidate.get(f"optim.{name}")([np.zeros(2)], **{flag: False})
@@ -224,10 +232,11 @@ def _kernel_flags(name: str) -> Deviation:
             else:
                 expect(False, f"candidate accepted {flag}=False; impl has one implementation and should refuse the switch")
     return Deviation(
-        f"torch.optim.{name}'s implementation switches ({', '.join(KERNEL_FLAGS)}: those it has) are not taken: a "
-        "TypeError naming the switch",
-        "they choose torch's kernel (multi-tensor, fused, CUDA-graph capturable, autograd through the step), not the "
-        "update's formula; impl has one NumPy implementation, and a tensor lr is out of its scope too",
+        f"torch.optim.{name}'s implementation switches ({', '.join(KERNEL_FLAGS)}: those it has) and a tensor lr are "
+        "not taken: a TypeError naming the switch, or lr (a real number)",
+        "the switches choose torch's kernel (multi-tensor, fused, CUDA-graph capturable, autograd through the step), "
+        "not the update's formula, and impl has one NumPy implementation; a tensor lr exists for those kernels "
+        "(capturable, compiled) and an array lr is outside impl's scope",
         demonstrate)
 
 
