@@ -17,8 +17,11 @@ def linear_samples(draw, dt):
     n_in, n_out = draw(_ints(1, 4)), draw(_ints(1, 4))
     lead = draw(st.lists(_ints(0, 3), max_size=2))
     x = _dense(draw, dt, (*lead, n_in), -2.0, 2.0)
-    w = _dense(draw, dt, (n_out, n_in), -2.0, 2.0)
-    b = _dense(draw, dt, (n_out,), -2.0, 2.0) if draw(st.booleans()) else None
+    form = draw(st.sampled_from(["matrix", "matrix", "matrix, 0-d bias", "vector"]))  # torch's documented shapes
+    w = _dense(draw, dt, (n_out, n_in) if form != "vector" else (n_in,), -2.0, 2.0)
+    b = _dense(draw, dt, (n_out,) if form == "matrix" else (), -2.0, 2.0) if draw(st.booleans()) else None
+    if form == "vector" and x.ndim > 1:
+        b = None  # torch raises for a 1-D weight with a bias on a batch: a deviation, judged on its own
     return Sample((x, w, b))
 
 
