@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from hypothesis import strategies as st
 
 from formulary import edges
+from formulary.catalog._activation_forms import DTYPE_ERRORS, IMPLICIT_DIM, INPLACE, check_dtype_downcast, dtype_edges
 from formulary.mistakes import activations as M
 from formulary.record import AccuracyClass, Deviation, ErrorInput, Mistake, Record, Sample
 from formulary.strategies import arrays, floats, samples, shapes
@@ -25,91 +24,6 @@ def _geom(lo, hi, n=200, sign=1.0):
 
 
 BULK = AccuracyClass("bulk [-10, 10]", _grid(-10, 10))
-
-
-def _dtype_edges(dt) -> list[Sample]:
-    """torch's ``dtype=``: the input cast first (float64 here, the documented use against overflow), any spelling."""
-    x = np.array([[88.0, 89.0, -3.0], [0.5, -0.25, 2.0]], dt)  # e^89 overflows float32: computed in float64
-    return [Sample((x, 1), {"dtype": np.float64}, "dtype=np.float64"),
-            Sample((x, 0), {"dtype": "float64"}, "dtype='float64'"),
-            Sample((x[0], 0), {"dtype": np.dtype(dt)}, "dtype of the input itself"),
-            Sample((np.array(2.0, dt), 0), {"dtype": np.float64}, "0-d, dtype=np.float64")]
-
-
-def _check_dtype_downcast(candidate, name):
-    """dtype=float32 on a float64 input: computed in float32 as torch does, forward and backward, within float32's tolerance."""
-    import torch
-
-    from formulary.compare import assert_close
-    from formulary.tolerance import Tolerance
-
-    x = np.random.default_rng(5).uniform(-5, 5, (3, 4))
-    g = np.random.default_rng(6).uniform(-1, 1, (3, 4)).astype(np.float32)
-    t = torch.from_numpy(x).requires_grad_()
-    out = getattr(torch.nn.functional, name)(t, 1, dtype=torch.float32)
-    out.backward(torch.from_numpy(g))
-    mine = candidate.get(f"activations.{name}")(x, 1, dtype=np.float32)
-    grad = candidate.get(f"activations.{name}_backward")(g, x, 1, dtype=np.float32)
-    expect(mine.dtype == np.float32 and grad.dtype == np.float64, f"dtypes: output {mine.dtype} (expected float32), "
-           f"gradient {grad.dtype} (expected the input's float64)")
-    assert_close((mine, grad), (out.detach().numpy(), t.grad.numpy()), Tolerance.default(np.float32), names=("output", "grad"))
-
-
-INPLACE_FUNCTIONS = ("relu", "leaky_relu", "elu", "selu", "silu", "hardsigmoid")
-
-
-def _inplace_not_taken(candidate):
-    """torch's inplace=: accepted by torch; impl's functions have no such option (a TypeError naming it)."""
-    import torch
-
-    for name in INPLACE_FUNCTIONS:
-        getattr(torch.nn.functional, name)(torch.zeros(2), inplace=False)
-        try:
-            candidate.get(f"activations.{name}")(np.zeros(2), inplace=False)
-        except TypeError as exc:
-            expect("inplace" in str(exc), f"{name}: the TypeError should name inplace: {exc}")
-        else:
-            expect(False, f"{name} accepted inplace=; impl never writes into its input and takes no such option")
-
-
-INPLACE = Deviation(
-    f"torch's inplace= ({', '.join(INPLACE_FUNCTIONS)}) is not taken: a TypeError naming inplace",
-    "impl's functions never write into their arguments (the checks verify it); inplace=False would be a no-op and "
-    "inplace=True a promise impl does not keep",
-    _inplace_not_taken)
-
-
-def _torch_implicit_softmax_dim(candidate):
-    """softmax(x) without dim: torch picks one (deprecated, with a warning); impl asks for dim."""
-    import torch
-
-    x = np.arange(6.0).reshape(2, 3)
-    for name in ("softmax", "log_softmax"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # 'Implicit dimension choice for softmax has been deprecated'
-            theirs = getattr(torch.nn.functional, name)(torch.from_numpy(x))
-        expect(tuple(theirs.shape) == (2, 3), f"torch's implicit dim now gives {theirs}")
-        try:
-            candidate.get(f"activations.{name}")(x, None)
-        except TypeError as exc:
-            expect("dim" in str(exc), f"{name}: the TypeError should name dim: {exc}")
-        else:
-            expect(False, f"{name} accepted dim=None; expected a TypeError naming dim")
-
-
-IMPLICIT_DIM = Deviation(
-    "softmax/log_softmax without dim (dim=None): torch chooses dim 0 for 0-, 1- and 3-D inputs and 1 otherwise, with a "
-    "deprecation warning; impl raises a TypeError naming dim",
-    "torch's documentation gives dim as an int and calls the implicit choice deprecated; a guessed axis is a silent bug",
-    _torch_implicit_softmax_dim)
-
-
-DTYPE_ERRORS = (
-    ErrorInput(Sample((np.zeros(3), 0), {"dtype": np.int64}, "integer dtype (out of impl's scope)"), TypeError, r"\bdtype\b.*float32 or float64"),
-    ErrorInput(Sample((np.zeros(3), 0), {"dtype": "half"}, "float16"), TypeError, r"\bdtype\b"),
-    ErrorInput(Sample((np.zeros(3), 0), {"dtype": "no such type"}, "not a dtype"), TypeError, r"\bdtype\b"),
-    ErrorInput(Sample((np.zeros(3), np.zeros(3), 0), {"dtype": np.int32}, "integer dtype"), TypeError, r"\bdtype\b", "backward"),
-)
 
 
 def _backward_shape_error(kw=None):
@@ -496,9 +410,9 @@ RECORDS = (
             Sample((np.array([[np.inf, 0.0]], dt), -1), {}, "+inf logit"),
             Sample((np.array(3.0, dt), 0), {}, "0-d"),
             Sample((np.zeros((2, 0, 3), dt), 1), {}, "empty"),
-            *_dtype_edges(dt),
+            *dtype_edges(dt),
         ],
-        check=lambda candidate: _check_dtype_downcast(candidate, "softmax"), deviations=(IMPLICIT_DIM,),
+        check=lambda candidate: check_dtype_downcast(candidate, "softmax"), deviations=(IMPLICIT_DIM,),
         mistakes=(
             Mistake("max-not-subtracted", "exp(x)/Σexp(x): inf/inf for large logits", M.softmax_unshifted),
             Mistake("last-axis-always", "normalised along the last axis whatever dim says", M.softmax_last_axis),
@@ -530,9 +444,9 @@ RECORDS = (
             Sample((np.array([[0.0, -np.inf], [-np.inf, -np.inf]], dt), 1), {}, "-inf logits, an all -inf row"),
             Sample((np.array(3.0, dt), 0), {}, "0-d"),
             Sample((np.zeros((2, 0, 3), dt), 1), {}, "empty"),
-            *_dtype_edges(dt),
+            *dtype_edges(dt),
         ],
-        check=lambda candidate: _check_dtype_downcast(candidate, "log_softmax"),
+        check=lambda candidate: check_dtype_downcast(candidate, "log_softmax"),
         accuracy=(
             AccuracyClass("bulk rows in [-10, 10]", lambda: np.random.default_rng(1).uniform(-10, 10, (100, 4)), {"dim": 1}),
             AccuracyClass("outputs near 0: [0, -t] rows, t in [1, 700]", lambda: np.stack([np.zeros(200), -np.geomspace(1, 700, 200)], 1), {"dim": 1}),
