@@ -22,3 +22,11 @@ __all__ = [
     "stencil", "quadratic_model", "box_subproblem", "trust_region_search",
     "split_lengths", "random_split", "holdout_search",
 ]
+
+# MaxLIPO+TR (dlib's find_min_global), issue 15
+from impl.search.maxlipo import MaxLipo, find_min_global, maxlipo_search  # noqa: E402
+from impl.search.maxlipo_model import (fit_quadratic, lipschitz_fit, maxlipo_lower_bound,  # noqa: E402
+                                       trust_region_subproblem)
+
+__all__ += ["MaxLipo", "find_min_global", "maxlipo_search", "fit_quadratic", "lipschitz_fit", "maxlipo_lower_bound",
+            "trust_region_subproblem"]

@@ -60,6 +60,10 @@ class MaxLipo:
     upper: np.ndarray
     is_integer: np.ndarray
     seed: int = 0
+    # the parts, as class attributes so that a variant (a known mistake) can replace one
+    fit = staticmethod(lipschitz_fit)
+    bound = staticmethod(maxlipo_lower_bound)
+    alternate = True  # alternate trust-region and MaxLIPO steps
     x: list = field(default_factory=list)  # the finite evaluations, as dlib's points
     f: list = field(default_factory=list)
     radius: float = 0.0
@@ -94,7 +98,7 @@ class MaxLipo:
             return np.where(self.is_integer, np.round(x), x), "initial"
         if n < max(3, self.d):
             return self._random(), "initial"
-        if self._tr_next and n > self.d + 1:
+        if self.alternate and self._tr_next and n > self.d + 1:
             step = self._trust_region()
             if step is not None:
                 self._tr_next = False
@@ -103,7 +107,7 @@ class MaxLipo:
         if self.rng.random() >= RANDOM_PROBABILITY:
             c = self.lower + self.rng.random((MC_SAMPLES, self.d)) * (self.upper - self.lower)
             c = np.where(self.is_integer, np.round(c), c)
-            bound = maxlipo_lower_bound(c, np.array(self.x), np.array(self.f), self.slopes, self.offsets)
+            bound = self.bound(c, np.array(self.x), np.array(self.f), self.slopes, self.offsets)
             i = int(np.argmin(bound))
             if bound[i] < self.best_f:  # dlib: predicted improvement > 0
                 return c[i], "lipo"
@@ -161,11 +165,11 @@ class MaxLipo:
         n = len(self.f)
         x, f = np.array(self.x), np.array(self.f)
         if n <= 4:  # dlib refits on every pair until the fifth point
-            self.slopes, self.offsets, self._pairs = lipschitz_fit(x, f, NOISE)
+            self.slopes, self.offsets, self._pairs = self.fit(x, f, NOISE)
             return
         new = np.column_stack([np.arange(n - 1), np.full(n - 1, n - 1)])
         pairs = np.vstack([self._pairs, new])
-        self.slopes, self.offsets, self._pairs = lipschitz_fit(x, f, NOISE, pairs=pairs)
+        self.slopes, self.offsets, self._pairs = self.fit(x, f, NOISE, pairs=pairs)
 
 
 def _box(lower, upper, is_integer):
@@ -221,6 +225,15 @@ def maxlipo_search(objective: Callable, space, n_trials=30, seed=0) -> SearchRes
 
     .. math:: x_{t+1} = \text{MaxLIPO+TR}\bigl(\{(x_i, f(x_i))\}_{i \le t}\bigr)
     """
+    return search_space(MaxLipo, objective, space, n_trials, seed)
+
+
+def search_space(engine, objective: Callable, space, n_trials=30, seed=0) -> SearchResult:
+    r"""Run an ask/tell ``engine`` class of :class:`MaxLipo`'s interface over a search space, in the
+    coordinates :func:`maxlipo_search` describes; each trial's unit point is
+
+    .. math:: u = \frac{z - l}{u - l}\ \text{(ranges)}, \qquad u = \frac{z + \tfrac12}{k}\ \text{(Choice)}
+    """
     space = check_space(space)
     n = positive_int(n_trials, "n_trials")
     dims = list(space.values())
@@ -229,7 +242,7 @@ def maxlipo_search(objective: Callable, space, n_trials=30, seed=0) -> SearchRes
     hi = np.array([len(d.values) - 1.0 if isinstance(d, Choice) else (math.log(d.high) if d.log else d.high) for d in dims])
     flat = lo == hi  # a Choice of one value: nothing to search
     hi = np.where(flat, lo + 1.0, hi)
-    state = MaxLipo(lo, hi, ints, seed)
+    state = engine(lo, hi, ints, seed)
     result = SearchResult(space)
     for _ in range(n):
         z, role = state.ask()

@@ -126,7 +126,9 @@ def maxlipo_lower_bound(candidates, x, f, slopes, offsets) -> np.ndarray:
     .. math:: L(c) = \max_i \Bigl(f_i - \sqrt{\sigma_i + \textstyle\sum_d k_d (c_d - x_{i,d})^2}\Bigr)
     """
     c = np.asarray(candidates, dtype=np.float64)
-    d2 = np.einsum("mnd,d->mn", (c[:, None, :] - x[None, :, :]) ** 2, np.asarray(slopes, dtype=np.float64))
+    d2 = np.zeros((len(c), len(x)))
+    for j, k in enumerate(np.asarray(slopes, dtype=np.float64)):  # one dimension at a time: no (m, n, d) temporary
+        d2 += k * (c[:, j, None] - x[None, :, j]) ** 2
     return np.max(f[None, :] - np.sqrt(offsets[None, :] + d2), axis=1)
 
 
