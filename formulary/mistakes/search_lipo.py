@@ -12,7 +12,7 @@ import numpy as np
 
 from impl.search import LogUniform, Uniform
 from impl.search.maxlipo import MaxLipo, search_space
-from impl.search.maxlipo_model import NOISE, lipschitz_fit, nnls
+from impl.search.maxlipo_model import NOISE, nnls
 
 # -- the bound's quadratic programme ---------------------------------------------------------------
 

@@ -14,8 +14,17 @@ import numpy as np
 from hypothesis import strategies as st
 
 from formulary.candidate import oracle
-from formulary.catalog.search._shared import (SECTION, bowl, bowl_space, branin, check_nonfinite, dims, flaky, raises,
-                                              same_trials)
+from formulary.catalog.search._shared import (
+    SECTION,
+    bowl,
+    bowl_space,
+    branin,
+    check_nonfinite,
+    dims,
+    flaky,
+    raises,
+    same_trials,
+)
 from formulary.mistakes import search as MS
 from formulary.mistakes import search_lipo as M
 from formulary.record import ErrorInput, Mistake, Record, Sample
