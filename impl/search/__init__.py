@@ -27,3 +27,8 @@ from impl.search.maxlipo_model import fit_quadratic, lipschitz_fit, maxlipo_lowe
 
 __all__ += ["MaxLipo", "find_min_global", "maxlipo_search", "fit_quadratic", "lipschitz_fit", "maxlipo_lower_bound",
             "trust_region_subproblem"]
+
+# TPE (Bergstra et al. 2011, Optuna's default sampler), issue 15
+from impl.search.tpe import parzen_log_pdf, tpe_gamma, tpe_search, tpe_split, tpe_weights  # noqa: E402
+
+__all__ += ["parzen_log_pdf", "tpe_gamma", "tpe_search", "tpe_split", "tpe_weights"]

@@ -146,6 +146,11 @@ def optuna_gamma(n):
     return importlib.import_module("optuna.samplers._tpe.sampler").default_gamma(n)
 
 
+def optuna_weights(n):
+    need("optuna", "optuna")
+    return np.asarray(importlib.import_module("optuna.samplers._tpe.sampler").default_weights(n), float)
+
+
 def optuna_tpe(f, lows, highs, logs, n, seed):
     """The values of ``n`` trials of Optuna's default TPESampler (seeded) minimising ``f`` (x a list)."""
     optuna = need("optuna", "optuna")
