@@ -62,8 +62,48 @@ def _claim(candidate):
         ax.legend(fontsize=8)
 
     figures.save("hp.lipo.vs_random", draw, title="Branin: MaxLIPO+TR against random search")
+    if figures.enabled():  # the chapter's methods side by side: drawn for the report only
+        figures.save("hp.lipo.vs_random.methods", _all_methods(candidate), title="Branin: every search method of §3")
     return {"budget": BUDGET, "seeds": SEEDS, "MaxLIPO+TR wins / losses": f"{wins}/{losses}", "sign test p": float(f"{p:.3g}"),
             "median gap MaxLIPO+TR": float(f"{med_ml:.3g}"), "median gap random": float(f"{med_rs:.3g}")}
+
+
+METHOD_SEEDS, METHOD_BUDGET = 5, 40
+
+
+def _all_methods(candidate):
+    """A draw function: the median best gap against evaluations of each search method on Branin."""
+    _, Uniform, _ = dims(candidate)
+    space = {"x1": Uniform(-5.0, 10.0), "x2": Uniform(0.0, 15.0)}
+    centre = {"x1": 2.5, "x2": 7.5}
+    runs = {
+        "grid (7 x 7)": lambda s: candidate.get("search.grid_search")(branin, space, points=7),
+        "random": lambda s: candidate.get("search.random_search")(branin, space, n_trials=METHOD_BUDGET, seed=s),
+        "trust region (from the centre)": lambda s: candidate.get("search.trust_region_search")(
+            branin, space, centre, n_trials=METHOD_BUDGET),
+        "AdaLIPO": lambda s: candidate.get("search.lipo_search")(branin, space, n_trials=METHOD_BUDGET, seed=s),
+        "MaxLIPO+TR": lambda s: candidate.get(SEARCH)(branin, space, n_trials=METHOD_BUDGET, seed=s),
+        "Bayesian (GP + EI)": lambda s: candidate.get("search.bayes_search")(branin, space, n_trials=METHOD_BUDGET, seed=s),
+        "TPE": lambda s: candidate.get("search.tpe.tpe_search")(branin, space, n_trials=METHOD_BUDGET, seed=s),
+    }
+    curves = {}
+    for name, run in runs.items():
+        gaps = []
+        for s in range(METHOD_SEEDS):
+            v = np.minimum.accumulate(run(s).values[:METHOD_BUDGET]) - F_STAR
+            gaps.append(np.concatenate([v, np.full(METHOD_BUDGET - len(v), v[-1])]))  # a run that stopped early keeps its best
+        curves[name] = np.median(gaps, axis=0)
+
+    def draw(ax):
+        t = np.arange(1, METHOD_BUDGET + 1)
+        for i, (name, c) in enumerate(curves.items()):
+            ax.semilogy(t, np.maximum(c, 1e-10), color=f"C{i}", label=name)
+        ax.axhline(1e-3, color="k", lw=0.8, ls=":")
+        ax.set_xlabel("evaluations")
+        ax.set_ylabel(f"median best gap to the optimum ({METHOD_SEEDS} seeds)")
+        ax.legend(fontsize=7)
+
+    return draw
 
 
 def _fails_when_small(candidate):
