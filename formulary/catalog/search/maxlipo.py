@@ -136,6 +136,16 @@ def _search_check(candidate):
     a, b, c = (search(bowl, bowl_space(candidate), n_trials=12, seed=s) for s in (3, 3, 4))
     expect(same_trials(a, b), "the same seed gave different trials")
     expect(not same_trials(a, c), "different seeds gave the same trials: the seed is ignored")
+    # dlib's own interface: a range of ratio >= 1000 searched in log x, integer variables drawn rounded
+    fmg = candidate.get("search.maxlipo.find_min_global")
+    seen = []
+    x, _, xs, _, _ = fmg(lambda v: seen.append(list(v)) or (math.log10(v[0]) + 2) ** 2 + (v[1] - 3) ** 2,
+                         [1e-4, 0.0], [1.0, 10.0], 8, is_integer=[False, True], seed=0)
+    expect(math.isclose(seen[0][0], 1e-2, rel_tol=1e-9) and seen[0][1] == 5.0,
+           f"find_min_global's first point is the box's centre, geometric on [1e-4, 1] (1e-2) and rounded on the "
+           f"integer range [0, 10] (5), got {seen[0]}")
+    expect(all(float(v[1]).is_integer() for v in seen), f"an integer variable took non-integer values: {seen}")
+    raises(ValueError, r"integer", lambda: fmg(lambda v: 0.0, [0.5], [3.0], 3, is_integer=[True]))
     raises(ValueError, r"space is empty", lambda: search(bowl, {}))
     raises(TypeError, r"n_trials", lambda: search(bowl, bowl_space(candidate), n_trials=2.5))
     # Branin: evaluations to reach 1e-3 of the optimum, and MaxLIPO's own rule on its steps

@@ -14,7 +14,16 @@ import numpy as np
 
 from formulary import figures
 from formulary.candidate import oracle
-from formulary.catalog.search._shared import SECTION, bowl, bowl_space, branin, check_nonfinite, dims, flaky, same_trials
+from formulary.catalog.search._shared import (
+    SECTION,
+    bowl,
+    bowl_space,
+    branin,
+    check_nonfinite,
+    dims,
+    flaky,
+    same_trials,
+)
 from formulary.catalog.search.lipo_claim import sign_test
 from formulary.mistakes import search as MS
 from formulary.mistakes import search_tpe as M
