@@ -24,7 +24,8 @@ from reference.oracle import search as O
 
 def _branin(x):
     x1, x2 = x
-    return (x2 - 5.1 / (4 * math.pi**2) * x1**2 + 5 / math.pi * x1 - 6) ** 2 + 10 * (1 - 1 / (8 * math.pi)) * math.cos(x1) + 10
+    a = x2 - 5.1 / (4 * math.pi**2) * x1**2 + 5 / math.pi * x1 - 6
+    return a**2 + 10 * (1 - 1 / (8 * math.pi)) * math.cos(x1) + 10
 
 
 LO, HI = [-5.0, 0.0], [10.0, 15.0]
@@ -44,7 +45,8 @@ def run_oracle_pair(benchmark, side, group, impl_call, oracle_call, oracle, eval
 @pytest.mark.parametrize("n", [40, 100])
 def test_maxlipo(benchmark, side, n):
     run_oracle_pair(benchmark, side, f"hp.lipo/maxlipo MaxLIPO+TR, {n} evaluations on Branin",
-                    lambda: find_min_global(_branin, LO, HI, n, seed=0), lambda: O.dlib_search(_branin, LO, HI, n, seed=0),
+                    lambda: find_min_global(_branin, LO, HI, n, seed=0),
+                    lambda: O.dlib_search(_branin, LO, HI, n, seed=0),
                     "dlib global_function_search", n)
 
 
@@ -65,4 +67,5 @@ def test_gp_step(benchmark, side):
             return O.sklearn_gp(x, y, cand, 0.3, 1.0, 1e-6)
 
     run_oracle_pair(benchmark, side, "hp.bayes/sklearn GP step, 30 trials, 1250 candidates",
-                    lambda: gp_posterior(x, y, cand, 0.3, 1.0, 1e-6), oracle_call, "scikit-learn GaussianProcessRegressor", 1)
+                    lambda: gp_posterior(x, y, cand, 0.3, 1.0, 1e-6), oracle_call,
+                    "scikit-learn GaussianProcessRegressor", 1)

@@ -45,8 +45,10 @@ def maxlipo(seeds=10):
         p = stats.mannwhitneyu(e_o, e_t, alternative="two-sided").pvalue
         print(f"{name:16s} budget {n}: evaluations to {TARGET}: impl median {np.median(e_o):.0f} {e_o}; dlib median "
               f"{np.median(e_t):.0f} {e_t}; rank-sum p = {p:.2g}; final gap impl median "
-              f"{np.median([v.min() - f_star for v in ours]):.2g}, dlib {np.median([v.min() - f_star for v in theirs]):.2g}; "
-              f"seconds per evaluation impl {(t1 - t0) / (seeds * n) * 1e3:.2f} ms, dlib {(t2 - t1) / (seeds * n) * 1e3:.2f} ms",
+              f"{np.median([v.min() - f_star for v in ours]):.2g}, dlib "
+              f"{np.median([v.min() - f_star for v in theirs]):.2g}; "
+              f"seconds per evaluation impl {(t1 - t0) / (seeds * n) * 1e3:.2f} ms, dlib "
+              f"{(t2 - t1) / (seeds * n) * 1e3:.2f} ms",
               flush=True)
 
 
@@ -54,14 +56,16 @@ def tpe(seeds=30, budget=60):
     for name, (f, lo, hi, f_star) in PROBLEMS.items():
         space = {f"x{i}": Uniform(a, b) for i, (a, b) in enumerate(zip(lo, hi, strict=True))}
 
-        def objective(p, f=f, d=len(lo)):
+        def objective(p, f=f, d=len(lo)):  # noqa: B008
             return f([p[f"x{i}"] for i in range(d)])
 
-        ours = np.array([tpe_search(objective, space, n_trials=budget, seed=s).values.min() - f_star for s in range(seeds)])
+        ours = np.array([tpe_search(objective, space, n_trials=budget, seed=s).values.min() - f_star
+                         for s in range(seeds)])
         theirs = np.array([optuna_tpe(f, lo, hi, [False] * len(lo), budget, s).min() - f_star for s in range(seeds)])
         p = stats.mannwhitneyu(ours, theirs, alternative="greater").pvalue
         print(f"{name:16s} {budget} trials: best gap impl median {np.median(ours):.3g}, Optuna {np.median(theirs):.3g} "
-              f"(ratio {np.median(ours) / max(np.median(theirs), 1e-300):.2f}); rank-sum p (impl worse) = {p:.2g}", flush=True)
+              f"(ratio {np.median(ours) / max(np.median(theirs), 1e-300):.2f}); rank-sum p (impl worse) = {p:.2g}",
+              flush=True)
 
 
 if __name__ == "__main__":

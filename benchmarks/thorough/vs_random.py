@@ -28,9 +28,9 @@ def sign_test(wins: int, losses: int) -> float:
 
 def main(seeds=30, budgets=(5, 10, 20, 40, 80)):
     for name, (f, lo, hi, f_star) in PROBLEMS.items():
-        space = {f"x{i}": Uniform(a, b) for i, (a, b) in enumerate(zip(lo, hi))}
+        space = {f"x{i}": Uniform(a, b) for i, (a, b) in enumerate(zip(lo, hi, strict=False))}
 
-        def objective(p, f=f, d=len(lo)):
+        def objective(p, f=f, d=len(lo)):  # noqa: B008
             return f([p[f"x{i}"] for i in range(d)])
 
         top = max(budgets)
@@ -44,7 +44,8 @@ def main(seeds=30, budgets=(5, 10, 20, 40, 80)):
             diff = r - a
             w = stats.wilcoxon(diff, alternative="greater").pvalue if np.any(diff != 0) else 1.0
             print(f"{name:16s} budget {b:3d}: MaxLIPO+TR median gap {np.median(a):.3g}, random {np.median(r):.3g}; "
-                  f"wins {wins}, losses {losses}, ties {seeds - wins - losses}; sign p = {sign_test(wins, losses):.2g}, "
+                  f"wins {wins}, losses {losses}, ties {seeds - wins - losses}; sign p = "
+                  f"{sign_test(wins, losses):.2g}, "
                   f"Wilcoxon p = {w:.2g}", flush=True)
 
 

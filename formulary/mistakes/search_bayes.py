@@ -33,7 +33,8 @@ def gp_posterior_matern32(x_train, y_train, x_test, length_scale=0.2, signal_var
     return mean, var
 
 
-def gp_log_marginal_likelihood_noise_twice(x_train, y_train, length_scale=0.2, signal_variance=1.0, noise=1e-6, kernel="rbf"):
+def gp_log_marginal_likelihood_noise_twice(x_train, y_train, length_scale=0.2, signal_variance=1.0, noise=1e-6,
+                                           kernel="rbf"):
     """The noise added twice to the diagonal (once as a kernel term, once as alpha)."""
     return gp_log_marginal_likelihood(x_train, y_train, length_scale, signal_variance, 2 * noise, kernel)
 
@@ -75,7 +76,8 @@ def bayes_search_clock_seeded(objective, space, n_trials=30, seed=0, n_initial=5
                         length_scale)
 
 
-def gp_posterior_noise_dropped(x_train, y_train, x_test, length_scale=0.2, signal_variance=1.0, noise=1e-6, kernel="rbf"):
+def gp_posterior_noise_dropped(x_train, y_train, x_test, length_scale=0.2, signal_variance=1.0, noise=1e-6,
+                               kernel="rbf"):
     """K⁻¹ of the noise-free kernel matrix (either kernel): the noise left out."""
     k = KERNELS[kernel]
     x, y, xs = (np.asarray(a, dtype=np.float64) for a in (x_train, y_train, x_test))

@@ -23,7 +23,8 @@ def _mixture(obs, lows, highs, x, *, prior=True, bandwidth=parzen_bandwidths, we
     w = tpe_weights(n) if weights is None else weights
     pi = np.append(w, 1.0) if prior or not n else np.asarray(w, float)
     mus = np.vstack([obs, (lows + highs) / 2]) if prior or not n else obs
-    sig = np.column_stack([bandwidth(obs[:, k], lows[k], highs[k]) for k in range(len(lows))]) if n else np.zeros((0, len(lows)))
+    sig = (np.column_stack([bandwidth(obs[:, k], lows[k], highs[k]) for k in range(len(lows))]) if n
+           else np.zeros((0, len(lows))))
     sigmas = np.vstack([sig, (highs - lows)[None]]) if prior or not n else sig
     pi = pi / pi.sum()
     z = (x[:, None, :] - mus[None]) / sigmas[None]
@@ -36,7 +37,8 @@ def _mixture(obs, lows, highs, x, *, prior=True, bandwidth=parzen_bandwidths, we
 
 def parzen_log_pdf_no_prior(observations, lows, highs, points, weights=None):
     """The mixture without its prior component: zero density far from every trial."""
-    return _mixture(observations, np.asarray(lows, float), np.asarray(highs, float), points, prior=False, weights=weights)
+    return _mixture(observations, np.asarray(lows, float), np.asarray(highs, float), points, prior=False,
+                    weights=weights)
 
 
 def _nearer_gap(mus, low, high):

@@ -149,13 +149,15 @@ def _fit(units: np.ndarray, values: np.ndarray, kernel="rbf", length_scale=None)
     y = (values - values.mean()) / scale
     if length_scale is not None:
         return y, float(length_scale)
-    ell = max(LENGTH_SCALES, key=lambda l: gp_log_marginal_likelihood(units, y, l, 1.0, NOISE, kernel))
+    ell = max(LENGTH_SCALES, key=lambda s: gp_log_marginal_likelihood(units, y, s, 1.0, NOISE, kernel))
     return y, float(ell)
 
 
-def _search(objective, space, n_trials, seed, n_initial, n_candidates, xi, acquisition, kernel="rbf", length_scale=None):
+def _search(objective, space, n_trials, seed, n_initial, n_candidates, xi, acquisition, kernel="rbf",
+            length_scale=None):
     space = check_space(space, continuous=True)
-    n, n0, m = positive_int(n_trials, "n_trials"), positive_int(n_initial, "n_initial"), positive_int(n_candidates, "n_candidates")
+    n, n0 = positive_int(n_trials, "n_trials"), positive_int(n_initial, "n_initial")
+    m = positive_int(n_candidates, "n_candidates")
     xi = real(xi, "xi")
     _kernel(kernel)
     if length_scale is not None:

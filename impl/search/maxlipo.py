@@ -157,7 +157,8 @@ class MaxLipo:
         self.f.append(float(value))
         self._refit()
         if value < self.best_f:
-            if role != "trust-region" and self.best_x is not None and np.linalg.norm(x - self.best_x) > self.radius * 1.001:
+            far = self.best_x is not None and np.linalg.norm(x - self.best_x) > self.radius * 1.001
+            if role != "trust-region" and far:
                 self.radius = 0.0  # a big move: the next trust-region step resizes to the new neighbourhood
             self.best_f, self.best_x = float(value), x
 
@@ -201,8 +202,8 @@ def find_min_global(f: Callable, lower, upper, num_function_calls: int, is_integ
     lo, hi, ints = _box(lower, upper, is_integer)
     n = positive_int(num_function_calls, "num_function_calls")
     logs = ~ints & (lo > 0) & (hi / np.where(lo > 0, lo, 1.0) >= LOG_RATIO)
-    state = MaxLipo(np.where(logs, np.log(np.where(logs, lo, 1.0)), lo), np.where(logs, np.log(np.where(logs, hi, 1.0)), hi),
-                    ints, seed)
+    state = MaxLipo(np.where(logs, np.log(np.where(logs, lo, 1.0)), lo),
+                    np.where(logs, np.log(np.where(logs, hi, 1.0)), hi), ints, seed)
     xs, values, roles = [], [], []
     for _ in range(n):
         z, role = state.ask()
@@ -239,7 +240,8 @@ def search_space(engine, objective: Callable, space, n_trials=30, seed=0) -> Sea
     dims = list(space.values())
     ints = np.array([isinstance(d, Choice) for d in dims])
     lo = np.array([0.0 if isinstance(d, Choice) else (math.log(d.low) if d.log else d.low) for d in dims])
-    hi = np.array([len(d.values) - 1.0 if isinstance(d, Choice) else (math.log(d.high) if d.log else d.high) for d in dims])
+    hi = np.array([len(d.values) - 1.0 if isinstance(d, Choice) else (math.log(d.high) if d.log else d.high)
+                   for d in dims])
     flat = lo == hi  # a Choice of one value: nothing to search
     hi = np.where(flat, lo + 1.0, hi)
     state = engine(lo, hi, ints, seed)

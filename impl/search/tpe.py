@@ -56,7 +56,8 @@ def tpe_split(values, n_below: int) -> tuple[np.ndarray, np.ndarray]:
     r"""The indices of the "below" and "above" trials, each in trial order: the ``n_below``
     lowest values (ties by trial order) and the rest.
 
-    .. math:: \text{below} = \operatorname{argsort}(f)_{:n_\ell}, \quad \text{above} = \operatorname{argsort}(f)_{n_\ell:}
+    .. math:: \text{below} = \operatorname{argsort}(f)_{:n_\ell}, \quad
+              \text{above} = \operatorname{argsort}(f)_{n_\ell:}
     """
     order = np.argsort(np.asarray(values, dtype=np.float64), kind="stable")
     return np.sort(order[:n_below]), np.sort(order[n_below:])
@@ -127,7 +128,8 @@ def parzen_sample(rng: np.random.Generator, observations, lows, highs, size: int
     r"""``size`` draws from the mixture of :func:`parzen_log_pdf`: a component by its weight, then
     each coordinate from its truncated normal (by rejection from the normal).
 
-    .. math:: j \sim \operatorname{Cat}(\pi), \quad x_d \sim \mathcal N(\mu_{jd}, \sigma_{jd}^2)\ \big|\ a_d \le x_d \le b_d
+    .. math:: j \sim \operatorname{Cat}(\pi), \quad
+              x_d \sim \mathcal N(\mu_{jd}, \sigma_{jd}^2)\ \big|\ a_d \le x_d \le b_d
     """
     obs = np.asarray(observations, dtype=np.float64).reshape(-1, len(lows))
     n, d = obs.shape
@@ -148,7 +150,8 @@ def parzen_sample(rng: np.random.Generator, observations, lows, highs, size: int
     return out
 
 
-def tpe_search(objective: Callable, space, n_trials=30, seed=0, n_startup_trials=10, n_ei_candidates=24) -> SearchResult:
+def tpe_search(objective: Callable, space, n_trials=30, seed=0, n_startup_trials=10,
+               n_ei_candidates=24) -> SearchResult:
     r"""TPE with Optuna's defaults: ``n_startup_trials`` uniform trials (role "startup"), then each
     trial the candidate of largest :math:`\log \ell - \log g` of ``n_ei_candidates`` draws from
     :math:`\ell` (role "tpe").  Trials of non-finite value are recorded but left out of both groups.

@@ -80,7 +80,8 @@ def maxlipo_qp(x, f, noise=1e-3):
             rows.append(a)
             rhs.append(((f[i] - f[j]) / sf) ** 2)
     a, h = np.array(rows), np.array(rhs)
-    start = np.concatenate([np.full(d, max(h.max(), 1.0) / max(a[:, :d].sum(1).min(), 1e-3)), np.full(n, h.max() / noise)])
+    start = np.concatenate([np.full(d, max(h.max(), 1.0) / max(a[:, :d].sum(1).min(), 1e-3)),
+                            np.full(n, h.max() / noise)])
     res = optimize.minimize(lambda w: 0.5 * w @ w, start, jac=lambda w: w, method="SLSQP",
                             bounds=[(0, None)] * (d + n),
                             constraints=[{"type": "ineq", "fun": lambda w: a @ w - h, "jac": lambda w: a}],
@@ -111,7 +112,7 @@ def expected_improvement_mp(mean, std, best, xi=0.0, dps=50):
     mpmath = need("mpmath", "mpmath")
     out = []
     with mpmath.workdps(dps):
-        for m, s in zip(np.ravel(mean), np.ravel(std)):
+        for m, s in zip(np.ravel(mean), np.ravel(std), strict=False):
             imp = mpmath.mpf(best) - mpmath.mpf(float(m)) - mpmath.mpf(xi)
             if s == 0:
                 out.append(float(max(imp, 0)))
@@ -132,7 +133,8 @@ def optuna_parzen_log_pdf(observations, weights_n, lows, highs, logs, points):
     pe = importlib.import_module("optuna.samplers._tpe.parzen_estimator")
     sampler = importlib.import_module("optuna.samplers._tpe.sampler")
     dists = importlib.import_module("optuna.distributions")
-    space = {f"x{i}": dists.FloatDistribution(lo, hi, log=bool(lg)) for i, (lo, hi, lg) in enumerate(zip(lows, highs, logs))}
+    space = {f"x{i}": dists.FloatDistribution(lo, hi, log=bool(lg))
+             for i, (lo, hi, lg) in enumerate(zip(lows, highs, logs, strict=True))}
     params = pe._ParzenEstimatorParameters(prior_weight=1.0, consider_magic_clip=True, consider_endpoints=False,
                                            weights=sampler.default_weights, multivariate=True)
     obs = np.asarray(observations, float).reshape(-1, len(space))
@@ -158,7 +160,8 @@ def optuna_tpe(f, lows, highs, logs, n, seed):
     study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=int(seed)))
 
     def objective(trial):
-        x = [trial.suggest_float(f"x{i}", lo, hi, log=bool(lg)) for i, (lo, hi, lg) in enumerate(zip(lows, highs, logs))]
+        x = [trial.suggest_float(f"x{i}", lo, hi, log=bool(lg))
+             for i, (lo, hi, lg) in enumerate(zip(lows, highs, logs, strict=True))]
         return f(x)
 
     study.optimize(objective, n_trials=n)

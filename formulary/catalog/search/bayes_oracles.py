@@ -46,12 +46,14 @@ def _sklearn_check(candidate):
         with warnings.catch_warnings():  # scikit-learn warns when it clips a rounded-negative variance to 0
             warnings.simplefilter("ignore")
             want = sk(x, y, xs, ell, s2, noise, kernel=kernel)
-        for name, got, ref in zip(worst, (mean, var, lml), want):
+        for name, got, ref in zip(worst, (mean, var, lml), want, strict=False):
             err = float(np.max(np.abs(np.asarray(got, float) - ref) / (1.0 + np.abs(ref))))
             worst[name] = max(worst[name], err)
             expect(err <= TOL, f"{name} with the {kernel} kernel (ℓ = {ell:.3g}, σ_f² = {s2:.3g}, σ_n² = {noise:.2g}, "
-                   f"{len(x)} points) differs from scikit-learn's GaussianProcessRegressor(optimizer=None) by {err:.2e} "
-                   f"relative to 1 + |value|, expected <= {TOL}: got {np.round(got, 8)}, scikit-learn {np.round(ref, 8)}")
+                   f"{len(x)} points) differs from scikit-learn's GaussianProcessRegressor(optimizer=None) by "
+                   f"{err:.2e} "
+                   f"relative to 1 + |value|, expected <= {TOL}: got {np.round(got, 8)}, scikit-learn "
+                   f"{np.round(ref, 8)}")
     return {f"worst {k}": float(f"{v:.2g}") for k, v in worst.items()}
 
 
@@ -67,7 +69,8 @@ def _ei_check(candidate):
         rel = np.abs(got - want) / np.maximum(np.abs(want), np.finfo(float).tiny)
         worst = max(worst, float(rel.max()))
         i = int(np.argmax(rel))
-        expect(rel.max() <= TOL, f"EI at z = {z[i]:.3g} (σ = {std}, ξ = {xi}) is {got[i]:.17g}, the 50-digit closed form "
+        expect(rel.max() <= TOL, f"EI at z = {z[i]:.3g} (σ = {std}, ξ = {xi}) is {got[i]:.17g}, the 50-digit "
+                                 f"closed form "
                f"I Φ(z) + σ φ(z) is {want[i]:.17g}: relative error {rel[i]:.2e}, expected <= {TOL}")
     zero = np.asarray(ei(np.array([0.7, 0.2]), np.zeros(2), 0.5), float)
     expect(zero[0] == 0.0 and abs(zero[1] - 0.3) <= 1e-15, f"σ = 0: EI must be max(f* − μ, 0) = [0, 0.3], got {zero}")
@@ -125,7 +128,8 @@ def _parameters(candidate):
         ax.legend(fontsize=7)
 
     figures.save("hp.bayes.parameters", draw, title="Branin: Bayesian optimisation under its own parameters")
-    return {**{f"median gap, {k}": float(f"{v:.3g}") for k, v in medians.items()}, "spread (max/min)": float(f"{spread:.3g}")}
+    return {**{f"median gap, {k}": float(f"{v:.3g}") for k, v in medians.items()},
+            "spread (max/min)": float(f"{spread:.3g}")}
 
 
 RECORDS = (
@@ -133,12 +137,15 @@ RECORDS = (
         id="hp.bayes/sklearn",
         kind="A",
         section=SECTION,
-        equation=r"(\mu, \sigma^2, \log p(y))_{\text{candidate}} = (\mu, \sigma^2, \log p(y))_{\text{GaussianProcessRegressor}}"
+        equation=r"(\mu, \sigma^2, \log p(y))_{\text{candidate}} = (\mu, \sigma^2, \log "
+                 r"p(y))_{\text{GaussianProcessRegressor}}"
                  r"\ \pm 10^{-9}",
         check=_sklearn_check,
         mistakes=(
-            Mistake("noise-dropped", "K⁻¹ without the noise term", M.gp_posterior_noise_dropped, "search.gp_posterior"),
-            Mistake("matern-3/2", "Matérn 5/2 computed with the ν = 3/2 formula", M.gp_posterior_matern32, "search.gp_posterior"),
+            Mistake("noise-dropped", "K⁻¹ without the noise term", M.gp_posterior_noise_dropped,
+                    "search.gp_posterior"),
+            Mistake("matern-3/2", "Matérn 5/2 computed with the ν = 3/2 formula", M.gp_posterior_matern32,
+                    "search.gp_posterior"),
             Mistake("logdet-dropped", "evidence without −½ log|K|", M.gp_log_marginal_likelihood_without_logdet,
                     "search.gp_log_marginal_likelihood"),
             Mistake("noise-twice", "evidence with the noise added twice", M.gp_log_marginal_likelihood_noise_twice,
@@ -156,8 +163,10 @@ RECORDS = (
                  r"\text{(mpmath, 50 digits)}",
         check=_ei_check,
         mistakes=(
-            Mistake("improvement-sign-flipped", "I = μ − f*", MS.expected_improvement_sign_flipped, "search.expected_improvement"),
-            Mistake("erf-cdf", "Φ as ½(1 + erf): 0 in the tail", M.expected_improvement_erf_cdf, "search.expected_improvement"),
+            Mistake("improvement-sign-flipped", "I = μ − f*", MS.expected_improvement_sign_flipped,
+                    "search.expected_improvement"),
+            Mistake("erf-cdf", "Φ as ½(1 + erf): 0 in the tail", M.expected_improvement_erf_cdf,
+                    "search.expected_improvement"),
         ),
         notes="z = I/σ from −37 (EI ≈ 1e-300, where I Φ(z) and σ φ(z) cancel to about 1/z² of each) to 8, relative "
               "error at most 1e-9.",
@@ -169,7 +178,8 @@ RECORDS = (
         equation=r"\text{seed } s \Rightarrow (x_1, \dots, x_T)\ \text{identical on every run}",
         check=_loop_check,
         mistakes=(
-            Mistake("seed-ignored", "random search without its seed", MS.random_search_seed_ignored, "search.bayes_search"),
+            Mistake("seed-ignored", "random search without its seed", MS.random_search_seed_ignored,
+                    "search.bayes_search"),
             Mistake("clock-seeded", "the candidates seeded from the clock too", M.bayes_search_clock_seeded,
                     "search.bayes_search"),
         ),
@@ -183,10 +193,12 @@ RECORDS = (
         mistakes=(
             Mistake("length-scale-ignored", "length_scale accepted and ignored", M.bayes_search_length_scale_ignored,
                     "search.bayes_search"),
-            Mistake("kernel-ignored", "kernel accepted and ignored", M.bayes_search_kernel_ignored, "search.bayes_search"),
+            Mistake("kernel-ignored", "kernel accepted and ignored", M.bayes_search_kernel_ignored,
+                    "search.bayes_search"),
             Mistake("xi-ignored", "xi accepted and ignored", M.bayes_search_xi_ignored, "search.bayes_search"),
         ),
-        notes="The guide (line 306): Bayesian optimisation 'itself needs many parameters' (贝叶斯优化算法本身就需要很多的参数). "
+        notes="The guide (line 306): Bayesian optimisation 'itself needs many parameters' "
+              "(贝叶斯优化算法本身就需要很多的参数). "
               "Five settings of its own parameters on Branin (20 evaluations, 3 seeds); the long form (nine settings, "
               "20 seeds, against parameter-free MaxLIPO+TR) is benchmarks/thorough/bayes_parameters.py.",
     ),

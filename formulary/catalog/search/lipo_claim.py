@@ -47,14 +47,16 @@ def _paired(gaps, budget):
 def _claim(candidate):
     gaps = _gaps(candidate, BUDGET)
     wins, losses, p, med_ml, med_rs = _paired(gaps, BUDGET)
-    expect(p < ALPHA, f"Branin, {BUDGET} evaluations, {SEEDS} seeds paired: MaxLIPO+TR's best gap is smaller than random "
+    expect(p < ALPHA, f"Branin, {BUDGET} evaluations, {SEEDS} seeds paired: MaxLIPO+TR's best gap is smaller "
+                      f"than random "
            f"search's in {wins} seeds, larger in {losses}; one-sided sign test p = {p:.3g}, expected < {ALPHA}")
 
     def draw(ax):
         t = np.arange(1, BUDGET + 1)
         for i, (name, g) in enumerate(gaps.items()):
             ax.semilogy(t, np.maximum(np.median(g, axis=0), 1e-12), color=f"C{i}", label=f"{name}, median")
-            ax.fill_between(t, np.maximum(np.quantile(g, 0.25, axis=0), 1e-12), np.maximum(np.quantile(g, 0.75, axis=0), 1e-12),
+            lo, hi = (np.maximum(np.quantile(g, q, axis=0), 1e-12) for q in (0.25, 0.75))
+            ax.fill_between(t, lo, hi,
                             color=f"C{i}", alpha=0.2)
         ax.axvline(SMALL, color="k", lw=0.8, ls=":")
         ax.set_xlabel("evaluations")
@@ -64,7 +66,8 @@ def _claim(candidate):
     figures.save("hp.lipo.vs_random", draw, title="Branin: MaxLIPO+TR against random search")
     if figures.enabled():  # the chapter's methods side by side: drawn for the report only
         figures.save("hp.lipo.vs_random.methods", _all_methods(candidate), title="Branin: every search method of §3")
-    return {"budget": BUDGET, "seeds": SEEDS, "MaxLIPO+TR wins / losses": f"{wins}/{losses}", "sign test p": float(f"{p:.3g}"),
+    return {"budget": BUDGET, "seeds": SEEDS, "MaxLIPO+TR wins / losses": f"{wins}/{losses}",
+            "sign test p": float(f"{p:.3g}"),
             "median gap MaxLIPO+TR": float(f"{med_ml:.3g}"), "median gap random": float(f"{med_rs:.3g}")}
 
 
@@ -83,7 +86,8 @@ def _all_methods(candidate):
             branin, space, centre, n_trials=METHOD_BUDGET),
         "AdaLIPO": lambda s: candidate.get("search.lipo_search")(branin, space, n_trials=METHOD_BUDGET, seed=s),
         "MaxLIPO+TR": lambda s: candidate.get(SEARCH)(branin, space, n_trials=METHOD_BUDGET, seed=s),
-        "Bayesian (GP + EI)": lambda s: candidate.get("search.bayes_search")(branin, space, n_trials=METHOD_BUDGET, seed=s),
+        "Bayesian (GP + EI)": lambda s: candidate.get("search.bayes_search")(branin, space, n_trials=METHOD_BUDGET,
+                                                                              seed=s),
         "TPE": lambda s: candidate.get("search.tpe.tpe_search")(branin, space, n_trials=METHOD_BUDGET, seed=s),
     }
     curves = {}
@@ -91,7 +95,8 @@ def _all_methods(candidate):
         gaps = []
         for s in range(METHOD_SEEDS):
             v = np.minimum.accumulate(run(s).values[:METHOD_BUDGET]) - F_STAR
-            gaps.append(np.concatenate([v, np.full(METHOD_BUDGET - len(v), v[-1])]))  # a run that stopped early keeps its best
+            # a run that stopped early keeps its best
+            gaps.append(np.concatenate([v, np.full(METHOD_BUDGET - len(v), v[-1])]))
         curves[name] = np.median(gaps, axis=0)
 
     def draw(ax):

@@ -70,7 +70,9 @@ def _fit_check(candidate):
     x, f = _fit_problems()[6]
     slopes, offsets, active = fit(x, f)
     again = fit(x, f, pairs=active)
-    expect(np.allclose(again[0], slopes, rtol=1e-9, atol=1e-12) and np.allclose(again[1], offsets, rtol=1e-9, atol=1e-12),
+    same = (np.allclose(again[0], slopes, rtol=1e-9, atol=1e-12)
+            and np.allclose(again[1], offsets, rtol=1e-9, atol=1e-12))
+    expect(same,
            f"refitting on the active pairs {active.tolist()} moved the constants: {slopes} -> {again[0]}")
     return {"point sets against SLSQP": len(_fit_problems()), "worst relative difference": float(f"{worst:.2g}")}
 
@@ -128,8 +130,9 @@ def _search_check(candidate):
            f"centre of [1e-4, 1]; m = 0.5; the middle choice), got {first}")
     # max(3, d) = 3 finite initial points; call 1 returns NaN, which the model never counts
     expect(roles[:4] == ["initial"] * 4 and set(roles[4:]) <= {"trust-region", "lipo", "random"},
-           f"roles: 4 initial points (3 finite ones and the NaN of call 1) then trust-region/lipo/random steps, got {roles}")
-    expect(all(not (a == b == "trust-region") for a, b in zip(roles, roles[1:])),
+           f"roles: 4 initial points (3 finite ones and the NaN of call 1) then trust-region/lipo/random steps, "
+           f"got {roles}")
+    expect(all(not (a == b == "trust-region") for a, b in zip(roles, roles[1:], strict=False)),
            f"two trust-region steps in a row: the steps alternate, got {roles}")
     expect(roles.count("trust-region") >= 3, f"only {roles.count('trust-region')} trust-region steps in 20: {roles}")
     check_nonfinite(result, objective)
@@ -176,7 +179,7 @@ def _dlib_check(candidate):
     }
     findings = {}
     for name, (f, lo, hi, f_star) in problems.items():
-        space = {f"x{i}": Uniform(a, b) for i, (a, b) in enumerate(zip(lo, hi))}
+        space = {f"x{i}": Uniform(a, b) for i, (a, b) in enumerate(zip(lo, hi, strict=False))}
         ours = [evaluations_to(search(lambda p, f=f: f([p["x0"], p["x1"]]), space, n_trials=40, seed=s).values, f_star)
                 for s in range(2)]
         theirs = [evaluations_to(run_dlib(f, lo, hi, 40, seed=s)[1], f_star) for s in range(2)]
@@ -208,7 +211,8 @@ RECORDS = (
             Mistake("no-noise", "no noise term", M.lipschitz_fit_no_noise, FIT),
         ),
         errors=(ErrorInput(Sample((np.zeros((3, 2)), np.zeros(2))), ValueError, r"x must be \(n, d\)", FIT),),
-        notes="The oracle is the primal programme solved by SciPy's SLSQP; the candidate solves it as Lawson & Hanson's "
+        notes="The oracle is the primal programme solved by SciPy's SLSQP; the candidate solves it as Lawson & "
+              "Hanson's "
               "least-distance programme through NNLS (dlib uses dual coordinate descent). Following dlib, each offset "
               "is ν σ_i in the standardised units of f while the slopes are in raw units (upper_bound_function.h).",
     ),
@@ -241,13 +245,15 @@ RECORDS = (
         errors=(ErrorInput(Sample((bowl, {"c": None})), TypeError, r"space\['c'\]", SEARCH),),
         notes="Roles: initial (the box's centre, then uniform points up to max(3, d)), trust-region, lipo (the lowest "
               "bound of 5000 uniform candidates, when below the best) and random (probability 0.02, or no candidate "
-              "below the best). A Choice is an integer variable; the trust-region step keeps it at the best point's value.",
+              "below the best). A Choice is an integer variable; the trust-region step keeps it at the best "
+              "point's value.",
     ),
     Record(
         id="hp.lipo/dlib",
         kind="A",
         section=SECTION,
-        equation=r"\operatorname{median}_s T_{\text{impl}}(10^{-3}) \le 1.5\,\operatorname{median}_s T_{\text{dlib}}(10^{-3}) + 3",
+        equation=r"\operatorname{median}_s T_{\text{impl}}(10^{-3}) \le 1.5\,\operatorname{median}_s "
+                 r"T_{\text{dlib}}(10^{-3}) + 3",
         check=_dlib_check,
         mistakes=(
             Mistake("no-trust-region", "pure MaxLIPO", M.maxlipo_search_no_trust_region, SEARCH),

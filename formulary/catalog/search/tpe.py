@@ -40,7 +40,8 @@ def _density_sets():
         n, d = int(rng.integers(0, 41)) if t else 0, int(rng.integers(1, 4))
         logs = rng.random(d) < 0.4
         lows, highs = np.where(logs, 1e-3, -2.0), np.where(logs, 10.0, 3.0)
-        lo, hi = np.where(logs, np.log(np.abs(lows)), lows), np.where(logs, np.log(np.abs(highs)), highs)  # log where positive
+        # log where the range is log (np.abs: np.where evaluates both branches)
+        lo, hi = np.where(logs, np.log(np.abs(lows)), lows), np.where(logs, np.log(np.abs(highs)), highs)
         obs = lo + rng.random((n, d)) * (hi - lo)
         if n > 3:
             obs[2] = obs[1]
@@ -60,19 +61,22 @@ def _density_check(candidate):
         err = float(np.max(np.abs(got - want) / (1.0 + np.abs(want))))
         worst = max(worst, err)
         expect(err <= 1e-12, f"log density of the Parzen mixture on {len(obs)} trials in {len(lo)} dimensions (log: "
-               f"{logs.tolist()}) differs from Optuna's _ParzenEstimator.log_pdf by {err:.2e}: {np.round(got, 6)} against "
+               f"{logs.tolist()}) differs from Optuna's _ParzenEstimator.log_pdf by {err:.2e}: "
+               f"{np.round(got, 6)} against "
                f"{np.round(want, 6)}, expected within 1e-12 relative to 1 + |value|")
     for n in range(0, 301):
         expect(gamma(n) == ref_gamma(n), f"γ({n}) = {gamma(n)}, Optuna's default_gamma gives {ref_gamma(n)}")
     default_weights = oracle("search.optuna_weights")
     for n in (0, 1, 24, 25, 26, 60):
         expect(np.allclose(weights(n), default_weights(n), rtol=0, atol=1e-15),
-               f"weights({n}) = {np.round(weights(n), 4)}, Optuna's default_weights gives {np.round(default_weights(n), 4)}")
+               f"weights({n}) = {np.round(weights(n), 4)}, Optuna's default_weights gives "
+               f"{np.round(default_weights(n), 4)}")
     values = np.array([3.0, 1.0, 2.0, 1.0, 5.0, 0.5])
     below, above = split(values, 3)
     order = sorted(range(len(values)), key=lambda i: values[i])  # Python's sort is stable: ties by trial order
     expect(list(below) == sorted(order[:3]) and list(above) == sorted(order[3:]),
-           f"split of {values.tolist()} into 3 below: got {list(below)} / {list(above)}, expected {sorted(order[:3])} / "
+           f"split of {values.tolist()} into 3 below: got {list(below)} / {list(above)}, expected "
+           f"{sorted(order[:3])} / "
            f"{sorted(order[3:])} (each group in trial order)")
     return {"observation sets against Optuna": 12, "worst relative difference": float(f"{worst:.2g}")}
 
@@ -119,7 +123,8 @@ def _search_check(candidate):
         ax.legend(fontsize=8)
 
     figures.save("hp.bayes.tpe", draw, title="TPE: impl against Optuna's TPESampler")
-    return {"impl worse / better than Optuna (seeds)": f"{worse}/{better}", "sign test p (impl worse)": float(f"{p:.3g}"),
+    return {"impl worse / better than Optuna (seeds)": f"{worse}/{better}",
+            "sign test p (impl worse)": float(f"{p:.3g}"),
             "median gap impl": float(f"{med:.3g}"), "median gap Optuna": float(f"{med_o:.3g}")}
 
 
@@ -136,10 +141,12 @@ RECORDS = (
             Mistake("nearer-gap", "bandwidth from the nearer neighbour", M.parzen_log_pdf_nearer_gap, PDF),
             Mistake("no-magic-clip", "bandwidths not clipped", M.parzen_log_pdf_no_magic_clip, PDF),
             Mistake("hyperopt-gamma", "γ = ⌈¼√n⌉", M.tpe_gamma_hyperopt, "search.tpe.tpe_gamma"),
-            Mistake("weights-reversed", "the ramp on the newest trials", M.tpe_weights_reversed, "search.tpe.tpe_weights"),
+            Mistake("weights-reversed", "the ramp on the newest trials", M.tpe_weights_reversed,
+                    "search.tpe.tpe_weights"),
         ),
         notes="The oracle is Optuna's _ParzenEstimator (prior weight 1, magic clip, no endpoints, default_weights) and "
-              "default_gamma. Densities are in the search coordinates (log x for a log range, no Jacobian), as Optuna's: "
+              "default_gamma. Densities are in the search coordinates (log x for a log range, no Jacobian), as "
+              "Optuna's: "
               "the ratio l/g is the same either way.",
     ),
     Record(
@@ -152,9 +159,11 @@ RECORDS = (
             Mistake("l-g-swapped", "log g − log l maximised", M.tpe_search_l_g_swapped, SEARCH),
             Mistake("random", "random search in its place", MS.random_search_seed_ignored, SEARCH),
         ),
-        notes=f"Against Optuna's TPESampler(seed=s) on Branin, {BUDGET} trials, seeds 0..{SEEDS - 1} on each side (the two "
+        notes=f"Against Optuna's TPESampler(seed=s) on Branin, {BUDGET} trials, seeds 0..{SEEDS - 1} on each "
+              f"side (the two "
               "draw from different generators, so the pairing is by seed only). 'Not worse': the one-sided exact sign "
-              f"test for 'impl worse' does not reject at 0.05, and impl's median best gap is at most {MARGIN}x Optuna's. "
+              f"test for 'impl worse' does not reject at 0.05, and impl's median best gap is at most {MARGIN}x "
+              f"Optuna's. "
               "The long form (six problems, 30 seeds, Wilcoxon rank-sum) is benchmarks/thorough/search_oracles.py.",
     ),
 )
