@@ -120,8 +120,8 @@ def _fails_when_small(candidate):
             for name, path in (("MaxLIPO+TR", SEARCH), ("random", "search.random_search"))}
     wins, losses = int((best["MaxLIPO+TR"] < best["random"]).sum()), int((best["MaxLIPO+TR"] > best["random"]).sum())
     p = sign_test(wins, losses)
-    expect(p > 0.05 and losses > wins, f"Hartmann-3 at {SMALL} evaluations: MaxLIPO+TR better in {wins} seeds, worse in "
-           f"{losses} (sign test p = {p:.3g}); expected the claim to fail there (p > 0.05, more losses than wins)")
+    expect(p > 0.05 and losses > wins, f"Hartmann-3 at {SMALL} evaluations: MaxLIPO+TR better in {wins} seeds, worse "
+           f"in {losses} (sign test p = {p:.3g}); expected the claim to fail there (p > 0.05, more losses than wins)")
 
 
 RECORDS = (
