@@ -1,8 +1,9 @@
 """Hyperparameter search (guide §3), from scratch in NumPy.
 
 A space of :class:`Choice`, :class:`Uniform` and :class:`LogUniform` dimensions;
-grid, random, Bayesian, LIPO/AdaLIPO and trust-region search, each minimising an
-objective and returning every trial; the train / validation / test procedure.
+grid, random, Bayesian, LIPO/AdaLIPO, MaxLIPO+TR (dlib's find_min_global), TPE (Optuna's
+default sampler) and trust-region search, each minimising an objective and returning every
+trial; the train / validation / test procedure.
 """
 
 from impl.search.bayes import bayes_search, expected_improvement, gp_log_marginal_likelihood, gp_posterior, rbf_kernel

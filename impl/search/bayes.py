@@ -2,9 +2,10 @@ r"""Bayesian optimisation (guide §3.2, method 4): a Gaussian-process model of t
 objective and the expected improvement as the rule for where to look next.
 
 The model is a zero-mean Gaussian process with the squared-exponential kernel on the
-unit cube, fitted to the standardised finite values; its length scale is the one of
-a fixed grid with the highest marginal likelihood -- the "parameters of the
-optimiser itself" that the guide warns about, chosen from the data.
+unit cube (or the Matérn 5/2 kernel), fitted to the standardised finite values; its
+length scale is given, or the one of a fixed grid with the highest marginal
+likelihood -- among the "parameters of the optimiser itself" that the guide warns
+about, with the kernel, the exploration margin and the initial design.
 """
 
 from __future__ import annotations

@@ -9,4 +9,5 @@ improvement, LIPO's bound and estimate, torch's split sizes) are compared with t
 
 from formulary.catalog.search import bayes, bayes_oracles, lipo, lipo_claim, maxlipo, sampling, split, tpe, trust_region
 
-RECORDS = (*sampling.RECORDS, *bayes.RECORDS, *bayes_oracles.RECORDS, *trust_region.RECORDS, *lipo.RECORDS, *maxlipo.RECORDS, *lipo_claim.RECORDS, *tpe.RECORDS, *split.RECORDS)
+RECORDS = (*sampling.RECORDS, *bayes.RECORDS, *bayes_oracles.RECORDS, *trust_region.RECORDS, *lipo.RECORDS,
+           *maxlipo.RECORDS, *lipo_claim.RECORDS, *tpe.RECORDS, *split.RECORDS)
