@@ -52,7 +52,7 @@ def test_maxlipo(benchmark, side, n):
 
 def test_tpe(benchmark, side):
     space = {"x1": Uniform(*(LO[0], HI[0])), "x2": Uniform(LO[1], HI[1])}
-    run_oracle_pair(benchmark, side, "hp.bayes/tpe TPE, 60 trials on Branin",
+    run_oracle_pair(benchmark, side, "hp.heuristic TPE, 60 trials on Branin",
                     lambda: tpe_search(lambda p: _branin((p["x1"], p["x2"])), space, n_trials=60, seed=0),
                     lambda: O.optuna_tpe(_branin, LO, HI, [False, False], 60, 0), "optuna TPESampler", 60)
 

@@ -16,10 +16,14 @@ def test_inventory_ids_are_unique_and_well_formed():
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="shared/FORMULAS.md is not beside this clone (a user's clone has none)")
-def test_carried_inventory_matches_shared_formulas_md():
-    shared = [(e.id, e.kind) for e in inventory.parse_formulas_md(SHARED)]
-    carried = [(e.id, e.kind) for e in inventory.entries()]
-    assert carried == shared
+def test_carried_inventory_holds_every_shared_id_with_its_kind():
+    """shared/FORMULAS.md is the first round's index of the guide; the carried inventory may grow past it (new
+    claims, activations, search methods), but never loses one of its IDs or changes its kind."""
+    shared = {e.id: e.kind for e in inventory.parse_formulas_md(SHARED)}
+    carried = {e.id: e.kind for e in inventory.entries()}
+    missing = sorted(set(shared) - set(carried))
+    rekinded = sorted(i for i in shared if i in carried and carried[i] != shared[i])
+    assert not missing and not rekinded, f"missing: {missing}; kind changed: {rekinded}"
 
 
 def test_every_record_belongs_to_an_inventory_id():

@@ -1,5 +1,5 @@
 """The search chapter's methods against their oracles on the standard problems, over many seeds
-(the long form of hp.lipo/dlib and hp.bayes/tpe; run by hand, tens of minutes on two cores):
+(the long form of hp.lipo/dlib and hp.heuristic; run by hand, tens of minutes on two cores):
 
     .venv/bin/python -m benchmarks.thorough.search_oracles maxlipo [seeds]
     .venv/bin/python -m benchmarks.thorough.search_oracles tpe [seeds] [budget]

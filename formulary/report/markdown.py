@@ -53,6 +53,10 @@ def render(doc: dict) -> str:
         lines.append(f"- Mutation score (`make mutation`, {mut['tool']} over {', '.join(mut['targets'])}): "
                      f"{100 * mut['score']:.1f}% — {mut['killed']} of {mut['total']} mutants killed; "
                      f"{len(mut['survived'])} survive, {explained} of them explained (index.html lists each)")
+        for chapter, c in (mut.get("chapters") or {}).items():
+            told = sum(1 for m in c["survived"] if m.get("explanation"))
+            lines.append(f"  - {chapter} ({', '.join(c['targets'])}): {100 * c['score']:.1f}% — {c['killed']} of "
+                         f"{c['total']} killed, {len(c['survived'])} survive, {told} explained")
     for name, p in sorted((doc.get("peers") or {}).items()):
         lines.append(f"- Peer `{name}` ({p.get('package', '')}): passes {p['passed']} of the {p['run']} records "
                      "it provides (`make peers`)")

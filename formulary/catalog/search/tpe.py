@@ -122,7 +122,7 @@ def _search_check(candidate):
         ax.set_ylabel(f"best gap on Branin ({SEEDS} seeds, range)")
         ax.legend(fontsize=8)
 
-    figures.save("hp.bayes.tpe", draw, title="TPE: impl against Optuna's TPESampler")
+    figures.save("hp.heuristic", draw, title="TPE: impl against Optuna's TPESampler")
     return {"impl worse / better than Optuna (seeds)": f"{worse}/{better}",
             "sign test p (impl worse)": float(f"{p:.3g}"),
             "median gap impl": float(f"{med:.3g}"), "median gap Optuna": float(f"{med_o:.3g}")}
@@ -130,7 +130,7 @@ def _search_check(candidate):
 
 RECORDS = (
     Record(
-        id="hp.bayes/tpe_density",
+        id="hp.heuristic/density",
         kind="A",
         section=SECTION,
         equation=r"\ell(x) = \sum_{i \in \text{below}} \pi_i \prod_d \mathcal{TN}(x_d; \mu_{id}, \sigma_{id}) + \pi_0\,"
@@ -150,7 +150,7 @@ RECORDS = (
               "the ratio l/g is the same either way.",
     ),
     Record(
-        id="hp.bayes/tpe",
+        id="hp.heuristic",
         kind="A",
         section=SECTION,
         equation=r"x_{t+1} = \arg\max_{x^{(k)} \sim \ell} \log \ell(x^{(k)}) - \log g(x^{(k)})",
