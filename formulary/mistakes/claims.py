@@ -1,0 +1,46 @@
+"""Known mistakes for the claim experiments (formulary/catalog/claims/): wrong implementations with impl's
+signatures that a claim's check must reject."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from impl import activations as A
+from impl import counting as C
+
+
+def conv2d_macs_input_channels_ignored(in_channels, out_channels, kernel_size, output_size, groups=1):
+    """H·W·C_out·k²: as if each kernel were one channel deep."""
+    return C.conv2d_macs(1, out_channels, kernel_size, output_size)
+
+
+def max_pool2d_stride_ignored(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Windows at every position (stride 1), whatever stride says: no downsampling."""
+    from impl.conv import max_pool2d
+
+    return max_pool2d(input, kernel_size, 1, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool2d_as_average(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """The window's mean called max pooling."""
+    from impl.conv import avg_pool2d
+
+    return avg_pool2d(input, kernel_size, stride, padding, ceil_mode)
+
+
+def batch_norm_running_stats_in_training(input, running_mean, running_var, weight=None, bias=None, training=False,
+                                         momentum=0.1, eps=1e-5):
+    """Training mode normalising with the running statistics: no batch normalisation at all."""
+    from impl.conv import batch_norm
+
+    out, _, _ = batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    new = batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    return out, new[1], new[2]
+
+
+def batch_norm_backward_running_stats(grad_output, input, running_mean, running_var, weight=None, bias=None,
+                                      training=False, momentum=0.1, eps=1e-5):
+    """The gradient of evaluation mode (running statistics) in training."""
+    from impl.conv import batch_norm_backward
+
+    return batch_norm_backward(grad_output, input, running_mean, running_var, weight, bias, False, momentum, eps)
