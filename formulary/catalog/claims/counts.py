@@ -154,7 +154,7 @@ RECORDS = (
         equation=r"100 \cdot 100 = 10{,}000 \;\text{vs}\; 10 \cdot 10 + 1 = 101 \;\text{vs}\; 6 \cdot 101 = 606",
         check=_weight_sharing,
         mistakes=(Mistake("conv-bias-forgotten", "the biases left out", M.conv2d_params_bias_forgotten, "counting.conv2d_params"),
-                  Mistake("linear-bias-per-input", "one bias per input feature", M.linear_params_bias_per_input, "counting.linear_params"),
+                  Mistake("linear-bias-per-input", "one bias per input feature", M.linear_params_bias_per_input, "counting.linear_params")),
         notes="The guide's numbers hold (10,000 weights for one fully connected neuron, no bias; 101 and 606 for one and six "
               "10×10 kernels), but they compare one output neuron with a whole map's kernel: a fully connected layer "
               "that makes the same 91×91 map has 82,818,281 parameters. The six maps are six channels of one layer, "

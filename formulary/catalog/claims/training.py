@@ -18,7 +18,7 @@ _F64 = Tolerance.default(np.float64)
 
 # -- the training procedure: per-pattern updates, an accuracy-based stop, small random weights ----------
 
-N_PATTERNS, MAX_EPOCHS, TARGET, LR = 20, 20, 0.95, 1.0
+N_PATTERNS, MAX_EPOCHS, TARGET, LR = 20, 15, 0.95, 1.0
 SMALL, LARGE = 0.5, 20.0  # initial weights U(−s, s)
 SEEDS = (0, 1, 2)
 
