@@ -75,3 +75,14 @@ def relu_backward_as_sigmoid(grad_output, input):
 def relu_as_sigmoid(input):
     """A 'ReLU' that is secretly the sigmoid."""
     return A.sigmoid(input)
+
+
+def linear_bias_scaled_by_batch(input, weight, bias=None):
+    """A linear layer whose bias is scaled by the batch's mean input: a sample's output depends on its batch."""
+    from impl.conv import linear
+
+    x = np.asarray(input)
+    out = linear(input, weight, None)
+    if bias is None:
+        return out
+    return out + np.asarray(bias) * (1.0 + float(np.mean(x)) if x.size else 1.0)
