@@ -49,12 +49,13 @@ def _batch_sizes(candidate):
     linear, relu = candidate.get("conv.linear"), candidate.get("activations.relu")
     per_sample = {b: (macs(784, 256, batch=b) + macs(256, 10, batch=b)) / b for b in SIZES}
     expect(len(set(per_sample.values())) == 1, f"multiply-accumulates per sample should not depend on the batch size: {sorted(set(per_sample.values()))[:5]}")
-    for b in (60, 63, 64, 256, 260):
+    for b in (60, 64, 256):
         mine, theirs = 2 * (macs(784, 256, batch=b) + macs(256, 10, batch=b)), _torch_flops(b)
         expect(mine == theirs, f"batch {b}: the candidate counts {mine:,} FLOPs, FlopCounterMode {theirs:,}")
-    # a sample's output does not depend on the batch it is computed in (to rounding: BLAS may block differently)
+    # a sample's output does not depend on the batch it is computed in (to rounding: BLAS may block differently);
+    # a narrower hidden layer (32) keeps this cheap
     rng = np.random.default_rng(0)
-    w1, b1, w2, b2 = rng.normal(0, 0.05, (256, 784)), rng.normal(0, 0.1, 256), rng.normal(0, 0.05, (10, 256)), rng.normal(0, 0.1, 10)
+    w1, b1, w2, b2 = rng.normal(0, 0.05, (32, 784)), rng.normal(0, 0.1, 32), rng.normal(0, 0.2, (10, 32)), rng.normal(0, 0.1, 10)
     x = rng.normal(size=(260, 784))
     alone = np.concatenate([linear(relu(linear(x[i:i + 1], w1, b1)), w2, b2) for i in range(8)])
     bitwise = {}
