@@ -85,7 +85,7 @@ def summarise(per_sample):
     """Each power of 2 against its neighbours within ±4 (itself left out): time per sample, ratio below 1 = faster."""
     out = {}
     for side, values in per_sample.items():
-        by = dict(zip(SIZES, values))
+        by = dict(zip(SIZES, values, strict=True))
         out[side] = {str(p): round(by[p] / float(np.median([by[p + d] for d in (-4, -3, -2, -1, 1, 2, 3, 4)])), 4) for p in POWERS}
         ranks = np.argsort(np.argsort(values))
         out[side]["rank of the powers of 2 among 201 sizes (0 = fastest per sample)"] = {str(p): int(ranks[SIZES.index(p)]) for p in POWERS}

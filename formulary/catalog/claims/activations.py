@@ -34,7 +34,7 @@ def _gradients(candidate, name, depth, gain):
         zs.append(a @ w.T)
         a = f(zs[-1])
     norms, delta, first = [], g, None
-    for w, z, a_in in zip(ws[::-1], zs[::-1], ins[::-1]):
+    for w, z, a_in in zip(ws[::-1], zs[::-1], ins[::-1], strict=True):
         delta = df(delta, z)
         first = delta.T @ a_in
         norms.append(float(np.linalg.norm(first)))
@@ -80,8 +80,8 @@ def _vanishing(candidate):
 
     def draw(ax):
         he = "He N(0, 2/n)"
-        for name, colour in zip(NAMES, ("tab:red", "tab:green", "tab:blue")):
-            for depth, ls in zip(DEPTHS, (":", "--", "-")):
+        for name, colour in zip(NAMES, ("tab:red", "tab:green", "tab:blue"), strict=True):
+            for depth, ls in zip(DEPTHS, (":", "--", "-"), strict=True):
                 n = norms[he, name, depth]
                 ax.semilogy(np.arange(1, depth + 1), n / n[-1], ls, c=colour, label=f"{name}, {depth} layers" if depth == 20 else None)
         ax.set_xlabel("layer l (1 = first)")

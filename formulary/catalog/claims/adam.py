@@ -69,12 +69,12 @@ def _adam_is_rmsprop(candidate):
     found, gaps = {}, {}
     for eps, scale in ((1e-8, 1.0), (1e-3, 1e-3)):  # ordinary gradients; gradients of the order of ε
         tag = f"ε = {eps:g}, gradients ×{scale:g}"
-        a = _run(lambda p: adam(p, lr=LR, betas=(0.0, ALPHA), eps=eps), scale)
-        r = _run(lambda p: rmsprop(p, lr=LR, alpha=ALPHA, eps=eps), scale)
+        a = _run(lambda p, eps=eps: adam(p, lr=LR, betas=(0.0, ALPHA), eps=eps), scale)
+        r = _run(lambda p, eps=eps: rmsprop(p, lr=LR, alpha=ALPHA, eps=eps), scale)
         assert_close(a, _torch_run("Adam", scale, lr=LR, betas=(0.0, ALPHA), eps=eps), EXACT, names=(f"Adam β1 = 0 against torch ({tag})",))
         assert_close(r, _torch_run("RMSprop", scale, lr=LR, alpha=ALPHA, eps=eps), EXACT, names=(f"RMSprop against torch ({tag})",))
-        corrected = _run(lambda p: rmsprop(p, lr=LR, alpha=ALPHA, eps=eps), scale, _bias_corrected(LR, eps))
-        lr_only = _run(lambda p: rmsprop(p, lr=LR, alpha=ALPHA, eps=eps), scale, _bias_corrected(LR, eps, scale_eps=False))
+        corrected = _run(lambda p, eps=eps: rmsprop(p, lr=LR, alpha=ALPHA, eps=eps), scale, _bias_corrected(LR, eps))
+        lr_only = _run(lambda p, eps=eps: rmsprop(p, lr=LR, alpha=ALPHA, eps=eps), scale, _bias_corrected(LR, eps, scale_eps=False))
         assert_close(a, corrected, EXACT, names=(f"Adam β1 = 0 against RMSprop with bias correction ({tag})",))
         gaps[tag] = {"torch's RMSprop (no correction)": np.abs(a - r).max(1),
                      "corrected step size, ε not rescaled": np.abs(a - lr_only).max(1),
@@ -101,7 +101,7 @@ def _adam_is_rmsprop(candidate):
     def draw(ax):
         styles = {"torch's RMSprop (no correction)": "tab:red", "corrected step size, ε not rescaled": "tab:orange",
                   "bias-corrected RMSprop": "tab:green"}
-        for (tag, gap), ls in zip(gaps.items(), ("-", "--")):
+        for (tag, gap), ls in zip(gaps.items(), ("-", "--"), strict=True):
             for name, colour in styles.items():
                 ax.semilogy(np.maximum(gap[name], 1e-18), ls, c=colour, label=f"{name}, {tag}")
         ax.semilogy(np.maximum(gap9, 1e-18), c="tab:purple", label="β1 = 0.9 vs RMSprop + momentum 0.9 (corrected)")

@@ -67,7 +67,7 @@ def _escape(candidate):
     found["barrier"] = f"f(x) = (x² − 1)²/4 + 0.2x; wells at x = −1.09 and 0.88 (f = −0.21 and +0.19), barrier at x = 0.209 (f = +0.27), lr {LR}, {STEPS} steps"
 
     def draw(ax):
-        for (s, m), colour in zip(CONFIGS, ("k", "tab:blue", "tab:cyan", "tab:red", "tab:orange", "tab:purple")):
+        for (s, m), colour in zip(CONFIGS, ("k", "tab:blue", "tab:cyan", "tab:red", "tab:orange", "tab:purple"), strict=True):
             ax.plot(np.mean(paths[s, m] < BARRIER, axis=1), c=colour, label=f"noise {s:g}, momentum {m:g}")
         ax.set_xlabel("step")
         ax.set_ylabel("share of 200 runs in the lower well")

@@ -73,7 +73,7 @@ def _mae_outliers(candidate):
            f"MSE's line should move by about 10 × the outliers' share: errors {np.round(e_mse, 3)}")
     expect(np.all(e_mae[1:4] < 0.1 * e_mse[1:4]) and np.all(e_mae < 0.5 * e_mse + 0.05),
            f"MAE's line should stay near the true one: errors {np.round(e_mae, 3)} against MSE's {np.round(e_mse, 3)}")
-    found = {f"line error, {s:.0%} outliers (MSE, MAE)": [round(float(m), 4), round(float(a), 4)] for s, m, a in zip(SHARES, e_mse, e_mae)}
+    found = {f"line error, {s:.0%} outliers (MSE, MAE)": [round(float(m), 4), round(float(a), 4)] for s, m, a in zip(SHARES, e_mse, e_mae, strict=True)}
 
     def draw(ax):
         ax.plot(np.array(SHARES) * 100, e_mse, "o-", label="MSE fit")

@@ -33,7 +33,7 @@ def _patterns():
 
 def _init(scale, seed, sizes=(2, 3, 1)):
     rng = np.random.default_rng(seed)
-    ws = [rng.uniform(-scale, scale, (o, i)) for i, o in zip(sizes[:-1], sizes[1:])]
+    ws = [rng.uniform(-scale, scale, (o, i)) for i, o in zip(sizes[:-1], sizes[1:], strict=True)]
     return ws, [rng.uniform(-scale, scale, o) for o in sizes[1:]]
 
 
@@ -49,8 +49,8 @@ def _procedure(candidate, scale, seed, per_pattern=True):
         for rows in batches:
             out = forward(x[rows], ws, bs, "sigmoid", "sigmoid")
             _, gw, gb = backward(2 * (out - y[rows]) / len(rows), x[rows], ws, bs, "sigmoid", "sigmoid")
-            ws = [w - LR * g for w, g in zip(ws, gw)]
-            bs = [b - LR * g for b, g in zip(bs, gb)]
+            ws = [w - LR * g for w, g in zip(ws, gw, strict=True)]
+            bs = [b - LR * g for b, g in zip(bs, gb, strict=True)]
             path.append(ws[0].copy())
         accuracy.append(float(np.mean((forward(x, ws, bs, "sigmoid", "sigmoid") > 0.5) == (y > 0.5))))
         if accuracy[-1] >= TARGET:
@@ -66,7 +66,7 @@ def _torch_per_pattern(seed, updates):
     ws, bs = _init(SMALL, seed)
     layers = [torch.nn.Linear(w.shape[1], w.shape[0], dtype=torch.float64) for w in ws]
     with torch.no_grad():
-        for layer, w, b in zip(layers, ws, bs):
+        for layer, w, b in zip(layers, ws, bs, strict=True):
             layer.weight.copy_(torch.from_numpy(w))
             layer.bias.copy_(torch.from_numpy(b))
     net = torch.nn.Sequential(layers[0], torch.nn.Sigmoid(), layers[1], torch.nn.Sigmoid())
@@ -104,7 +104,7 @@ def _training_procedure(candidate):
             expect(e is None or (acc[-1] >= TARGET and all(a < TARGET for a in acc[:-1])),
                    f"U(±{scale}), {mode}: the stop must come at the first epoch whose accuracy meets {TARGET:.0%}: {acc}")
     expect(sum(e is not None for e in large) <= 1, f"large initial weights U(±{LARGE}) reached {TARGET:.0%} in {large} epochs: expected saturation to stall most runs")
-    expect(all(b is None or b > s for b, s in zip(batch, small)), f"whole-batch updates took {batch} epochs, per-pattern {small}: per-pattern should need fewer")
+    expect(all(b is None or b > s for b, s in zip(batch, small, strict=True)), f"whole-batch updates took {batch} epochs, per-pattern {small}: per-pattern should need fewer")
     sat = {scale: _saturation(candidate, scale, 0) for scale in (SMALL, LARGE)}
     expect(sat[SMALL] > 0.2 and sat[LARGE] < 0.05, f"mean σ′ of the hidden units at the start: {sat}, expected > 0.2 small, < 0.05 large")
     found = {f"epochs to {TARGET:.0%}, U(±{SMALL}), per pattern": small, f"epochs to {TARGET:.0%}, U(±{LARGE}), per pattern": large,
@@ -142,7 +142,7 @@ def _bn_data():
 def _bn_init():
     rng = np.random.default_rng(1)
     sizes = [BN_D, BN_H, BN_H, BN_K]
-    ws = [rng.normal(0.0, np.sqrt(2 / i), (o, i)) for i, o in zip(sizes[:-1], sizes[1:])]  # He
+    ws = [rng.normal(0.0, np.sqrt(2 / i), (o, i)) for i, o in zip(sizes[:-1], sizes[1:], strict=True)]  # He
     return ws, [np.zeros(o) for o in sizes[1:]], [np.ones(BN_H)] * 2, [np.zeros(BN_H)] * 2
 
 
@@ -161,9 +161,9 @@ class _Net:
     def loss_and_grads(self, x, t, params):
         ws, bs, gammas, betas = params
         a, cache = x, []
-        for l in range(2):
-            z = self.linear(a, ws[l], bs[l])
-            zn = self.bn(z, *self.stats, gammas[l], betas[l], training=True)[0] if self.use_bn else z
+        for k in range(2):
+            z = self.linear(a, ws[k], bs[k])
+            zn = self.bn(z, *self.stats, gammas[k], betas[k], training=True)[0] if self.use_bn else z
             cache.append((a, z, zn))
             a = self.relu(zn)
         out = self.linear(a, ws[2], bs[2])
@@ -173,12 +173,12 @@ class _Net:
         g, gw, gb = self.linear_backward(self.loss_backward(np.array(1.0), out, t), a, ws[2], bs[2])
         grads = [[None] * 3 for _ in range(4)]
         grads[0][2], grads[1][2] = gw, gb
-        for l in (1, 0):
-            a_in, z, zn = cache[l]
+        for k in (1, 0):
+            a_in, z, zn = cache[k]
             g = self.relu_backward(g, zn)
             if self.use_bn:
-                g, grads[2][l], grads[3][l] = self.bn_backward(g, z, *self.stats, gammas[l], betas[l], training=True)
-            g, grads[0][l], grads[1][l] = self.linear_backward(g, a_in, ws[l], bs[l])
+                g, grads[2][k], grads[3][k] = self.bn_backward(g, z, *self.stats, gammas[k], betas[k], training=True)
+            g, grads[0][k], grads[1][k] = self.linear_backward(g, a_in, ws[k], bs[k])
         return loss, grads
 
 
@@ -188,10 +188,10 @@ def _torch_grads(params, bn):
     x, t = _bn_data()
     ws, bs, gammas, betas = [[torch.tensor(a, requires_grad=True) for a in group] for group in params]
     a = torch.from_numpy(x)
-    for l in range(2):
-        z = torch.nn.functional.linear(a, ws[l], bs[l])
+    for k in range(2):
+        z = torch.nn.functional.linear(a, ws[k], bs[k])
         if bn:
-            z = torch.nn.functional.batch_norm(z, None, None, gammas[l], betas[l], training=True)
+            z = torch.nn.functional.batch_norm(z, None, None, gammas[k], betas[k], training=True)
         a = torch.relu(z)
     torch.nn.functional.cross_entropy(torch.nn.functional.linear(a, ws[2], bs[2]), torch.from_numpy(t)).backward()
     groups = (ws, bs, gammas, betas) if bn else (ws, bs)
@@ -208,7 +208,7 @@ def _descend(net, lr):
         losses.append(loss)
         if grads is None:
             break
-        for group, grad in zip(params, grads):
+        for group, grad in zip(params, grads, strict=True):
             for k, gk in enumerate(grad):
                 if gk is not None and k < len(group):
                     group[k] = group[k] - lr * gk
@@ -243,10 +243,10 @@ def _batchnorm_rates(candidate):
             ax.loglog(RATES, final, "o-", c=colour, label=name)
         ax.axhline(USABLE, c="grey", ls=":", lw=0.8)
         ax.set_xlabel("learning rate")
-        ax.set_ylabel(f"loss after {BN_STEPS} steps / initial loss")
+        ax.set_ylabel(f"loss after {BN_STEPS} steps / initial loss (usable: below the dotted line)")
         ax.legend()
 
-    figures.save("cnn.batchnorm.lr_range", draw, title="10 → 32 → 32 → 3 ReLU net, full-batch GD (usable: below the dotted line)")
+    figures.save("cnn.batchnorm.lr_range", draw, title="10 → 32 → 32 → 3 ReLU net, 20 steps of full-batch GD")
     return found
 
 
