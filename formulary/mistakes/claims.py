@@ -6,7 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from impl import activations as A
+from impl import conv as CV
 from impl import counting as C
+from impl import losses as L
 
 
 def conv2d_macs_input_channels_ignored(in_channels, out_channels, kernel_size, output_size, groups=1):
@@ -16,55 +18,41 @@ def conv2d_macs_input_channels_ignored(in_channels, out_channels, kernel_size, o
 
 def max_pool2d_stride_ignored(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """Windows at every position (stride 1), whatever stride says: no downsampling."""
-    from impl.conv import max_pool2d
-
-    return max_pool2d(input, kernel_size, 1, padding, dilation, ceil_mode, return_indices)
+    return CV.max_pool2d(input, kernel_size, 1, padding, dilation, ceil_mode, return_indices)
 
 
 def max_pool2d_as_average(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """The window's mean called max pooling."""
-    from impl.conv import avg_pool2d
-
-    return avg_pool2d(input, kernel_size, stride, padding, ceil_mode)
+    return CV.avg_pool2d(input, kernel_size, stride, padding, ceil_mode)
 
 
 def batch_norm_running_stats_in_training(input, running_mean, running_var, weight=None, bias=None, training=False,
                                          momentum=0.1, eps=1e-5):
     """Training mode normalising with the running statistics: no batch normalisation at all."""
-    from impl.conv import batch_norm
-
-    out, _, _ = batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
-    new = batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    out, _, _ = CV.batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    new = CV.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
     return out, new[1], new[2]
 
 
 def batch_norm_backward_running_stats(grad_output, input, running_mean, running_var, weight=None, bias=None,
                                       training=False, momentum=0.1, eps=1e-5):
     """The gradient of evaluation mode (running statistics) in training."""
-    from impl.conv import batch_norm_backward
-
-    return batch_norm_backward(grad_output, input, running_mean, running_var, weight, bias, False, momentum, eps)
+    return CV.batch_norm_backward(grad_output, input, running_mean, running_var, weight, bias, False, momentum, eps)
 
 
 def l1_loss_squared(input, target, reduction="mean", weight=None):
     """An 'MAE' that squares the error: MSE under MAE's name."""
-    from impl.losses import mse_loss
-
-    return mse_loss(input, target, reduction, weight)
+    return L.mse_loss(input, target, reduction, weight)
 
 
 def mse_loss_absolute(input, target, reduction="mean", weight=None):
     """An 'MSE' that takes the absolute error: MAE under MSE's name."""
-    from impl.losses import l1_loss
-
-    return l1_loss(input, target, reduction, weight)
+    return L.l1_loss(input, target, reduction, weight)
 
 
 def bce_with_logits_as_mse(input, target, weight=None, reduction="mean", pos_weight=None):
     """'Cross-entropy' computed as the squared error of σ(x): the pairing's point lost."""
-    from impl.losses import mse_loss
-
-    return mse_loss(A.sigmoid(np.asarray(input, dtype=float)), target, reduction)
+    return L.mse_loss(A.sigmoid(np.asarray(input, dtype=float)), target, reduction)
 
 
 def relu_backward_as_sigmoid(grad_output, input):
@@ -79,10 +67,8 @@ def relu_as_sigmoid(input):
 
 def linear_bias_scaled_by_batch(input, weight, bias=None):
     """A linear layer whose bias is scaled by the batch's mean input: a sample's output depends on its batch."""
-    from impl.conv import linear
-
     x = np.asarray(input)
-    out = linear(input, weight, None)
+    out = CV.linear(input, weight, None)
     if bias is None:
         return out
     return out + np.asarray(bias) * (1.0 + float(np.mean(x)) if x.size else 1.0)
