@@ -63,7 +63,16 @@ def _escape(candidate):
     expect(end[0.0, 0.9] >= 0.3, f"momentum 0.9 without noise carried {end[0.0, 0.9]:.0%} of the runs into the lower well, expected ≥ 30%")
     expect(0.05 <= end[1.0, 0.0] < end[2.0, 0.0], f"gradient noise 1 and 2 (no momentum): {end[1.0, 0.0]:.0%} and {end[2.0, 0.0]:.0%} in the lower well, expected more with more noise")
     expect(ever[2.0, 0.9] - end[2.0, 0.9] >= 0.2, f"with noise 2 and momentum {ever[2.0, 0.9]:.0%} visited the lower well and {end[2.0, 0.9]:.0%} stayed: noise should also throw runs back out")
+    # without noise, momentum cannot create height: a run started below the barrier's level stays in its basin
+    heavy, start = paths[0.0, 0.9], paths[0.0, 0.9][0]
+    below = _landscape(start) < _landscape(BARRIER)
+    crossed = heavy[-1] < BARRIER
+    expect(below.any() and not crossed[below].any(), f"momentum without noise carried {int(crossed[below].sum())} runs started below the barrier's height over it")
     found = {f"noise {s:g}, momentum {m:g}: in the lower basin at the end / ever below x = −0.5": [end[s, m], ever[s, m]] for s, m in CONFIGS}
+    for lo, hi in ((0.3, 1.0), (1.0, 1.5), (1.5, 2.0), (2.0, 2.5)):
+        chosen = (start >= lo) & (start < hi)
+        found[f"momentum 0.9, no noise, started in [{lo:g}, {hi:g}): share in the lower basin"] = round(float(crossed[chosen].mean()), 3)
+    found["momentum 0.9, no noise, started below the barrier's height: share in the lower basin"] = float(crossed[below].mean())
     found["barrier"] = f"f(x) = (x² − 1)²/4 + 0.2x; wells at x = −1.09 and 0.88 (f = −0.21 and +0.19), barrier at x = 0.209 (f = +0.27), lr {LR}, {STEPS} steps"
 
     def draw(ax):
@@ -86,7 +95,9 @@ RECORDS = (
                   Mistake("ema-momentum", "v ← μv + (1 − μ)g: no build-up of speed", M.MomentumEMA, "optim.SGD"),
                   Mistake("ascent", "x + ηg", M.SGDAscent, "optim.SGD")),
         notes="Holds, conditionally. Plain gradient descent never leaves the basin it starts in. Momentum 0.9 carries "
-              "runs over the barrier only when they start high enough (here 42 % of starts uniform in [0.3, 2.5]). "
+              "runs over the barrier only when they start above the barrier's height (it cannot create height): 42 % "
+              "of starts uniform in [0.3, 2.5], none below x ≈ 1.2, all from [1.5, 2), about half from [2, 2.5), "
+              "which cross back. "
               "Gradient noise (a single sample's gradient) moves runs across in proportion to its size; it does not "
               "pick the better minimum, it only crosses more often downhill than uphill, and it throws runs back out "
               "too. Both depend on the step size, the noise (batch size) and the barrier's height.",
