@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary import edges
@@ -10,6 +11,7 @@ from formulary.mistakes import activations as M
 from formulary.record import AccuracyClass, Deviation, ErrorInput, Mistake, Record, Sample
 from formulary.strategies import arrays, floats, samples, shapes
 from formulary.verdict import expect
+from reference.oracle.activations import softplus as true_softplus
 
 SECTION = "§4 激活函数 (activation functions)"
 
@@ -75,9 +77,7 @@ def _ulp_distance(a: float, b: float) -> float:
 
 def _softplus_default_is_accurate(candidate):
     """At x = 21 (above torch's threshold 20) torch returns x; the candidate the true value."""
-    import torch
 
-    from reference.oracle.activations import softplus as true_softplus
 
     x = np.array([21.0, 30.0])
     mine = candidate.get("activations.softplus")(x)
@@ -97,8 +97,6 @@ def _huge(dt):
 
 
 def _torch_gelu_f32_overflows(candidate):
-    import torch
-
     x = np.array([_F32_MAX, np.inf], np.float32)
     theirs = torch.nn.functional.gelu(torch.from_numpy(x)).numpy()
     mine = candidate.get("activations.gelu")(x)
@@ -112,8 +110,6 @@ _PRELU_LONG_SUM = np.array([-2.0**25] + [-1.0] * 8 + [-2.0**25], np.float32)
 
 
 def _torch_prelu_grad_f32_sum(candidate):
-    import torch
-
     backward = candidate.get("activations.prelu_backward")
     shared = (_PRELU_LONG_SUM, np.array([0.25], np.float32))  # one slope for all
     per_channel = (np.stack([_PRELU_LONG_SUM, np.zeros(10, np.float32)], axis=1), np.array([0.25, 0.5], np.float32))
@@ -126,13 +122,20 @@ def _torch_prelu_grad_f32_sum(candidate):
 
 
 def _torch_gelu_tanh_grad_nan(candidate):
-    import torch
-
     x = torch.from_numpy(_huge(np.float64)).requires_grad_()
     torch.nn.functional.gelu(x, approximate="tanh").sum().backward()
     expect(torch.isnan(x.grad).all(), f"torch now gives {x.grad}: drop the deviation")
     mine = candidate.get("activations.gelu_backward")(np.ones(4), _huge(np.float64), "tanh")
     expect(np.array_equal(mine, [1.0, 0.0, 1.0, 0.0]), f"candidate gives {mine}")
+
+
+def _sigmoid_slope_at_most_quarter(candidate):
+    """Against line 591: max σ′ = 1/4, at 0, not 1."""
+    x = np.linspace(-8.0, 8.0, 16001)
+    slope = candidate.get("activations.sigmoid_backward")(np.ones_like(x), x)
+    expect(float(np.max(slope)) == 0.25 and x[int(np.argmax(slope))] == 0.0,
+           f"σ′ should peak at 1/4 at x = 0; got {float(np.max(slope))} at x = {x[int(np.argmax(slope))]}")
+    return {"max σ′": float(np.max(slope)), "σ′ at ±4": float(slope[12000])}
 
 
 RECORDS = (
@@ -146,6 +149,10 @@ RECORDS = (
         ],
         accuracy=[BULK, AccuracyClass("left tail [-745, -10]", _geom(10, 745, sign=-1.0)),
                   AccuracyClass("right tail [10, 40]", _grid(10, 40))],
+        deviations=(Deviation("line 591: the sigmoid's derivative multiplies numbers 'in the range [0, 1]' (多个[0, 1]范围的数进行连乘)",
+                              "σ′(x) = σ(x)(1 − σ(x)) is at most 1/4, reached at x = 0 only: each layer shrinks the gradient "
+                              "by 4 at least, which is the vanishing the guide means", _sigmoid_slope_at_most_quarter,
+                              source="guide"),),
     ),
     elementwise(
         id="act.tanh", name="tanh", equation=r"\tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}},\quad \tanh'(x) = 1 - \tanh^2 x",

@@ -12,12 +12,16 @@ the draw.
 from __future__ import annotations
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
+from formulary.compare import assert_close
+from formulary.figures import save
 from formulary.mistakes import recurrent as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample, Tolerance
 from formulary.strategies import arrays, samples, shapes
 from formulary.verdict import expect
+from reference import recurrent as ref
 
 RNN_SECTION = "§9 RNN循环神经网络 (recurrent neural networks)"
 LSTM_SECTION = "§10 LSTM长短期记忆神经网络 (long short-term memory)"
@@ -110,8 +114,6 @@ def _gate_matches_guide_form(k, name):
 
 def _forget_gate_is_torchs(candidate):
     """An independent judge: in torch's fused kernel c_t = f ⊙ c_{t−1} + i ⊙ g, so f = ∂c_t/∂c_{t−1}."""
-    import torch
-
     x, h, w_ih, w_hh, b_ih, b_hh = cell_sample(np.float64, 8, 4, batch=3, input_size=3, hidden=4).args
     c = torch.from_numpy(np.random.default_rng(9).uniform(-1, 1, h.shape)).requires_grad_()
     t = [torch.from_numpy(a) for a in (x, h, w_ih, w_hh, b_ih, b_hh)]
@@ -142,7 +144,7 @@ def gate_record(*, id, k, name, equation, mistakes, check=None):
             _GUIDE_NOTATION,
             "the same function: W = [W_h | W_i] (h's block first, as the guide concatenates), b = b_i + b_h; "
             "torch's second bias exists for cuDNN compatibility and only the sum is identifiable",
-            _gate_matches_guide_form(k, name)),),
+            _gate_matches_guide_form(k, name), source="guide convention"),),
     )
 
 
@@ -327,9 +329,7 @@ def _gradient_reaching_back(candidate, layer, weights, x, g):
 
 
 def _torch_gradient(layer, weights, x, g):
-    import torch
 
-    from reference import recurrent as ref
 
     xt = torch.from_numpy(x).requires_grad_()
     out, _ = getattr(ref, layer)(xt, None, [torch.from_numpy(w) for w in weights])
@@ -348,9 +348,6 @@ def _geometric_fit(norms):
 
 def vanishing_experiment(candidate):
     """The gradient reaching step t − k, plain RNN against LSTM (seeded; T = 30, H = 8, batch 4)."""
-    from formulary.compare import assert_close
-    from formulary.figures import save
-
     rng = np.random.default_rng(1)
     x0 = rng.normal(size=(VANISHING_STEPS, 4, 4))
     g = rng.normal(size=(4, VANISHING_HIDDEN))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary.catalog.conv._common import S_BN, _dense, _ints, _values
-from formulary.catalog.conv.counting import _check_bn_params, count_record
+from formulary.catalog.conv.counting import _check_bn_params, both, count_record, integer_counts
 from formulary.mistakes import conv as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample
 from formulary.verdict import expect
@@ -38,8 +39,6 @@ _BN_CLOSE = np.array([[0.0472865, 1.8018547], [-1.4233615, 1.7945977]], np.float
 
 def _bn_close_truth():
     """Output and gradients (upstream ones) of _BN_CLOSE with γ = 1, β = 0, from torch in float64."""
-    import torch
-
     args = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (_BN_CLOSE, np.ones(2), np.zeros(2))]
     out = torch.nn.functional.batch_norm(args[0], None, None, args[1], args[2], training=True)
     out.backward(torch.ones_like(out))
@@ -47,8 +46,6 @@ def _bn_close_truth():
 
 
 def _torch_bn_f32_ill_conditioned(candidate):
-    import torch
-
     truth = _bn_close_truth()[0].astype(np.float32)
     theirs = torch.nn.functional.batch_norm(torch.from_numpy(_BN_CLOSE), None, None, training=True).numpy()
     mine = candidate.get("conv.batch_norm")(_BN_CLOSE, None, None, training=True)[0]
@@ -110,7 +107,9 @@ RECORDS = (
         mistakes=[Mistake("buffers-counted", "running mean and variance counted: 4C", M.batchnorm_params_with_buffers),
          Mistake("gamma-only", "only γ counted: C", M.batchnorm_params_one_per_channel)],
         strategy=st.builds(lambda c, a: Sample((c,), {"affine": a}), _ints(1, 64), st.booleans()),
-        kind="F", section=S_BN, check=_check_bn_params, errors=[ErrorInput(Sample((0,)), ValueError, r"num_features")],
+        kind="F", section=S_BN, check=both(_check_bn_params, integer_counts("counting.batchnorm_params")),
+        errors=[ErrorInput(Sample((0,)), ValueError, r"\bnum_features\b"),
+                ErrorInput(Sample((7,), {"affine": 1}), TypeError, r"\baffine\b")],
     ),
 
 )

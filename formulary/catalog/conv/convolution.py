@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary.candidate import reference
 from formulary.catalog.conv._common import EXACT, INT, S_CONV, S_PAD, _compact, _dense, _ints, _values
 from formulary.compare import assert_close
 from formulary.mistakes import conv as M
-from formulary.record import ErrorInput, Mistake, Record, Sample, Tolerance
+from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample, Tolerance
 from formulary.verdict import expect
 
 # -- convolution samples ------------------------------------------------------------------
@@ -71,7 +72,16 @@ def _special_input(dt) -> Sample:
     return Sample((x, _values(dt, (3, 2, 3, 3), 8), _values(dt, (3,), 9)), {"padding": 1}, "inf, -inf and NaN inputs")
 
 
-def conv_record(*, id, equation, mistakes, section=S_CONV, strategy=None, edges=(), errors=(), check=None, notes=""):
+def _six_maps_six_neurons(candidate):
+    """Against line 648: six 10×10 kernels on one channel have 6 × 101 parameters, each map its own 101."""
+    params = candidate.get("counting.conv2d_params")
+    one, six = params(1, 1, 10), params(1, 6, 10)
+    expect(one == 101 and six == 606 == 6 * one, f"one 10×10 kernel with bias: {one}; six: {six} (expected 101, 606)")
+    return {"parameters of one map": one, "parameters of six maps": six}
+
+
+def conv_record(*, id, equation, mistakes, section=S_CONV, strategy=None, edges=(), errors=(), check=None, deviations=(),
+                notes=""):
     """A conv2d comparison record: forward and backward (input, weight and bias) against torch."""
     options = {} if strategy is None else strategy
     return Record(
@@ -79,7 +89,7 @@ def conv_record(*, id, equation, mistakes, section=S_CONV, strategy=None, edges=
         candidate="conv.conv2d", reference="conv.conv2d", backward="conv.conv2d_backward", grad_args=(0, 1, 2),
         inputs=lambda dt: conv_samples(dt, **options),
         edges=lambda dt: [e(dt) for e in edges],
-        mistakes=tuple(mistakes), errors=tuple(errors), check=check, notes=notes,
+        mistakes=tuple(mistakes), errors=tuple(errors), check=check, deviations=tuple(deviations), notes=notes,
     )
 
 
@@ -110,8 +120,6 @@ def _check_single_example(candidate):
 
 
 def _torch(a):
-    import torch
-
     return torch.from_numpy(np.array(a))
 
 
@@ -240,6 +248,11 @@ RECORDS = (
         strategy={"c_in": (1, 3), "c_out": (2, 3), "stride": (1, 2), "bias": st.just(True)},
         edges=[lambda dt: _conv_edge(dt, (1, 3, 6, 6), (2, 3, 3, 3), True, "3 channels, 2 kernels (the guide's figure)")],
         check=_check_multikernel,
+        deviations=[Deviation("line 648: six kernels give six feature maps, and 'these six feature maps together are one "
+                              "neuron' (将这6个Feature Map组成一起就是一个神经元), with 101 × 6 = 606 parameters",
+                              "each map is its own neuron (one kernel and one bias, 10 × 10 + 1 = 101 weights, shared over "
+                              "positions): six maps are six neurons, which is why the count is 6 × 101", _six_maps_six_neurons,
+                              source="guide")],
         errors=[_conv_error((1, 3, 5, 5), (2, 3, 3, 3), "3 biases for 2 kernels", r"bias", bias=np.zeros(3)),
                 ErrorInput(Sample((np.zeros((1, 3, 5, 5)), np.zeros((2, 3, 3, 3), np.float32)), {}, "float32 weight, float64 input"),
                            TypeError, r"weight.*dtype")],

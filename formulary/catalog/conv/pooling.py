@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import torch.nn.functional as F
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -82,8 +83,6 @@ def _pool_edges(dt, avg: bool) -> list[Sample]:
 def _check_max_indices(candidate):
     """return_indices: the flat index into each H·W plane that torch returns, on ties too; the
     backward pass given those indices equals the one that searches the maxima again."""
-    import torch.nn.functional as F
-
     pool, backward = candidate.get("conv.max_pool2d"), candidate.get("conv.max_pool2d_backward")
     x = np.round(_values(np.float64, (2, 3, 6, 7), 44))  # integers in [-2, 2]: many ties
     for kw in ({"kernel_size": 3, "stride": 2, "padding": 1}, {"kernel_size": 2, "stride": 1, "dilation": 2, "ceil_mode": True}):
@@ -97,8 +96,6 @@ def _check_max_indices(candidate):
 
 def _torch_pool_misses_input(candidate):
     """A dilated window that misses the input: torch's index points past the H·W plane."""
-    import torch.nn.functional as F
-
     x = np.arange(1.0, 9.0).reshape(2, 1, 2, 2)
     kw = {"kernel_size": (2, 1), "stride": 1, "padding": (1, 0), "dilation": (3, 1)}
     t_out, t_idx = F.max_pool2d(_torch(x), return_indices=True, **kw)  # forward only: torch's backward writes out of bounds
@@ -119,6 +116,21 @@ MAX_POOL_ERRORS = (
                       "float indices"), ValueError, r"indices", "backward"),
 )
 
+
+def _pooling_saves_downstream(candidate):
+    """Against lines 739/743: the conv's count is the same at stride 1 and 2; what shrinks is the fc layer after it."""
+    conv_params, fc_params = candidate.get("counting.conv2d_params"), candidate.get("counting.linear_params")
+    pool = candidate.get("conv.max_pool2d")
+    maps = np.zeros((1, 8, 16, 16))
+    pooled = pool(maps, 2)
+    before, after = fc_params(8 * 16 * 16, 10), fc_params(int(np.prod(pooled.shape[1:])), 10)
+    expect(conv_params(3, 8, 3) == 224 and pooled.shape == (1, 8, 8, 8)
+           and (before, after) == (2048 * 10 + 10, 512 * 10 + 10),
+           f"conv params {conv_params(3, 8, 3)} (224 at any stride), pooled shape {pooled.shape}, "
+           f"fc params {before} → {after}")
+    return {"conv 3→8, 3×3 parameters (any stride)": conv_params(3, 8, 3), "pooling layer parameters": 0,
+            "fc 8×16×16 → 10 parameters": before, "fc after 2×2 pooling": after}
+
 RECORDS = (
     Record(
         id="cnn.pool.max", kind="F", section=S_POOL,
@@ -138,7 +150,12 @@ RECORDS = (
             "the tensor: heap corruption); impl returns index -1, output -inf and no gradient",
             "torch's CPU kernel starts its argmax at the first in-bounds row without checking it is inside the input; "
             "such windows are kept out of the drawn samples",
-            _torch_pool_misses_input),),
+            _torch_pool_misses_input),
+                    Deviation(
+            "lines 739 and 743: pooling 'reduces the number of parameters' (减少参数数量) and a convolution's stride "
+            "'reduces the network's parameters' (降低了网络的参数量)", "neither has parameters to reduce: a pooling layer "
+            "has none, and a convolution's count does not depend on its stride; both shrink the feature map, and so the "
+            "parameters of a fully connected layer that follows", _pooling_saves_downstream, source="guide")),
     ),
     Record(
         id="cnn.pool.avg", kind="F", section=S_POOL,

@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
 
 from formulary import figures
 from formulary.catalog.conv._common import EXACT, S_TRAIN
 from formulary.catalog.conv.convolution import _torch
 from formulary.compare import assert_close
 from formulary.mistakes import conv as M
-from formulary.record import Mistake, Record, Tolerance
+from formulary.record import Deviation, Mistake, Record, Tolerance
 from formulary.verdict import expect
 
 # -- the guide's training procedure on a small CNN -----------------------------------------------------
@@ -34,9 +37,6 @@ def _dataset(seed: int = 0, n: int = 32, size: int = 8):
 
 def _torch_net(params):
     """The same network in torch (float64), its weights copied from ``params``."""
-    import torch
-    from torch import nn
-
     channels, in_channels, k, _ = params["conv.weight"].shape
     classes, features = params["fc.weight"].shape
     net = nn.Sequential()
@@ -50,8 +50,6 @@ def _torch_net(params):
 
 
 def _torch_loss_and_grads(params, images, labels):
-    import torch.nn.functional as F
-
     net = _torch_net(params)
     loss = F.cross_entropy(net(_torch(images)), _torch(labels))
     loss.backward()
@@ -60,8 +58,6 @@ def _torch_loss_and_grads(params, images, labels):
 
 def _check_train(candidate):
     """Initialise, forward, loss, backprop, update, repeat; every gradient equals torch's; save, reload, continue."""
-    import torch
-
     T = {n: candidate.get(f"conv.training.{n}") for n in ("init_params", "loss_and_grads", "sgd_step", "train", "save", "load")}
     images, labels = _dataset()
     start = params = T["init_params"](0)
@@ -136,6 +132,12 @@ RECORDS = (
         id="cnn.init.symmetry", kind="C", section=S_TRAIN,
         equation=r"w_1 = w_2 \Rightarrow \nabla_{w_1} L = \nabla_{w_2} L \Rightarrow w_1 = w_2 \text{ after every update}",
         check=_check_symmetry,
+        deviations=(Deviation("line 837: 'if the weight matrices are initialised with the same number, the network has no "
+                              "ability to learn' (如果用相同的数去初始化权矩阵,则网络无学习能力)",
+                              "overstated: identical units receive identical gradients and stay identical, so each layer acts "
+                              "as a single unit; but the loss still falls, as the check measures. Different random numbers are "
+                              "needed for the units to learn different features, not for learning at all", _check_symmetry,
+                              source="guide"),),
         mistakes=(Mistake("constant-init", "every weight the same number", M.init_params_constant, "conv.training.init_params"),
                   Mistake("reseeded-per-unit", "each kernel from a freshly seeded generator", M.init_params_reseeded_per_unit,
                           "conv.training.init_params")),

@@ -5,10 +5,19 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary.catalog.losses._shared import (
-    CLASSIFICATION, class_inputs, empties, f32_accumulation, labels, loss_record, pair_edges, pair_errors, pair_inputs,
+    CLASSIFICATION,
+    class_inputs,
+    empties,
+    f32_accumulation,
+    labels,
+    loss_record,
+    pair_edges,
+    pair_errors,
+    pair_inputs,
     seeded,
 )
 from formulary.edges import around, special_values
@@ -57,8 +66,6 @@ def _logistic_tail(dt):
 
 
 def _torch_logistic_overflows(candidate):
-    import torch
-
     x, y = np.array([-800.0, -100.0]), np.ones(2)
     tx = torch.from_numpy(x.copy()).requires_grad_()
     theirs = torch.nn.functional.soft_margin_loss(tx, torch.from_numpy(y), reduction="none")
@@ -114,8 +121,6 @@ def _logit_infinities(dt):
 
 
 def _torch_bce_logits_nan_at_inf(candidate):
-    import torch
-
     x, y = np.array([-np.inf, -np.inf, np.inf]), np.array([0.0, 1.0, 1.0])
     theirs = torch.nn.functional.binary_cross_entropy_with_logits(torch.from_numpy(x), torch.from_numpy(y), reduction="none")
     expect(torch.isnan(theirs).all(), f"torch now gives {theirs}: drop the deviation")
@@ -125,8 +130,6 @@ def _torch_bce_logits_nan_at_inf(candidate):
 
 def _torch_bce_logits_cancels(candidate):
     """At y = 0, x = −40 the loss is log(1 + e^{−40}) ≈ 4.25e-18: torch returns 0."""
-    import torch
-
     x, y = np.array([-40.0, -20.0]), np.zeros(2)
     truth = [math.log1p(math.exp(v)) for v in x]
     theirs = torch.nn.functional.binary_cross_entropy_with_logits(torch.from_numpy(x), torch.from_numpy(y), reduction="none").numpy()
@@ -208,8 +211,6 @@ def _soft_masked(dt):
 
 
 def _torch_soft_ce_nan_on_masked_class(candidate):
-    import torch
-
     x, y = np.array([[0.0, -np.inf, 0.0]]), np.array([[0.5, 0.0, 0.5]])
     theirs = torch.nn.functional.cross_entropy(torch.from_numpy(x), torch.from_numpy(y), reduction="none")
     expect(torch.isnan(theirs).all(), f"torch now gives {theirs}: drop the deviation")

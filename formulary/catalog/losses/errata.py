@@ -9,7 +9,9 @@ deviation (source "guide") is the erratum the report lists.
 from __future__ import annotations
 
 import numpy as np
+import torch
 
+from formulary.candidate import reference
 from formulary.catalog.losses._shared import CLASSIFICATION, REGRESSION, seeded
 from formulary.compare import assert_close
 from formulary.mistakes import losses as M
@@ -21,9 +23,7 @@ _F64 = Tolerance.default(np.float64)
 
 def _torch(name, *arrays, **options):
     """The torch reference of ``losses.<name>`` on float64 (or int64) arrays."""
-    import torch
 
-    from formulary.candidate import reference
 
     return reference(f"losses.{name}")(*[torch.from_numpy(np.array(a)) for a in arrays], **options).numpy()
 
@@ -131,9 +131,9 @@ def _nll(candidate):
     return found
 
 
-def _erratum(*, id, section, equation, check, summary, reason, mistakes):
+def _erratum(*, id, section, equation, check, summary, reason, mistakes, source="guide"):
     return Record(id=id, kind="F", section=section, equation=equation, check=check, mistakes=tuple(mistakes),
-                  deviations=(Deviation(summary, reason, check, source="guide"),))
+                  deviations=(Deviation(summary, reason, check, source=source),))
 
 
 RECORDS = (
@@ -144,6 +144,7 @@ RECORDS = (
         "batch), not the scalar loss; averaged over the batch it equals torch's mse_loss",
         reason="MSE = (1/n)Σ(ŷ − y)² over every element; the per-sample vector is Keras's convention (its losses are reduced "
         "over the batch later)",
+        source="guide convention",
         mistakes=[Mistake("per-sample", "the guide's per-sample vector as the mean", M.guide_mse_per_sample, "losses.mse_loss"),
          Mistake("mean-over-batch", "the sum divided by the batch size", M.mse_mean_over_batch, "losses.mse_loss")],
     ),
@@ -153,6 +154,7 @@ RECORDS = (
         summary="line 514: np.mean(np.abs(y_pred − y_true), axis=−1) returns one MAE per sample (shape (N,)), not the scalar "
         "loss; averaged over the batch it equals torch's l1_loss",
         reason="MAE = (1/n)Σ|ŷ − y| over every element; the per-sample vector is Keras's convention",
+        source="guide convention",
         mistakes=[Mistake("per-sample", "the guide's per-sample vector as the mean", M.guide_mae_per_sample, "losses.l1_loss"),
          Mistake("root-mean-square", "√(mean d²)", M.l1_as_rmse, "losses.l1_loss")],
     ),

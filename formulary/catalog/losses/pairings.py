@@ -9,17 +9,27 @@ activations.
 from __future__ import annotations
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary import figures
 from formulary.catalog.losses._shared import (
-    EACH_REDUCTION, GUIDE, PAIRINGS, class_inputs, each_reduction, empties, loss_record, pair_edges, pair_errors,
-    pair_inputs, seeded,
+    EACH_REDUCTION,
+    GUIDE,
+    PAIRINGS,
+    class_inputs,
+    each_reduction,
+    empties,
+    loss_record,
+    pair_edges,
+    pair_errors,
+    pair_inputs,
+    seeded,
 )
 from formulary.compare import assert_close
 from formulary.edges import around
 from formulary.mistakes import losses as M
-from formulary.record import Mistake, Record, Tolerance
+from formulary.record import Deviation, Mistake, Record, Tolerance
 from formulary.verdict import expect
 
 _F64 = Tolerance.default(np.float64)
@@ -118,8 +128,6 @@ def _ce_vs_mse(candidate):
     The gradients are the candidate's (cross_entropy_backward; mse_loss_backward through
     softmax_backward), first checked against torch.autograd on the experiment's data.
     """
-    import torch
-
     ce_backward = candidate.get("losses.cross_entropy_backward")
     mse_backward = candidate.get("losses.mse_loss_backward")
     softmax, softmax_backward = candidate.get("activations.softmax"), candidate.get("activations.softmax_backward")
@@ -238,6 +246,16 @@ RECORDS = (
         ]),
         errors=pair_errors(),
         check=_sigmoid_bce_identity,
+        deviations=(
+            Deviation("line 591: with the logistic loss 'the log turns the chain rule's product into a sum' "
+                      "(加上对数后连乘操作转化为求和操作), which avoids the vanishing gradient",
+                      "the chain rule still multiplies; what saves the gradient is that the log cancels the sigmoid's "
+                      "own derivative, ∂ℓ/∂z = σ(z) − y with no σ′ factor, which this record's check holds for logits "
+                      "up to ±1e4", _sigmoid_bce_identity, source="guide"),
+            Deviation("line 591: 'Sigmoid 激活函数+交叉摘损失函数' — 交叉摘 is a typo of 交叉熵 (cross-entropy)",
+                      "the pairing meant is the sigmoid with binary cross-entropy, whose gradient identity the check holds",
+                      _sigmoid_bce_identity, source="guide"),
+        ),
         notes="The reference is the pair as the guide writes it (σ, then BCE on probabilities) in float64, drawn where "
               "that composition is itself accurate (|z| ≤ 15); the identity check goes to |z| = 1e4.",
     ),

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary.catalog.losses._shared import (
-    EACH_REDUCTION, REGRESSION, away_from_zero, each_reduction, empties, loss_record, pair_edges, pair_errors,
-    pair_inputs, seeded,
+    EACH_REDUCTION,
+    REGRESSION,
+    away_from_zero,
+    each_reduction,
+    empties,
+    loss_record,
+    pair_edges,
+    pair_errors,
+    pair_inputs,
+    seeded,
 )
 from formulary.edges import around, special_values
 from formulary.mistakes import losses as M
@@ -53,8 +62,6 @@ def _below_half_max(v):
 
 
 def _torch_mse_grad_overflows(candidate):
-    import torch
-
     for dt in (np.float32, np.float64):
         big = np.finfo(dt).max
         x, t, g = np.array([big, -big], dt), np.zeros(2, dt), np.array([0.25, 0.25], dt)
@@ -80,6 +87,29 @@ _FAR_X = np.geomspace(1e3, 1e12, 200)
 _NEAR_X = _NEAR_Y * (1 + np.geomspace(1e-12, 1e-3, 200) * np.where(_RNG.random(200) < 0.5, -1, 1))
 _MSLE_WHY = ("ℓ = d² doubles the relative error of d = log1p(r), r = (x − y)/(1 + y): r rounds three times (≤ 1.5 ULP), "
              "log1p amplifies that by ≤ 1.44 for r ≥ −1/2 and adds ≤ 1 ULP, so d is within 3.2 ULP and d² within 6.9")
+
+
+def _mae_penalises_outliers_less(candidate):
+    """Against line 539: how much more one outlier (residual 100) pulls on the fit than an inlier (residual 0.1),
+    by the candidate's own losses (central differences): MSE in proportion to the residual, MAE not at all."""
+    target, pred = np.zeros(10), np.full(10, 0.1)
+    pred[0] = 100.0
+    found = {}
+    for name in ("mse_loss", "l1_loss"):
+        loss = candidate.get(f"losses.{name}")
+
+        def pull(i, h=1e-4, loss=loss):
+            up, down = pred.copy(), pred.copy()
+            up[i] += h
+            down[i] -= h
+            return (float(loss(up, target)) - float(loss(down, target))) / (2 * h)
+
+        found[f"{name}: outlier's pull / an inlier's"] = pull(0) / pull(1)
+    mse_ratio, mae_ratio = found["mse_loss: outlier's pull / an inlier's"], found["l1_loss: outlier's pull / an inlier's"]
+    expect(mse_ratio > 100 and abs(mae_ratio - 1) < 1e-6,
+           f"an outlier should pull ~1000× an inlier under MSE and 1× under MAE; got {mse_ratio:.4g} and {mae_ratio:.4g}")
+    return found
+
 
 RECORDS = (
     loss_record(
@@ -112,6 +142,10 @@ RECORDS = (
         edges=pair_edges(lambda dt: [*_cases(dt), *_weighted(dt), *_nan_d(dt)]),
         errors=pair_errors(extra=_WEIGHT_ERRORS),
         notes="The gradient of |d| is 0 at a tie and at NaN, as torch.sign(NaN) = 0 gives; impl follows.",
+        deviations=(Deviation("line 539: 'MAE penalises outliers more effectively' (MAE 则会比较有效地惩罚异常值), so use it when there are "
+                              "many outliers", "the advice is right and the reason reversed: MAE penalises a large residual "
+                              "less than MSE (linearly, with a gradient bounded by 1/n), which is why it is the robust one",
+                              _mae_penalises_outliers_less, source="guide"),),
     ),
     loss_record(
         id="loss.msle", name="msle_loss", section=REGRESSION,

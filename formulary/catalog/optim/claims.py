@@ -10,6 +10,7 @@ from formulary.catalog.optim.trajectories import Feed, _optimize
 from formulary.mistakes import optim as M
 from formulary.record import Mistake, Record, Sample
 from formulary.verdict import expect
+from reference import optim as R
 
 # -- claims: momentum in a ravine, RMSprop's damping -------------------------------------------------
 
@@ -19,8 +20,6 @@ RAVINE_START = np.array([-4.0, 1.0])
 
 def _ravine_path(candidate, name: str, steps: int, **options) -> np.ndarray:
     """The candidate's path on the ravine from RAVINE_START, checked against torch.optim's to 1e-10."""
-    from reference import optim as R
-
     feed = Feed("ravine", 0, objective="quadratic", steps=steps, scale=[RAVINE], center=[np.zeros(2)])
     sample = Sample(([{"params": [RAVINE_START.copy()]}], feed), options)
     theirs = tensors.to_numpy(getattr(R, name)(*tensors.to_torch(sample.args), **options))[0]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
+import torch
 
 from formulary import compare
 from formulary.catalog.optim._common import SHAPES, STEPS
@@ -43,8 +45,6 @@ def _momentum_ema_is_scaled_sgd(candidate):
 
 
 def _torch_accepts_bad_group(candidate):
-    import torch
-
     torch.optim.SGD([{"params": [torch.zeros(2)], "lr": -0.1}], lr=0.1)  # torch validates the defaults only
     try:
         candidate.get("optim.SGD")([{"params": [np.zeros(2)], "lr": -0.1}], lr=0.1)
@@ -54,8 +54,6 @@ def _torch_accepts_bad_group(candidate):
 
 
 def _torch_ignores_group_accumulator(candidate):
-    import torch
-
     p = torch.zeros(2)
     opt = torch.optim.Adagrad([{"params": [p], "initial_accumulator_value": 0.5}], initial_accumulator_value=0.0)
     expect(float(opt.state[p]["sum"][0]) == 0.0, "torch now honours the group's initial_accumulator_value")
@@ -67,9 +65,7 @@ def _torch_ignores_group_accumulator(candidate):
 def _rmsprop_beta_is_not_adams(candidate):
     """RMSprop's α defaults to 0.99 (torch and impl); with no bias correction its first step is
     ηg/√(1 − α): 10ηg at α = 0.99, ≈ 31.6ηg at Adam's 0.999."""
-    import inspect
 
-    import torch
 
     rmsprop = candidate.get("optim.RMSprop")
     expect(inspect.signature(torch.optim.RMSprop).parameters["alpha"].default == 0.99, "torch's RMSprop default alpha is no longer 0.99; the record's premise changed")
@@ -96,6 +92,18 @@ def _momentum_zero_is_plain_sgd(candidate):
 SGD_KEYS = ("lr", "momentum", "dampening", "nesterov", "weight_decay", "maximize")
 ADAM_KEYS = ("lr", "betas", "eps", "weight_decay", "maximize")
 
+def _optimizer_only_steps(candidate):
+    """Against line 609: given any gradients, SGD moves each parameter by −ηg and nothing else; the gradients
+    themselves come from backpropagation (basics.mlp_backward), which the optimizer never sees."""
+    p, q = np.array([1.0, -2.0]), np.array([[0.5]])
+    g, h = np.array([0.25, 4.0]), np.array([[-1.0]])
+    before = (p.copy(), q.copy())
+    candidate.get("optim.SGD")([p, q], lr=0.1).step([g, h])
+    expect(np.array_equal(p, before[0] - 0.1 * g) and np.array_equal(q, before[1] - 0.1 * h),
+           f"SGD should move each parameter by −ηg exactly; got {p}, {q}")
+    return {"step of a [2]-parameter": (p - before[0]).tolist(), "step of a [1, 1]-parameter": (q - before[1]).tolist()}
+
+
 OPTIMIZERS = (
     optimizer_record(
         id="opt.gd", name="SGD", equation=r"\theta \leftarrow \theta - \eta\,(\nabla_\theta J(\theta) + \lambda\theta)",
@@ -106,7 +114,10 @@ OPTIMIZERS = (
          Mistake("maximize-negates-decay", "maximize negates g + λθ, so the decay pushes θ away from 0", M.SGDMaximizeNegatesDecay),
          Mistake("decay-without-lr", "θ − ηg − λθ: the L2 term not multiplied by η", M.SGDDecayWithoutLR),
          Mistake("group-options-ignored", "every group updated with the constructor's options", M.SGDGroupOptionsIgnored)],
-        deviations=[Deviation("impl validates every parameter group's options; torch only the constructor's "
+        deviations=[Deviation("line 609: the optimisation function is 'how the loss is passed from the network's last layer to its first' "
+                              "(如何把损失值从神经网络的最外层传递到最前面)",
+                              "that is backpropagation; an optimizer only turns the gradients it is given into a step "
+                              "(θ ← θ − ηg), knowing nothing of layers", _optimizer_only_steps, source="guide"), Deviation("impl validates every parameter group's options; torch only the constructor's "
                               "(torch accepts a group with lr = -0.1 and ascends)",
                               "a bad option is rejected wherever it is given", _torch_accepts_bad_group)],
     ),
@@ -139,8 +150,6 @@ OPTIMIZERS = (
 
 def _nadam_float32_product(candidate):
     """Under torch's default dtype (float32) NAdam's ∏μ is a float32 scalar even for float64 parameters."""
-    import torch
-
     sample = _sample(np.float64, {"lr": 0.02}, {}, "grads", 3)
     groups, feed = sample.args
     params = [torch.tensor(g["params"][0]) for g in groups]  # copies, before impl moves the arrays

@@ -6,6 +6,7 @@ import copy
 import math
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary import compare, tensors
@@ -53,8 +54,6 @@ def _resumes_like_torch(name: str, options: dict, at: int = 37):
     """Property: built with ``last_epoch`` on groups that hold their ``initial_lr`` (a checkpoint's
     way to resume), the schedule continues as torch's does."""
     def check(candidate):
-        import torch
-
         groups = _Groups(LRS)
         for g in groups.param_groups:
             g["initial_lr"] = g["lr"]
@@ -184,8 +183,6 @@ def _impl_scheduled(candidate, spec) -> tuple:
 
 
 def _torch_scheduled(spec) -> tuple:
-    import torch
-
     feed = tensors.to_torch(dict(_feed("quadratic", 9, np.float64)))
 
     def feed_step(opt, params, t):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary import compare, tensors
@@ -107,8 +108,6 @@ def _torch_state(opt, known: set) -> dict:
 def _interop(name: str, options: dict):
     """Property: impl's checkpoint is torch's, torch's checkpoint resumes in impl, bad grads raise."""
     def check(candidate):
-        import torch
-
         cls, ref = candidate.get(f"optim.{name}"), getattr(torch.optim, name)
         params = _start(7, np.float64)
         grads = _feed("grads", 7, np.float64)["grads"]

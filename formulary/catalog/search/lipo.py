@@ -4,12 +4,25 @@ the claim that LIPO beats random search."""
 from __future__ import annotations
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary import figures
 from formulary.candidate import reference
-from formulary.catalog.search._shared import (BOWL_LIPSCHITZ, SECTION, bowl, bowl_space, bowl_units, branin,
-                                              check_nonfinite, dims, flaky, raises, reproducible, standard_functions)
+from formulary.catalog.search._shared import (
+    BOWL_LIPSCHITZ,
+    SECTION,
+    bowl,
+    bowl_space,
+    bowl_units,
+    branin,
+    check_nonfinite,
+    dims,
+    flaky,
+    raises,
+    reproducible,
+    standard_functions,
+)
 from formulary.mistakes import search as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample
 from formulary.strategies import arrays, floats, samples
@@ -18,8 +31,6 @@ from formulary.verdict import expect
 
 def _lipo_rule_holds(units, values, roles, k_of, exploit_roles):
     """Every trial of an exploiting role had a bound at most the best value before it."""
-    import torch
-
     checked = 0
     for t, role in enumerate(roles):
         if role not in exploit_roles:
