@@ -89,16 +89,19 @@ def summarise(per_sample):
     out = {}
     for side, values in per_sample.items():
         by = dict(zip(SIZES, values, strict=True))
-        out[side] = {str(p): round(by[p] / float(np.median([by[p + d] for d in (-4, -3, -2, -1, 1, 2, 3, 4)])), 4) for p in POWERS}
+        out[side] = {str(p): round(by[p] / float(np.median([by[p + d] for d in (-4, -3, -2, -1, 1, 2, 3, 4)])),
+                                   4) for p in POWERS}
         ranks = np.argsort(np.argsort(values))
-        out[side]["rank of the powers of 2 among 201 sizes (0 = fastest per sample)"] = {str(p): int(ranks[SIZES.index(p)]) for p in POWERS}
+        out[side]["rank of the powers of 2 among 201 sizes (0 = fastest per sample)"] = {
+            str(p): int(ranks[SIZES.index(p)]) for p in POWERS}
         others = [by[b] / float(np.median([by[b + d] for d in (-4, -3, -2, -1, 1, 2, 3, 4)]))
                   for b in SIZES[4:-4] if b not in POWERS]
         out[side]["the same ratio at the other sizes: 5th, 50th, 95th percentile"] = [
             round(float(q), 4) for q in np.percentile(others, [5, 50, 95])]
         sizes = np.array(SIZES)
         out[side]["µs per sample (median over the sizes), sizes 60–99 and 160–260"] = [
-            round(float(np.median(np.array(values)[(sizes >= lo) & (sizes <= hi)])) * 1e6, 2) for lo, hi in ((60, 99), (160, 260))]
+            round(float(np.median(np.array(values)[(sizes >= lo) & (sizes <= hi)])) * 1e6, 2) for lo, hi in ((60, 99),
+                    (160, 260))]
     return out
 
 

@@ -16,12 +16,14 @@ def conv2d_macs_input_channels_ignored(in_channels, out_channels, kernel_size, o
     return C.conv2d_macs(1, out_channels, kernel_size, output_size)
 
 
-def max_pool2d_stride_ignored(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool2d_stride_ignored(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                              return_indices=False):
     """Windows at every position (stride 1), whatever stride says: no downsampling."""
     return CV.max_pool2d(input, kernel_size, 1, padding, dilation, ceil_mode, return_indices)
 
 
-def max_pool2d_as_average(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool2d_as_average(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                          return_indices=False):
     """The window's mean called max pooling."""
     return CV.avg_pool2d(input, kernel_size, stride, padding, ceil_mode)
 

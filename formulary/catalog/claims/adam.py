@@ -7,6 +7,7 @@ held against torch.optim's first (float64, rtol 1e-10).
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from formulary import figures
 from formulary.compare import assert_close
@@ -43,8 +44,6 @@ def _run(make, scale, schedule=None):
 
 
 def _torch_run(name, scale, **options):
-    import torch
-
     theta = torch.zeros(_H.size, dtype=torch.float64, requires_grad=True)
     opt = getattr(torch.optim, name)([theta], **options)
     path = []
@@ -71,10 +70,13 @@ def _adam_is_rmsprop(candidate):
         tag = f"ε = {eps:g}, gradients ×{scale:g}"
         a = _run(lambda p, eps=eps: adam(p, lr=LR, betas=(0.0, ALPHA), eps=eps), scale)
         r = _run(lambda p, eps=eps: rmsprop(p, lr=LR, alpha=ALPHA, eps=eps), scale)
-        assert_close(a, _torch_run("Adam", scale, lr=LR, betas=(0.0, ALPHA), eps=eps), EXACT, names=(f"Adam β1 = 0 against torch ({tag})",))
-        assert_close(r, _torch_run("RMSprop", scale, lr=LR, alpha=ALPHA, eps=eps), EXACT, names=(f"RMSprop against torch ({tag})",))
+        assert_close(a, _torch_run("Adam", scale, lr=LR, betas=(0.0, ALPHA), eps=eps), EXACT,
+                     names=(f"Adam β1 = 0 against torch ({tag})",))
+        assert_close(r, _torch_run("RMSprop", scale, lr=LR, alpha=ALPHA, eps=eps), EXACT,
+                     names=(f"RMSprop against torch ({tag})",))
         corrected = _run(lambda p, eps=eps: rmsprop(p, lr=LR, alpha=ALPHA, eps=eps), scale, _bias_corrected(LR, eps))
-        lr_only = _run(lambda p, eps=eps: rmsprop(p, lr=LR, alpha=ALPHA, eps=eps), scale, _bias_corrected(LR, eps, scale_eps=False))
+        lr_only = _run(lambda p, eps=eps: rmsprop(p, lr=LR, alpha=ALPHA, eps=eps), scale, _bias_corrected(LR, eps,
+                scale_eps=False))
         assert_close(a, corrected, EXACT, names=(f"Adam β1 = 0 against RMSprop with bias correction ({tag})",))
         gaps[tag] = {"torch's RMSprop (no correction)": np.abs(a - r).max(1),
                      "corrected step size, ε not rescaled": np.abs(a - lr_only).max(1),
@@ -83,19 +85,25 @@ def _adam_is_rmsprop(candidate):
         first = np.abs(r[0]).max() / np.abs(a[0]).max()
         found[tag]["first step, RMSprop / Adam"] = round(float(first), 4)
         if scale == 1.0:
-            expect(abs(first - 1 / np.sqrt(1 - ALPHA)) < 1e-3, f"RMSprop's first step should be 1/√(1 − α) = 10× Adam's (β1 = 0), is {first:.4g}×")
+            expect(abs(first - 1 / np.sqrt(1 - ALPHA)) < 1e-3,
+                   f"RMSprop's first step should be 1/√(1 − α) = 10× Adam's (β1 = 0), is {first:.4g}×")
     ordinary, tiny = gaps["ε = 1e-08, gradients ×1"], gaps["ε = 0.001, gradients ×0.001"]
-    expect(ordinary["torch's RMSprop (no correction)"].max() > 1e-2, "Adam (β1 = 0) and torch's RMSprop should differ: RMSprop has no bias correction")
-    expect(ordinary["corrected step size, ε not rescaled"].max() < 1e-6 < tiny["corrected step size, ε not rescaled"].max(),
+    expect(ordinary["torch's RMSprop (no correction)"].max() > 1e-2,
+           "Adam (β1 = 0) and torch's RMSprop should differ: RMSprop has no bias correction")
+    lr_only = "corrected step size, ε not rescaled"
+    expect(ordinary[lr_only].max() < 1e-6 < tiny[lr_only].max(),
            "where ε is of the gradients' order, correcting the step size alone must not be enough")
     # β1 > 0: Adam normalises the averaged gradient, RMSprop's momentum averages normalised gradients
     b1 = 0.9
     a9 = _run(lambda p: adam(p, lr=LR, betas=(b1, ALPHA)), 1.0)
-    heavy = _run(lambda p: rmsprop(p, lr=LR * (1 - b1), alpha=ALPHA, momentum=b1), 1.0, _bias_corrected(LR * (1 - b1), 1e-8))
+    heavy = _run(lambda p: rmsprop(p, lr=LR * (1 - b1), alpha=ALPHA, momentum=b1), 1.0, _bias_corrected(LR * (1 - b1),
+            1e-8))
     gap9 = np.abs(a9 - heavy).max(1)
     travel = np.abs(a9).max()
-    expect(gap9.max() > 1e-2 * travel, f"Adam (0.9, 0.99) and bias-corrected RMSprop with momentum 0.9 should differ: gap {gap9.max():.3g}")
-    found["β1 = 0.9: Adam against bias-corrected RMSprop + momentum 0.9 (lr·0.1), max |Δθ|"] = float(f"{gap9.max():.3g}")
+    expect(gap9.max() > 1e-2 * travel, "Adam (0.9, 0.99) and bias-corrected RMSprop with momentum 0.9 should differ: "
+                                       f"gap {gap9.max():.3g}")
+    key = "β1 = 0.9: Adam against bias-corrected RMSprop + momentum 0.9 (lr·0.1), max |Δθ|"
+    found[key] = float(f"{gap9.max():.3g}")
     found["β1 = 0.9: same, relative to the distance travelled"] = round(float(gap9.max() / travel), 4)
 
     def draw(ax):
@@ -119,9 +127,11 @@ RECORDS = (
         equation=r"\text{Adam}(\beta_1 = 0, \beta_2 = \alpha, \eta, \epsilon) \equiv \text{RMSprop}\bigl(\alpha,\ "
                  r"\eta_t = \eta\sqrt{1 - \alpha^t},\ \epsilon_t = \epsilon\sqrt{1 - \alpha^t}\bigr)",
         check=_adam_is_rmsprop,
-        mistakes=(Mistake("adam-no-bias-correction", "Adam without the 1 − βᵗ corrections, which β1 = 0 makes torch's RMSprop",
+        mistakes=(Mistake("adam-no-bias-correction", "Adam without the 1 − βᵗ corrections, which β1 = 0 makes torch's "
+                                                     "RMSprop",
                           M.AdamNoBiasCorrection, "optim.Adam"),
-                  Mistake("rmsprop-bias-corrected", "RMSprop with Adam's correction of S", M.RMSpropBiasCorrected, "optim.RMSprop"),
+                  Mistake("rmsprop-bias-corrected", "RMSprop with Adam's correction of S", M.RMSpropBiasCorrected,
+                          "optim.RMSprop"),
                   Mistake("adam-eps-inside-root", "√(v̂ + ε) instead of √v̂ + ε", M.AdamEpsInsideRoot, "optim.Adam")),
         notes="Exactly: Adam with β1 = 0 is RMSprop (α = β2) with bias correction, i.e. RMSprop with the step size "
               "η√(1 − αᵗ) and ε√(1 − αᵗ); torch's RMSprop has no correction, so its first step is 1/√(1 − α) = 10× "

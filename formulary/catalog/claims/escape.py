@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from formulary import figures
 from formulary.compare import assert_close
@@ -38,8 +39,6 @@ def _runs(candidate, noise, momentum):
 
 def _torch_path(grads, momentum):
     """torch.optim.SGD fed the candidate's gradients (open loop: the noisy closed loop would amplify rounding)."""
-    import torch
-
     x = torch.tensor(np.random.default_rng(0).uniform(0.3, 2.5, RUNS), requires_grad=True)
     opt = torch.optim.SGD([x], lr=LR, momentum=momentum)
     path = [x.detach().numpy().copy()]
@@ -55,28 +54,40 @@ def _escape(candidate):
     runs = {cfg: _runs(candidate, *cfg) for cfg in CONFIGS}
     for cfg in ((1.0, 0.0), (1.0, 0.9)):
         assert_close(runs[cfg][0], _torch_path(runs[cfg][1], cfg[1]), Tolerance(1e-10, 1e-12),
-                     names=(f"SGD (noise {cfg[0]:g}, momentum {cfg[1]:g}) against torch.optim.SGD on the same gradients",))
+                     names=(f"SGD (noise {cfg[0]:g}, momentum {cfg[1]:g}) against torch.optim.SGD on the same "
+                            "gradients",))
     paths = {cfg: p for cfg, (p, _) in runs.items()}
     end = {cfg: float(np.mean(p[-1] < BARRIER)) for cfg, p in paths.items()}
     ever = {cfg: float(np.mean((p < -0.5).any(0))) for cfg, p in paths.items()}
     expect(end[0.0, 0.0] == 0.0, f"plain gradient descent left its basin in {end[0.0, 0.0]:.0%} of the runs: it cannot")
-    expect(end[0.0, 0.9] >= 0.3, f"momentum 0.9 without noise carried {end[0.0, 0.9]:.0%} of the runs into the lower well, expected ≥ 30%")
-    expect(0.05 <= end[1.0, 0.0] < end[2.0, 0.0], f"gradient noise 1 and 2 (no momentum): {end[1.0, 0.0]:.0%} and {end[2.0, 0.0]:.0%} in the lower well, expected more with more noise")
-    expect(ever[2.0, 0.9] - end[2.0, 0.9] >= 0.2, f"with noise 2 and momentum {ever[2.0, 0.9]:.0%} visited the lower well and {end[2.0, 0.9]:.0%} stayed: noise should also throw runs back out")
+    expect(end[0.0, 0.9] >= 0.3, f"momentum 0.9 without noise carried {end[0.0, 0.9]:.0%} of the runs into the lower "
+                                 "well, expected ≥ 30%")
+    expect(0.05 <= end[1.0, 0.0] < end[2.0, 0.0], f"gradient noise 1 and 2 (no momentum): {end[1.0, 0.0]:.0%} and "
+                                                  f"{end[2.0, 0.0]:.0%} in the lower well, expected more with more "
+                                                  "noise")
+    expect(ever[2.0, 0.9] - end[2.0, 0.9] >= 0.2, f"with noise 2 and momentum {ever[2.0, 0.9]:.0%} visited the lower "
+                                                  f"well and {end[2.0, 0.9]:.0%} stayed: noise should also throw runs "
+                                                  "back out")
     # without noise, momentum cannot create height: a run started below the barrier's level stays in its basin
     heavy, start = paths[0.0, 0.9], paths[0.0, 0.9][0]
     below = _landscape(start) < _landscape(BARRIER)
     crossed = heavy[-1] < BARRIER
-    expect(below.any() and not crossed[below].any(), f"momentum without noise carried {int(crossed[below].sum())} runs started below the barrier's height over it")
-    found = {f"noise {s:g}, momentum {m:g}: in the lower basin at the end / ever below x = −0.5": [end[s, m], ever[s, m]] for s, m in CONFIGS}
+    expect(below.any() and not crossed[below].any(), f"momentum without noise carried {int(crossed[below].sum())} runs "
+                                                     "started below the barrier's height over it")
+    found = {f"noise {s:g}, momentum {m:g}: in the lower basin at the end / ever below x = −0.5":
+             [end[s, m], ever[s, m]] for s, m in CONFIGS}
     for lo, hi in ((0.3, 1.0), (1.0, 1.5), (1.5, 2.0), (2.0, 2.5)):
         chosen = (start >= lo) & (start < hi)
-        found[f"momentum 0.9, no noise, started in [{lo:g}, {hi:g}): share in the lower basin"] = round(float(crossed[chosen].mean()), 3)
-    found["momentum 0.9, no noise, started below the barrier's height: share in the lower basin"] = float(crossed[below].mean())
-    found["barrier"] = f"f(x) = (x² − 1)²/4 + 0.2x; wells at x = −1.09 and 0.88 (f = −0.21 and +0.19), barrier at x = 0.209 (f = +0.27), lr {LR}, {STEPS} steps"
+        key = f"momentum 0.9, no noise, started in [{lo:g}, {hi:g}): share in the lower basin"
+        found[key] = round(float(crossed[chosen].mean()), 3)
+    key = "momentum 0.9, no noise, started below the barrier's height: share in the lower basin"
+    found[key] = float(crossed[below].mean())
+    found["barrier"] = (f"f(x) = (x² − 1)²/4 + 0.2x; wells at x = −1.09 and 0.88 (f = −0.21 and +0.19), barrier at "
+                        f"x = 0.209 (f = +0.27), lr {LR}, {STEPS} steps")
 
     def draw(ax):
-        for (s, m), colour in zip(CONFIGS, ("k", "tab:blue", "tab:cyan", "tab:red", "tab:orange", "tab:purple"), strict=True):
+        for (s, m), colour in zip(CONFIGS, ("k", "tab:blue", "tab:cyan", "tab:red", "tab:orange", "tab:purple"),
+                                  strict=True):
             ax.plot(np.mean(paths[s, m] < BARRIER, axis=1), c=colour, label=f"noise {s:g}, momentum {m:g}")
         ax.set_xlabel("step")
         ax.set_ylabel("share of 200 runs in the lower well")
@@ -89,7 +100,8 @@ def _escape(candidate):
 RECORDS = (
     Record(
         id="opt.sgd.escape", kind="C", section=SECTION,
-        equation=r"f(x) = \tfrac14(x^2 - 1)^2 + 0.2x,\quad g_t = f'(x_t) + s\,\xi_t,\quad v \leftarrow \mu v + g_t,\ x \leftarrow x - \eta v",
+        equation=r"f(x) = \tfrac14(x^2 - 1)^2 + 0.2x,\quad g_t = f'(x_t) + s\,\xi_t,\quad v \leftarrow \mu v + g_t,\ x "
+                 r"\leftarrow x - \eta v",
         check=_escape,
         mistakes=(Mistake("momentum-ignored", "momentum accepted and ignored", M.MomentumIgnored, "optim.SGD"),
                   Mistake("ema-momentum", "v ← μv + (1 − μ)g: no build-up of speed", M.MomentumEMA, "optim.SGD"),
@@ -97,9 +109,9 @@ RECORDS = (
         notes="Holds, conditionally. Plain gradient descent never leaves the basin it starts in. Momentum 0.9 carries "
               "runs over the barrier only when they start above the barrier's height (it cannot create height): 42 % "
               "of starts uniform in [0.3, 2.5], none below x ≈ 1.2, all from [1.5, 2), about half from [2, 2.5), "
-              "which cross back. "
-              "Gradient noise (a single sample's gradient) moves runs across in proportion to its size; it does not "
-              "pick the better minimum, it only crosses more often downhill than uphill, and it throws runs back out "
-              "too. Both depend on the step size, the noise (batch size) and the barrier's height.",
+              "which cross back. Gradient noise (a single sample's gradient) moves runs across in proportion to its "
+              "size; it does not pick the better minimum, it only crosses more often downhill than uphill, and it "
+              "throws runs back out too. Both depend on the step size, the noise (batch size) and the barrier's "
+              "height.",
     ),
 )

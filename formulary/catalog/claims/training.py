@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from formulary import figures
 from formulary.compare import assert_close
@@ -60,8 +61,6 @@ def _procedure(candidate, scale, seed, per_pattern=True):
 
 def _torch_per_pattern(seed, updates):
     """torch's own loop: one pattern per torch.optim.SGD step, MSE through sigmoids; the first layer's weights."""
-    import torch
-
     x, y = _patterns()
     ws, bs = _init(SMALL, seed)
     layers = [torch.nn.Linear(w.shape[1], w.shape[0], dtype=torch.float64) for w in ws]
@@ -98,25 +97,34 @@ def _training_procedure(candidate):
             for scale in (SMALL, LARGE) for mode in ("per pattern", "whole batch")}
     epochs = {key: [e for e, _ in v] for key, v in runs.items()}
     small, large, batch = epochs[SMALL, "per pattern"], epochs[LARGE, "per pattern"], epochs[SMALL, "whole batch"]
-    expect(all(e is not None and e <= 10 for e in small), f"small initial weights U(±{SMALL}): epochs to {TARGET:.0%} {small}, expected ≤ 10 each")
+    expect(all(e is not None and e <= 10 for e in small), f"small initial weights U(±{SMALL}): epochs to {TARGET:.0%} "
+                                                          f"{small}, expected ≤ 10 each")
     for (scale, mode), v in runs.items():
         for e, acc in v:
             expect(e is None or (acc[-1] >= TARGET and all(a < TARGET for a in acc[:-1])),
-                   f"U(±{scale}), {mode}: the stop must come at the first epoch whose accuracy meets {TARGET:.0%}: {acc}")
-    expect(sum(e is not None for e in large) <= 1, f"large initial weights U(±{LARGE}) reached {TARGET:.0%} in {large} epochs: expected saturation to stall most runs")
-    expect(all(b is None or b > s for b, s in zip(batch, small, strict=True)), f"whole-batch updates took {batch} epochs, per-pattern {small}: per-pattern should need fewer")
+                   f"U(±{scale}), {mode}: the stop must come at the first epoch whose accuracy meets {TARGET:.0%}: "
+                   f"{acc}")
+    expect(sum(e is not None for e in large) <= 1, f"large initial weights U(±{LARGE}) reached {TARGET:.0%} in {large} "
+                                                   "epochs: expected saturation to stall most runs")
+    expect(all(b is None or b > s for b, s in zip(batch, small, strict=True)),
+           f"whole-batch updates took {batch} epochs, per-pattern {small}: per-pattern should need fewer")
     sat = {scale: _saturation(candidate, scale, 0) for scale in (SMALL, LARGE)}
-    expect(sat[SMALL] > 0.2 and sat[LARGE] < 0.05, f"mean σ′ of the hidden units at the start: {sat}, expected > 0.2 small, < 0.05 large")
-    found = {f"epochs to {TARGET:.0%}, U(±{SMALL}), per pattern": small, f"epochs to {TARGET:.0%}, U(±{LARGE}), per pattern": large,
-             f"epochs to {TARGET:.0%}, U(±{SMALL}), whole batch": batch, f"epochs to {TARGET:.0%}, U(±{LARGE}), whole batch": epochs[LARGE, "whole batch"],
-             "mean hidden σ′ at the start, small": round(sat[SMALL], 4), "mean hidden σ′ at the start, large": round(sat[LARGE], 4),
+    expect(sat[SMALL] > 0.2 and sat[LARGE] < 0.05, f"mean σ′ of the hidden units at the start: {sat}, expected > 0.2 "
+                                                   "small, < 0.05 large")
+    found = {f"epochs to {TARGET:.0%}, U(±{SMALL}), per pattern": small,
+             f"epochs to {TARGET:.0%}, U(±{LARGE}), per pattern": large,
+             f"epochs to {TARGET:.0%}, U(±{SMALL}), whole batch": batch,
+                 f"epochs to {TARGET:.0%}, U(±{LARGE}), whole batch": epochs[LARGE, "whole batch"],
+             "mean hidden σ′ at the start, small": round(sat[SMALL], 4),
+                     "mean hidden σ′ at the start, large": round(sat[LARGE], 4),
              "max epochs": MAX_EPOCHS}
 
     def draw(ax):
         for (scale, mode), v in runs.items():
             colour, style = ("tab:blue" if scale == SMALL else "tab:red"), ("-" if mode == "per pattern" else ":")
             for k, (_, acc) in enumerate(v):
-                ax.plot(range(1, len(acc) + 1), acc, style, c=colour, alpha=0.8, label=f"U(±{scale:g}), {mode}" if k == 0 else None)
+                ax.plot(range(1, len(acc) + 1), acc, style, c=colour, alpha=0.8,
+                        label=f"U(±{scale:g}), {mode}" if k == 0 else None)
         ax.axhline(TARGET, c="grey", lw=0.6)
         ax.set_xlabel("epoch (20 patterns)")
         ax.set_ylabel("accuracy (training stops at the grey line)")
@@ -183,8 +191,6 @@ class _Net:
 
 
 def _torch_grads(params, bn):
-    import torch
-
     x, t = _bn_data()
     ws, bs, gammas, betas = [[torch.tensor(a, requires_grad=True) for a in group] for group in params]
     a = torch.from_numpy(x)
@@ -224,16 +230,20 @@ def _batchnorm_rates(candidate):
         net, name = _Net(candidate, bn), "with BN" if bn else "without BN"
         loss, grads = net.loss_and_grads(x, t, [list(p) for p in _bn_init()])
         mine = [[g for g in group if g is not None] for group in grads if any(g is not None for g in group)]
-        assert_close(mine, _torch_grads(_bn_init(), bn), _F64, names=(f"{name}: every gradient at the start, against torch.autograd",))
+        assert_close(mine, _torch_grads(_bn_init(), bn), _F64,
+                     names=(f"{name}: every gradient at the start, against torch.autograd",))
         curves[name] = {lr: _descend(net, lr) for lr in RATES}
         ok = [lr for lr, c in curves[name].items() if np.isfinite(c[-1]) and c[-1] < USABLE * c[0]]
         usable[name] = (min(ok), max(ok)) if ok else None
         best[name] = min(c[-1] for c in curves[name].values())
     plain, normed = usable["without BN"], usable["with BN"]
     expect(plain is not None and normed is not None and normed[1] >= 3 * plain[1],
-           f"largest usable learning rate: {normed and normed[1]:.3g} with BN, {plain and plain[1]:.3g} without: expected BN's larger")
-    expect(best["with BN"] < best["without BN"], f"lowest loss after {BN_STEPS} steps: {best['with BN']:.3g} with BN, {best['without BN']:.3g} without")
-    found = {"usable learning rates without BN": [round(float(v), 3) for v in plain], "usable learning rates with BN": [round(float(v), 3) for v in normed],
+           f"largest usable learning rate: {normed and normed[1]:.3g} with BN, {plain and plain[1]:.3g} without: "
+           "expected BN's larger")
+    expect(best["with BN"] < best["without BN"], f"lowest loss after {BN_STEPS} steps: {best['with BN']:.3g} with BN, "
+                                                 f"{best['without BN']:.3g} without")
+    found = {"usable learning rates without BN": [round(float(v), 3) for v in plain],
+             "usable learning rates with BN": [round(float(v), 3) for v in normed],
              f"lowest loss after {BN_STEPS} steps without BN": round(best["without BN"], 4),
              f"lowest loss after {BN_STEPS} steps with BN": round(best["with BN"], 4)}
 
@@ -256,22 +266,28 @@ RECORDS = (
         equation=r"w \leftarrow w - \eta \nabla_w \tfrac12\bigl(\sigma(\cdot) - y_p\bigr)^2 \text{ per pattern } p;\ "
                  r"\text{stop when accuracy} \ge 95\%;\ w_0 \sim \mathcal U(-s, s)",
         check=_training_procedure,
-        mistakes=(Mistake("backward-no-derivative", "backprop without the activations' derivatives", MB.mlp_backward_no_derivative, "basics.mlp_backward"),
-                  Mistake("backward-derivative-at-output", "f′ taken at the output instead of the pre-activation", MB.mlp_backward_derivative_at_output,
+        mistakes=(Mistake("backward-no-derivative", "backprop without the activations' derivatives",
+                          MB.mlp_backward_no_derivative,
+                          "basics.mlp_backward"),
+                  Mistake("backward-derivative-at-output", "f′ taken at the output instead of the pre-activation",
+                          MB.mlp_backward_derivative_at_output,
                           "basics.mlp_backward")),
-        notes="Per-pattern updates (steps 3–7), the accuracy test after every M = 20 patterns (step 8), weights U(±0.5) "
-              "against U(±20) (step 2), on two Gaussian clouds. Holds: small weights train in a few epochs; large ones "
-              "saturate the sigmoids (mean σ′ near 0) and stall. Whole-batch updates at the same step size need more "
-              "epochs (one update per epoch instead of 20). The 'different' half of step 2 is "
+        notes="Per-pattern updates (steps 3–7), the accuracy test after every M = 20 patterns (step 8), weights "
+              "U(±0.5) against U(±20) (step 2), on two Gaussian clouds. Holds: small weights train in a few epochs; "
+              "large ones saturate the sigmoids (mean σ′ near 0) and stall. Whole-batch updates at the same step size "
+              "need more epochs (one update per epoch instead of 20). The 'different' half of step 2 is "
               "cnn.init.symmetry's.",
     ),
     Record(
         id="cnn.batchnorm.lr_range", kind="C", section=S_BN,
-        equation=r"\{\eta : L_{20}(\eta) < \tfrac1{10} L_0\}_\text{BN} \text{ reaches larger } \eta \text{ than without BN}",
+        equation=r"\{\eta : L_{20}(\eta) < \tfrac1{10} L_0\}_\text{BN} \text{ reaches larger } \eta "
+                 r"\text{ than without BN}",
         check=_batchnorm_rates,
-        mistakes=(Mistake("running-stats-in-training", "training mode normalising with the running statistics", MC.batch_norm_running_stats_in_training,
+        mistakes=(Mistake("running-stats-in-training", "training mode normalising with the running statistics",
+                          MC.batch_norm_running_stats_in_training,
                           "conv.batch_norm"),
-                  Mistake("backward-no-stat-terms", "dx = g·γ/σ: the batch statistics' dependence on x forgotten", M.batch_norm_backward_no_stat_terms,
+                  Mistake("backward-no-stat-terms", "dx = g·γ/σ: the batch statistics' dependence on x forgotten",
+                          M.batch_norm_backward_no_stat_terms,
                           "conv.batch_norm_backward")),
         notes="Holds here: the largest usable learning rate (the loss below a tenth of its start after 20 steps) is "
               "10× larger with BN, and the lowest loss reached is lower. But the usable range moves up rather than "

@@ -60,12 +60,16 @@ def _relu_mse_pairing(candidate):
         for _ in range(steps):
             g = backward(np.array(1.0), w * x + b, target, negative_slope=slope)
             w, b = w - float(g @ x), b - float(g.sum())
-        found[f"{name}: loss after {steps} steps / at the start"] = float(f"{float(loss(w * x + b, target, negative_slope=slope)) / start:.3g}")
+        end = float(loss(w * x + b, target, negative_slope=slope))
+        found[f"{name}: loss after {steps} steps / at the start"] = float(f"{end / start:.3g}")
         found[f"{name}: (w, b) after {steps} steps, from (0.5, −3)"] = [round(w, 4), round(b, 4)]
-    expect(found["relu: (w, b) after 200 steps, from (0.5, −3)"] == [0.5, -3.0] and found["relu: loss after 200 steps / at the start"] == 1.0,
+    expect(found["relu: (w, b) after 200 steps, from (0.5, −3)"] == [0.5, -3.0]
+           and found["relu: loss after 200 steps / at the start"] == 1.0,
            f"a dead ReLU unit gets no gradient through MSE and must not move: {found}")
-    expect(found["leaky_relu 0.01: loss after 400 steps / at the start"] < 1e-3 and found["leaky_relu 0.1: loss after 50 steps / at the start"] < 1e-2,
-           f"a leaky unit started dead should recover (loss below 1e-3 of its start in 400 steps at slope 0.01, 1e-2 in 50 at 0.1): {found}")
+    expect(found["leaky_relu 0.01: loss after 400 steps / at the start"] < 1e-3
+           and found["leaky_relu 0.1: loss after 50 steps / at the start"] < 1e-2,
+           "a leaky unit started dead should recover (loss below 1e-3 of its start in 400 steps at slope 0.01, 1e-2 "
+           f"in 50 at 0.1): {found}")
     return found
 
 
@@ -143,7 +147,8 @@ def _ce_vs_mse(candidate):
         if loss == "cross-entropy":
             g = ce_backward(np.array(1.0 / n), flat, t_all, reduction="sum")
         else:
-            g = softmax_backward(mse_backward(np.array(1.0 / (3 * n)), softmax(flat, 1), onehot_all, reduction="sum"), flat, 1)
+            g = softmax_backward(mse_backward(np.array(1.0 / (3 * n)), softmax(flat, 1), onehot_all, reduction="sum"),
+                                 flat, 1)
         return g.reshape(z.shape)
 
     w0 = np.stack([np.random.default_rng(100 + k).normal(0.0, s, (2, 3)) for s in _SCALES for k in range(_SEEDS)])
@@ -177,19 +182,24 @@ def _ce_vs_mse(candidate):
     curves = {loss: train(loss) for loss in ("cross-entropy", "MSE")}
     steps = {loss: steps_to_target(c).reshape(len(_SCALES), _SEEDS) for loss, c in curves.items()}
     ce, mse = steps["cross-entropy"], steps["MSE"]
-    found = {f"σ = {s:g}: steps to 90% (CE; MSE), median of {_SEEDS}": [float(np.median(ce[i])), float(np.median(mse[i]))]
+    found = {f"σ = {s:g}: steps to 90% (CE; MSE), median of {_SEEDS}": [float(np.median(ce[i])),
+                                                                         float(np.median(mse[i]))]
              for i, s in enumerate(_SCALES)}
     found[f"σ = {_SCALES[-1]:g}: MSE runs not at 90% within {_STEPS} steps"] = int(np.sum(mse[-1] > _STEPS))
     found["steps"] = f"{_STEPS + 1} means not within {_STEPS}"
     tiny, small, saturated = 0, 1, slice(2, 4)  # σ = 0.01; σ = 0.1; σ = 1 and 3
     expect(np.all(ce[tiny] <= 2) and np.all(mse[tiny] <= 3) and np.all(np.abs(ce[tiny] - mse[tiny]) <= 2),
-           f"σ = 0.01: both losses should reach 90% within 3 steps, a tie: CE {ce[tiny].tolist()}, MSE {mse[tiny].tolist()}")
+           f"σ = 0.01: both losses should reach 90% within 3 steps, a tie: CE {ce[tiny].tolist()}, MSE "
+           f"{mse[tiny].tolist()}")
     expect(np.all(ce[small] <= mse[small]) and np.all(ce[small] <= 10),
-           f"σ = 0.1: cross-entropy within 10 steps and never slower than MSE: CE {ce[small].tolist()}, MSE {mse[small].tolist()}")
+           f"σ = 0.1: cross-entropy within 10 steps and never slower than MSE: CE {ce[small].tolist()}, MSE "
+           f"{mse[small].tolist()}")
     expect(np.mean(ce[saturated] < mse[saturated]) >= 0.8 and np.all(ce <= mse),
-           f"saturated starts (σ = 1, 3): cross-entropy should be faster in most runs, and slower in none at any σ: CE {ce.tolist()}, MSE {mse.tolist()}")
+           "saturated starts (σ = 1, 3): cross-entropy should be faster in most runs, and slower in none at any σ: CE "
+           f"{ce.tolist()}, MSE {mse.tolist()}")
     expect(np.all(np.median(mse[saturated], 1) >= 3 * np.median(ce[saturated], 1)),
-           f"σ = 1, 3: MSE's median steps {np.median(mse[saturated], 1)} against CE's {np.median(ce[saturated], 1)}: expected ≥ 3×")
+           f"σ = 1, 3: MSE's median steps {np.median(mse[saturated], 1)} against CE's {np.median(ce[saturated], 1)}: "
+           "expected ≥ 3×")
 
     def draw(ax):
         jitter = np.linspace(-0.06, 0.06, _SEEDS)
@@ -292,7 +302,7 @@ RECORDS = (
               "0.1, 1, 3, 10, plain gradient descent at lr 0.1 for 150 steps, 90 points in three classes. Holds "
               "conditionally. From σ = 0.01 the two tie (1–2 steps). From σ = 0.1, unsaturated, MSE is already 3–4× "
               "slower: its gradient carries softmax′ (about (I − 11ᵀ/3)/3 near 0) and the mean over classes, so at "
-              "the same lr it takes smaller steps. From σ ≥ 1 the softmax saturates and MSE mostly fails to reach 90 % "
-              "in 150 steps; cross-entropy's p − y does not vanish there. It is never slower in any run.",
+              "the same lr it takes smaller steps. From σ ≥ 1 the softmax saturates and MSE mostly fails to reach 90 "
+              "% in 150 steps; cross-entropy's p − y does not vanish there. It is never slower in any run.",
     ),
 )
