@@ -7,6 +7,7 @@ import torch
 from hypothesis import strategies as st
 
 from formulary import edges
+from formulary.catalog._activation_forms import DTYPE_ERRORS, IMPLICIT_DIM, INPLACE, check_dtype_downcast, dtype_edges
 from formulary.mistakes import activations as M
 from formulary.record import AccuracyClass, Deviation, ErrorInput, Mistake, Record, Sample
 from formulary.strategies import arrays, floats, samples, shapes
@@ -169,7 +170,7 @@ RECORDS = (
             Mistake("nan-to-zero", "np.where(x > 0, x, 0) turns NaN into 0", M.relu_nan_to_zero),
             Mistake("backward-one-at-zero", "derivative 1 at x = 0; torch defines 0", M.relu_backward_one_at_zero, "backward"),
         ],
-        kinks=(0.0,), oracle=False,
+        kinks=(0.0,), oracle=False, deviations=[INPLACE],
     ),
     elementwise(
         id="act.leaky_relu", name="leaky_relu", equation=r"\operatorname{leaky\_relu}(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0\end{cases},\ \alpha = 0.01",
@@ -205,7 +206,13 @@ RECORDS = (
         ] + ([Sample((_PRELU_LONG_SUM, np.array([0.25], dt)), {}, "slope gradient whose float32 sum loses 8",
                      expected=0.25 * _PRELU_LONG_SUM,
                      expected_grad=(np.full(10, 0.25, dt), np.array([-(2.0**26) - 8], dt)))]
-             if dt == np.float32 else []),
+             if dt == np.float32 else []) + [  # torch's documented forms (docs/input-surface.md)
+            Sample((np.array(-2.0, dt), np.array([0.25], dt)), {}, "0-d input, one slope"),
+            Sample((np.array([-1.0, 2.0, -3.0], dt), np.array(0.5, dt)), {}, "1-D input (no channel axis), a 0-d slope"),
+            Sample((np.linspace(-2, 2, 24).astype(dt).reshape(2, 3, 2, 2), np.array([0.1, -0.5, 2.0], dt)), {},
+                   "(N, C, H, W), a slope per channel"),
+            Sample((np.zeros((2, 0), dt), np.array([0.25], dt)), {}, "no channels, one slope"),
+        ],
         mistakes=(
             Mistake("first-slope-for-all", "the first channel's slope used for every channel", M.prelu_first_slope_for_all),
             Mistake("backward-weight-unsummed", "the slope's gradient from the first sample only", M.prelu_backward_weight_unsummed, "backward"),
@@ -373,7 +380,9 @@ RECORDS = (
             Sample((np.array([[np.inf, 0.0]], dt), -1), {}, "+inf logit"),
             Sample((np.array(3.0, dt), 0), {}, "0-d"),
             Sample((np.zeros((2, 0, 3), dt), 1), {}, "empty"),
+            *dtype_edges(dt),
         ],
+        check=lambda candidate: check_dtype_downcast(candidate, "softmax"), deviations=(IMPLICIT_DIM,),
         mistakes=(
             Mistake("max-not-subtracted", "exp(x)/Σexp(x): inf/inf for large logits", M.softmax_unshifted),
             Mistake("last-axis-always", "normalised along the last axis whatever dim says", M.softmax_last_axis),
@@ -382,6 +391,7 @@ RECORDS = (
         errors=(
             ErrorInput(Sample((np.zeros((2, 3)), 2)), ValueError, r"\bdim=2.*out of range"),
             ErrorInput(Sample((np.zeros((2, 3)), 1.0)), TypeError, r"\bdim\b"),
+            *DTYPE_ERRORS,
             ErrorInput(Sample((np.array([1, 2]), 0)), TypeError, r"\binput\b"),
             ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)), 2)), ValueError, r"\bdim=2.*out of range", "backward"),
             ErrorInput(Sample((np.zeros(2), np.array([1, 2]), 0)), TypeError, r"\binput\b", "backward"),
@@ -404,7 +414,9 @@ RECORDS = (
             Sample((np.array([[0.0, -np.inf], [-np.inf, -np.inf]], dt), 1), {}, "-inf logits, an all -inf row"),
             Sample((np.array(3.0, dt), 0), {}, "0-d"),
             Sample((np.zeros((2, 0, 3), dt), 1), {}, "empty"),
+            *dtype_edges(dt),
         ],
+        check=lambda candidate: check_dtype_downcast(candidate, "log_softmax"),
         accuracy=(
             AccuracyClass("bulk rows in [-10, 10]", lambda: np.random.default_rng(1).uniform(-10, 10, (100, 4)), {"dim": 1}),
             AccuracyClass("outputs near 0: [0, -t] rows, t in [1, 700]", lambda: np.stack([np.zeros(200), -np.geomspace(1, 700, 200)], 1), {"dim": 1}),
@@ -417,6 +429,7 @@ RECORDS = (
         errors=(
             ErrorInput(Sample((np.zeros(3), -2)), ValueError, r"\bdim=-2.*out of range"),
             ErrorInput(Sample((np.zeros(3), None)), TypeError, r"\bdim\b"),
+            *DTYPE_ERRORS,
             ErrorInput(Sample((np.zeros(3), np.zeros(3), None)), TypeError, r"\bdim\b", "backward"),
             ErrorInput(Sample((np.array([1, 2]), 0)), TypeError, r"\binput\b"),
             ErrorInput(Sample((np.zeros(2), np.array([1, 2]), 0)), TypeError, r"\binput\b", "backward"),

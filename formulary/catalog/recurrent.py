@@ -40,8 +40,8 @@ def _uniform(rng, dtype, shape, scale=1.0):
 # -- cells and gates ---------------------------------------------------------------------
 
 def cell_sample(dtype, seed, gates, *, states=1, batch=2, input_size=3, hidden=2, b_ih=True, b_hh=True,
-                scale=1.0, kwargs=None, note=""):
-    """(input, state, w_ih, w_hh, b_ih, b_hh): state is h, or (h, c) when states == 2."""
+                scale=1.0, kwargs=None, note="", hx=True):
+    """(input, state, w_ih, w_hh, b_ih, b_hh): state is h, or (h, c) when states == 2 (None without ``hx``)."""
     rng = np.random.default_rng(seed)
     lead = () if batch is None else (batch,)
     x = _uniform(rng, dtype, lead + (input_size,), 2.0)
@@ -49,7 +49,8 @@ def cell_sample(dtype, seed, gates, *, states=1, batch=2, input_size=3, hidden=2
     rows = gates * hidden
     w_ih, w_hh = _uniform(rng, dtype, (rows, input_size), scale), _uniform(rng, dtype, (rows, hidden), scale)
     bias = [_uniform(rng, dtype, (rows,), scale) if on else None for on in (b_ih, b_hh)]
-    return Sample((x, hs if states == 2 else hs[0], w_ih, w_hh, *bias), dict(kwargs or {}), note)
+    state = (hs if states == 2 else hs[0]) if hx else None
+    return Sample((x, state, w_ih, w_hh, *bias), dict(kwargs or {}), note)
 
 
 def cell_samples(dtype, gates, states=1, options=None):
@@ -61,7 +62,8 @@ def cell_samples(dtype, gates, states=1, options=None):
         SEEDS, BATCHES, SIZES, SIZES, st.booleans(), st.booleans(), SCALES, st.fixed_dictionaries(options))
 
 
-def cell_edges(dtype, gates, states=1, option_values=({},)):
+def cell_edges(dtype, gates, states=1, option_values=({},), modules=True):
+    """The cells' edge bank; ``modules``: also torch's cell modules' hx=None (not for the guide's gates)."""
     s = dict(gates=gates, states=states)
     out = [cell_sample(dtype, 1, **s, kwargs=kw, note=f"batch of 2 {kw or ''}") for kw in option_values]
     kw = option_values[0]
@@ -71,7 +73,11 @@ def cell_edges(dtype, gates, states=1, option_values=({},)):
         cell_sample(dtype, 4, **s, b_hh=False, kwargs=kw, note="b_ih only"),
         cell_sample(dtype, 5, **s, batch=3, input_size=4, hidden=3, scale=30.0, kwargs=kw, note="saturated gates"),
         cell_sample(dtype, 6, **s, batch=0, kwargs=kw, note="empty batch"),
-    ]
+    ] + ([  # torch's documented forms (docs/input-surface.md): the cell modules' hx=None is zeros
+        cell_sample(dtype, 7, **s, hx=False, kwargs=kw, note="no state (None: zeros)"),
+        cell_sample(dtype, 8, **s, batch=None, hx=False, kwargs=kw, note="unbatched, no state"),
+        cell_sample(dtype, 9, **s, batch=0, hx=False, kwargs=kw, note="empty batch, no state"),
+    ] if modules else [])
 
 
 def cell_errors(gates, states=1):
@@ -90,6 +96,8 @@ def cell_errors(gates, states=1):
         ErrorInput(bad("h of batch 3, input of batch 2", h_shape=(3, 2)), ValueError, h_name + r".*batch size 3"),
         ErrorInput(bad("w_ih with the wrong number of rows", rows_of_w_ih=gates * 2 + 1), ValueError, r"w_ih"),
         ErrorInput(bad("float32 w_ih, float64 input", dtype=np.float32), TypeError, r"w_ih.*dtype"),
+        ErrorInput(Sample((np.zeros((1, 2, 3)), bad("").args[1], *bad("").args[2:]), {}, "3-D input (torch: 1-D or 2-D)"),
+                   ValueError, r"input must be 1-D \(unbatched\) or 2-D"),
     )
 
 
@@ -136,7 +144,7 @@ def gate_record(*, id, k, name, equation, mistakes, check=None):
         candidate=f"recurrent.{name}", reference=f"recurrent.{name}", backward=f"recurrent.{name}_backward",
         grad_args=CELL_GRAD_ARGS,
         inputs=lambda dt: cell_samples(dt, 4),
-        edges=lambda dt: cell_edges(dt, 4),
+        edges=lambda dt: cell_edges(dt, 4, modules=False),
         check=check,
         mistakes=tuple(mistakes),
         errors=cell_errors(4),
@@ -266,6 +274,31 @@ def sequence_errors(gates, states=1):
 SEQUENCE_GRAD_ARGS = (0, 1, 2)
 
 
+def _module_options_not_offered(name):
+    """torch.nn.RNN/LSTM/GRU take dropout (and LSTM proj_size); impl's layer functions do not: a TypeError."""
+    def demonstrate(candidate):
+        import torch
+
+        module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[name]
+        module(3, 2, num_layers=2, dropout=0.5)  # torch takes it (with num_layers > 1 it is active in training)
+        x, hx, weights = sequence_sample(np.float64, 21, {"rnn": 1, "lstm": 4, "gru": 3}[name], num_layers=2).args
+        options = [{"dropout": 0.5}] + ([{"proj_size": 1}] if name == "lstm" else [])
+        for option in options:
+            try:
+                candidate.get(f"recurrent.{name}")(x, hx, weights, num_layers=2, **option)
+            except TypeError as exc:
+                expect(next(iter(option)) in str(exc), f"the TypeError should name {option}: {exc}")
+            else:
+                expect(False, f"candidate accepted {option}; it computes without it, so it must refuse it")
+    return Deviation(
+        f"torch.nn.{ {'rnn': 'RNN', 'lstm': 'LSTM', 'gru': 'GRU'}[name]}'s dropout between layers (training only)"
+        + (" and proj_size" if name == "lstm" else "") + " are not offered: impl's function raises a TypeError naming "
+        "the option; with torch's defaults (dropout=0" + (", proj_size=0" if name == "lstm" else "") + ") the two agree",
+        "dropout draws a random mask (a training device, not a formula of the guide's chapter); proj_size is a later "
+        "LSTM variant the guide does not have",
+        demonstrate)
+
+
 def sequence_record(*, id, name, equation, mistakes, gates, states=1, extra=None, extra_values=({},), section, errors=(),
                     tolerances=None):
     return Record(
@@ -278,6 +311,7 @@ def sequence_record(*, id, name, equation, mistakes, gates, states=1, extra=None
         mistakes=tuple(mistakes),
         errors=sequence_errors(gates, states) + tuple(errors),
         tolerances=tolerances or {},
+        deviations=(_module_options_not_offered(name),),
     )
 
 

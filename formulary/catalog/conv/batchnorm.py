@@ -64,7 +64,17 @@ def _bn_edges(dt) -> list[Sample]:
                "(N, C), two samples: unbiased running variance = 2 × biased"),
         Sample((x[:, :2, 0, 0], None, None, w[:2], b[:2]), {"training": True}, "no running statistics"),
         Sample((np.zeros((0, 3), dt), rm, rv, w, b), {"training": True}, "empty batch: statistics unchanged"),
-    ] + ([_bn_close_sample()] if dt == np.float32 else [])
+    ] + ([_bn_close_sample()] if dt == np.float32 else []) + [
+        # torch's documented forms (docs/input-surface.md)
+        Sample((np.zeros((0, 3, 2, 2), dt), rm, rv, w, b), {"training": True}, "empty batch, (N, C, H, W)"),
+        Sample((np.zeros((0, 3), dt), rm, rv, w, b), {"training": False}, "empty batch, evaluation"),
+        Sample((np.zeros((0, 3), dt), None, None, None, None), {"training": True}, "empty batch, no running statistics"),
+        Sample((np.zeros((2, 3, 0), dt), rm, rv, w, b), {"training": True}, "empty length, (N, C, L) with L = 0"),
+        Sample((np.zeros((2, 0), dt), np.zeros(0, dt), np.ones(0, dt), None, None), {"training": True}, "no channels"),
+        Sample((_values(dt, (2, 3, 2, 1, 2), 67), rm, rv, w, b), {"training": True, "momentum": 0.5}, "5-D (N, C, D, H, W)"),
+        Sample((_values(dt, (1, 3, 2), 68), rm, rv, w, b), {"training": True}, "one sample, two values per channel"),
+        Sample((_values(dt, (1, 3), 69), rm, rv, w, b), {"training": False}, "one sample, evaluation"),
+    ]
 
 
 def _bn_close_sample() -> Sample:
@@ -91,7 +101,16 @@ RECORDS = (
         errors=(ErrorInput(Sample((np.zeros((1, 3)), None, None), {"training": True}), ValueError, r"more than 1 value"),
                 ErrorInput(Sample((np.zeros((2, 3)), np.zeros(2), np.ones(2))), ValueError, r"running_mean"),
                 ErrorInput(Sample((np.zeros((2, 3)), None, None), {"training": False}), ValueError, r"running_mean"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), np.ones(3)), {"eps": -1.0}), ValueError, r"eps")),
+                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), np.ones(3)), {"eps": -1.0}), ValueError, r"eps"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), np.ones(3)), {"training": True, "eps": 0.0}, "eps = 0 in training"),
+                           ValueError, r"eps must be positive in training"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), None), {"training": True}, "running_mean without running_var"),
+                           ValueError, r"running_mean and running_var"),
+                ErrorInput(Sample((np.zeros(3), np.zeros(3), np.ones(3)), {}, "1-D input"), ValueError, r"input.*at least 2 dimensions"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), np.ones(3)), {"momentum": None}, "momentum=None (torch: an error)"),
+                           TypeError, r"momentum"),
+                ErrorInput(Sample((np.zeros((2, 3), np.int64), np.zeros(3), np.ones(3)), {}, "integer input (out of impl's scope)"),
+                           TypeError, r"input.*float32 or float64")),
         deviations=(Deviation(
             "float32: on a channel of two nearly equal values (x = [[0.0472865, 1.8018547], [−1.4233615, 1.7945977]]) "
             "torch's batch_norm gives 0.7538651 where the true value is 0.7538780 (1.7e-5 relative)",

@@ -56,6 +56,8 @@ def conv_samples(draw, dt, *, c_in=(1, 3), c_out=(1, 3), groups=(1,), kernel=(1,
     if nhwc:
         return Sample((x.transpose(0, 2, 3, 1).copy(), w.transpose(2, 3, 1, 0).copy(), b),
                       {"strides": _compact(s), "padding": pad, "dilations": _compact(d)})
+    if n == 1 and draw(st.booleans()):
+        x = x[0]  # torch's unbatched (C, H, W)
     return Sample((x, w, b), {"stride": _compact(s), "padding": pad, "dilation": _compact(d), "groups": g})
 
 
@@ -95,6 +97,54 @@ def conv_record(*, id, equation, mistakes, section=S_CONV, strategy=None, edges=
 
 def _conv_error(x_shape, w_shape, note, match, error=ValueError, bias=None, **kwargs) -> ErrorInput:
     return ErrorInput(Sample((np.zeros(x_shape), np.zeros(w_shape), bias), kwargs, note), error, match)
+
+
+def _torch_conv_no_input_channels(candidate):
+    """An input with C_in = 0 (and kernels 0 deep): every output is the empty sum 0 plus the bias."""
+    x, w, b = np.zeros((2, 0, 5, 5)), np.zeros((3, 0, 3, 3)), np.array([1.0, -2.0, 0.5])
+    theirs = reference("conv.conv2d")(_torch(x), _torch(w), _torch(b))
+    expect(tuple(theirs.shape) == (2, 0, 3, 3), f"torch now gives shape {tuple(theirs.shape)}: drop the deviation")
+    mine = candidate.get("conv.conv2d")(x, w, b)
+    expect(mine.shape == (2, 3, 3, 3) and np.array_equal(mine, np.broadcast_to(b.reshape(1, 3, 1, 1), mine.shape)),
+           f"candidate gives shape {mine.shape}; expected (2, 3, 3, 3), each map its bias")
+
+
+NO_INPUT_CHANNELS = Deviation(
+    "an input with no channels (C_in = 0, kernels 0 deep): torch returns an output with 0 channels, (N, 0, H_out, "
+    "W_out), whatever C_out; impl returns (N, C_out, H_out, W_out), each map the empty sum 0 plus its bias",
+    "torch's shortcut for empty inputs copies the input's channel count to the output; the formula's empty sum is 0",
+    _torch_conv_no_input_channels)
+
+
+def _torch_refuses(padding, stride, what):
+    """torch's F.conv2d raises for the guide's padding form; impl computes it (judged against F.pad + F.conv2d)."""
+    def demonstrate(candidate):
+        import torch
+
+        x, w = _values(np.float64, (1, 1, 6, 6), 31), _values(np.float64, (1, 1, 3, 3), 32)
+        try:
+            torch.nn.functional.conv2d(_torch(x), _torch(w), None, stride, padding)
+            raised = False
+        except RuntimeError:
+            raised = True
+        expect(raised, f"torch now accepts {what}: compare with torch directly and drop the deviation")
+        mine = candidate.get("conv.conv2d")(x, w, None, stride, padding)
+        theirs = reference("conv.conv2d")(_torch(x), _torch(w), None, stride, padding).numpy()  # F.pad, then F.conv2d
+        assert_close(mine, theirs, Tolerance.default(np.float64), names=(what,))
+    return demonstrate
+
+
+SAME_AT_STRIDE = Deviation(
+    "padding='same' at a stride above 1: torch raises ('not supported for strided convolutions'); impl pads by "
+    "TensorFlow's rule, the guide's (output ceil(H / s), the odd extra row and column at the bottom and right)",
+    "the guide teaches TensorFlow's 'same' at any stride; the reference pads with F.pad by TensorFlow's documented "
+    "rule and convolves with F.conv2d", _torch_refuses("same", 2, "padding='same' at stride 2"), source="guide convention")
+
+FOUR_SIDED_PADDING = Deviation(
+    "padding=(top, bottom, left, right): torch's conv2d raises (it takes 1 or 2 values); impl pads each side as "
+    "given, the guide's explicit padding",
+    "the guide's explicit padding [[0,0],[1,1],[1,1],[0,0]] pads the four sides separately; the reference is F.pad "
+    "then F.conv2d", _torch_refuses((0, 2, 1, 0), 1, "padding=(0, 2, 1, 0)"), source="guide convention")
 
 
 # -- the guide's single-channel example ------------------------------------------------------
@@ -217,7 +267,9 @@ RECORDS = (
          Mistake("backward-bias-mean", "the bias gradient averaged instead of summed", M.conv2d_backward_bias_mean, "backward")],
         strategy={"c_in": (1, 1), "c_out": (1, 1), "kernel": (1, 4), "stride": (1, 2), "bias": st.just(True)},
         edges=[lambda dt: _conv_edge(dt, (1, 1, 5, 5), (1, 1, 3, 3), True, "5×5 image, 3×3 kernel"),
-               lambda dt: _conv_edge(dt, (0, 1, 5, 5), (1, 1, 3, 3), True, "empty batch")],
+               lambda dt: _conv_edge(dt, (0, 1, 5, 5), (1, 1, 3, 3), True, "empty batch"),
+               lambda dt: _conv_edge(dt, (0, 1, 4, 5), (1, 1, 3, 3), True, "empty batch, padded, strided", padding=1, stride=2),
+               lambda dt: _conv_edge(dt, (1, 5, 5), (1, 1, 3, 3), True, "unbatched (1, H, W)")],
         errors=[_conv_error((1, 1, 5, 5), (1, 1, 3, 3), "stride 0", r"stride", stride=0)],
     ),
     Record(
@@ -237,7 +289,7 @@ RECORDS = (
          Mistake("backward-weight-first-sample", "the kernel's gradient from the first image only", M.conv2d_backward_weight_first_sample, "backward")],
         strategy={"c_in": (2, 3), "c_out": (1, 1), "stride": (1, 2)},
         edges=[lambda dt: _conv_edge(dt, (2, 3, 5, 5), (1, 3, 3, 3), True, "RGB image, a 3×3×3 kernel"), _special_input],
-        check=_check_multichannel,
+        check=_check_multichannel, deviations=[NO_INPUT_CHANNELS],
         errors=[_conv_error((1, 3, 5, 5), (2, 2, 3, 3), "3 input channels, kernels 2 deep", r"weight.*input channels")],
     ),
     conv_record(
@@ -246,7 +298,10 @@ RECORDS = (
          Mistake("kernels-reversed", "output channels stacked in reverse kernel order", M.conv2d_kernels_reversed),
          Mistake("backward-bias-mean", "the bias gradient averaged instead of summed", M.conv2d_backward_bias_mean, "backward")],
         strategy={"c_in": (1, 3), "c_out": (2, 3), "stride": (1, 2), "bias": st.just(True)},
-        edges=[lambda dt: _conv_edge(dt, (1, 3, 6, 6), (2, 3, 3, 3), True, "3 channels, 2 kernels (the guide's figure)")],
+        edges=[lambda dt: _conv_edge(dt, (1, 3, 6, 6), (2, 3, 3, 3), True, "3 channels, 2 kernels (the guide's figure)"),
+               lambda dt: _conv_edge(dt, (3, 6, 5), (2, 3, 3, 3), True, "unbatched (C, H, W)", padding=1),
+               lambda dt: _conv_edge(dt, (3, 5, 6), (2, 3, 3, 2), False, "unbatched, padding='same'", padding="same"),
+               lambda dt: _conv_edge(dt, (3, 7, 6), (2, 3, 3, 3), True, "unbatched, stride 2, padding 'valid'", stride=2, padding="valid")],
         check=_check_multikernel,
         deviations=[Deviation("line 648: six kernels give six feature maps, and 'these six feature maps together are one "
                               "neuron' (将这6个Feature Map组成一起就是一个神经元), with 101 × 6 = 606 parameters",
@@ -254,6 +309,15 @@ RECORDS = (
                               "positions): six maps are six neurons, which is why the count is 6 × 101", _six_maps_six_neurons,
                               source="guide")],
         errors=[_conv_error((1, 3, 5, 5), (2, 3, 3, 3), "3 biases for 2 kernels", r"bias", bias=np.zeros(3)),
+                _conv_error((1, 3, 5, 5), (0, 3, 3, 3), "no kernels (torch: weight needs at least 1)", r"weight.*at least 1 output channel"),
+                _conv_error((1, 3, 5, 5), (2, 3, 3, 3), "0-d bias (torch: 1-D)", r"bias.*1-D", bias=np.zeros(())),
+                _conv_error((5, 5), (2, 3, 3, 3), "2-D input", r"input must be 4-D.*or 3-D unbatched"),
+                _conv_error((1, 1, 3, 5, 5), (2, 3, 3, 3), "5-D input", r"input must be 4-D.*or 3-D unbatched"),
+                _conv_error((1, 3, 5, 5), (2, 3, 3), "3-D weight", r"weight must be 4-D"),
+                _conv_error((2, 3, 0, 5), (2, 3, 3, 3), "no rows, padded (torch: only N or C may be empty)", r"input.*only the batch N or the channels C",
+                            padding=2),
+                ErrorInput(Sample((np.zeros((1, 3, 5, 5), np.int64), np.zeros((2, 3, 3, 3), np.int64)), {}, "integer input (out of impl's scope)"),
+                           TypeError, r"input.*float32 or float64"),
                 ErrorInput(Sample((np.zeros((1, 3, 5, 5)), np.zeros((2, 3, 3, 3), np.float32)), {}, "float32 weight, float64 input"),
                            TypeError, r"weight.*dtype")],
     ),
@@ -263,7 +327,8 @@ RECORDS = (
          Mistake("backward-weight-first-sample", "the kernel's gradient from the first image only", M.conv2d_backward_weight_first_sample, "backward")],
         strategy={"groups": (1, 2, 3), "c_in": (1, 2), "c_out": (1, 2), "stride": (1, 2), "dilation": (1, 2)},
         edges=[lambda dt: _conv_edge(dt, (2, 4, 5, 5), (6, 2, 3, 3), True, "groups=2", groups=2),
-               lambda dt: _conv_edge(dt, (1, 3, 5, 5), (3, 1, 3, 3), False, "depthwise, groups=3", groups=3)],
+               lambda dt: _conv_edge(dt, (1, 3, 5, 5), (3, 1, 3, 3), False, "depthwise, groups=3", groups=3),
+               lambda dt: _conv_edge(dt, (4, 5, 5), (6, 2, 3, 3), True, "unbatched, groups=2", groups=2)],
         errors=[_conv_error((1, 3, 5, 5), (2, 1, 3, 3), "groups=2 with 3 channels", r"groups", groups=2),
                 _conv_error((1, 4, 5, 5), (2, 1, 3, 3), "kernels 1 deep, groups=2 of 2 channels", r"weight.*per group", groups=2)],
     ),
@@ -294,7 +359,7 @@ RECORDS = (
                lambda dt: _conv_edge(dt, (1, 2, 5, 4), (2, 2, 2, 2), False, "even kernel, stride 1", padding="same"),
                lambda dt: _conv_edge(dt, (1, 1, 7, 8), (1, 1, 3, 3), True, "7×8, stride 3", stride=3, padding="same"),
                lambda dt: _conv_edge(dt, (1, 1, 5, 6), (1, 1, 2, 3), True, "dilation 2, stride 2", stride=2, dilation=2, padding="same")],
-        check=_check_same_sizes,
+        check=_check_same_sizes, deviations=[SAME_AT_STRIDE],
         notes="torch refuses padding='same' at stride > 1; the reference pads by TensorFlow's documented rule with "
               "F.pad, then convolves.",
     ),
@@ -327,7 +392,7 @@ RECORDS = (
         strategy={"kernel": (1, 3), "stride": (1, 2), "padding": "tuple4"},
         edges=[lambda dt: _conv_edge(dt, (1, 1, 5, 6), (1, 1, 3, 3), True, "(top, bottom, left, right) = (0, 2, 1, 0)", padding=(0, 2, 1, 0)),
                lambda dt: _conv_edge(dt, (1, 2, 4, 4), (1, 2, 3, 3), True, "the guide's [[0,0],[1,1],[1,1],[0,0]]", padding=(1, 1, 1, 1))],
-        check=_check_custom_sizes,
+        check=_check_custom_sizes, deviations=[FOUR_SIDED_PADDING],
         errors=[_conv_error((1, 1, 5, 5), (1, 1, 3, 3), "padding='full'", r"padding", padding="full"),
                 _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "three values", r"padding", padding=(1, 1, 1)),
                 _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "negative", r"padding", padding=(1, -1, 0, 0))],
@@ -338,8 +403,17 @@ RECORDS = (
          Mistake("dilation-ignored", "dilation accepted and ignored", M.conv2d_dilation_ignored)],
         section=S_PAD,
         strategy={"kernel": (1, 3), "stride": (1, 3), "dilation": (1, 3)},
-        edges=[lambda dt: _conv_edge(dt, (1, 1, 9, 8), (1, 1, 3, 2), True, "stride (2, 3), dilation (3, 2)", stride=(2, 3), dilation=(3, 2), padding=(1, 0))],
+        edges=[lambda dt: _conv_edge(dt, (1, 1, 9, 8), (1, 1, 3, 2), True, "stride (2, 3), dilation (3, 2)", stride=(2, 3), dilation=(3, 2), padding=(1, 0)),
+               lambda dt: _conv_edge(dt, (2, 1, 9, 8), (1, 1, 3, 2), True, "1-sequences: stride=(2,), dilation=(2,), padding=(1,)",
+                                     stride=(2,), dilation=(2,), padding=(1,)),
+               lambda dt: _conv_edge(dt, (1, 2, 9, 8), (2, 2, 2, 3), False, "lists: stride=[2, 1], dilation=[1, 2], padding=[1, 0]",
+                                     stride=[2, 1], dilation=[1, 2], padding=[1, 0]),
+               lambda dt: _conv_edge(dt, (2, 7, 8), (3, 2, 3, 3), True, "unbatched, stride (2, 1), dilation 2", stride=(2, 1), dilation=2)],
         errors=[_conv_error((1, 1, 5, 5), (1, 1, 3, 3), "negative stride", r"stride", stride=-1),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "stride=() (torch: an error for conv2d)", r"stride.*0 values", stride=()),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "dilation=()", r"dilation.*0 values", dilation=()),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "padding=()", r"padding.*0", padding=()),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "three strides", r"stride.*3 values", stride=(1, 1, 1)),
                 _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "dilation 0", r"dilation", dilation=0),
                 _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "stride 1.5", r"stride", TypeError, stride=1.5)],
     ),

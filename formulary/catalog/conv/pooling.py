@@ -51,6 +51,8 @@ def pool_samples(draw, dt, *, avg: bool):
         kwargs["divisor_override"] = draw(st.sampled_from([None, None, 3, -2]))
     else:
         kwargs["dilation"] = _compact(d)
+    if x.shape[0] == 1 and draw(st.booleans()):
+        x = x[0]  # torch's unbatched (C, H, W)
     return Sample((x,), kwargs)
 
 
@@ -60,6 +62,14 @@ def _pool_edges(dt, avg: bool) -> list[Sample]:
     with_nan = _values(dt, (1, 1, 4, 4), 42)
     with_nan[0, 0, 1, 2] = np.nan
     ragged = _values(dt, (1, 2, 5, 7), 43)
+    surface = [  # torch's input forms (docs/input-surface.md)
+        Sample((ragged[0],), {"kernel_size": 3, "stride": 2, "padding": 1}, "unbatched (C, H, W)"),
+        Sample((ragged[0],), {"kernel_size": 2, "ceil_mode": True}, "unbatched, ceil_mode"),
+        Sample((ragged,), {"kernel_size": (2,), "stride": (1,), "padding": (1,)}, "1-sequences: kernel_size=(2,), stride=(1,), padding=(1,)"),
+        Sample((ragged,), {"kernel_size": [3, 2], "stride": ()}, "stride=(): the default, the kernel size"),
+        Sample((ragged,), {"kernel_size": 2, "stride": []}, "stride=[]: the default"),
+        Sample((np.zeros((0, 2, 5, 7), dt),), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}, "empty batch, padded, ceil_mode"),
+    ]
     if avg:
         return [
             Sample((ragged,), {"kernel_size": 3, "stride": 2, "padding": 1}, "padding counted (torch's default)"),
@@ -69,7 +79,9 @@ def _pool_edges(dt, avg: bool) -> list[Sample]:
                    "ceil_mode window overhanging the padding"),
             Sample((ragged,), {"kernel_size": 2, "divisor_override": 3}, "divisor_override"),
             Sample((np.zeros((0, 2, 4, 4), dt),), {"kernel_size": 2}, "empty batch"),
-        ]
+            Sample((ragged[0],), {"kernel_size": 3, "padding": 1, "count_include_pad": False}, "unbatched, padding not counted"),
+            Sample((ragged[0],), {"kernel_size": (2,), "divisor_override": 3}, "unbatched, divisor_override"),
+        ] + surface  # after the bank's own samples: a known mistake may not take torch's forms
     return [
         Sample((ties,), {"kernel_size": 2, "stride": 1}, "all ties, overlapping windows: the first maximum"),
         Sample((negative,), {"kernel_size": 3, "stride": 2, "padding": 1}, "negatives at the padded border"),
@@ -77,15 +89,19 @@ def _pool_edges(dt, avg: bool) -> list[Sample]:
         Sample((ragged,), {"kernel_size": 2, "stride": 2, "ceil_mode": True}, "ceil_mode"),
         Sample((ragged,), {"kernel_size": 2, "stride": 1, "dilation": 2, "padding": 1}, "dilation"),
         Sample((np.zeros((0, 2, 4, 4), dt),), {"kernel_size": 2}, "empty batch"),
-    ]
+        Sample((ragged,), {"kernel_size": 2, "stride": 1, "dilation": (2,), "padding": (1,)}, "dilation=(2,)"),
+        Sample((ties[0],), {"kernel_size": 2, "stride": 1}, "unbatched, all ties"),
+    ] + surface
 
 
 def _check_max_indices(candidate):
     """return_indices: the flat index into each H·W plane that torch returns, on ties too; the
     backward pass given those indices equals the one that searches the maxima again."""
     pool, backward = candidate.get("conv.max_pool2d"), candidate.get("conv.max_pool2d_backward")
-    x = np.round(_values(np.float64, (2, 3, 6, 7), 44))  # integers in [-2, 2]: many ties
-    for kw in ({"kernel_size": 3, "stride": 2, "padding": 1}, {"kernel_size": 2, "stride": 1, "dilation": 2, "ceil_mode": True}):
+    batch = np.round(_values(np.float64, (2, 3, 6, 7), 44))  # integers in [-2, 2]: many ties
+    for x, kw in ((batch, {"kernel_size": 3, "stride": 2, "padding": 1}),
+                  (batch, {"kernel_size": 2, "stride": 1, "dilation": 2, "ceil_mode": True}),
+                  (batch[1], {"kernel_size": (3,), "stride": (2, 1), "padding": (1,)})):  # unbatched: indices (C, H_out, W_out)
         out, idx = pool(x, return_indices=True, **kw)
         t_out, t_idx = F.max_pool2d(_torch(x), return_indices=True, **kw)
         assert_close((out, idx), (t_out.numpy(), t_idx.numpy()), EXACT, names=("output", "indices"))
@@ -110,8 +126,17 @@ POOL_ERRORS = (
     ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "stride": 0}), ValueError, r"stride"),
     ErrorInput(Sample((np.zeros((1, 1, 2, 2)),), {"kernel_size": 3}), ValueError, r"kernel_size"),
     ErrorInput(Sample((np.zeros((4, 4)),), {"kernel_size": 2}), ValueError, r"input.*4-D"),
+    ErrorInput(Sample((np.zeros((1, 1, 1, 4, 4)),), {"kernel_size": 2}, "5-D input"), ValueError, r"input.*4-D.*3-D unbatched"),
+    ErrorInput(Sample((np.zeros((1, 0, 4, 4)),), {"kernel_size": 2}, "no channels (torch: only N may be empty)"), ValueError, r"input.*only the batch"),
+    ErrorInput(Sample((np.zeros((0, 4, 4)),), {"kernel_size": 2}, "unbatched, no channels"), ValueError, r"input.*only the batch"),
+    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": ()}, "kernel_size=()"), ValueError, r"kernel_size.*0 values"),
+    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "padding": ()}, "padding=()"), ValueError, r"padding.*0 values"),
+    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "stride": (1, 1, 1)}, "three strides"), ValueError, r"stride.*3 values"),
+    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2.0}, "float kernel_size"), TypeError, r"kernel_size.*int"),
+    ErrorInput(Sample((np.zeros((1, 1, 4, 4), np.int64),), {"kernel_size": 2}, "integer input (out of impl's scope)"), TypeError, r"input.*float32 or float64"),
 )
 MAX_POOL_ERRORS = (
+    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "dilation": ()}, "dilation=()"), ValueError, r"dilation.*0 values"),
     ErrorInput(Sample((np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 4, 4))), {"kernel_size": 2, "indices": np.zeros((1, 1, 2, 2))},
                       "float indices"), ValueError, r"indices", "backward"),
 )

@@ -183,7 +183,20 @@ def _multiclass_cases(logits):
             (np.array([[-np.inf, 0.0, 1.0], [0.0, 1.0, 2.0]]), np.array([-100, 1]), "an ignored row with a −inf, smoothing",
              {"weight": [0.0, 1.0, 1.0], "label_smoothing": 0.2}),
             (make((2, 3), 6), np.array([1, 2]), "an infinite weight on a class no target has", {"weight": [np.inf, 1.0, 1.0]}),
+            (make((4, 3), 1), np.array([0, 1, 1, 2]), "ignore_index = 1, weights and smoothing",
+             {"ignore_index": 1, "weight": [0.5, 2.0, 1.0], "label_smoothing": 0.3}),
+            (make((3,), 5, 0), np.array(2), "1-D input, 0-d target, weights and smoothing", {"weight": [0.5, 2.0, 1.0], "label_smoothing": 0.1}),
+            (np.zeros((0, 3, 2)), np.zeros((0, 2), np.int64), "empty batch, spatial, smoothing", {"label_smoothing": 0.2}),
         ]
+    # torch's documented forms (docs/input-surface.md), after the bank's own cases
+    cases += [
+        (make((4, 3), 1), np.array([0, 1, 1, 2]), "ignore_index = 1 with class weights", {"ignore_index": 1, "weight": [0.5, 2.0, 1.0]}),
+        (make((3,), 5, 0), np.array(1), "1-D input, 0-d target ignored: NaN mean", {"ignore_index": 1}),
+        (make((2, 3, 2, 2), 7), np.array([[[0, 2], [1, -100]], [[2, 2], [0, 1]]]), "(N, C, d1, d2), weights",
+         {"weight": [1.0, 0.25, 3.0]}),
+        (np.zeros((0, 3, 2)), np.zeros((0, 2), np.int64), "empty batch, spatial (N, C, d)"),
+        (make((4, 3), 1), np.array([0, 2, 1, 1], np.uint8), "uint8 class indices (torch: int64 or uint8)"),
+    ]
     return lambda dt: cases
 
 
@@ -201,6 +214,11 @@ def _soft_cases(dt):
         (seeded((3,), -3.0, 3.0, 5), np.array([0.2, 0.5, 0.3]), "1-D"),
         (np.zeros((0, 3)), np.zeros((0, 3)), "empty batch"),
         (np.array([[1e4, -1e4, 0.0]]), np.array([[0.5, 0.25, 0.25]]), "logits spread over 2e4"),
+        (seeded((3,), -3.0, 3.0, 5), np.array([0.2, 0.5, 0.3]), "1-D, weights and smoothing",
+         {"weight": [0.5, 2.0, 1.0], "label_smoothing": 0.2}),
+        (seeded((2, 3, 2, 2), -3.0, 3.0, 6), seeded((2, 3, 2, 2), 0.0, 1.0, 10), "(N, C, d1, d2), weights and smoothing",
+         {"weight": [0.5, 2.0, 1.0], "label_smoothing": 1.0}),
+        (np.zeros((0, 3, 2)), np.zeros((0, 3, 2)), "empty batch, spatial, smoothing", {"label_smoothing": 0.5}),
     ]
 
 
@@ -216,6 +234,46 @@ def _torch_soft_ce_nan_on_masked_class(candidate):
     expect(torch.isnan(theirs).all(), f"torch now gives {theirs}: drop the deviation")
     mine = candidate.get("losses.cross_entropy")(x, y, reduction="none")
     expect(np.allclose(mine, [math.log(2)], rtol=1e-15), f"candidate gives {mine}")
+
+
+def _torch_negative_smoothing(candidate):
+    """label_smoothing = −0.1 with class indices: torch computes with it (its documentation says [0, 1]); impl refuses."""
+    import torch
+
+    x, t = np.zeros((2, 3)), np.array([0, 1])
+    theirs = torch.nn.functional.cross_entropy(torch.from_numpy(x), torch.from_numpy(t), label_smoothing=-0.1)
+    expect(bool(torch.isfinite(theirs)), f"torch now gives {theirs}: check whether it still accepts a negative smoothing")
+    try:
+        candidate.get("losses.cross_entropy")(x, t, label_smoothing=-0.1)
+    except ValueError as exc:
+        expect("label_smoothing" in str(exc), f"the error should name label_smoothing: {exc}")
+    else:
+        expect(False, "candidate accepted label_smoothing=-0.1; expected a ValueError naming label_smoothing")
+
+
+def _torch_int64_or_uint8_targets(candidate):
+    """Class indices as int32: torch accepts only int64 (Long) or uint8 (Byte); impl takes any integer dtype."""
+    import torch
+
+    x, t = np.random.default_rng(3).uniform(-2, 2, (3, 4)), np.array([0, 3, 1], np.int32)
+    try:
+        torch.nn.functional.nll_loss(torch.from_numpy(x), torch.from_numpy(t))
+        raised = False
+    except RuntimeError:
+        raised = True
+    expect(raised, "torch now accepts int32 class indices: drop the deviation")
+    want = torch.nn.functional.nll_loss(torch.from_numpy(x), torch.from_numpy(t.astype(np.int64))).item()
+    for name in ("nll_loss", "cross_entropy"):
+        mine = candidate.get(f"losses.{name}")(x, t)
+        ref = want if name == "nll_loss" else torch.nn.functional.cross_entropy(torch.from_numpy(x), torch.from_numpy(t.astype(np.int64))).item()
+        expect(abs(float(mine) - ref) <= 1e-15 * max(1.0, abs(ref)), f"{name} on int32 indices gives {mine}, on int64 {ref}")
+
+
+INTEGER_TARGETS = Deviation(
+    "class indices of any integer dtype (int32, int16, uint16...): torch accepts only int64 and uint8 and raises "
+    "for the others; impl takes them with the same meaning",
+    "a class index is an integer whatever its width; NumPy's default integer is int32 on some platforms",
+    _torch_int64_or_uint8_targets)
 
 
 _CE_ERRORS = (
@@ -361,7 +419,10 @@ RECORDS = (
         ],
         inputs=class_inputs(-10.0, 0.0, options={"ignore_index": st.just(0)}),
         edges=pair_edges(_multiclass_cases(logits=False)),
-        errors=(*_CE_ERRORS, ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)))), TypeError, r"target must be an integer array")),
+        errors=(*_CE_ERRORS, ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)))), TypeError, r"target must be an integer array"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.array([True, False])), {}, "bool targets (torch: an error)"), TypeError,
+                           r"target must be an integer array")),
+        deviations=[INTEGER_TARGETS],
     ),
     loss_record(
         id="loss.cross_entropy", name="cross_entropy", section=CLASSIFICATION,
@@ -381,7 +442,14 @@ RECORDS = (
                 ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"label_smoothing": "0.1"}), TypeError, r"^label_smoothing must be a real number"),
                 ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3))), {"ignore_index": 0}), ValueError, r"^ignore_index applies to class-index targets only"),
                 ErrorInput(Sample((np.zeros((2, 3)), np.zeros((3, 2)))), ValueError, r"probability target has shape"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.array([0.0, 1.0]))), ValueError, r"probability target has shape")),
+                ErrorInput(Sample((np.zeros((2, 3)), np.array([0.0, 1.0]))), ValueError, r"probability target has shape"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"label_smoothing": -0.1}, "negative smoothing"), ValueError,
+                           r"^label_smoothing must be in")),
+        deviations=[INTEGER_TARGETS, Deviation(
+            "label_smoothing < 0 with class-index targets: torch computes with it (it checks the range for probability "
+            "targets only); impl raises a ValueError naming label_smoothing, for both kinds of target",
+            "torch's documentation gives label_smoothing as a float in [0.0, 1.0]; a negative one is not a smoothing",
+            _torch_negative_smoothing)],
         oracle="losses.cross_entropy",
         accuracy=(
             AccuracyClass("bulk logits in [-10, 10], C = 5", lambda: _BULK, {"target": _RANDOM_T, "reduction": "none"}),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import torch
 from hypothesis import strategies as st
@@ -111,6 +113,59 @@ def _mae_penalises_outliers_less(candidate):
     return found
 
 
+def _torch_broadcasts_and_promotes(candidate):
+    """A target of another shape or dtype: torch broadcasts (with a warning) and promotes; impl raises, naming target."""
+    import torch
+
+    x = np.arange(6.0).reshape(2, 3)
+    for target, error, what in ((np.ones(3), ValueError, "shape"), (np.ones((2, 3), np.float32), TypeError, "dtype")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's 'Using a target size that is different to the input size'
+            theirs = torch.nn.functional.mse_loss(torch.from_numpy(x), torch.from_numpy(target))
+        expect(bool(torch.isfinite(theirs)), f"torch now refuses a target of another {what}: drop the deviation")
+        try:
+            candidate.get("losses.mse_loss")(x, target)
+        except error as exc:
+            expect("target" in str(exc) and what in str(exc), f"the error should name target's {what}: {exc}")
+        else:
+            expect(False, f"candidate accepted a target of another {what}; expected a {error.__name__} naming target")
+
+
+STRICT_TARGETS = Deviation(
+    "every loss of (input, target): a target of another shape or dtype is an error in impl; torch broadcasts the "
+    "shapes (with a warning that the result is likely wrong) and promotes the dtypes",
+    "torch's documentation gives the target the input's shape; a broadcast target is almost always a bug (an (N, 1) "
+    "prediction against an (N,) target gives an N×N loss)",
+    _torch_broadcasts_and_promotes)
+
+DEPRECATED_OPTIONS_LOSSES = ("mse_loss", "l1_loss", "smooth_l1_loss", "binary_cross_entropy",
+                             "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy")
+
+
+def _deprecated_options_not_taken(candidate):
+    """size_average and reduce (deprecated in favour of reduction): torch still takes them; impl does not."""
+    import torch
+
+    x = np.full((1, 3), 0.5)
+    for name in DEPRECATED_OPTIONS_LOSSES:
+        target = np.array([1]) if name in ("nll_loss", "cross_entropy") else np.full((1, 3), 0.25)  # class index or values
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's deprecation warning
+            getattr(torch.nn.functional, name)(torch.from_numpy(x), torch.from_numpy(target), size_average=False)
+        for option in ("size_average", "reduce"):
+            try:
+                candidate.get(f"losses.{name}")(x, target, **{option: False})
+            except TypeError as exc:
+                expect(option in str(exc), f"{name}: the TypeError should name {option}: {exc}")
+            else:
+                expect(False, f"{name} accepted {option}=; expected a TypeError naming it (reduction says it)")
+
+
+DEPRECATED_OPTIONS = Deviation(
+    "size_average and reduce (torch: deprecated, see reduction) are not taken by any loss: a TypeError naming them",
+    "torch's documentation marks both deprecated in favour of reduction, which impl takes with its three values",
+    _deprecated_options_not_taken)
+
 RECORDS = (
     loss_record(
         id="loss.mse", name="mse_loss", section=REGRESSION,
@@ -128,7 +183,7 @@ RECORDS = (
             "torch's unreduced mse_loss gradient is ±inf at x − y = ±max for an upstream gradient of 0.25 (true: ±max/2)",
             "torch forms 2(x − y) first, which overflows before the upstream gradient scales it down; impl multiplies "
             "the upstream gradient by 2 first (and computes float32 in float64). The edge bank keeps |x − y| ≤ max/2",
-            _torch_mse_grad_overflows)],
+            _torch_mse_grad_overflows), STRICT_TARGETS, DEPRECATED_OPTIONS],
     ),
     loss_record(
         id="loss.mae", name="l1_loss", section=REGRESSION,

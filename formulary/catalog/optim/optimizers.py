@@ -122,7 +122,7 @@ OPTIMIZERS = (
                               "a bad option is rejected wherever it is given", _torch_accepts_bad_group)],
     ),
     optimizer_record(
-        id="opt.momentum", name="SGD",
+        id="opt.momentum", name="SGD", kernel_flags=False,
         equation=r"b_t = \mu b_{t-1} + (1 - \tau) g_t\ (b_1 = g_1),\quad \theta_t = \theta_{t-1} - \eta\,(g_t + \mu b_t \text{ if nesterov else } b_t)",
         rows=_rows(SGD_KEYS, (0.05, 0.9, 0.0, False, 0.0, False), (0.02, 0.9, 0.0, True, 0.1, False),
               (0.05, 0.5, 0.5, False, 0.0, True), (0.03, 0.8, 0.0, True, 0.0, True), (0.05, 0.9, 0.3, False, 0.1, False)),
@@ -229,7 +229,7 @@ OPTIMIZERS += (
                 ({"momentum": -0.1}, ValueError, r"momentum must be >= 0")],
     ),
     optimizer_record(
-        id="opt.rmsprop/centered", name="RMSprop",
+        id="opt.rmsprop/centered", name="RMSprop", kernel_flags=False,
         equation=r"\bar g_t = \alpha \bar g_{t-1} + (1-\alpha) g_t,\quad \theta_t = \theta_{t-1} - \eta\,\frac{g_t}{\sqrt{S_t - \bar g_t^2} + \epsilon}",
         rows=_rows(RMSPROP_KEYS, (0.01, 0.99, 1e-8, 0.0, 0.0, True, False), (0.005, 0.9, 1e-2, 0.1, 0.9, True, False),
               (0.01, 0.95, 1e-3, 0.0, 0.0, True, True)),
@@ -252,7 +252,7 @@ OPTIMIZERS += (
         errors=BETAS_ERRORS,
     ),
     optimizer_record(
-        id="opt.adam/amsgrad", name="Adam",
+        id="opt.adam/amsgrad", name="Adam", kernel_flags=False,
         equation=r"\hat v_t = \max(\hat v_{t-1}, v_t),\quad \theta_t = \theta_{t-1} - \frac{\eta}{1-\beta_1^t}\,\frac{m_t}{\sqrt{\hat v_t}/\sqrt{1-\beta_2^t} + \epsilon}",
         rows=[{**row, "amsgrad": True} for row in ADAM_ROWS],
         edges=[({"amsgrad": True}, {"lr": 0.02, "betas": (0.8, 0.99), "amsgrad": True}, "grads")],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 
 import numpy as np
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from formulary import compare, tensors
 from formulary.catalog.optim._common import EXACT, NAMES, RESUME, SECTION, SHAPES, STEPS
-from formulary.record import ErrorInput, Record, Sample, Tolerance
+from formulary.record import Deviation, ErrorInput, Record, Sample, Tolerance
 from formulary.verdict import expect
 from reference.optim import default_dtype
 
@@ -177,6 +178,7 @@ def _errors(*specific: tuple) -> tuple[ErrorInput, ...]:
     """Bad constructor arguments, as torch rejects them (and a few torch lets through)."""
     p = [np.zeros(2)]
     common = (({"lr": -1.0}, ValueError, r"lr must be >= 0"),
+              ({"lr": np.array(0.01)}, TypeError, r"lr must be a real number"),  # torch's tensor lr: out of scope
               ({"maximize": 1}, TypeError, r"\bmaximize must be a bool"))
     out = [ErrorInput(Sample((p,), kw), err, match) for kw, err, match in (*common, *specific)]
     out += [ErrorInput(Sample(([],), {}, "no parameters"), ValueError, r"params is an empty list"),
@@ -202,9 +204,47 @@ BETAS_ERRORS = (({"betas": (1.0, 0.999)}, ValueError, r"betas\[0\] must be in \[
                 ({"weight_decay": -0.1}, ValueError, r"weight_decay must be >= 0"))
 
 
+KERNEL_FLAGS = ("foreach", "fused", "capturable", "differentiable")
+
+
+def _kernel_flags(name: str) -> Deviation:
+    """torch.optim's implementation switches: accepted by torch, a TypeError naming them in impl."""
+    def demonstrate(candidate):
+        import torch
+
+        cls = getattr(torch.optim, name)
+        flags = [f for f in KERNEL_FLAGS if f in inspect.signature(cls).parameters]
+        expect(bool(flags), f"torch.optim.{name} no longer takes {KERNEL_FLAGS}: drop the deviation")
+        cls([torch.zeros(2)], foreach=False)  # torch takes them; they select a kernel, not a formula
+        cls([torch.zeros(2)], lr=torch.tensor(0.01))  # and a tensor lr
+        try:
+            candidate.get(f"optim.{name}")([np.zeros(2)], lr=np.array(0.01))
+        except TypeError as exc:
+            expect("lr" in str(exc), f"the TypeError should name lr: {exc}")
+        else:
+            expect(False, "candidate accepted an array lr; expected a TypeError naming lr (a real number)")
+        for flag in flags:
+            try:
+                candidate.get(f"optim.{name}")([np.zeros(2)], **{flag: False})
+            except TypeError as exc:
+                expect(flag in str(exc), f"the TypeError should name {flag}: {exc}")
+            else:
+                expect(False, f"candidate accepted {flag}=False; impl has one implementation and should refuse the switch")
+    return Deviation(
+        f"torch.optim.{name}'s implementation switches ({', '.join(KERNEL_FLAGS)}: those it has) and a tensor lr are "
+        "not taken: a TypeError naming the switch, or lr (a real number)",
+        "the switches choose torch's kernel (multi-tensor, fused, CUDA-graph capturable, autograd through the step), "
+        "not the update's formula, and impl has one NumPy implementation; a tensor lr exists for those kernels "
+        "(capturable, compiled) and an array lr is outside impl's scope",
+        demonstrate)
+
+
 def optimizer_record(*, id, name, equation, rows, edges, mistakes, interop=None, shared=(),
-                     errors=(), deviations=(), notes="", check=None):
-    """A trajectory record for ``torch.optim.<name>``: rows drawn, ``edges`` = (options, group options, feed)."""
+                     errors=(), deviations=(), notes="", check=None, kernel_flags=True):
+    """A trajectory record for ``torch.optim.<name>``: rows drawn, ``edges`` = (options, group options, feed).
+
+    ``kernel_flags``: the record carries the deviation of torch's implementation switches (once per class).
+    """
     interop_check = _interop(name, interop if interop is not None else rows[-1])
 
     def both(candidate):
@@ -219,5 +259,6 @@ def optimizer_record(*, id, name, equation, rows, edges, mistakes, interop=None,
         edges=lambda dt: [_sample(dt, o, g, kind, 50 + k, f"edge {k}") for k, (o, g, kind) in enumerate(edges)
                           if np.dtype(dt) == np.float64],
         tolerances=EXACT, output_names=NAMES, check=both,
-        mistakes=tuple(mistakes), errors=_errors(*errors), deviations=tuple(deviations), notes=notes,
+        mistakes=tuple(mistakes), errors=_errors(*errors), notes=notes,
+        deviations=tuple(deviations) + ((_kernel_flags(name),) if kernel_flags else ()),
     )
