@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks -p no:cacheprovider --benchmark-enable --benchmark-only \
 		--benchmark-json reports/benchmarks.json -q
 	$(BIN)/python -m formulary.report.speed reports/benchmarks.json reports/SPEED.md
+	$(BIN)/python benchmarks/batch_size.py reports/batch_size.json
 
 mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[mutation]'

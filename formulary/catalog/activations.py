@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from formulary import edges, figures
+from formulary import edges
 from formulary.catalog._activation_forms import DTYPE_ERRORS, IMPLICIT_DIM, INPLACE, check_dtype_downcast, dtype_edges
 from formulary.mistakes import activations as M
 from formulary.record import AccuracyClass, Deviation, ErrorInput, Mistake, Record, Sample
@@ -128,43 +128,6 @@ def _torch_gelu_tanh_grad_nan(candidate):
     expect(torch.isnan(x.grad).all(), f"torch now gives {x.grad}: drop the deviation")
     mine = candidate.get("activations.gelu_backward")(np.ones(4), _huge(np.float64), "tanh")
     expect(np.array_equal(mine, [1.0, 0.0, 1.0, 0.0]), f"candidate gives {mine}")
-
-
-def _sigmoid_vanishing(candidate):
-    """σ′ ≤ 1/4 everywhere (equality at 0), so backprop through n sigmoids shrinks like 4⁻ⁿ.
-
-    The chain: x_{k+1} = σ(x_k), gradients by the candidate's own sigmoid_backward.
-    """
-    sig = candidate.get("activations.sigmoid")
-    dsig = candidate.get("activations.sigmoid_backward")
-    x = np.linspace(-20, 20, 40001)
-    d = dsig(np.ones_like(x), x)
-    expect(np.all(d <= 0.25) and np.all(d >= 0), f"σ′ leaves [0, 1/4]: max {d.max()!r}, min {d.min()!r}")
-    expect(d[20000] == 0.25, f"σ′(0) = {d[20000]!r}, expected exactly 1/4")
-    rng = np.random.default_rng(0)
-    depth, width = 30, 64
-    xs = [rng.normal(0.0, 2.0, width)]
-    for _ in range(depth):
-        xs.append(sig(xs[-1]))
-    g, ratios = np.ones(width), []
-    for k in range(depth, 0, -1):
-        g = dsig(g, xs[k - 1])
-        ratios.append(float(np.max(np.abs(g))))
-    bound = 0.25 ** np.arange(1, depth + 1)
-    expect(np.all(np.array(ratios) <= bound), "a product of n sigmoid derivatives exceeded 4⁻ⁿ")
-
-    def draw(ax):
-        n = np.arange(1, depth + 1)
-        ax.semilogy(n, ratios, "o-", label="max |∂x_L/∂x_{L-n}| (measured)")
-        ax.semilogy(n, bound, "--", label="0.25ⁿ bound")
-        ax.set_xlabel("layers n")
-        ax.legend()
-
-
-    figures.save("act.sigmoid.vanishing", draw, title="Gradient through n sigmoids")
-    return {"max_derivative": float(d.max()), "depth": depth,
-            "gradient_after_10": ratios[9], "gradient_after_30": ratios[-1], "bound_after_30": float(bound[-1])}
-
 
 
 def _sigmoid_slope_at_most_quarter(candidate):
@@ -470,17 +433,6 @@ RECORDS = (
             ErrorInput(Sample((np.zeros(3), np.zeros(3), None)), TypeError, r"\bdim\b", "backward"),
             ErrorInput(Sample((np.array([1, 2]), 0)), TypeError, r"\binput\b"),
             ErrorInput(Sample((np.zeros(2), np.array([1, 2]), 0)), TypeError, r"\binput\b", "backward"),
-        ),
-    ),
-    Record(
-        id="act.sigmoid.vanishing",
-        kind="C",
-        section=SECTION,
-        equation=r"\sigma'(x) = \sigma(x)(1 - \sigma(x)) \le \tfrac14 \;\Rightarrow\; \prod_{k=1}^{n} \sigma'(x_k) \le 4^{-n}",
-        check=_sigmoid_vanishing,
-        mistakes=(
-            Mistake("backward-no-chain", "σ(1 − σ) not multiplied by the upstream gradient", M.sigmoid_backward_no_chain, "activations.sigmoid_backward"),
-            Mistake("backward-x-one-minus-x", "x(1 − x) on the input: leaves [0, 1/4]", M.sigmoid_backward_of_output, "activations.sigmoid_backward"),
         ),
     ),
 )
