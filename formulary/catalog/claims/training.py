@@ -10,7 +10,7 @@ from formulary.compare import assert_close
 from formulary.mistakes import basics as MB
 from formulary.mistakes import claims as MC
 from formulary.mistakes import conv as M
-from formulary.record import Mistake, Record, Tolerance
+from formulary.record import Deviation, Mistake, Record, Tolerance
 from formulary.verdict import expect
 
 S_TRAIN = "§7 6 卷积神经网络训练 (the training procedure), lines 830–870"
@@ -283,6 +283,9 @@ RECORDS = (
         equation=r"\{\eta : L_{20}(\eta) < \tfrac1{10} L_0\}_\text{BN} \text{ reaches larger } \eta "
                  r"\text{ than without BN}",
         check=_batchnorm_rates,
+        deviations=(Deviation("line 800: BN 'makes the setting of the hyperparameters freer' (使得网络的超参数的设定更加自由)",
+                              'the usable learning rates move up (0.1–0.316 without BN, 1–3.16 with it) rather than widen: BN allows larger rates, not a freer choice of them',
+                              _batchnorm_rates, source="guide"),),
         mistakes=(Mistake("running-stats-in-training", "training mode normalising with the running statistics",
                           MC.batch_norm_running_stats_in_training,
                           "conv.batch_norm"),
