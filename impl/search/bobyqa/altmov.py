@@ -21,6 +21,8 @@ import math
 
 import numpy as np
 
+from impl.search.bobyqa.seqsum import dot, matvec, rmatvec
+
 
 def altmov(xpt, xopt, bmat, zmat, sl, su, kopt, knew, adelt):
     r"""Return ``(xnew, xalt, alpha, cauchy)``: the line candidate, the Cauchy candidate,
@@ -37,10 +39,10 @@ def altmov(xpt, xopt, bmat, zmat, sl, su, kopt, knew, adelt):
     """
     npt, n = xpt.shape
     const = 1.0 + math.sqrt(2.0)
-    hcol = zmat @ zmat[knew, :]  # the first npt entries of H e_t
+    hcol = matvec(zmat, zmat[knew, :])  # the first npt entries of H e_t
     alpha = float(hcol[knew])
     ha = 0.5 * alpha
-    glag = bmat[knew, :n].copy() + xpt.T @ (hcol * (xpt @ xopt))
+    glag = rmatvec(xpt, hcol * np.array([dot(y, xopt) for y in xpt]), start=bmat[knew, :n])
 
     # -- the straight lines through xopt and each other interpolation point ------------------
     presav, ksav, stpsav, ibdsav = 0.0, kopt, 0.0, 0
@@ -48,8 +50,8 @@ def altmov(xpt, xopt, bmat, zmat, sl, su, kopt, knew, adelt):
         if k == kopt:
             continue
         diffs = xpt[k] - xopt
-        dderiv = float(glag @ diffs)
-        distsq = float(diffs @ diffs)
+        dderiv = dot(glag, diffs)
+        distsq = dot(diffs, diffs)
         subd = adelt / math.sqrt(distsq)
         slbd = -subd
         ilbd = iubd = 0  # ±(i + 1): the bound that limits the step, signed like Powell's
@@ -108,7 +110,7 @@ def altmov(xpt, xopt, bmat, zmat, sl, su, kopt, knew, adelt):
         tempb = np.maximum(xopt - su, glag)
         movable = (tempa > 0.0) | (tempb < 0.0)
         w[movable] = bigstp
-        ggfree = float(glag[movable] @ glag[movable])
+        ggfree = dot(glag[movable], glag[movable])
         if ggfree == 0.0:
             return xnew, xalt, alpha, 0.0
         wfixsq = 0.0
@@ -147,7 +149,10 @@ def altmov(xpt, xopt, bmat, zmat, sl, su, kopt, knew, adelt):
                 xalt[i] = su[i]
             gw += glag[i] * w[i]
         # the curvature of ℓ_t along w; a shorter step if that makes |ℓ_t| larger
-        curv = float(hcol @ (xpt @ w) ** 2)
+        curv = 0.0
+        for k in range(npt):
+            temp = dot(xpt[k], w)
+            curv += hcol[k] * temp * temp
         if iflag == 1:
             curv = -curv
         if -gw < curv < -const * gw:

@@ -34,32 +34,33 @@ import numpy as np
 
 from impl.search.bobyqa.altmov import altmov
 from impl.search.bobyqa.prelim import Evaluator, Stop, prelim
+from impl.search.bobyqa.seqsum import add_hess_mul, dot, matvec, rmatvec, sym_lower, sym_upper, total
 from impl.search.bobyqa.trsbox import trsbox
-from impl.search.bobyqa.update import update
+from impl.search.bobyqa.update import update, update_model
 
 
 def _model_gradient_shift(st, step):
     r""":math:`g \leftarrow g + \nabla^2 Q\,\text{step}`, in Powell's order (HQ, then the pq terms)."""
-    st.gopt += st.hq @ step
-    st.gopt += st.xpt.T @ (st.pq * (st.xpt @ step))
+    st.gopt = add_hess_mul(st.gopt, st.hq, st.pq, st.xpt, step)
 
 
 def _choose_knew(st, vlag, beta, delta, centre, skip):
     r"""The point to replace: :math:`\arg\max_k \max(1, (\lVert y_k - c\rVert^2/\Delta^2)^2)
     (\beta\,\Omega_{kk} + \Lambda_k^2)`; returns ``(knew, denom, scaden, biglsq)``."""
     delsq = delta * delta
-    hdiag = np.sum(st.zmat**2, axis=1)
-    den = beta * hdiag + vlag[: len(hdiag)] ** 2
-    dist = np.sum((st.xpt - centre) ** 2, axis=1)
-    weight = np.maximum(1.0, (dist / delsq) ** 2)
     scaden = biglsq = 0.0
     knew, denom = -1, 0.0
-    for k in range(len(hdiag)):
+    for k in range(len(st.xpt)):
         if k == skip:
             continue
-        if weight[k] * den[k] > scaden:
-            scaden, knew, denom = weight[k] * den[k], k, den[k]
-        biglsq = max(biglsq, weight[k] * vlag[k] ** 2)
+        hdiag = dot(st.zmat[k], st.zmat[k])
+        den = beta * hdiag + vlag[k] * vlag[k]
+        diffs = st.xpt[k] - centre
+        r = dot(diffs, diffs) / delsq
+        weight = max(1.0, r * r)
+        if weight * den > scaden:
+            scaden, knew, denom = weight * den, k, den
+        biglsq = max(biglsq, weight * (vlag[k] * vlag[k]))
     return knew, denom, scaden, biglsq
 
 
@@ -72,7 +73,7 @@ def bobyqb(evaluate: Evaluator, x, sl, su, rhobeg, rhoend, npt):
     except Stop:
         return "maxfun"
     xopt = st.xpt[st.kopt].copy()
-    xoptsq = float(xopt @ xopt)
+    xoptsq = dot(xopt, xopt)
     rho = delta = rhobeg
     nresc = nfsav = len(evaluate.values)
     ntrits, itest = 0, 0
@@ -93,7 +94,7 @@ def bobyqb(evaluate: Evaluator, x, sl, su, rhobeg, rhoend, npt):
             dnorm = min(delta, math.sqrt(dsq))
             if dnorm < 0.5 * rho:
                 ntrits = -1
-                distsq = (10.0 * rho) ** 2
+                distsq = (10.0 * rho) * (10.0 * rho)
                 if len(evaluate.values) <= nfsav + 2:
                     label = 650
                     continue
@@ -112,7 +113,7 @@ def bobyqb(evaluate: Evaluator, x, sl, su, rhobeg, rhoend, npt):
                     if xnew[j] == st.su[j]:
                         bdtest = -gnew[j]
                     if bdtest < bdtol:
-                        curv = st.hq[j, j] + float(st.pq @ st.xpt[:, j] ** 2)
+                        curv = dot(st.pq, st.xpt[:, j] * st.xpt[:, j], start=st.hq[j, j])
                         bdtest += 0.5 * curv * rho
                         if bdtest < bdtol:
                             label = 650
@@ -134,29 +135,33 @@ def bobyqb(evaluate: Evaluator, x, sl, su, rhobeg, rhoend, npt):
             d = xnew - xopt
             label = 230
         if label == 230:  # vlag = H w and beta for the step d
-            wk = st.xpt @ d
-            sumb = st.xpt @ xopt
-            wcol = wk * (0.5 * wk + sumb)
+            wk = matvec(st.xpt, d)
+            wcol = wk * (0.5 * wk + matvec(st.xpt, xopt))
             vlag = np.zeros(npt + n)
-            vlag[:npt] = st.bmat[:npt] @ d
-            zw = st.zmat.T @ wcol
-            beta = -float(zw @ zw)
-            vlag[:npt] += st.zmat @ zw
-            dsq = float(d @ d)
-            bw = st.bmat[:npt].T @ wcol  # Σ_k w_k bmat_kj
-            vlag[npt:] = bw + st.bmat[npt:] @ d
-            bsum = float(bw @ d) + float(vlag[npt:] @ d)
-            dx = float(d @ xopt)
+            vlag[:npt] = matvec(st.bmat[:npt], d)
+            beta = 0.0
+            for jj in range(st.zmat.shape[1]):
+                zw = dot(st.zmat[:, jj], wcol)
+                beta -= zw * zw
+                vlag[:npt] = vlag[:npt] + zw * st.zmat[:, jj]
+            dsq = bsum = dx = 0.0
+            for j in range(n):
+                dsq += d[j] * d[j]
+                bw = dot(wcol, st.bmat[:npt, j])  # Σ_k w_k bmat_kj
+                bsum += bw * d[j]
+                vlag[npt + j] = dot(st.bmat[npt + j], d, start=bw)
+                bsum += vlag[npt + j] * d[j]
+                dx += d[j] * xopt[j]
             beta = dx * dx + dsq * (xoptsq + dx + dx + 0.5 * dsq) + beta - bsum
             vlag[st.kopt] += 1.0
             if ntrits == 0:
-                denom = vlag[knew] ** 2 + alpha * beta
+                denom = vlag[knew] * vlag[knew] + alpha * beta
                 if denom < cauchy and cauchy > 0.0:
                     xnew = xalt.copy()
                     d = xnew - xopt
                     cauchy = 0.0
                     continue  # label 230 again
-                if denom <= 0.5 * vlag[knew] ** 2:
+                if denom <= 0.5 * (vlag[knew] * vlag[knew]):
                     if len(evaluate.values) > nresc:
                         return "rescue needed (RESCUE is not implemented)"
                     return "roundoff: denominator cancelled"
@@ -175,7 +180,14 @@ def bobyqb(evaluate: Evaluator, x, sl, su, rhobeg, rhoend, npt):
             if ntrits == -1:
                 return "rhoend (final Newton step)"
             fopt = st.fval[st.kopt]
-            vquad = float(d @ st.gopt) + 0.5 * float(d @ st.hq @ d) + 0.5 * float(st.pq @ wk**2)
+            vquad = 0.0
+            for j in range(n):
+                vquad += d[j] * st.gopt[j]
+                for i in range(j + 1):
+                    temp = d[i] * d[j]
+                    vquad += st.hq[i, j] * (0.5 * temp if i == j else temp)
+            for k in range(npt):
+                vquad += 0.5 * st.pq[k] * (wk[k] * wk[k])
             diff = f - fopt - vquad
             diffc, diffb, diffa = diffb, diffa, abs(diff)
             if dnorm > rho:
@@ -198,44 +210,41 @@ def bobyqb(evaluate: Evaluator, x, sl, su, rhobeg, rhoend, npt):
                         knew, denom = k2, den2
             # the least-Frobenius-norm update of H and of the model
             update(st.bmat, st.zmat, vlag, beta, denom, knew)
-            pqold = st.pq[knew]
-            st.pq[knew] = 0.0
-            st.hq += pqold * np.outer(st.xpt[knew], st.xpt[knew])
-            st.pq += diff * (st.zmat @ st.zmat[knew])
-            st.fval[knew] = f
-            st.xpt[knew] = xnew
-            omega_t = st.zmat @ st.zmat[knew]
-            if not np.all(np.isfinite(omega_t)):
+            if not update_model(st, knew, xnew, f, diff, xopt):
                 return "roundoff: H became singular"
-            w = st.bmat[knew].copy() + st.xpt.T @ (omega_t * (st.xpt @ xopt))
-            st.gopt += diff * w
             if f < fopt:
                 st.kopt = knew
                 xopt = xnew.copy()
-                xoptsq = float(xopt @ xopt)
+                xoptsq = dot(xopt, xopt)
                 _model_gradient_shift(st, d)
             if ntrits > 0:  # compare with the least-Frobenius-norm interpolant of the data itself
                 fdiff = st.fval - st.fval[st.kopt]
-                wz = st.zmat @ (st.zmat.T @ fdiff)
-                gint = st.bmat[:npt].T @ fdiff + st.xpt.T @ ((st.xpt @ xopt) * wz)
+                wz = np.zeros(npt)
+                for j in range(st.zmat.shape[1]):
+                    wz = wz + dot(st.zmat[:, j], fdiff) * st.zmat[:, j]
+                wx = wz * matvec(st.xpt, xopt)
+                gint = np.zeros(n)
+                for k in range(npt):
+                    gint = gint + st.bmat[k] * fdiff[k] + st.xpt[k] * wx[k]
                 at_l, at_u = xopt == st.sl, xopt == st.su
                 gq = np.where(at_l, np.minimum(0.0, st.gopt), np.where(at_u, np.maximum(0.0, st.gopt), st.gopt))
                 gi = np.where(at_l, np.minimum(0.0, gint), np.where(at_u, np.maximum(0.0, gint), gint))
-                itest = 0 if float(gq @ gq) < 10.0 * float(gi @ gi) else itest + 1
+                itest = 0 if dot(gq, gq) < 10.0 * dot(gi, gi) else itest + 1
                 if itest >= 3:
                     st.gopt, st.pq, st.hq = gint, wz, np.zeros((n, n))
                     itest = 0
             if ntrits == 0 or f <= fopt + 0.1 * vquad:
                 label = 60
                 continue
-            distsq = max((2.0 * delta) ** 2, (10.0 * rho) ** 2)
+            distsq = max((2.0 * delta) * (2.0 * delta), (10.0 * rho) * (10.0 * rho))
             label = 650
         if label == 650:  # is some point too far from xopt? then a geometry step
-            dists = np.sum((st.xpt - xopt) ** 2, axis=1)
             knew = -1
             for k in range(npt):
-                if dists[k] > distsq:
-                    knew, distsq = k, dists[k]
+                diffs = st.xpt[k] - xopt
+                dist2 = dot(diffs, diffs)
+                if dist2 > distsq:
+                    knew, distsq = k, dist2
             if knew >= 0:
                 dist = math.sqrt(distsq)
                 if ntrits == -1:
@@ -282,28 +291,24 @@ def _shift_base(st, xopt, xoptsq):
     """
     npt, n = st.xpt.shape
     fracsq = 0.25 * xoptsq
-    sumpq = float(np.sum(st.pq))
-    sums = st.xpt @ xopt - 0.5 * xoptsq
-    bm = st.bmat  # the updates that do not depend on ZMAT
-    for k in range(npt):
+    sumpq = total(st.pq)
+    sums = np.array([dot(y, xopt, start=-0.5 * xoptsq) for y in st.xpt])
+    bm = st.bmat
+    low = np.tril_indices(n)
+    for k in range(npt):  # the changes to BMAT that do not depend on ZMAT
         w = bm[k].copy()
         v = sums[k] * st.xpt[k] + (fracsq - 0.5 * sums[k]) * xopt
-        block = np.outer(w, v) + np.outer(v, w)  # entry (i, j) = w_i v_j + v_i w_j, kept for j ≤ i
-        low = np.tril_indices(n)
-        bm[npt + low[0], low[1]] += block[low]
-    for jj in range(st.zmat.shape[1]):  # then those that depend on ZMAT
+        block = bm[npt:] + np.outer(w, v) + np.outer(v, w)  # (i, j), j ≤ i: b + w_i v_j + v_i w_j
+        bm[npt + low[0], low[1]] = block[low]
+    for jj in range(st.zmat.shape[1]):  # then those that do
         z = st.zmat[:, jj]
-        sumz = float(np.sum(z))
         vl = sums * z
-        sumw = float(np.sum(vl))
-        w = (fracsq * sumz - 0.5 * sumw) * xopt + st.xpt.T @ vl
-        bm[:npt] += np.outer(z, w)
-        low = np.tril_indices(n)
-        bm[npt + low[0], low[1]] += np.outer(w, w)[low]
-    w = st.xpt.T @ st.pq - 0.5 * sumpq * xopt
+        c = fracsq * total(z) - 0.5 * total(vl)
+        w = np.array([dot(vl, st.xpt[:, j], start=c * xopt[j]) for j in range(n)])
+        bm[:npt] = bm[:npt] + np.outer(z, w)
+        bm[npt + low[0], low[1]] = (bm[npt:] + np.outer(w, w))[low]
+    w = rmatvec(st.xpt, st.pq, start=-0.5 * sumpq * xopt)
     st.xpt -= xopt
-    st.hq += np.outer(w, xopt) + np.outer(xopt, w)
-    # the lower n × n block of BMAT made symmetric from its lower triangle
-    low = np.tril_indices(n)
-    bm[npt + low[1], low[0]] = bm[npt + low[0], low[1]]
+    st.hq = sym_upper(st.hq + np.outer(w, xopt) + np.outer(xopt, w))
+    bm[npt:] = sym_lower(bm[npt:])  # the lower n × n block symmetric again
     st.xbase += xopt

@@ -24,10 +24,7 @@ import math
 
 import numpy as np
 
-
-def hess_mul(hq: np.ndarray, pq: np.ndarray, xpt: np.ndarray, s: np.ndarray) -> np.ndarray:
-    r"""The model's Hessian times ``s``: :math:`\text{HQ}\,s + Y^\top (\text{pq} \odot (Y s))`."""
-    return hq @ s + xpt.T @ (pq * (xpt @ s))
+from impl.search.bobyqa.seqsum import dot, hess_mul
 
 
 def trsbox(xpt, xopt, gopt, hq, pq, sl, su, delta):
@@ -62,14 +59,14 @@ def trsbox(xpt, xopt, gopt, hq, pq, sl, su, delta):
         xnew = np.where(xbdi == -1.0, sl, xnew)
         xnew = np.where(xbdi == 1.0, su, xnew)
         step = xnew - xopt
-        return xnew, step, float(step @ step), crvmin, gnew
+        return xnew, step, dot(step, step), crvmin, gnew
 
     # -- the truncated conjugate gradient phase (labels 20–90) -----------------------------
     beta = 0.0
     while True:
         free = xbdi == 0.0
         s = np.where(free, -gnew if beta == 0.0 else beta * s - gnew, 0.0)
-        stepsq = float(s @ s)
+        stepsq = dot(s, s)
         if stepsq == 0.0:
             return finish()
         if beta == 0.0:
@@ -78,9 +75,11 @@ def trsbox(xpt, xopt, gopt, hq, pq, sl, su, delta):
         if gredsq * delsq <= 1e-4 * qred * qred:
             return finish()
         hs = hess_mul(hq, pq, xpt, s)
-        resid = delsq - float(d[free] @ d[free])
-        ds = float(s[free] @ d[free])
-        shs = float(s[free] @ hs[free])
+        resid = delsq
+        for i in np.flatnonzero(free):
+            resid -= d[i] * d[i]
+        ds = dot(s[free], d[free])
+        shs = dot(s[free], hs[free])
         if resid <= 0.0:
             break
         temp = math.sqrt(stepsq * resid + ds * ds)
@@ -104,7 +103,7 @@ def trsbox(xpt, xopt, gopt, hq, pq, sl, su, delta):
                     crvmin = temp
             ggsav = gredsq
             gnew = gnew + stplen * hs
-            gredsq = float(gnew[free] @ gnew[free])
+            gredsq = dot(gnew[free], gnew[free])
             d = d + stplen * s
             sdec = max(stplen * (ggsav - 0.5 * stplen * shs), 0.0)
             qred += sdec
@@ -129,9 +128,9 @@ def trsbox(xpt, xopt, gopt, hq, pq, sl, su, delta):
         if nact >= n - 1:
             return finish()
         free = xbdi == 0.0
-        dredsq = float(d[free] @ d[free])
-        dredg = float(d[free] @ gnew[free])
-        gredsq = float(gnew[free] @ gnew[free])
+        dredsq = dot(d[free], d[free])
+        dredg = dot(d[free], gnew[free])
+        gredsq = dot(gnew[free], gnew[free])
         s = np.where(free, d, 0.0)
         hred = hess_mul(hq, pq, xpt, s)
         restart = False
@@ -167,9 +166,9 @@ def trsbox(xpt, xopt, gopt, hq, pq, sl, su, delta):
             if restart:
                 break
             hs = hess_mul(hq, pq, xpt, s)
-            shs = float(s[free] @ hs[free])
-            dhs = float(d[free] @ hs[free])
-            dhd = float(d[free] @ hred[free])
+            shs = dot(s[free], hs[free])
+            dhs = dot(d[free], hs[free])
+            dhd = dot(d[free], hred[free])
             # the greatest reduction of Q over tan(θ/2) in (0, angbd], then a parabola through three
             redmax, isav, redsav, rdprev, rdnext = 0.0, 0, 0.0, 0.0, 0.0
             iu = int(angbd * 17.0 + 3.1)
@@ -196,8 +195,8 @@ def trsbox(xpt, xopt, gopt, hq, pq, sl, su, delta):
                 return finish()
             gnew = gnew + (cth - 1.0) * hred + sth * hs
             d = np.where(free, cth * d + sth * s, d)
-            dredg = float(d[free] @ gnew[free])
-            gredsq = float(gnew[free] @ gnew[free])
+            dredg = dot(d[free], gnew[free])
+            gredsq = dot(gnew[free], gnew[free])
             hred = cth * hred + sth * hs
             qred += sdec
             if iact >= 0 and isav == iu:

@@ -26,6 +26,8 @@ import math
 
 import numpy as np
 
+from impl.search.bobyqa.seqsum import dot, matvec, rmatvec, sym_lower
+
 
 def update(bmat: np.ndarray, zmat: np.ndarray, vlag: np.ndarray, beta: float, denom: float, knew: int) -> None:
     r"""Update BMAT and ZMAT in place for the move of point ``knew`` (0-based);
@@ -63,8 +65,38 @@ def update(bmat: np.ndarray, zmat: np.ndarray, vlag: np.ndarray, beta: float, de
         jp = npt + j
         tempa = (alpha * vlag[jp] - tau * w[jp]) / denom
         tempb = (-beta * w[jp] - tau * vlag[jp]) / denom
-        bmat[: jp + 1, j] += tempa * vlag[: jp + 1] + tempb * w[: jp + 1]
+        bmat[: jp + 1, j] = bmat[: jp + 1, j] + tempa * vlag[: jp + 1] + tempb * w[: jp + 1]
         bmat[jp, : j + 1] = bmat[npt: jp + 1, j]  # the lower n × n block stays symmetric
+
+
+def update_model(st, knew: int, xnew: np.ndarray, f: float, diff: float, xopt: np.ndarray) -> bool:
+    r"""Move point ``knew`` to ``xnew`` (value ``f``) and change the model :math:`Q` by the
+    least Frobenius norm of its Hessian's change that interpolates the new value
+    (:math:`\text{diff} = f - Q(x_\text{new})`, :math:`\Omega` and :math:`\Xi` already updated):
+
+    .. math::
+
+        \nabla^2 Q^+ = \nabla^2 Q + \text{diff} \sum_k (\Omega e_t)_k\, y_k y_k^\top, \qquad
+        \nabla Q^+(x_\text{opt}) = \nabla Q(x_\text{opt}) + \text{diff}\,\Bigl(\Xi_{t,:} + \sum_k (\Omega e_t)_k
+        (y_k^\top x_\text{opt})\, y_k\Bigr)
+
+    The old point's implicit term :math:`\text{pq}_t y_t y_t^\top` moves into HQ first.
+    Returns False if :math:`\Omega e_t` is not finite (:math:`H` has become singular).
+    """
+    pqold = st.pq[knew]
+    st.pq[knew] = 0.0
+    y = st.xpt[knew]
+    st.hq = st.hq + sym_lower(np.outer(pqold * y, y))  # entry (i ≥ j) gains (pq_t y_i) y_j
+    for jj in range(st.zmat.shape[1]):
+        st.pq = st.pq + (diff * st.zmat[knew, jj]) * st.zmat[:, jj]
+    st.fval[knew] = f
+    st.xpt[knew] = xnew
+    omega_t = matvec(st.zmat, st.zmat[knew])
+    if not np.all(np.isfinite(omega_t)):
+        return False
+    u = omega_t * np.array([dot(y, xopt) for y in st.xpt])
+    st.gopt = st.gopt + diff * rmatvec(st.xpt, u, start=st.bmat[knew])
+    return True
 
 
 def kkt_inverse(xpt: np.ndarray, xbase_shift: np.ndarray | None = None) -> np.ndarray:

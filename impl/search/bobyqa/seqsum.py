@@ -1,0 +1,80 @@
+r"""Sums in Powell's order.
+
+BOBYQA's decisions compare nearly equal numbers (a point exactly :math:`10\rho` from
+:math:`x_\text{opt}`, a denominator against half of another), so the last bit of a sum
+can change which point is evaluated next.  These helpers add in the order of Powell's
+loops (index 1, 2, ... from zero, one rounding per term, no fused multiply-add), as
+NLopt's compiled C does, instead of NumPy's pairwise or BLAS order:
+
+.. math:: \texttt{dot}(a, b) = (\cdots((0 + a_1 b_1) + a_2 b_2) + \cdots) + a_n b_n
+
+Matrix products keep this order per output entry while working on whole columns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def dot(a: np.ndarray, b: np.ndarray, start: float = 0.0) -> float:
+    r""":math:`(\cdots((s + a_1 b_1) + a_2 b_2) \cdots) + a_n b_n` with :math:`s` = ``start``."""
+    s = start
+    for x, y in zip(a.tolist(), b.tolist(), strict=True):
+        s += x * y
+    return s
+
+
+def total(a: np.ndarray) -> float:
+    r""":math:`(\cdots((0 + a_1) + a_2) \cdots) + a_n`."""
+    s = 0.0
+    for x in a.tolist():
+        s += x
+    return s
+
+
+def matvec(m: np.ndarray, v: np.ndarray) -> np.ndarray:
+    r""":math:`(M v)_k = \sum_j M_{kj} v_j`, each row summed over :math:`j` in order from zero."""
+    out = np.zeros(m.shape[0])
+    for j in range(m.shape[1]):
+        out = out + m[:, j] * v[j]
+    return out
+
+
+def rmatvec(m: np.ndarray, u: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+    r""":math:`s + M^\top u = s + \sum_k u_k M_{k,:}`, added row after row (``start`` = :math:`s`, default 0)."""
+    out = np.zeros(m.shape[1]) if start is None else start.copy()
+    for k in range(m.shape[0]):
+        out = out + u[k] * m[k]
+    return out
+
+
+def hess_mul(hq: np.ndarray, pq: np.ndarray, xpt: np.ndarray, s: np.ndarray) -> np.ndarray:
+    r"""The model's Hessian times ``s``, in Powell's order:
+    :math:`\text{HQ}\,s + \sum_k \text{pq}_k (y_k^\top s)\, y_k` (terms with :math:`\text{pq}_k = 0` skipped)."""
+    hs = matvec(hq, s)
+    for k in range(len(pq)):
+        if pq[k] != 0.0:
+            hs = hs + (dot(xpt[k], s) * pq[k]) * xpt[k]
+    return hs
+
+
+def add_hess_mul(g: np.ndarray, hq: np.ndarray, pq: np.ndarray, xpt: np.ndarray, s: np.ndarray) -> np.ndarray:
+    r""":math:`g + \nabla^2 Q\, s` with each term added onto :math:`g` in turn (Powell's gradient
+    shift): first :math:`\text{HQ}_{:,k} s_k` for :math:`k = 1..n`, then :math:`\text{pq}_k (y_k^\top s) y_k`."""
+    for k in range(hq.shape[1]):
+        g = g + hq[:, k] * s[k]
+    for k in range(len(pq)):
+        g = g + (pq[k] * dot(xpt[k], s)) * xpt[k]
+    return g
+
+
+def sym_lower(m: np.ndarray) -> np.ndarray:
+    """``m`` with its strict upper triangle replaced by the mirror of its lower one."""
+    low = np.tril(m)
+    return low + np.tril(low, -1).T
+
+
+def sym_upper(m: np.ndarray) -> np.ndarray:
+    """``m`` with its strict lower triangle replaced by the mirror of its upper one."""
+    up = np.triu(m)
+    return up + np.triu(up, 1).T
