@@ -14,7 +14,9 @@ reported by :func:`oracle_missing`, never skipped.
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 
@@ -140,3 +142,27 @@ def matching_prefix(a: np.ndarray, b: np.ndarray, atol: float = 1e-8) -> int:
     m = min(len(a), len(b))
     same = np.all(np.abs(a[:m] - b[:m]) <= atol, axis=1)
     return m if same.all() else int(np.argmin(same))
+
+
+# -- Py-BOBYQA's results, recorded ----------------------------------------------------------------
+# Importing Py-BOBYQA costs ~5 s (scipy.stats, pandas), too much for the ci profile, so its results
+# on every problem are kept in pybobyqa_results.json; the thorough profile reruns Py-BOBYQA and
+# fails if the file is stale.  Regenerate: python -m formulary.catalog.search.bobyqa_problems
+
+RESULTS = Path(__file__).with_name("pybobyqa_results.json")
+
+
+def pybobyqa_results(fresh: bool = False) -> dict:
+    """``{problem: {"nfev", "x", "f"}}``: recorded, or computed now when ``fresh``."""
+    if not fresh:
+        return json.loads(RESULTS.read_text())
+    out = {}
+    for name, (f, x0, lower, upper, rhobeg) in PROBLEMS.items():
+        nfev, x, fun = run_pybobyqa(f, x0, lower, upper, rhobeg)
+        out[name] = {"nfev": nfev, "x": x.tolist(), "f": fun}
+    return out
+
+
+if __name__ == "__main__":
+    RESULTS.write_text(json.dumps(pybobyqa_results(fresh=True), indent=1, ensure_ascii=False) + "\n")
+    print(f"wrote {RESULTS}")

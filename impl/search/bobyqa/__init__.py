@@ -12,87 +12,19 @@ least Frobenius norm of its Hessian's change that keeps the interpolation:
 
 Modules: :mod:`.prelim` (the initial points and model), :mod:`.trsbox` (the bounded
 trust-region step), :mod:`.altmov` (the geometry step), :mod:`.update` (the update of
-:math:`H = W^{-1}`), :mod:`.bobyqb` (the loop and the radii).  RESCUE, Powell's
+:math:`H = W^{-1}`), :mod:`.bobyqb` (the loop and the radii), :mod:`.driver` (the call, Powell's defaults),
+:mod:`.seqsum` (sums in Powell's order, so the sequence of points is NLopt's bit for bit).  RESCUE, Powell's
 restart of :math:`H` from scratch when rounding has damaged it, is not implemented:
 where Powell would call it, this code stops and says so in ``status``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-import numpy as np
-
-from impl._checks import integer, real
 from impl.search.bobyqa.altmov import altmov
-from impl.search.bobyqa.bobyqb import bobyqb
+from impl.search.bobyqa.driver import BobyqaResult, bobyqa
 from impl.search.bobyqa.prelim import Evaluator, adjust_start, prelim
 from impl.search.bobyqa.trsbox import trsbox
-from impl.search.bobyqa.update import h_from_factors, kkt_inverse, update
+from impl.search.bobyqa.update import h_from_factors, kkt_inverse, update, update_model
 
-__all__ = ["BobyqaResult", "bobyqa", "adjust_start", "prelim", "trsbox", "altmov", "update", "kkt_inverse",
-           "h_from_factors", "Evaluator"]
-
-
-@dataclass
-class BobyqaResult:
-    """The best point and value, every evaluated point in order, and why it stopped."""
-
-    x: np.ndarray
-    fun: float
-    nfev: int
-    points: np.ndarray  # nfev × n, in the order evaluated
-    values: np.ndarray  # nfev
-    status: str
-
-
-def _vector(value, name, n=None):
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim != 1 or (n is not None and arr.shape != (n,)):
-        raise ValueError(f"{name} must be a vector" + (f" of length {n}" if n is not None else "") +
-                         f", got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite, got {arr}")
-    return arr
-
-
-def bobyqa(fun: Callable[[np.ndarray], float], x0, lower, upper, rhobeg: float | None = None,
-           rhoend: float = 1e-6, maxfun: int | None = None, npt: int | None = None) -> BobyqaResult:
-    r"""Minimise ``fun`` over the box :math:`[x_l, x_u]` from ``x0`` by BOBYQA.
-
-    .. math:: \min_{x_l \le x \le x_u} f(x), \qquad m = 2n + 1,\quad
-              \rho_\text{beg} \le \tfrac12 \min_i (x_{u,i} - x_{l,i}),\quad \rho_\text{end} \le \rho_\text{beg}
-
-    Powell's defaults: ``npt`` :math:`= 2n + 1`; ``rhobeg`` one tenth of the greatest
-    expected change, here :math:`\min(0.1 \max_i |x_{0,i}|\ \text{or}\ 0.1,\ \tfrac12\min_i(x_u - x_l))`
-    when not given; ``maxfun`` :math:`500 n`.  ``fun`` receives a float64 vector inside
-    the box.
-    """
-    x0 = _vector(x0, "x0")
-    n = len(x0)
-    if n < 2:
-        raise ValueError(f"x0 must have at least 2 variables (BOBYQA needs n >= 2), got {n}")
-    xl, xu = _vector(lower, "lower", n), _vector(upper, "upper", n)
-    if np.any(xl >= xu):
-        raise ValueError(f"lower must be below upper in every variable, got lower={xl}, upper={xu}")
-    npt = 2 * n + 1 if npt is None else integer(npt, "npt")
-    if not n + 2 <= npt <= (n + 1) * (n + 2) // 2:
-        raise ValueError(f"npt must be in [n + 2, (n + 1)(n + 2)/2] = [{n + 2}, {(n + 1) * (n + 2) // 2}], got {npt}")
-    if rhobeg is None:
-        rhobeg = min(0.1 * max(float(np.max(np.abs(x0))), 1.0), 0.5 * float(np.min(xu - xl)))
-    rhobeg, rhoend = real(rhobeg, "rhobeg"), real(rhoend, "rhoend")
-    if not 0 < rhoend <= rhobeg:
-        raise ValueError(f"rhobeg and rhoend must satisfy 0 < rhoend <= rhobeg, got rhobeg={rhobeg}, rhoend={rhoend}")
-    if np.any(xu - xl < 2 * rhobeg):
-        raise ValueError(f"rhobeg={rhobeg} is too large: every upper - lower must be at least 2 rhobeg")
-    maxfun = 500 * n if maxfun is None else integer(maxfun, "maxfun", 1)
-    x, sl, su = adjust_start(np.clip(x0, xl, xu), xl, xu, rhobeg)
-    evaluate = Evaluator(fun, xl, xu, maxfun)
-    status = bobyqb(evaluate, x, sl, su, rhobeg, rhoend, npt)
-    values = np.array(evaluate.values)
-    points = np.array(evaluate.points).reshape(len(values), n)
-    finite = np.where(np.isnan(values), np.inf, values)
-    best = int(np.argmin(finite)) if len(values) else 0
-    return BobyqaResult(x=points[best].copy() if len(values) else x, fun=float(values[best]) if len(values) else np.nan,
-                        nfev=len(values), points=points, values=values, status=status)
+__all__ = ["BobyqaResult", "bobyqa", "adjust_start", "prelim", "trsbox", "altmov", "update", "update_model",
+           "kkt_inverse", "h_from_factors", "Evaluator"]

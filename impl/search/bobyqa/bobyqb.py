@@ -70,8 +70,8 @@ def bobyqb(evaluate: Evaluator, x, sl, su, rhobeg, rhoend, npt):
     n = len(x)
     try:
         st = prelim(evaluate, x, sl, su, rhobeg, npt)
-    except Stop:
-        return "maxfun"
+    except Stop as stop:
+        return str(stop)
     xopt = st.xpt[st.kopt].copy()
     xoptsq = dot(xopt, xopt)
     rho = delta = rhobeg
@@ -175,8 +175,8 @@ def bobyqb(evaluate: Evaluator, x, sl, su, rhobeg, rhoend, npt):
         if label == 360:  # evaluate f at xbase + xnew
             try:
                 f = evaluate(st.xbase, xnew, st.sl, st.su)
-            except Stop:
-                return "maxfun"
+            except Stop as stop:
+                return str(stop)
             if ntrits == -1:
                 return "rhoend (final Newton step)"
             fopt = st.fval[st.kopt]

@@ -37,7 +37,8 @@ import numpy as np
 
 
 class Stop(Exception):
-    """Raised by the evaluator when the budget of function values is spent."""
+    """Raised by the evaluator when the budget of function values is spent ("maxfun") or
+    the objective returned a value that is not finite (a model through it is meaningless)."""
 
 
 @dataclass
@@ -76,11 +77,13 @@ class Evaluator:
 
     def __call__(self, xbase, y, sl, su) -> float:
         if len(self.values) >= self.maxfun:
-            raise Stop
+            raise Stop("maxfun")
         x = self.point(xbase, y, sl, su)
         f = float(self.fun(x.copy()))
         self.points.append(x)
         self.values.append(f)
+        if not math.isfinite(f):
+            raise Stop(f"non-finite objective value {f} at x = {x.tolist()}")
         return f
 
 
