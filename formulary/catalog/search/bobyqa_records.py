@@ -13,6 +13,7 @@ import math
 import numpy as np
 from hypothesis import settings
 
+from formulary import figures
 from formulary.catalog.search._shared import (
     SECTION,
     bowl,
@@ -43,7 +44,8 @@ EVAL_RATIO = 1.2
 
 
 def _thorough() -> bool:
-    return settings.default.max_examples > CI_EXAMPLES
+    """The thorough profile is loaded (hypothesis's own default, 100 examples, is not it)."""
+    return settings.default.max_examples >= 10 * CI_EXAMPLES
 
 
 def _problems():
@@ -62,7 +64,7 @@ def _nlopt_check(candidate):
     missing = oracle_missing("nlopt")
     expect(missing is None, str(missing))
     bobyqa = candidate.get("search.bobyqa.bobyqa")
-    rows, ratios, identical = {}, [], 0
+    rows, ratios, identical, curves = {}, [], 0, {}
     for name in _problems():
         f, x0, lower, upper, rhobeg = PROBLEMS[name]
         points, values = run_nlopt(f, x0, lower, upper, rhobeg)
@@ -80,6 +82,8 @@ def _nlopt_check(candidate):
                f"{name}: only the first {prefix} of NLopt's {len(points)} points are matched to 1e-8, while one ulp "
                f"of rounding keeps NLopt's own sequence for {own}")
         ratios.append(run.nfev / len(points))
+        floor = min(values.min(), run.values.min())
+        curves[name] = (np.minimum.accumulate(run.values) - floor, np.minimum.accumulate(values) - floor)
         identical += len(run.points) == len(points) and np.array_equal(run.points, points)
         rows[name] = {"impl evaluations, f": [run.nfev, float(f"{run.fun:.6g}")],
                       "NLopt evaluations, f": [len(points), float(f"{values[k]:.6g}")],
@@ -87,6 +91,16 @@ def _nlopt_check(candidate):
                       "NLopt against itself with f + 1 ulp": f"{own}/{len(points)}"}
     median = float(np.median(ratios))
     expect(median <= EVAL_RATIO, f"median evaluations impl/NLopt = {median:.3f} > {EVAL_RATIO}")
+
+    def draw(ax):
+        for i, (name, (ours, theirs)) in enumerate(curves.items()):
+            ax.semilogy(np.arange(1, len(ours) + 1), ours + 1e-20, color=f"C{i}", label=name)
+            ax.semilogy(np.arange(1, len(theirs) + 1)[::7], theirs[::7] + 1e-20, "o", color=f"C{i}", ms=3, mfc="none")
+        ax.set_xlabel("evaluations")
+        ax.set_ylabel("best f so far − final f (+1e-20)")
+        ax.legend(fontsize=6, title="lines: impl; circles: NLopt", title_fontsize=7)
+
+    figures.save("hp.bobyqa", draw, title="BOBYQA: impl and NLopt's LN_BOBYQA")
     return {"problems": rows, "median evaluations impl/NLopt": round(median, 4),
             "whole sequences bit-identical to NLopt's": f"{identical}/{len(rows)}"}
 
