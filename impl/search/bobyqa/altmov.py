@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from impl.search.bobyqa.seqsum import dot, matvec, rmatvec
+from impl.search.bobyqa.seqsum import dot, matvec, rmatvec, rowdots, total
 
 
 def altmov(xpt, xopt, bmat, zmat, sl, su, kopt, knew, adelt):
@@ -42,16 +42,16 @@ def altmov(xpt, xopt, bmat, zmat, sl, su, kopt, knew, adelt):
     hcol = matvec(zmat, zmat[knew, :])  # the first npt entries of H e_t
     alpha = float(hcol[knew])
     ha = 0.5 * alpha
-    glag = rmatvec(xpt, hcol * np.array([dot(y, xopt) for y in xpt]), start=bmat[knew, :n])
+    glag = rmatvec(xpt, hcol * matvec(xpt, xopt), start=bmat[knew, :n])
 
     # -- the straight lines through xopt and each other interpolation point ------------------
     presav, ksav, stpsav, ibdsav = 0.0, kopt, 0.0, 0
+    all_diffs = xpt - xopt
+    dderivs, distsqs = matvec(all_diffs, glag), rowdots(all_diffs)
     for k in range(npt):
         if k == kopt:
             continue
-        diffs = xpt[k] - xopt
-        dderiv = dot(glag, diffs)
-        distsq = dot(diffs, diffs)
+        diffs, dderiv, distsq = all_diffs[k], float(dderivs[k]), float(distsqs[k])
         subd = adelt / math.sqrt(distsq)
         slbd = -subd
         ilbd = iubd = 0  # ±(i + 1): the bound that limits the step, signed like Powell's
@@ -149,10 +149,8 @@ def altmov(xpt, xopt, bmat, zmat, sl, su, kopt, knew, adelt):
                 xalt[i] = su[i]
             gw += glag[i] * w[i]
         # the curvature of ℓ_t along w; a shorter step if that makes |ℓ_t| larger
-        curv = 0.0
-        for k in range(npt):
-            temp = dot(xpt[k], w)
-            curv += hcol[k] * temp * temp
+        temps = matvec(xpt, w)
+        curv = total(hcol * temps * temps)
         if iflag == 1:
             curv = -curv
         if -gw < curv < -const * gw:

@@ -34,7 +34,7 @@ import numpy as np
 
 from impl.search.bobyqa.altmov import altmov
 from impl.search.bobyqa.prelim import Evaluator, Stop, prelim
-from impl.search.bobyqa.seqsum import add_hess_mul, dot, matvec, rmatvec, sym_lower, sym_upper, total
+from impl.search.bobyqa.seqsum import add_hess_mul, dot, matvec, rmatvec, rowdots, sym_lower, sym_upper, total
 from impl.search.bobyqa.trsbox import trsbox
 from impl.search.bobyqa.update import update, update_model
 
@@ -50,14 +50,14 @@ def _choose_knew(st, vlag, beta, delta, centre, skip):
     delsq = delta * delta
     scaden = biglsq = 0.0
     knew, denom = -1, 0.0
-    for k in range(len(st.xpt)):
+    npt = len(st.xpt)
+    dens = beta * rowdots(st.zmat) + vlag[:npt] * vlag[:npt]
+    ratios = rowdots(st.xpt - centre) / delsq
+    weights = np.maximum(1.0, ratios * ratios)
+    for k in range(npt):
         if k == skip:
             continue
-        hdiag = dot(st.zmat[k], st.zmat[k])
-        den = beta * hdiag + vlag[k] * vlag[k]
-        diffs = st.xpt[k] - centre
-        r = dot(diffs, diffs) / delsq
-        weight = max(1.0, r * r)
+        den, weight = float(dens[k]), float(weights[k])
         if weight * den > scaden:
             scaden, knew, denom = weight * den, k, den
         biglsq = max(biglsq, weight * (vlag[k] * vlag[k]))
@@ -139,17 +139,15 @@ def bobyqb(evaluate: Evaluator, x, sl, su, rhobeg, rhoend, npt):
             wcol = wk * (0.5 * wk + matvec(st.xpt, xopt))
             vlag = np.zeros(npt + n)
             vlag[:npt] = matvec(st.bmat[:npt], d)
-            beta = 0.0
-            for jj in range(st.zmat.shape[1]):
-                zw = dot(st.zmat[:, jj], wcol)
-                beta -= zw * zw
-                vlag[:npt] = vlag[:npt] + zw * st.zmat[:, jj]
+            zw = matvec(st.zmat.T, wcol)
+            beta = -total(zw * zw)
+            vlag[:npt] = rmatvec(st.zmat.T, zw, start=vlag[:npt])
+            bw = matvec(st.bmat[:npt].T, wcol)  # Σ_k w_k bmat_kj
+            vlag[npt:] = matvec(st.bmat[npt:], d, start=bw)
             dsq = bsum = dx = 0.0
             for j in range(n):
                 dsq += d[j] * d[j]
-                bw = dot(wcol, st.bmat[:npt, j])  # Σ_k w_k bmat_kj
-                bsum += bw * d[j]
-                vlag[npt + j] = dot(st.bmat[npt + j], d, start=bw)
+                bsum += bw[j] * d[j]
                 bsum += vlag[npt + j] * d[j]
                 dx += d[j] * xopt[j]
             beta = dx * dx + dsq * (xoptsq + dx + dx + 0.5 * dsq) + beta - bsum
@@ -219,13 +217,12 @@ def bobyqb(evaluate: Evaluator, x, sl, su, rhobeg, rhoend, npt):
                 _model_gradient_shift(st, d)
             if ntrits > 0:  # compare with the least-Frobenius-norm interpolant of the data itself
                 fdiff = st.fval - st.fval[st.kopt]
-                wz = np.zeros(npt)
-                for j in range(st.zmat.shape[1]):
-                    wz = wz + dot(st.zmat[:, j], fdiff) * st.zmat[:, j]
+                wz = rmatvec(st.zmat.T, matvec(st.zmat.T, fdiff))
                 wx = wz * matvec(st.xpt, xopt)
-                gint = np.zeros(n)
-                for k in range(npt):
-                    gint = gint + st.bmat[k] * fdiff[k] + st.xpt[k] * wx[k]
+                terms = np.empty((2 * npt, n))  # (g + Ξ_k f_k) + y_k w_k, k after k
+                terms[0::2] = st.bmat[:npt] * fdiff[:, None]
+                terms[1::2] = st.xpt * wx[:, None]
+                gint = rmatvec(terms, np.ones(2 * npt))
                 at_l, at_u = xopt == st.sl, xopt == st.su
                 gq = np.where(at_l, np.minimum(0.0, st.gopt), np.where(at_u, np.maximum(0.0, st.gopt), st.gopt))
                 gi = np.where(at_l, np.minimum(0.0, gint), np.where(at_u, np.maximum(0.0, gint), gint))
@@ -240,11 +237,10 @@ def bobyqb(evaluate: Evaluator, x, sl, su, rhobeg, rhoend, npt):
             label = 650
         if label == 650:  # is some point too far from xopt? then a geometry step
             knew = -1
+            dists = rowdots(st.xpt - xopt)
             for k in range(npt):
-                diffs = st.xpt[k] - xopt
-                dist2 = dot(diffs, diffs)
-                if dist2 > distsq:
-                    knew, distsq = k, dist2
+                if dists[k] > distsq:
+                    knew, distsq = k, float(dists[k])
             if knew >= 0:
                 dist = math.sqrt(distsq)
                 if ntrits == -1:
@@ -292,7 +288,7 @@ def _shift_base(st, xopt, xoptsq):
     npt, n = st.xpt.shape
     fracsq = 0.25 * xoptsq
     sumpq = total(st.pq)
-    sums = np.array([dot(y, xopt, start=-0.5 * xoptsq) for y in st.xpt])
+    sums = matvec(st.xpt, xopt, start=np.full(npt, -0.5 * xoptsq))
     bm = st.bmat
     low = np.tril_indices(n)
     for k in range(npt):  # the changes to BMAT that do not depend on ZMAT
@@ -304,7 +300,7 @@ def _shift_base(st, xopt, xoptsq):
         z = st.zmat[:, jj]
         vl = sums * z
         c = fracsq * total(z) - 0.5 * total(vl)
-        w = np.array([dot(vl, st.xpt[:, j], start=c * xopt[j]) for j in range(n)])
+        w = matvec(st.xpt.T, vl, start=c * xopt)
         bm[:npt] = bm[:npt] + np.outer(z, w)
         bm[npt + low[0], low[1]] = (bm[npt:] + np.outer(w, w))[low]
     w = rmatvec(st.xpt, st.pq, start=-0.5 * sumpq * xopt)

@@ -32,40 +32,40 @@ def total(a: np.ndarray) -> float:
     return s
 
 
-def matvec(m: np.ndarray, v: np.ndarray) -> np.ndarray:
-    r""":math:`(M v)_k = \sum_j M_{kj} v_j`, each row summed over :math:`j` in order from zero."""
-    out = np.zeros(m.shape[0])
-    for j in range(m.shape[1]):
-        out = out + m[:, j] * v[j]
-    return out
+def _last(partial: np.ndarray, axis: int) -> np.ndarray:
+    """The running sums' last entry along ``axis`` (``np.add.accumulate`` adds strictly in order)."""
+    return np.add.accumulate(partial, axis=axis).take(-1, axis=axis)
+
+
+def matvec(m: np.ndarray, v: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+    r""":math:`s_k + (M v)_k = s_k + \sum_j M_{kj} v_j`, each row summed over :math:`j` in order
+    (``start`` = :math:`s`, default 0)."""
+    first = np.zeros((m.shape[0], 1)) if start is None else start[:, None]
+    return _last(np.hstack([first, m * v[None, :]]), axis=1)
+
+
+def rowdots(m: np.ndarray) -> np.ndarray:
+    r""":math:`\sum_j M_{kj}^2` for every row, summed in order."""
+    return _last(np.hstack([np.zeros((m.shape[0], 1)), m * m]), axis=1)
 
 
 def rmatvec(m: np.ndarray, u: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
     r""":math:`s + M^\top u = s + \sum_k u_k M_{k,:}`, added row after row (``start`` = :math:`s`, default 0)."""
-    out = np.zeros(m.shape[1]) if start is None else start.copy()
-    for k in range(m.shape[0]):
-        out = out + u[k] * m[k]
-    return out
+    first = np.zeros((1, m.shape[1])) if start is None else start[None, :]
+    return _last(np.vstack([first, u[:, None] * m]), axis=0)
 
 
 def hess_mul(hq: np.ndarray, pq: np.ndarray, xpt: np.ndarray, s: np.ndarray) -> np.ndarray:
     r"""The model's Hessian times ``s``, in Powell's order:
-    :math:`\text{HQ}\,s + \sum_k \text{pq}_k (y_k^\top s)\, y_k` (terms with :math:`\text{pq}_k = 0` skipped)."""
-    hs = matvec(hq, s)
-    for k in range(len(pq)):
-        if pq[k] != 0.0:
-            hs = hs + (dot(xpt[k], s) * pq[k]) * xpt[k]
-    return hs
+    :math:`\text{HQ}\,s + \sum_k \text{pq}_k (y_k^\top s)\, y_k` (terms with :math:`\text{pq}_k = 0` add nothing)."""
+    return rmatvec(xpt, matvec(xpt, s) * pq, start=matvec(hq, s))
 
 
 def add_hess_mul(g: np.ndarray, hq: np.ndarray, pq: np.ndarray, xpt: np.ndarray, s: np.ndarray) -> np.ndarray:
     r""":math:`g + \nabla^2 Q\, s` with each term added onto :math:`g` in turn (Powell's gradient
     shift): first :math:`\text{HQ}_{:,k} s_k` for :math:`k = 1..n`, then :math:`\text{pq}_k (y_k^\top s) y_k`."""
-    for k in range(hq.shape[1]):
-        g = g + hq[:, k] * s[k]
-    for k in range(len(pq)):
-        g = g + (pq[k] * dot(xpt[k], s)) * xpt[k]
-    return g
+    g = rmatvec(hq.T, s, start=g)  # row k of HQᵀ is column k of HQ
+    return rmatvec(xpt, pq * matvec(xpt, s), start=g)
 
 
 def sym_lower(m: np.ndarray) -> np.ndarray:

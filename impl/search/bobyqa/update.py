@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from impl.search.bobyqa.seqsum import dot, matvec, rmatvec, sym_lower
+from impl.search.bobyqa.seqsum import matvec, rmatvec, sym_lower
 
 
 def update(bmat: np.ndarray, zmat: np.ndarray, vlag: np.ndarray, beta: float, denom: float, knew: int) -> None:
@@ -94,7 +94,7 @@ def update_model(st, knew: int, xnew: np.ndarray, f: float, diff: float, xopt: n
     omega_t = matvec(st.zmat, st.zmat[knew])
     if not np.all(np.isfinite(omega_t)):
         return False
-    u = omega_t * np.array([dot(y, xopt) for y in st.xpt])
+    u = omega_t * matvec(st.xpt, xopt)
     st.gopt = st.gopt + diff * rmatvec(st.xpt, u, start=st.bmat[knew])
     return True
 
