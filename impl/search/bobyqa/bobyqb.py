@@ -65,8 +65,12 @@ def _choose_knew(st, vlag, beta, delta, centre, skip):
 
 
 def bobyqb(evaluate: Evaluator, x, sl, su, rhobeg, rhoend, npt):
-    """Run BOBYQA from the adjusted start ``x``; return a status string (the best point
-    and value are read from ``evaluate``'s record by the caller)."""
+    r"""Run BOBYQA from the adjusted start ``x``; return a status string (the best point
+    and value are read from ``evaluate``'s record by the caller).
+
+    .. math:: x_{k+1} = x_\text{opt} + d_k, \quad d_k = \text{TRSBOX}(Q_k, \Delta_k) \text{ or } \text{ALTMOV}, \quad
+              Q_{k+1} = \arg\min_{Q(y_j) = f(y_j)} \lVert \nabla^2 Q - \nabla^2 Q_k\rVert_F
+    """
     n = len(x)
     try:
         st = prelim(evaluate, x, sl, su, rhobeg, npt)

@@ -71,6 +71,10 @@ class Evaluator:
         self.points, self.values = [], []
 
     def point(self, xbase, y, sl, su) -> np.ndarray:
+        r"""The point of the box for the displacement ``y`` from ``xbase``:
+
+        .. math:: x = \min(\max(x_l, x_b + y), x_u), \text{ exactly on a bound where } y = s_l \text{ or } s_u
+        """
         x = np.minimum(np.maximum(self.xl, xbase + y), self.xu)
         x = np.where(y == sl, self.xl, x)
         return np.where(y == su, self.xu, x)

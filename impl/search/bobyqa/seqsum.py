@@ -17,7 +17,10 @@ import numpy as np
 
 
 def dot(a: np.ndarray, b: np.ndarray, start: float = 0.0) -> float:
-    r""":math:`(\cdots((s + a_1 b_1) + a_2 b_2) \cdots) + a_n b_n` with :math:`s` = ``start``."""
+    r"""The dot product summed in order from ``start`` (:math:`s`):
+
+    .. math:: (\cdots((s + a_1 b_1) + a_2 b_2) \cdots) + a_n b_n
+    """
     s = start
     for x, y in zip(a.tolist(), b.tolist(), strict=True):
         s += x * y
@@ -25,7 +28,10 @@ def dot(a: np.ndarray, b: np.ndarray, start: float = 0.0) -> float:
 
 
 def total(a: np.ndarray) -> float:
-    r""":math:`(\cdots((0 + a_1) + a_2) \cdots) + a_n`."""
+    r"""The sum in order:
+
+    .. math:: (\cdots((0 + a_1) + a_2) \cdots) + a_n
+    """
     s = 0.0
     for x in a.tolist():
         s += x
@@ -38,43 +44,62 @@ def _last(partial: np.ndarray, axis: int) -> np.ndarray:
 
 
 def matvec(m: np.ndarray, v: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
-    r""":math:`s_k + (M v)_k = s_k + \sum_j M_{kj} v_j`, each row summed over :math:`j` in order
-    (``start`` = :math:`s`, default 0)."""
+    r"""Matrix times vector, each row summed over :math:`j` in order (``start`` = :math:`s`, default 0):
+
+    .. math:: s_k + (M v)_k = (\cdots((s_k + M_{k1} v_1) + M_{k2} v_2) \cdots) + M_{kn} v_n
+    """
     first = np.zeros((m.shape[0], 1)) if start is None else start[:, None]
     return _last(np.hstack([first, m * v[None, :]]), axis=1)
 
 
 def rowdots(m: np.ndarray) -> np.ndarray:
-    r""":math:`\sum_j M_{kj}^2` for every row, summed in order."""
+    r"""The squared norm of every row, summed in order:
+
+    .. math:: r_k = \sum_{j=1}^{n} M_{kj}^2 \quad (j = 1, 2, \dots \text{ in turn})
+    """
     return _last(np.hstack([np.zeros((m.shape[0], 1)), m * m]), axis=1)
 
 
 def rmatvec(m: np.ndarray, u: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
-    r""":math:`s + M^\top u = s + \sum_k u_k M_{k,:}`, added row after row (``start`` = :math:`s`, default 0)."""
+    r"""Transposed matrix times vector, added row after row (``start`` = :math:`s`, default 0):
+
+    .. math:: s + M^\top u = (\cdots((s + u_1 M_{1,:}) + u_2 M_{2,:}) \cdots) + u_m M_{m,:}
+    """
     first = np.zeros((1, m.shape[1])) if start is None else start[None, :]
     return _last(np.vstack([first, u[:, None] * m]), axis=0)
 
 
 def hess_mul(hq: np.ndarray, pq: np.ndarray, xpt: np.ndarray, s: np.ndarray) -> np.ndarray:
-    r"""The model's Hessian times ``s``, in Powell's order:
-    :math:`\text{HQ}\,s + \sum_k \text{pq}_k (y_k^\top s)\, y_k` (terms with :math:`\text{pq}_k = 0` add nothing)."""
+    r"""The model's Hessian times ``s``, in Powell's order (terms with :math:`\text{pq}_k = 0` add nothing):
+
+    .. math:: \nabla^2 Q\, s = \text{HQ}\,s + \sum_k \text{pq}_k (y_k^\top s)\, y_k
+    """
     return rmatvec(xpt, matvec(xpt, s) * pq, start=matvec(hq, s))
 
 
 def add_hess_mul(g: np.ndarray, hq: np.ndarray, pq: np.ndarray, xpt: np.ndarray, s: np.ndarray) -> np.ndarray:
-    r""":math:`g + \nabla^2 Q\, s` with each term added onto :math:`g` in turn (Powell's gradient
-    shift): first :math:`\text{HQ}_{:,k} s_k` for :math:`k = 1..n`, then :math:`\text{pq}_k (y_k^\top s) y_k`."""
+    r"""Powell's gradient shift, each term added onto :math:`g` in turn: first
+    :math:`\text{HQ}_{:,k} s_k` for :math:`k = 1..n`, then :math:`\text{pq}_k (y_k^\top s) y_k`.
+
+    .. math:: g \leftarrow g + \nabla^2 Q\, s
+    """
     g = rmatvec(hq.T, s, start=g)  # row k of HQᵀ is column k of HQ
     return rmatvec(xpt, pq * matvec(xpt, s), start=g)
 
 
 def sym_lower(m: np.ndarray) -> np.ndarray:
-    """``m`` with its strict upper triangle replaced by the mirror of its lower one."""
+    r"""``m`` with its strict upper triangle replaced by the mirror of its lower one.
+
+    .. math:: M_{ij} \leftarrow M_{ji} \quad (i < j)
+    """
     low = np.tril(m)
     return low + np.tril(low, -1).T
 
 
 def sym_upper(m: np.ndarray) -> np.ndarray:
-    """``m`` with its strict lower triangle replaced by the mirror of its upper one."""
+    r"""``m`` with its strict lower triangle replaced by the mirror of its upper one.
+
+    .. math:: M_{ij} \leftarrow M_{ji} \quad (i > j)
+    """
     up = np.triu(m)
     return up + np.triu(up, 1).T
