@@ -45,7 +45,10 @@ def bobyqa(fun: Callable[[np.ndarray], float], x0, lower, upper, rhobeg: float |
     Powell's defaults: ``npt`` :math:`= 2n + 1`; ``rhobeg`` one tenth of the greatest
     expected change, here :math:`\min(0.1 \max_i |x_{0,i}|\ \text{or}\ 0.1,\ \tfrac12\min_i(x_u - x_l))`
     when not given; ``maxfun`` :math:`500 n`.  ``fun`` receives a float64 vector inside
-    the box.
+    the box.  ``status`` says why it stopped: ``"rhoend"`` (with or without the final
+    Newton step), ``"maxfun"``, a non-finite value (the model cannot pass through it, so
+    the run ends there), a rounding failure as Powell's, or, where Powell would call
+    RESCUE (not implemented here), ``"rescue needed"``.
     """
     x0 = _vector(x0, "x0")
     n = len(x0)
