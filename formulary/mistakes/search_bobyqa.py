@@ -8,12 +8,13 @@ mistakes are complete wrong versions of one function.
 
 from __future__ import annotations
 
+import importlib
 from unittest import mock
 
 import numpy as np
 
 from impl.search import trust_region_search
-from impl.search.bobyqa import adjust_start, bobyqa, prelim, trsbox, update
+from impl.search.bobyqa import adjust_start, bobyqa, evaluate_provisional, prelim, rescue, trsbox, update
 from impl.search.bobyqa import bobyqb as bobyqb_module
 from impl.search.bobyqa import driver as driver_module
 
@@ -68,6 +69,36 @@ bobyqa_start_not_moved = _bobyqa_with(driver_module, "adjust_start", _adjust_sta
 bobyqa_steps_ignore_bounds = _bobyqa_with(bobyqb_module, "prelim", _prelim_ignoring_bounds,
                                           _prelim_ignoring_bounds.__doc__)
 bobyqa_no_curvature = _bobyqa_with(bobyqb_module, "trsbox", _trsbox_steepest_descent, _trsbox_steepest_descent.__doc__)
+
+
+# -- RESCUE ------------------------------------------------------------------------------------------
+
+# the package's name `rescue` is the function; the module that calls `update` is fetched by its full name
+rescue_module = importlib.import_module("impl.search.bobyqa.rescue")
+
+def _update_skipped(bmat, zmat, vlag, beta, denom, knew):
+    """An update that does nothing."""
+
+
+def _provisional_without_model(st, evaluate, ptsid, a, b, fbase):
+    """The provisional points evaluated, the model left as it was."""
+    gopt, hq, pq = st.gopt.copy(), st.hq.copy(), st.pq.copy()
+    evaluate_provisional(st, evaluate, ptsid, a, b, fbase)
+    st.gopt, st.hq, st.pq = gopt, hq, pq
+
+
+def _rescue_with(name, replacement, doc):
+    def wrong_rescue(st, evaluate, xopt, delta):
+        with mock.patch.object(rescue_module, name, replacement):
+            return rescue(st, evaluate, xopt, delta)
+
+    wrong_rescue.__doc__ = doc
+    return wrong_rescue
+
+
+rescue_without_update = _rescue_with("update", _update_skipped, "original points reinstated without updating H")
+rescue_model_not_updated = _rescue_with("evaluate_provisional", _provisional_without_model,
+                                        _provisional_without_model.__doc__)
 
 
 # -- the update of H = W⁻¹ ---------------------------------------------------------------------

@@ -220,6 +220,72 @@ def _update_check(candidate):
     return {"largest relative error of the updated H against torch.linalg.inv(W⁺)": float(f"{worst:.3g}")}
 
 
+# -- RESCUE: H and the model rebuilt from scratch ------------------------------------------------
+
+RESCUE_CASES = (  # moves of initial points (0-based rows, displacements from x_b) that spoil the geometry
+    {},
+    {4: (0.0, 0.3, 1e-4)},
+    {2: (0.0, 0.02, 0.0), 5: (0.0, -0.01, 0.003)},
+)
+
+
+def _rescue_objective(x):
+    return float(np.sum((x - 0.3) ** 2) + 0.5 * x[0] * x[1] + np.sin(3 * x[-1]))
+
+
+def _model_errors(st, f_centre, centre):
+    """max_k |Q(y_k) − f_k| for the model with gradient at ``centre`` and value ``f_centre`` there."""
+    d = st.xpt - centre
+    hess = st.hq + (st.xpt.T * st.pq) @ st.xpt
+    q = f_centre + d @ st.gopt + 0.5 * np.einsum("ki,ij,kj->k", d, hess, d)
+    return float(np.abs(q - st.fval).max())
+
+
+def _rescue_check(candidate):
+    import torch
+
+    rescue, prelim = candidate.get("search.bobyqa.rescue"), candidate.get("search.bobyqa.prelim")
+    evaluator, adjust = candidate.get("search.bobyqa.Evaluator"), candidate.get("search.bobyqa.adjust_start")
+    lower, upper, rhobeg = -np.ones(3), np.ones(3), 0.3
+    findings = {}
+    for case, moves in enumerate(RESCUE_CASES):
+        x, sl, su = adjust(np.array([0.1, -0.2, 0.0]), lower, upper, rhobeg)
+        evaluate = evaluator(_rescue_objective, lower, upper, 1000)
+        st = prelim(evaluate, x, sl, su, rhobeg, 7)
+        for k, y in moves.items():
+            st.xpt[k] = y
+            st.fval[k] = evaluate(st.xbase, st.xpt[k], st.sl, st.su)
+        # H from scratch and the least-Frobenius-norm interpolant, its gradient at xopt
+        st.kopt = int(np.argmin(st.fval))
+        st.bmat, st.zmat = _factors(torch.linalg.inv(_kkt(st.xpt)).numpy(), 7)
+        xopt, fd = st.xpt[st.kopt].copy(), st.fval - st.fval[st.kopt]
+        st.pq, st.hq = st.zmat @ (st.zmat.T @ fd), np.zeros((3, 3))
+        st.gopt = st.bmat[:7].T @ fd + st.xpt.T @ (st.pq * (st.xpt @ xopt))
+        before, f_centre, calls = _model_errors(st, st.fval[st.kopt], xopt), st.fval[st.kopt], len(evaluate.values)
+        base = st.xbase + xopt
+        rescue(st, evaluate, xopt, rhobeg)
+        new = len(evaluate.values) - calls
+        expect(np.array_equal(st.xbase, base), f"case {case}: x_b is {st.xbase}, not the old x_b + x_opt = {base}")
+        expect(st.kopt == int(np.argmin(st.fval)), f"case {case}: kopt = {st.kopt} is not the least value's row")
+        points = st.xbase + st.xpt
+        expect(((points >= lower - 1e-15) & (points <= upper + 1e-15)).all(), f"case {case}: a point leaves the box")
+        h = torch.linalg.inv(_kkt(st.xpt)).numpy()
+        keep = [i for i in range(11) if i != 7]  # the constant's row and column are not stored
+        h = h[np.ix_(keep, keep)]
+        stored = np.block([[st.zmat @ st.zmat.T, st.bmat[:7]], [st.bmat[:7].T, st.bmat[7:]]])
+        err = float(np.abs(stored - h).max() / np.abs(h).max())
+        expect(err <= 1e-10, f"case {case}: H after RESCUE differs from the inverse of W by {err:.2e} (relative)")
+        after = _model_errors(st, f_centre, np.zeros(3))
+        expect(after <= before + 1e-9, f"case {case}: the model misses the values by {after:.2e} after RESCUE "
+               f"({before:.2e} before)")
+        findings[f"case {case}"] = {"new evaluations": new, "relative error of H": float(f"{err:.2g}"),
+                                    "interpolation error before, after": [float(f"{before:.2g}"),
+                                                                          float(f"{after:.2g}")]}
+    expect(any(v["new evaluations"] > 0 for v in findings.values()),
+           "no case left a provisional point to evaluate")
+    return findings
+
+
 # -- the search over a space: the MITIE approach -----------------------------------------------------
 
 BRANIN_MINIMA = ((-math.pi, 12.275), (math.pi, 2.275), (3 * math.pi, 2.475))
@@ -354,6 +420,24 @@ RECORDS = (
         ),
         notes="The updated factors (Ω = ZZᵀ, Ξ) are compared with the inverse of the new KKT matrix computed "
               "from scratch by torch.linalg.inv, for 2n + 1, n + 2 and more points.",
+    ),
+    Record(
+        id="hp.bobyqa/rescue",
+        kind="A",
+        section=SECTION,
+        equation=r"H^+ = (W^+)^{-1},\ Q^+(y_k) = f(y_k) \text{ after } x_b \leftarrow x_b + x_\text{opt} "
+                 r"\text{ and the points re-poised}",
+        check=_rescue_check,
+        mistakes=(
+            Mistake("no-update", "original points reinstated without updating H", M.rescue_without_update,
+                    "search.bobyqa.rescue"),
+            Mistake("model-not-updated", "provisional points evaluated but the model left as it was",
+                    M.rescue_model_not_updated, "search.bobyqa.rescue"),
+        ),
+        notes="Powell's RESCUE is rare in practice: in 380 random runs (noisy objectives, rhoend down to 1e-14) "
+              "and on the fifteen problems it was never called, so it is judged here by its contract, on states "
+              "whose geometry was spoiled on purpose: H equal to the inverse of the new KKT matrix computed "
+              "by torch, and a model that still interpolates every value.",
     ),
     Record(
         id="hp.bobyqa/search",

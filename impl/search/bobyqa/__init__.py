@@ -13,18 +13,18 @@ least Frobenius norm of its Hessian's change that keeps the interpolation:
 Modules: :mod:`.prelim` (the initial points and model), :mod:`.trsbox` (the bounded
 trust-region step), :mod:`.altmov` (the geometry step), :mod:`.update` (the update of
 :math:`H = W^{-1}`), :mod:`.bobyqb` (the loop and the radii), :mod:`.driver` (the call, Powell's defaults),
-:mod:`.seqsum` (sums in Powell's order, so the sequence of points is NLopt's bit for bit).  RESCUE, Powell's
-restart of :math:`H` from scratch when rounding has damaged it, is not implemented:
-where Powell would call it, this code stops and says so in ``status``.
+:mod:`.rescue` (Powell's restart of :math:`H` from scratch when rounding has damaged it),
+:mod:`.seqsum` (sums in Powell's order, so the sequence of points is NLopt's bit for bit).
 """
 
 from __future__ import annotations
 
 from impl.search.bobyqa.altmov import altmov
 from impl.search.bobyqa.driver import BobyqaResult, bobyqa
-from impl.search.bobyqa.prelim import Evaluator, adjust_start, prelim
+from impl.search.bobyqa.prelim import Evaluator, State, Stop, adjust_start, prelim
+from impl.search.bobyqa.rescue import evaluate_provisional, rescue
 from impl.search.bobyqa.trsbox import trsbox
 from impl.search.bobyqa.update import h_from_factors, kkt_inverse, update, update_model
 
 __all__ = ["BobyqaResult", "bobyqa", "adjust_start", "prelim", "trsbox", "altmov", "update", "update_model",
-           "kkt_inverse", "h_from_factors", "Evaluator"]
+           "rescue", "evaluate_provisional", "kkt_inverse", "h_from_factors", "Evaluator", "State", "Stop"]

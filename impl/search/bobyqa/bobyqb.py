@@ -34,6 +34,7 @@ import numpy as np
 
 from impl.search.bobyqa.altmov import altmov
 from impl.search.bobyqa.prelim import Evaluator, Stop, prelim
+from impl.search.bobyqa.rescue import rescue
 from impl.search.bobyqa.seqsum import add_hess_mul, dot, matvec, rmatvec, rowdots, sym_lower, sym_upper, total
 from impl.search.bobyqa.trsbox import trsbox
 from impl.search.bobyqa.update import update, update_model
@@ -165,15 +166,36 @@ def bobyqb(evaluate: Evaluator, x, sl, su, rhobeg, rhoend, npt):
                     continue  # label 230 again
                 if denom <= 0.5 * (vlag[knew] * vlag[knew]):
                     if len(evaluate.values) > nresc:
-                        return "rescue needed (RESCUE is not implemented)"
+                        label = 190
+                        continue
                     return "roundoff: denominator cancelled"
             else:
                 knew, denom, scaden, biglsq = _choose_knew(st, vlag, beta, delta, xopt, st.kopt)
                 if scaden <= 0.5 * biglsq:
                     if len(evaluate.values) > nresc:
-                        return "rescue needed (RESCUE is not implemented)"
+                        label = 190
+                        continue
                     return "roundoff: denominator cancelled"
             label = 360
+        if label == 190:  # rounding has damaged H: rebuild it (and the model) from scratch
+            nfsav, kbase = len(evaluate.values), st.kopt
+            try:
+                rescue(st, evaluate, xopt, delta)
+            except Stop as stop:
+                return str(stop)
+            xopt, xoptsq = np.zeros(n), 0.0
+            if st.kopt != kbase:
+                xopt = st.xpt[st.kopt].copy()
+                xoptsq = dot(xopt, xopt)
+            nresc = len(evaluate.values)
+            if nfsav < nresc:  # label 20: new values were computed; the gradient at the new xopt
+                nfsav = nresc
+                if st.kopt != kbase:
+                    _model_gradient_shift(st, xopt)
+                label = 60
+            else:
+                label = 60 if ntrits > 0 else 210
+            continue
         if label == 360:  # evaluate f at xbase + xnew
             try:
                 f = evaluate(st.xbase, xnew, st.sl, st.su)

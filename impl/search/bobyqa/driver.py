@@ -47,8 +47,8 @@ def bobyqa(fun: Callable[[np.ndarray], float], x0, lower, upper, rhobeg: float |
     when not given; ``maxfun`` :math:`500 n`.  ``fun`` receives a float64 vector inside
     the box.  ``status`` says why it stopped: ``"rhoend"`` (with or without the final
     Newton step), ``"maxfun"``, a non-finite value (the model cannot pass through it, so
-    the run ends there), a rounding failure as Powell's, or, where Powell would call
-    RESCUE (not implemented here), ``"rescue needed"``.
+    the run ends there), or a rounding failure as Powell's (RESCUE is called first where
+    Powell calls it).
     """
     x0 = _vector(x0, "x0")
     n = len(x0)
