@@ -82,7 +82,7 @@ def rescue(st, evaluate, xopt: np.ndarray, delta: float) -> None:
         else:
             bm[0, j] = -1.0 / a[j]
             bm[jp, j] = 1.0 / a[j]
-            bm[npt + j, j] = -0.5 * a[j] * a[j]
+            bm[npt + j, j] = -0.5 * (a[j] * a[j])
     for k1 in range(2 * np1, npt + 1):  # Powell's 1-based k beyond 2n + 1
         iw = int(((k1 - np1) - 0.5) / n)
         ip = k1 - np1 - iw * n
