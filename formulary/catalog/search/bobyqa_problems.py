@@ -95,6 +95,40 @@ CI = ("Rosenbrock-2", "Rosenbrock-2, minimum on x ≤ 0.5", "Branin", "bowl, sta
       "Rosenbrock-3, start near bounds")
 
 
+def random_problem(rng: np.random.Generator, trial: int):
+    """A random bound-constrained problem ``(f, x0, lower, upper, rhobeg)``: n = 1..6, a random
+    box, a start with each coordinate put on a bound with probability 0.2 each way, and one of
+    an ill-conditioned quadratic, a rippled Rosenbrock, a scaled bowl times cosines, and
+    Σ|x − 0.1|^1.5 (not smooth at its minimum)."""
+    n = int(rng.integers(1, 7))
+    kind = trial % 4
+    if kind == 0:
+        a = rng.standard_normal((n, n))
+        a = a @ a.T * 10 ** rng.uniform(-3, 3, n)
+        c = rng.uniform(-3, 3, n)
+
+        def f(x):
+            return float((x - c) @ a @ (x - c))
+    elif kind == 1:
+        def f(x):
+            return (rosenbrock(x) if len(x) > 1 else float(x[0] ** 2)) + 1e-3 * float(np.sum(np.sin(37 * x)))
+    elif kind == 2:
+        s = 10 ** rng.uniform(-4, 4, n)
+
+        def f(x):
+            return float(np.sum(s * (x - 0.3) ** 2) + np.prod(np.cos(x)))
+    else:
+        def f(x):
+            return float(np.sum(np.abs(x - 0.1) ** 1.5))
+    lower, upper = -rng.uniform(0.5, 3, n), rng.uniform(0.5, 3, n)
+    x0 = rng.uniform(lower, upper)
+    on = rng.random(n) < 0.2
+    x0[on] = lower[on]
+    on = rng.random(n) < 0.2
+    x0[on] = upper[on]
+    return f, x0, lower, upper, float(min(0.5, 0.5 * np.min(upper - lower)))
+
+
 def oracle_missing(module: str) -> str | None:
     """A sentence saying the oracle is not installed, or None when it is."""
     if importlib.util.find_spec(module) is None:

@@ -31,6 +31,7 @@ from formulary.catalog.search.bobyqa_problems import (
     matching_prefix,
     oracle_missing,
     pybobyqa_results,
+    random_problem,
     run_nlopt,
 )
 from formulary.mistakes import search_bobyqa as M
@@ -91,6 +92,7 @@ def _nlopt_check(candidate):
                       "NLopt against itself with f + 1 ulp": f"{own}/{len(points)}"}
     median = float(np.median(ratios))
     expect(median <= EVAL_RATIO, f"median evaluations impl/NLopt = {median:.3f} > {EVAL_RATIO}")
+    extra = _random_against_nlopt(bobyqa) if _thorough() else {}
 
     def draw(ax):
         for i, (name, (ours, theirs)) in enumerate(curves.items()):
@@ -102,7 +104,31 @@ def _nlopt_check(candidate):
 
     figures.save("hp.bobyqa", draw, title="BOBYQA: impl and NLopt's LN_BOBYQA")
     return {"problems": rows, "median evaluations impl/NLopt": round(median, 4),
-            "whole sequences bit-identical to NLopt's": f"{identical}/{len(rows)}"}
+            "whole sequences bit-identical to NLopt's": f"{identical}/{len(rows)}", **extra}
+
+
+RANDOM_PROBLEMS = 30
+
+
+def _random_against_nlopt(bobyqa):
+    """The thorough profile: random problems (seeded), the same criteria, rhoend = 1e-10."""
+    rng = np.random.default_rng(7)
+    identical = 0
+    for trial in range(RANDOM_PROBLEMS):
+        f, x0, lower, upper, rhobeg = random_problem(rng, trial)
+        points, values = run_nlopt(f, x0, lower, upper, rhobeg, rhoend=1e-10, maxfun=3000)
+        control, _ = run_nlopt(f, x0, lower, upper, rhobeg, rhoend=1e-10, maxfun=3000, perturb=True)
+        run = bobyqa(f, x0, lower, upper, rhobeg, 1e-10, 3000)
+        m = 2 * len(x0) + 1
+        expect(np.array_equal(run.points[:m], points[:m]), f"random problem {trial}: the first {m} points differ")
+        k = int(np.argmin(values))
+        expect(abs(run.fun - values[k]) <= 1e-6 * (1 + abs(values[k])),
+               f"random problem {trial}: f = {run.fun:.10g}, NLopt's {values[k]:.10g}")
+        prefix, own = matching_prefix(run.points, points), matching_prefix(control, points)
+        expect(prefix >= min(own, len(points)) // 2, f"random problem {trial}: {prefix} points match, NLopt "
+               f"against itself {own}")
+        identical += len(run.points) == len(points) and np.array_equal(run.points, points)
+    return {"random problems, whole sequences bit-identical": f"{identical}/{RANDOM_PROBLEMS}"}
 
 
 def _pybobyqa_check(candidate):
