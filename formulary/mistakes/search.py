@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from impl._special import erfc
-from impl.search import bayes, lipo, split, trust_region
+from impl.search import bayes, lipo, split
 from impl.search.space import Choice, SearchResult, check_space, positive_int
 
 # -- grid search ----------------------------------------------------------------------------
@@ -221,75 +221,6 @@ lipo_search_min_bound = _lipo_with(lipschitz_lower_bound_min)
 lipo_search_min_bound.__doc__ = "the bound min_i(f_i − k‖x − x_i‖): accepts points that cannot win"
 adalipo_no_exploration = _lipo_with(lipo.lipschitz_lower_bound, explore=False)
 adalipo_no_exploration.__doc__ = "AdaLIPO with p ignored: it never explores"
-
-
-# -- trust region ---------------------------------------------------------------------------------
-
-def _tr_with(model=trust_region.quadratic_model, accept=trust_region._better, update=trust_region.radius_update):
-    def trust_region_search(objective, space, start, n_trials=100, radius=0.1, min_radius=1e-4):
-        return trust_region._search(objective, space, start, n_trials, radius, min_radius, model,
-                                    trust_region.box_subproblem, accept, update)
-    return trust_region_search
-
-
-def quadratic_model_forward_differences(offsets, values, f0):
-    """g_i = (f(c + a_i e_i) − f(c))/a_i: a one-sided slope, off by ½H_ii a_i."""
-    g, H = trust_region.quadratic_model(offsets, values, f0)
-    d = offsets.shape[1]
-    return (values[:d] - f0) / offsets[np.arange(d), np.arange(d)], H
-
-
-def quadratic_model_cross_doubled(offsets, values, f0):
-    """The mixed terms fitted as ½H_ij s_i s_j (as the diagonal is): H_ij twice too large."""
-    d = offsets.shape[1]
-    i, j = np.triu_indices(d)
-    basis = np.hstack([offsets, 0.5 * offsets[:, i] * offsets[:, j]])
-    coef = np.linalg.solve(basis, values - f0)
-    H = np.zeros((d, d))
-    H[i, j] = H[j, i] = coef[d:]
-    return coef[:d], H
-
-
-def stencil_always_forward(center, radius):
-    """+r along every axis, −r back: leaves the unit cube at its upper faces."""
-    d = len(center)
-    eye = np.eye(d)
-    i, j = np.triu_indices(d, k=1)
-    return np.vstack([eye * radius, -eye * radius, eye[i] * radius + eye[j] * radius])
-
-
-def box_subproblem_clipped_newton(g, H, lower, upper):
-    """The unconstrained minimiser clipped into the box: not the box's minimiser."""
-    try:
-        s = np.linalg.solve(H, -g)
-    except np.linalg.LinAlgError:
-        s = -g
-    return np.clip(s, lower, upper)
-
-
-def box_subproblem_cauchy(g, H, lower, upper):
-    """Steepest descent to the box boundary: a Cauchy step, ignoring the curvature."""
-    return np.where(g > 0, lower, np.where(g < 0, upper, 0.0))
-
-
-def _shrink_on_poor_ratio_only(radius, rho, step):
-    """The textbook rule, without BOBYQA's 'a short step shrinks the radius too'."""
-    if rho >= 0.75 and step >= 0.99 * radius:
-        return min(2 * radius, 0.5)
-    return radius / 2 if rho < 0.25 else radius
-
-
-trust_region_search_accepts_worse = _tr_with(accept=lambda new, old: True)
-trust_region_search_accepts_worse.__doc__ = "the centre moves to the best new point even when it is worse"
-def _gradient_flipped(offsets, values, f0):
-    g, H = trust_region.quadratic_model(offsets, values, f0)
-    return -g, H
-
-
-trust_region_search_gradient_flipped = _tr_with(model=_gradient_flipped)
-trust_region_search_gradient_flipped.__doc__ = "the model's gradient with the wrong sign: steps go uphill"
-trust_region_search_short_steps_kept = _tr_with(update=_shrink_on_poor_ratio_only)
-trust_region_search_short_steps_kept.__doc__ = "the radius kept after short steps: the search stalls at the model's scale"
 
 
 # -- splits and the holdout procedure ---------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 A space of :class:`Choice`, :class:`Uniform` and :class:`LogUniform` dimensions;
 grid, random, Bayesian, LIPO/AdaLIPO, MaxLIPO+TR (dlib's find_min_global), TPE (Optuna's
-default sampler) and trust-region search, each minimising an objective and returning every
-trial; the train / validation / test procedure.
+default sampler) and BOBYQA (the MITIE approach), each minimising an objective and returning
+every trial; the train / validation / test procedure. Powell's BOBYQA itself, on a box in its
+own coordinates, is :func:`impl.search.bobyqa.bobyqa`.
 """
 
 from impl.search.bayes import bayes_search, expected_improvement, gp_log_marginal_likelihood, gp_posterior, rbf_kernel
@@ -11,14 +12,14 @@ from impl.search.lipo import lipo_search, lipschitz_estimate, lipschitz_lower_bo
 from impl.search.simple import grid_search, grid_units, random_search
 from impl.search.space import Choice, LogUniform, SearchResult, Trial, Uniform
 from impl.search.split import HoldoutResult, holdout_search, random_split, split_lengths
-from impl.search.trust_region import TrustRegionResult, box_subproblem, quadratic_model, stencil, trust_region_search
+from impl.search.trust_region import TrustRegionResult, trust_region_search
 
 __all__ = [
     "Choice", "Uniform", "LogUniform", "Trial", "SearchResult", "TrustRegionResult", "HoldoutResult",
     "grid_units", "grid_search", "random_search",
     "rbf_kernel", "gp_posterior", "gp_log_marginal_likelihood", "expected_improvement", "bayes_search",
     "lipschitz_lower_bound", "lipschitz_estimate", "lipo_search",
-    "stencil", "quadratic_model", "box_subproblem", "trust_region_search",
+    "trust_region_search",
     "split_lengths", "random_split", "holdout_search",
 ]
 
