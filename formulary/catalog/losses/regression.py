@@ -166,6 +166,38 @@ DEPRECATED_OPTIONS = Deviation(
     "torch's documentation marks both deprecated in favour of reduction, which impl takes with its three values",
     _deprecated_options_not_taken)
 
+
+def _torch_rounds_subnormal_products(candidate):
+    """float32, one element d = 1.5 with weight 1e-45 (the smallest subnormal): torch forms w·d² = 3.2e-45 in
+    float32, which rounds to 2.8e-45, and its weighted mean is 2.0 (l1: 2.0 for |d| = 1.5); the truth is 2.25 and
+    1.5, which the candidate must give."""
+    x, t, w = np.array(0.0, np.float32), np.array(1.5, np.float32), np.array(1e-45, np.float32)
+    found = {}
+    for name, truth in (("mse_loss", 2.25), ("l1_loss", 1.5)):
+        theirs = float(getattr(torch.nn.functional, name)(torch.tensor(x), torch.tensor(t), weight=torch.tensor(w)))
+        mine = float(candidate.get(f"losses.{name}")(x, t, weight=w))
+        expect(theirs != truth, f"torch's float32 {name} with a subnormal weight now gives the truth {truth}: drop the deviation")
+        expect(mine == truth, f"{name}(0, 1.5, weight=1e-45) in float32 should be {truth}, got {mine}")
+        found[f"{name}: torch / candidate / truth"] = [theirs, mine, truth]
+    return found
+
+
+SUBNORMAL_WEIGHT = Deviation(
+    "float32 with a subnormal weight: torch rounds each product w·d² (w·|d|) in float32 among the subnormals, so "
+    "mse_loss(0, 1.5, weight=1e-45) is 2.0 instead of 2.25 (l1_loss: 2.0 instead of 1.5), and its gradient −inf "
+    "instead of −3 (−1)",
+    "impl accumulates in float64 and rounds once; drawn weights below 2⁻²⁰ are drawn as 0, and the edge bank "
+    "holds this case with the true value", _torch_rounds_subnormal_products)
+
+
+def _subnormal_weight_edge(dt, truth, grad):
+    """The case of SUBNORMAL_WEIGHT, judged by the true value and gradient (torch's gradient there is −inf)."""
+    if np.dtype(dt) != np.float32:
+        return []
+    return [Sample((np.array(0.0, np.float32), np.array(1.5, np.float32)), {"weight": np.array(1e-45, np.float32)},
+                   "a subnormal weight: torch rounds w·d² among the subnormals", expected=np.float32(truth),
+                   expected_grad=np.float32(grad))]
+
 RECORDS = (
     loss_record(
         id="loss.mse", name="mse_loss", section=REGRESSION,
@@ -177,13 +209,15 @@ RECORDS = (
             Mistake("backward-not-averaged", "the gradient of the sum returned for the mean", M.mse_backward_not_averaged, "backward"),
         ],
         inputs=pair_inputs(weight=True),
-        edges=pair_edges(lambda dt: [*_cases(dt, keep=_below_half_max), *_weighted(dt), (np.array([np.inf, 1.0]), np.array([np.inf, 2.0]), "inf − inf: NaN")]),
+        edges=pair_edges(lambda dt: [*_cases(dt, keep=_below_half_max), *_weighted(dt),
+                                     (np.array([np.inf, 1.0]), np.array([np.inf, 2.0]), "inf − inf: NaN")],
+                         extra=lambda dt: _subnormal_weight_edge(dt, 2.25, -3.0)),
         errors=pair_errors(extra=_WEIGHT_ERRORS),
         deviations=[Deviation(
             "torch's unreduced mse_loss gradient is ±inf at x − y = ±max for an upstream gradient of 0.25 (true: ±max/2)",
             "torch forms 2(x − y) first, which overflows before the upstream gradient scales it down; impl multiplies "
             "the upstream gradient by 2 first (and computes float32 in float64). The edge bank keeps |x − y| ≤ max/2",
-            _torch_mse_grad_overflows), STRICT_TARGETS, DEPRECATED_OPTIONS],
+            _torch_mse_grad_overflows), STRICT_TARGETS, DEPRECATED_OPTIONS, SUBNORMAL_WEIGHT],
     ),
     loss_record(
         id="loss.mae", name="l1_loss", section=REGRESSION,
@@ -194,13 +228,14 @@ RECORDS = (
             Mistake("backward-one-at-tie", "sign(0) taken as 1; torch gives 0 at a tie", M.l1_backward_one_at_tie, "backward"),
         ],
         inputs=pair_inputs(weight=True),
-        edges=pair_edges(lambda dt: [*_cases(dt), *_weighted(dt), *_nan_d(dt)]),
+        edges=pair_edges(lambda dt: [*_cases(dt), *_weighted(dt), *_nan_d(dt)],
+                         extra=lambda dt: _subnormal_weight_edge(dt, 1.5, -1.0)),
         errors=pair_errors(extra=_WEIGHT_ERRORS),
         notes="The gradient of |d| is 0 at a tie and at NaN, as torch.sign(NaN) = 0 gives; impl follows.",
         deviations=(Deviation("line 539: 'MAE penalises outliers more effectively' (MAE 则会比较有效地惩罚异常值), so use it when there are "
                               "many outliers", "the advice is right and the reason reversed: MAE penalises a large residual "
                               "less than MSE (linearly, with a gradient bounded by 1/n), which is why it is the robust one",
-                              _mae_penalises_outliers_less, source="guide"),),
+                              _mae_penalises_outliers_less, source="guide"), SUBNORMAL_WEIGHT),
     ),
     loss_record(
         id="loss.msle", name="msle_loss", section=REGRESSION,
