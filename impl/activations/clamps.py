@@ -29,14 +29,17 @@ def hardtanh(input, min_val=-1.0, max_val=1.0):
 
 
 def hardtanh_backward(grad_output, input, min_val=-1.0, max_val=1.0):
-    r"""Gradient of hardtanh: g strictly inside (a, b), 0 at and beyond the ends (and at NaN, as torch).
+    r"""Gradient of hardtanh: g strictly inside (a, b), 0 at and beyond the ends.
+
+    At NaN it passes g, as torch's scalar kernel does (its vectorised kernel gives 0 there:
+    torch's answer depends on the element's position; see the catalog's deviation).
 
     .. math:: \frac{\partial L}{\partial x} = \begin{cases} g & a < x < b \\ 0 & \text{otherwise} \end{cases}
     """
     x = float_array(input, "input")
     g = same_shape(grad_output, x)
     lo, hi = _bounds(x, min_val, max_val)
-    return np.where((x > lo) & (x < hi), g, x.dtype.type(0)).astype(x.dtype)
+    return np.where((x <= lo) | (x >= hi), x.dtype.type(0), g).astype(x.dtype)
 
 
 def relu6(input):
@@ -48,7 +51,7 @@ def relu6(input):
 
 
 def relu6_backward(grad_output, input):
-    r"""Gradient of relu6: g on (0, 6), 0 elsewhere, at both ends and at NaN (as torch).
+    r"""Gradient of relu6: g on (0, 6), 0 elsewhere and at both ends; NaN passes g (as hardtanh).
 
     .. math:: \frac{\partial L}{\partial x} = \begin{cases} g & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}
     """

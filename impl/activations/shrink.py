@@ -30,14 +30,14 @@ def softshrink(input, lambd=0.5):
 
 
 def softshrink_backward(grad_output, input, lambd=0.5):
-    r"""Gradient of softshrink: g where |x| > λ, 0 elsewhere (and at NaN, as torch).
+    r"""Gradient of softshrink: g where |x| > λ, 0 elsewhere; NaN passes g (torch's scalar kernel).
 
     .. math:: \frac{\partial L}{\partial x} = \begin{cases} g & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}
     """
     x = float_array(input, "input")
     g = same_shape(grad_output, x)
     lam = _lambd(x, lambd, True)
-    return np.where(np.abs(x) > lam, g, x.dtype.type(0)).astype(x.dtype)
+    return np.where(np.abs(x) <= lam, x.dtype.type(0), g).astype(x.dtype)
 
 
 def hardshrink(input, lambd=0.5):
@@ -51,14 +51,14 @@ def hardshrink(input, lambd=0.5):
 
 
 def hardshrink_backward(grad_output, input, lambd=0.5):
-    r"""Gradient of hardshrink: g where |x| > λ, 0 elsewhere (and at NaN, as torch).
+    r"""Gradient of hardshrink: g where |x| > λ, 0 elsewhere; NaN passes g (torch's scalar kernel).
 
     .. math:: \frac{\partial L}{\partial x} = \begin{cases} g & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}
     """
     x = float_array(input, "input")
     g = same_shape(grad_output, x)
     lam = _lambd(x, lambd, False)
-    return np.where(np.abs(x) > lam, g, x.dtype.type(0)).astype(x.dtype)
+    return np.where(np.abs(x) <= lam, x.dtype.type(0), g).astype(x.dtype)
 
 
 def _bernoulli(n: int) -> list[Fraction]:

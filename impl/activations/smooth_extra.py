@@ -125,11 +125,12 @@ def hardswish(input):
 
     .. math:: \operatorname{hardswish}(x) = x\,\frac{\min(\max(x + 3, 0), 6)}{6}
 
-    At −inf this is −inf·0 = NaN, as torch computes it.
+    At −inf this is −inf·0 = NaN, and at float64's largest values x·6 overflows to inf,
+    as torch computes it (a float32 input cannot overflow here: it is computed in float64).
     """
     x = float_array(input, "input")
     z = _wide(x)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         return (z * np.clip(z + 3.0, 0.0, 6.0) / 6.0).astype(x.dtype)
 
 
