@@ -19,7 +19,9 @@ def test_inventory_ids_are_unique_and_well_formed():
 def test_carried_inventory_matches_shared_formulas_md():
     shared = [(e.id, e.kind) for e in inventory.parse_formulas_md(SHARED)]
     carried = [(e.id, e.kind) for e in inventory.entries()]
-    assert carried == shared
+    # the carried copy may run ahead of the index (IDs added by issues since): every row of
+    # the index is carried, with its kind, in the index's order
+    assert [row for row in carried if row in set(shared)] == shared
 
 
 def test_every_record_belongs_to_an_inventory_id():
