@@ -11,6 +11,7 @@ L1 and L2 penalties have no torch function: they are composed from torch ops.
 from __future__ import annotations
 
 import math
+import warnings
 
 import torch
 import torch.nn.functional as F
@@ -31,7 +32,9 @@ def dropout(input, p=0.5, training=True, *, mask=None, generator=None):
 
 def dropout2d(input, p=0.5, training=True, *, mask=None, generator=None):
     if _deterministic(p, training, mask):
-        return F.dropout2d(input, p, training)
+        with warnings.catch_warnings():  # a 3-D input is (N, C, L) today; torch warns that this will change
+            warnings.simplefilter("ignore", UserWarning)
+            return F.dropout2d(input, p, training)
     noise = mask.reshape(input.shape[:2] + (1,) * (input.dim() - 2)).to(input.dtype).div_(1 - p)
     return input * noise
 

@@ -73,7 +73,8 @@ def _mask(x: np.ndarray, q: float, mask, generator, channelwise: bool) -> np.nda
 
 def _scaled(x: np.ndarray, q: float, m: np.ndarray) -> np.ndarray:
     if q == 1.0:
-        return np.multiply(x, x.dtype.type(0))  # torch: input·0, so inf and NaN give NaN
+        with np.errstate(invalid="ignore"):
+            return np.multiply(x, x.dtype.type(0))  # torch: input·0, so inf and NaN give NaN
     t = x.dtype.type
     with np.errstate(invalid="ignore", over="ignore"):
         return x * (m.astype(x.dtype) / t(1.0 - q))  # torch's noise.div_(1 − p), then input·noise
@@ -124,7 +125,7 @@ def _backward(grad_output, input, p, training, mask, channelwise):
     return _scaled(g, q, _mask(x, q, mask, None, channelwise)).astype(x.dtype)
 
 
-def dropout_backward(grad_output, input, p=0.5, training=True, *, mask):
+def dropout_backward(grad_output, input, p=0.5, training=True, *, mask=None):
     r"""Gradient of dropout: the same mask and scale.
 
     .. math:: \frac{\partial L}{\partial x} = \frac{m \odot g}{1 - p}
@@ -132,7 +133,7 @@ def dropout_backward(grad_output, input, p=0.5, training=True, *, mask):
     return _backward(grad_output, input, p, training, mask, False)
 
 
-def dropout2d_backward(grad_output, input, p=0.5, training=True, *, mask):
+def dropout2d_backward(grad_output, input, p=0.5, training=True, *, mask=None):
     r"""Gradient of dropout2d: the same channel mask and scale.
 
     .. math:: \frac{\partial L}{\partial x_{n,c}} = \frac{m_{n,c}\,g_{n,c}}{1 - p}
@@ -165,7 +166,8 @@ def alpha_dropout(input, p=0.5, training=False, *, mask=None, generator=None):
         return x.copy()
     m = _mask(x, q, mask, generator, False)
     if q == 1.0:
-        return np.multiply(x, x.dtype.type(0))  # torch: input·0
+        with np.errstate(invalid="ignore"):
+            return np.multiply(x, x.dtype.type(0))  # torch: input·0
     mult, b = _alpha_affine(x, q, m)
     with np.errstate(invalid="ignore", over="ignore"):
         return x * mult + b
@@ -187,7 +189,8 @@ def alpha_dropout_backward(grad_output, input, p=0.5, training=False, *, mask=No
         raise ValueError("mask is required in training: the keep-mask the forward pass used")
     m = _mask(x, q, mask, None, False)
     if q == 1.0:
-        return np.multiply(g, g.dtype.type(0)).astype(x.dtype)
+        with np.errstate(invalid="ignore"):
+            return np.multiply(g, g.dtype.type(0)).astype(x.dtype)
     mult, _ = _alpha_affine(x, q, m)
     with np.errstate(invalid="ignore", over="ignore"):
         return (g * mult).astype(x.dtype)
