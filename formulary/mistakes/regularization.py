@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from impl import regularization as R
+from impl.optim import Adam
 
 
 def _f(x):
@@ -225,3 +226,11 @@ class AccuracyStopStrict(R.AccuracyStop):
             return False
         m = float(metric)
         return m < self.target if self.mode == "min" else m > self.target
+
+
+# weight decay --------------------------------------------------------------------------------------
+class AdamWCoupled(Adam):
+    """'AdamW' that adds λθ to the gradient: Adam with an L2 penalty under AdamW's name."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *, maximize=False):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)

@@ -33,18 +33,22 @@ def l1_penalty(input, weight=1.0):
     """
     x = float_array(input, "input")
     lam = _weight(weight)
-    return np.asarray(lam * np.abs(x).sum(dtype=np.float64), dtype=x.dtype)
+    with np.errstate(over="ignore", invalid="ignore"):  # 0·inf is NaN, as torch gives
+        return np.asarray(lam * np.abs(x).sum(dtype=np.float64), dtype=x.dtype)
 
 
 def l1_penalty_backward(grad_output, input, weight=1.0):
-    r"""Gradient of the L1 penalty: λ sign(w) (0 at w = 0, the subgradient torch's abs takes).
+    r"""Gradient of the L1 penalty: λ sign(w) (0 at w = 0, the subgradient torch's abs takes;
+    0 at NaN too, as torch's sign(NaN) = 0).
 
     .. math:: \frac{\partial L}{\partial w_i} = g\,\lambda \operatorname{sign}(w_i)
     """
     x = float_array(input, "input")
     lam = _weight(weight)
     g = _scalar_grad(grad_output, x)
-    return (float(g) * lam * np.sign(x.astype(np.float64))).astype(x.dtype)
+    with np.errstate(invalid="ignore"):
+        sign = np.where(np.isnan(x), 0.0, np.sign(x.astype(np.float64)))
+        return (float(g) * lam * sign).astype(x.dtype)
 
 
 def l2_penalty(input, weight=1.0):
@@ -57,7 +61,7 @@ def l2_penalty(input, weight=1.0):
     x = float_array(input, "input")
     lam = _weight(weight)
     w = x.astype(np.float64)
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # float32 sums beyond its range round to inf
         return np.asarray(0.5 * lam * np.dot(w.ravel(), w.ravel()), dtype=x.dtype)
 
 
@@ -69,5 +73,5 @@ def l2_penalty_backward(grad_output, input, weight=1.0):
     x = float_array(input, "input")
     lam = _weight(weight)
     g = _scalar_grad(grad_output, x)
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         return (float(g) * lam * x.astype(np.float64)).astype(x.dtype)
