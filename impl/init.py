@@ -204,7 +204,9 @@ def kaiming_normal(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", genera
 def orthogonal(tensor, gain=1, generator=None):
     r"""Saxe et al. (2013): a (semi-)orthogonal matrix, trailing dimensions flattened.
 
-    .. math:: X \sim \mathcal{N}(0, 1)^{r \times c},\ X = QR,\ W = \text{gain} \cdot Q \operatorname{diag}(\operatorname{sign} R_{ii})
+    .. math::
+        X \sim \mathcal{N}(0, 1)^{r \times c},\ X = QR,\
+        W = \text{gain} \cdot Q \operatorname{diag}(\operatorname{sign} R_{ii})
 
     For r < c the QR is of Xᵀ and Q is transposed back; the signs of R's diagonal make Q
     Haar-distributed (Mezzadri 2007).  Rows (r ≤ c) or columns (r > c) are orthonormal.

@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import warnings
 
-import torch
 import torch.nn.functional as F
 
 _ALPHA_PRIME = 1.7580993408473766  # ATen's alpha_dropout constant

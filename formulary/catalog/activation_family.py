@@ -58,8 +58,8 @@ def _nan_gradient_by_position(name, **kw):
         expect(np.all(mine == 1.0), f"candidate's gradient at NaN is {set(mine.tolist())}, expected g everywhere")
 
     return Deviation(
-        f"gradient at a NaN input: torch gives g in its scalar tail but 0 or NaN in its vectorised body "
-        f"(it depends on the element's position); impl passes g everywhere",
+        "gradient at a NaN input: torch gives g in its scalar tail but 0 or NaN in its vectorised body "
+        "(it depends on the element's position); impl passes g everywhere",
         "one answer per input, the scalar kernel's, as relu's backward; the edge bank judges NaN on its own",
         demonstrate)
 

@@ -3,8 +3,6 @@ and the guide's claim that the initial scale decides whether a deep network's si
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 from hypothesis import strategies as st

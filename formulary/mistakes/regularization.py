@@ -232,5 +232,6 @@ class AccuracyStopStrict(R.AccuracyStop):
 class AdamWCoupled(Adam):
     """'AdamW' that adds λθ to the gradient: Adam with an L2 penalty under AdamW's name."""
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *, maximize=False):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+                 maximize=False):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)

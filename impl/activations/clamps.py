@@ -71,7 +71,8 @@ def threshold(input, threshold, value):
 def threshold_backward(grad_output, input, threshold, value):
     r"""Gradient of threshold: g where x > threshold (and at NaN, as torch), 0 elsewhere.
 
-    .. math:: \frac{\partial L}{\partial x} = \begin{cases} g & x > \text{threshold} \\ 0 & x \le \text{threshold} \end{cases}
+    .. math::
+        \frac{\partial L}{\partial x} = \begin{cases} g & x > \text{threshold} \\ 0 & x \le \text{threshold} \end{cases}
     """
     x = float_array(input, "input")
     g = same_shape(grad_output, x)

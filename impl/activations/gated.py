@@ -20,7 +20,9 @@ def _halves(x: np.ndarray, dim) -> tuple[int, int]:
 def glu(input, dim=-1):
     r"""GLU: the first half of ``dim`` gated by the sigmoid of the second half.
 
-    .. math:: \operatorname{glu}(a, b) = a \otimes \sigma(b) = \frac{a}{1 + e^{-b}},\quad [a, b] = \text{input split in two along dim}
+    .. math::
+        \operatorname{glu}(a, b) = a \otimes \sigma(b) = \frac{a}{1 + e^{-b}},\quad
+        [a, b] = \text{input split in two along dim}
     """
     x = float_array(input, "input")
     d, h = _halves(x, dim)
@@ -34,7 +36,9 @@ def glu(input, dim=-1):
 def glu_backward(grad_output, input, dim=-1):
     r"""Gradient of glu, laid out like the input (the a-half, then the b-half).
 
-    .. math:: \frac{\partial L}{\partial a} = g\,\sigma(b),\qquad \frac{\partial L}{\partial b} = g\,a\,\sigma(b)\,\sigma(-b)
+    .. math::
+        \frac{\partial L}{\partial a} = g\,\sigma(b),\qquad
+        \frac{\partial L}{\partial b} = g\,a\,\sigma(b)\,(1 - \sigma(b))
     """
     x = float_array(input, "input")
     d, h = _halves(x, dim)

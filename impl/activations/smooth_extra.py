@@ -7,7 +7,6 @@ import numpy as np
 from impl._checks import float_array, real, same_shape
 from impl.activations._common import _logistic, _wide
 
-
 # -- CELU ----------------------------------------------------------------------------------
 
 def _alpha(alpha) -> float:
@@ -88,25 +87,32 @@ def _mish_parts(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def mish(input):
     r"""Mish (Misra 2019): x·tanh(softplus(x)), evaluated in extended precision and rounded once.
 
-    .. math:: \operatorname{mish}(x) = x \tanh\bigl(\log(1 + e^{x})\bigr),\quad
-              \log(1 + e^{x}) = \max(x, 0) + \log\left(1 + e^{-|x|}\right)
+    .. math:: \operatorname{mish}(x) = x \tanh\bigl(\log(1 + e^{x})\bigr)
+              = x\,\frac{u(u + 2)}{u(u + 2) + 2},\ u = e^{x}
+              = x\,\frac{1 + 2v}{1 + 2v + 2v^2},\ v = e^{-x}
 
-    The three roundings of x·tanh(softplus(x)) cost up to 2.5 ULP in float64; NumPy's
-    ``longdouble`` (64-bit significand on x86) brings that to 0.5 ULP.  Where ``longdouble``
-    is plain double (some platforms) the same formula runs in float64.  At −inf this is
-    −inf·0 = NaN, as torch computes it.
+    tanh(softplus(x)) is a rational function of eˣ (e^{−x} for x > 0, so nothing
+    overflows); in float64 the roundings of x·tanh(softplus(x)) cost up to 2.5 ULP, so it
+    is evaluated in NumPy's ``longdouble`` (64-bit significand on x86) and rounded once
+    (0.5 ULP).  Where ``longdouble`` is plain double (some platforms) the same formula runs
+    in float64.  At −inf this is −inf·0 = NaN, as torch computes it.
     """
     x = float_array(input, "input")
     z = x.astype(np.longdouble)
-    with np.errstate(invalid="ignore", over="ignore"):
-        sp = np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
-        return (z * np.tanh(sp)).astype(np.float64).astype(x.dtype)
+    with np.errstate(invalid="ignore", over="ignore", under="ignore"):
+        e = np.exp(-np.abs(z))  # u for x ≤ 0, v for x > 0
+        pos = z > 0
+        num = np.where(pos, 1 + 2 * e, e * (e + 2))
+        t = num / (num + np.where(pos, 2 * e * e, 2))
+        return (z * t).astype(np.float64).astype(x.dtype)
 
 
 def mish_backward(grad_output, input):
     r"""Gradient of mish (NaN at ±inf, where torch's formula meets inf·0).
 
-    .. math:: \frac{\partial L}{\partial x} = g\left(t + x\,(1 - t^2)\,\sigma(x)\right),\quad t = \tanh(\operatorname{softplus}(x))
+    .. math::
+        \frac{\partial L}{\partial x} = g\left(t + x\,(1 - t^2)\,\sigma(x)\right),\quad
+        t = \tanh(\operatorname{softplus}(x))
     """
     x = float_array(input, "input")
     g = same_shape(grad_output, x)
@@ -137,7 +143,9 @@ def hardswish(input):
 def hardswish_backward(grad_output, input):
     r"""Gradient of hardswish, with torch's choices at the kinks: 0 at x = −3, 1 at x = 3.
 
-    .. math:: \frac{\partial L}{\partial x} = \begin{cases} 0 & x \le -3 \\ g\,(x/3 + 1/2) & -3 < x < 3 \\ g & x \ge 3 \end{cases}
+    .. math::
+        \frac{\partial L}{\partial x} = \begin{cases} 0 & x \le -3 \\ g\,(x/3 + 1/2) & -3 < x < 3 \\
+            g & x \ge 3 \end{cases}
     """
     x = float_array(input, "input")
     g = same_shape(grad_output, x)

@@ -20,7 +20,8 @@ def softmin(input, dim):
 def softmin_backward(grad_output, input, dim):
     r"""Gradient of softmin: the chain rule through −x.
 
-    .. math:: \frac{\partial L}{\partial x_i} = -p_i \Bigl(g_i - \sum_j g_j p_j\Bigr),\quad p = \operatorname{softmin}(x)
+    .. math::
+        \frac{\partial L}{\partial x_i} = -p_i \Bigl(g_i - \sum_j g_j p_j\Bigr),\quad p = \operatorname{softmin}(x)
     """
     x = float_array(input, "input")
     g = same_shape(grad_output, x)

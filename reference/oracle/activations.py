@@ -100,7 +100,7 @@ def glu(x: np.ndarray, dim: int = -1) -> list:
     x = np.asarray(x, dtype=np.float64)
     a, b = np.split(x, 2, axis=dim)
     with mpmath.workdps(DPS):
-        return [mpf(float(u)) / (1 + mpmath.exp(-mpf(float(v)))) for u, v in zip(a.ravel(), b.ravel())]
+        return [mpf(float(u)) / (1 + mpmath.exp(-mpf(float(v)))) for u, v in zip(a.ravel(), b.ravel(), strict=True)]
 
 
 def softmin(x: np.ndarray, dim: int) -> list:
