@@ -93,7 +93,7 @@ def _tanhshrink(z: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         # |x| ≥ 1: x − tanh x = (x − 1) + 2/(e^{2x} + 1), two positive terms and x − 1 exact
         big = np.maximum(a, 1.0)
-        out = (big - 1.0) + 2.0 / (np.exp(2.0 * big) + 1.0)
+        out = np.asarray((big - 1.0) + 2.0 / (np.exp(2.0 * big) + 1.0))  # an array even for 0-d input
     small = a < 1.0
     if small.any():  # the series only where it is used: 44 Horner steps are not free
         s = a[small]
