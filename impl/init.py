@@ -89,6 +89,8 @@ def uniform(tensor, a=0.0, b=1.0, generator=None):
     r"""Values drawn from U(a, b).
 
     .. math:: w_i \sim \mathcal{U}(a, b)
+
+    One draw: ``generator.uniform(a, b, shape)``, cast to the tensor's dtype.
     """
     w = _tensor(tensor)
     lo, hi = real(a, "a"), real(b, "b")
@@ -101,6 +103,8 @@ def normal(tensor, mean=0.0, std=1.0, generator=None):
     r"""Values drawn from N(mean, std²).
 
     .. math:: w_i \sim \mathcal{N}(\mu, \sigma^2)
+
+    One draw: ``generator.normal(mean, std, shape)``, cast to the tensor's dtype.
     """
     w = _tensor(tensor)
     s = real(std, "std")
@@ -143,6 +147,9 @@ def xavier_uniform(tensor, gain=1.0, generator=None):
     r"""Glorot & Bengio (2010): U(−a, a) with a = gain·√(6/(fan_in + fan_out)).
 
     .. math:: a = \text{gain} \times \sqrt{3} \times \sqrt{\frac{2}{\text{fan\_in} + \text{fan\_out}}}
+
+    fan_in = size(1)·k…, fan_out = size(0)·k… (weights laid out (out, in, k…)); the std is
+    computed first and multiplied by √3, as torch does; one draw ``generator.uniform(-a, a, shape)``.
     """
     w = _tensor(tensor)
     fan_in, fan_out = _fans(w)
@@ -155,6 +162,8 @@ def xavier_normal(tensor, gain=1.0, generator=None):
     r"""Glorot & Bengio (2010): N(0, std²) with std = gain·√(2/(fan_in + fan_out)).
 
     .. math:: \sigma = \text{gain} \times \sqrt{\frac{2}{\text{fan\_in} + \text{fan\_out}}}
+
+    One draw: ``generator.normal(0, std, shape)``.
     """
     w = _tensor(tensor)
     fan_in, fan_out = _fans(w)
@@ -179,7 +188,9 @@ def kaiming_uniform(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
     .. math:: b = \sqrt{3} \times \frac{\text{gain}(\text{nonlinearity}, a)}{\sqrt{\text{fan}}}
 
     ``a`` is the negative slope passed to :func:`calculate_gain` (used by leaky_relu).
-    A tensor with no elements is returned unchanged, with torch's warning.
+    The std gain/√fan is computed first and multiplied by √3, as torch does; one draw
+    ``generator.uniform(-b, b, shape)``.  A tensor with no elements is returned
+    unchanged, with torch's warning.
     """
     w = _tensor(tensor)
     _fans(w)
@@ -193,6 +204,8 @@ def kaiming_normal(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", genera
     r"""He et al. (2015): N(0, std²) with std = gain/√fan.
 
     .. math:: \sigma = \frac{\text{gain}(\text{nonlinearity}, a)}{\sqrt{\text{fan}}}
+
+    One draw: ``generator.normal(0, std, shape)``; no elements: unchanged, with torch's warning.
     """
     w = _tensor(tensor)
     _fans(w)

@@ -37,11 +37,13 @@ class EarlyStopping:
         self.stopped = False
 
     def improved(self, metric: float) -> bool:
+        """Whether ``metric`` beats the best so far by more than min_delta (NaN never does)."""
         if self.mode == "min":
             return metric < self.best - self.min_delta
         return metric > self.best + self.min_delta
 
     def step(self, metric) -> bool:
+        """Record one evaluation (epoch 0, 1, …); True when training should stop."""
         m = real(metric, "metric")
         if self.stopped:
             raise RuntimeError("EarlyStopping.step called after it said stop")
@@ -70,6 +72,7 @@ class AccuracyStop:
         self.iteration = 0
 
     def step(self, metric) -> bool:
+        """Record one iteration's error (or accuracy); True when training should stop."""
         m = real(metric, "metric")
         self.iteration += 1
         if self.iteration % self.every:
