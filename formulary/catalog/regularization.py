@@ -15,10 +15,12 @@ from formulary import edges
 from formulary.mistakes import regularization as M
 from formulary.record import ErrorInput, Mistake, Record, Sample
 from formulary.strategies import arrays, shapes
+from formulary.tolerance import Tolerance
 from formulary.verdict import expect
 
 SECTION = "§7 训练过程 (training: regularisation)"
 _PS = [0.0, 0.2, 0.5, 1.0 / 3, 0.9, 1.0]
+_EXACT = {np.float32: Tolerance(0.0, 0.0), np.float64: Tolerance(0.0, 0.0)}
 
 
 def _fix_mask(p: float, m: np.ndarray) -> np.ndarray:
@@ -116,8 +118,9 @@ def _record(id, name, equation, mistakes, check, channelwise=False, eval_default
         inputs=lambda dt: _samples(dt, channelwise, eval_default),
         edges=lambda dt: _edges(dt, channelwise, eval_default),
         check=check, mistakes=tuple(mistakes), errors=_errors(name, channelwise),
-        notes=notes or "Judged exactly: the property check hands torch's own drawn mask to the candidate and "
-                       "compares bit for bit; drawn samples apply a given mask with torch's arithmetic.",
+        tolerances=_EXACT,  # torch's arithmetic, operation for operation: bit for bit, forward and backward
+        notes=notes or "Judged bit for bit (zero tolerance): the property check hands torch's own drawn mask to the "
+                       "candidate; drawn samples and the edge bank apply a given mask with torch's arithmetic.",
     )
 
 
