@@ -97,7 +97,8 @@ HARDSWISH_OVERFLOW = Deviation(
 
 # -- threshold: two required options -------------------------------------------------
 
-_THRESHOLD_OPTIONS = ({"threshold": 1.0, "value": -5.0}, {"threshold": -0.5, "value": 20.0}, {"threshold": 0.0, "value": 0.0})
+_THRESHOLD_OPTIONS = ({"threshold": 1.0, "value": -5.0}, {"threshold": -0.5, "value": 20.0}, {"threshold": 0.0,
+                                                                                              "value": 0.0})
 
 THRESHOLD = Record(
     id="act.threshold",
@@ -112,9 +113,11 @@ THRESHOLD = Record(
     edges=lambda dt: [s for kw in _THRESHOLD_OPTIONS
                       for s in edges.elementwise(dt, kinks=(kw["threshold"],), kwargs=(kw,))],
     mistakes=(
-        Mistake("inclusive-threshold", "x ≥ threshold keeps x; torch replaces x = threshold by value", M.threshold_inclusive),
+        Mistake("inclusive-threshold", "x ≥ threshold keeps x; torch replaces x = threshold by value",
+                M.threshold_inclusive),
         Mistake("value-zero", "0 below the threshold instead of value", M.threshold_value_zero),
-        Mistake("backward-passes-all", "the gradient passed where the output is the constant", M.threshold_backward_passes_all, "backward"),
+        Mistake("backward-passes-all", "the gradient passed where the output is the constant",
+                M.threshold_backward_passes_all, "backward"),
     ),
     errors=(
         *_input_errors(1.0, 0.0, backward_args=(1.0, 0.0)),
@@ -144,7 +147,8 @@ GLU = Record(
         lambda s: st.integers(-len(s), len(s) - 1).flatmap(
             lambda d: samples(arrays(dt, _even_shape(s, d % len(s)), -20.0, 20.0), st.just(d)))),
     edges=lambda dt: [
-        Sample((np.concatenate([edges.special_values(dt), edges.special_values(dt)[::-1]]), 0), {}, "special values in both halves"),
+        Sample((np.concatenate([edges.special_values(dt), edges.special_values(dt)[::-1]]), 0), {},
+               "special values in both halves"),
         Sample((np.zeros((2, 0), dt), 0), {}, "empty"),
         Sample((np.arange(12, dtype=dt).reshape(2, 6) - 6, -1), {}, "last dim"),
         Sample((np.arange(24, dtype=dt).reshape(2, 4, 3) / 4 - 3, 1), {}, "middle dim"),
@@ -158,7 +162,8 @@ GLU = Record(
     mistakes=(
         Mistake("halves-swapped", "σ(a)·b: the gate taken from the first half", M.glu_halves_swapped),
         Mistake("tanh-gate", "a·tanh(b) instead of a·σ(b)", M.glu_tanh_gate),
-        Mistake("backward-gate-half-zero", "the gate half's gradient left at zero", M.glu_backward_gate_half_zero, "backward"),
+        Mistake("backward-gate-half-zero", "the gate half's gradient left at zero", M.glu_backward_gate_half_zero,
+                "backward"),
     ),
     errors=(
         ErrorInput(Sample((np.zeros(3), 0)), ValueError, r"\binput\b.*dim=0.*even"),
@@ -166,7 +171,8 @@ GLU = Record(
         ErrorInput(Sample((np.zeros((2, 4)), 2)), ValueError, r"\bdim=2.*out of range"),
         ErrorInput(Sample((np.zeros((2, 4)), 1.0)), TypeError, r"\bdim\b"),
         ErrorInput(Sample((np.array([1, 2]), 0)), TypeError, r"\binput\b"),
-        ErrorInput(Sample((np.zeros((2, 4)), np.zeros((2, 4)), 1)), ValueError, r"\bgrad_output\b.*\(2, 2\)", "backward"),
+        ErrorInput(Sample((np.zeros((2, 4)), np.zeros((2, 4)), 1)), ValueError, r"\bgrad_output\b.*\(2, 2\)",
+                   "backward"),
         ErrorInput(Sample((np.zeros(1), np.array([1, 2]), 0)), TypeError, r"\binput\b", "backward"),
     ),
 )
@@ -198,7 +204,8 @@ SOFTMIN = Record(
     ),
     mistakes=(
         Mistake("softmax", "softmax(x): the minus sign forgotten", M.softmin_as_softmax),
-        Mistake("backward-sign", "softmax's backward at −x without the chain rule's −1", M.softmin_backward_sign, "backward"),
+        Mistake("backward-sign", "softmax's backward at −x without the chain rule's −1", M.softmin_backward_sign,
+                "backward"),
     ),
     errors=(
         ErrorInput(Sample((np.zeros((2, 3)), 2)), ValueError, r"\bdim=2.*out of range"),
@@ -267,7 +274,8 @@ RRELU_TRAIN = Record(
     mistakes=(
         Mistake("noise-on-positives", "the random slope applied to positive inputs too", M.rrelu_noise_on_positives),
         Mistake("train-mean-slope", "training with the mean slope, the drawn noise ignored", M.rrelu_train_mean_slope),
-        Mistake("backward-mean-slope", "training backward with the mean slope, not the forward's", M.rrelu_backward_mean_slope, "backward"),
+        Mistake("backward-mean-slope", "training backward with the mean slope, not the forward's",
+                M.rrelu_backward_mean_slope, "backward"),
     ),
     errors=(
         ErrorInput(Sample((np.zeros(2), 0.1, 0.3, True), {"noise": np.zeros(3)}), ValueError, r"\bnoise\b.*shape"),
@@ -286,7 +294,8 @@ RECORDS = (
         "act.hardtanh", "hardtanh", r"\operatorname{hardtanh}(x) = \min(\max(x, a), b),\ a = -1,\ b = 1",
         [
             Mistake("bounds-ignored", "clamped to [−1, 1] whatever min_val and max_val say", M.hardtanh_bounds_ignored),
-            Mistake("backward-closed", "gradient g at x = a and x = b; torch gives 0 there", M.hardtanh_backward_closed, "backward"),
+            Mistake("backward-closed", "gradient g at x = a and x = b; torch gives 0 there",
+                    M.hardtanh_backward_closed, "backward"),
         ],
         kinks=(-1.0, 1.0, -2.0, 3.0), oracle=False,
         options={"min_val": st.sampled_from([-1.0, -2.0, 0.0]), "max_val": st.sampled_from([1.0, 3.0])},
@@ -299,7 +308,8 @@ RECORDS = (
         "act.relu6", "relu6", r"\operatorname{relu6}(x) = \min(\max(x, 0), 6)",
         [
             Mistake("uncapped", "plain ReLU: the cap at 6 forgotten", M.relu6_uncapped),
-            Mistake("backward-one-at-six", "gradient g at x = 6; torch gives 0", M.relu6_backward_one_at_six, "backward"),
+            Mistake("backward-one-at-six", "gradient g at x = 6; torch gives 0", M.relu6_backward_one_at_six,
+                    "backward"),
         ],
         kinks=(0.0, 6.0), oracle=False, lo=-10.0, hi=12.0, deviations=[_nan_gradient_by_position("relu6")],
     )),
@@ -308,7 +318,8 @@ RECORDS = (
         "act.celu", "celu", r"\operatorname{celu}(x) = \max(0, x) + \min\bigl(0, \alpha (e^{x/\alpha} - 1)\bigr)",
         [
             Mistake("elu", "α(eˣ − 1): x not divided by α (that is ELU)", M.celu_as_elu),
-            Mistake("backward-alpha-factor", "α e^{x/α}: an extra α in the derivative", M.celu_backward_alpha_factor, "backward"),
+            Mistake("backward-alpha-factor", "α e^{x/α}: an extra α in the derivative", M.celu_backward_alpha_factor,
+                    "backward"),
         ],
         kinks=(0.0,), options={"alpha": floats(np.float64, 0.2, 3.0)}, option_edges=({}, {"alpha": 2.5}),
         accuracy=[BULK, AccuracyClass("bulk [-10, 10], α = 2.5", _grid(-10, 10), {"alpha": 2.5}),
@@ -373,7 +384,8 @@ RECORDS = (
         [
             Mistake("no-dead-zone", "x − λ·sign(x) everywhere", M.softshrink_no_dead_zone),
             Mistake("hardshrink", "x kept where |x| > λ, λ not subtracted", M.softshrink_as_hardshrink),
-            Mistake("backward-everywhere", "the gradient passed inside the dead band", M.softshrink_backward_everywhere, "backward"),
+            Mistake("backward-everywhere", "the gradient passed inside the dead band",
+                    M.softshrink_backward_everywhere, "backward"),
         ],
         kinks=(-0.5, 0.5, -2.0, 2.0), oracle=False,
         options={"lambd": st.sampled_from([0.0, 0.5, 1.0, 2.0, 0.3])}, option_edges=({}, {"lambd": 2.0}),
@@ -388,7 +400,8 @@ RECORDS = (
             Mistake("subtracts", "λ subtracted from the survivors (soft shrinkage)", M.hardshrink_subtracts),
         ],
         kinks=(-0.5, 0.5, -2.0, 2.0), oracle=False,
-        options={"lambd": st.sampled_from([-0.5, 0.0, 0.5, 2.0, 0.3])}, option_edges=({}, {"lambd": 2.0}, {"lambd": -0.5}),
+        options={"lambd": st.sampled_from([-0.5, 0.0, 0.5, 2.0, 0.3])}, option_edges=({}, {"lambd": 2.0},
+                                                                                      {"lambd": -0.5}),
         deviations=[_nan_gradient_by_position("hardshrink")],
         errors=[ErrorInput(Sample((np.zeros(2),), {"lambd": None}), TypeError, r"\blambd\b")],
         notes="torch accepts a negative λ for hardshrink (then it is the identity) but not for softshrink; impl follows.",

@@ -137,7 +137,8 @@ def _haar_corner(candidate):
     rng = np.random.default_rng(9)
     mine = np.array([fn(np.zeros((4, 4)), generator=rng)[0, 0] for _ in range(400)])
     g = torch.Generator().manual_seed(9)
-    theirs = np.array([TI.orthogonal(torch.empty(4, 4, dtype=torch.float64), generator=g)[0, 0].item() for _ in range(400)])
+    theirs = np.array([TI.orthogonal(torch.empty(4, 4, dtype=torch.float64),
+                                     generator=g)[0, 0].item() for _ in range(400)])
     d, p = ks_2samp(mine, theirs)
     expect(p > P_MIN, f"orthogonal: the corner entry Q[0, 0] of 400 draws is not distributed as torch's "
                       f"(D = {d:.3f}, p = {p:.2g}; positive in {np.mean(mine > 0):.0%} of draws)")
@@ -185,15 +186,19 @@ def _variance(candidate):
     relu = mean_stats("relu", lambda rng: kaiming(w0, mode="fan_in", nonlinearity="relu", generator=rng))
     tanh = mean_stats("tanh", lambda rng: xavier(w0, gain=gain("tanh"), generator=rng))
     ms, var_z, sat = relu[:, 0], tanh[1:, 1], tanh[:, 2]
-    expect(np.all((ms > 0.5) & (ms < 2)), f"ReLU with kaiming_normal: E[a²] per layer {np.round(ms, 2)} leaves [0.5, 2]")
-    expect(np.all((var_z > 0.5) & (var_z < 2)), f"tanh with xavier_normal(gain 5/3): Var(z) of layers 2-20 {np.round(var_z, 2)} leaves [0.5, 2]")
+    expect(np.all((ms > 0.5) & (ms < 2)),
+           f"ReLU with kaiming_normal: E[a²] per layer {np.round(ms, 2)} leaves [0.5, 2]")
+    expect(np.all((var_z > 0.5) & (var_z < 2)),
+           f"tanh with xavier_normal(gain 5/3): Var(z) of layers 2-20 {np.round(var_z, 2)} leaves [0.5, 2]")
     expect(np.all(sat < 0.2), f"tanh with xavier_normal: saturated fraction {np.round(sat, 3)} reaches 20 %")
     naive = {(act, s): _forward_stats(act, lambda rng, s=s: normal(w0, 0.0, s, generator=rng), 7)
              for act in ("relu", "tanh") for s in (0.01, 1.0)}
     expect(naive["relu", 0.01][-1, 0] < 1e-20 and naive["tanh", 0.01][-1, 0] < 1e-20,
            "σ = 0.01 should collapse the signal below 1e-20 by layer 20")
-    expect(naive["relu", 1.0][-1, 0] > 1e20, f"σ = 1 should explode a ReLU network's signal, got {naive['relu', 1.0][-1, 0]:.3g}")
-    expect(naive["tanh", 1.0][-1, 2] > 0.5, f"σ = 1 should saturate most tanh units, got {naive['tanh', 1.0][-1, 2]:.2f}")
+    expect(naive["relu", 1.0][-1, 0] > 1e20,
+           f"σ = 1 should explode a ReLU network's signal, got {naive['relu', 1.0][-1, 0]:.3g}")
+    expect(naive["tanh", 1.0][-1, 2] > 0.5,
+           f"σ = 1 should saturate most tanh units, got {naive['tanh', 1.0][-1, 2]:.2f}")
 
     def draw(ax):
         layers = np.arange(1, _DEPTH + 1)
@@ -219,7 +224,8 @@ def _variance(candidate):
 RECORDS = (
     GAIN,
     _record("init.uniform", "uniform", r"w \sim \mathcal{U}(a, b)", [(_SQ, (), {}), (_RECT, (-3.0, 0.5), {})],
-            [Mistake("b-as-width", "U(a, a + b)", M.uniform_width), Mistake("symmetric", "U(−b, b)", M.uniform_symmetric)],
+            [Mistake("b-as-width", "U(a, a + b)", M.uniform_width), Mistake("symmetric", "U(−b, b)",
+                                                                            M.uniform_symmetric)],
             _errors("uniform", fans=False) + (ErrorInput(Sample((np.zeros(3), 2.0, 1.0)), ValueError, r"\ba\b.*\bb\b"),)),
     _record("init.normal", "normal", r"w \sim \mathcal{N}(\mu, \sigma^2)", [(_SQ, (), {}), (_RECT, (1.5, 0.5), {})],
             [Mistake("variance-for-std", "std² as the scale", M.normal_variance_for_std),
@@ -245,13 +251,15 @@ RECORDS = (
             [Mistake("uniform-std", "√(6/(fan_in + fan_out)) as the std", M.xavier_normal_uniform_std),
              Mistake("gain-ignored", "gain accepted and ignored", M.xavier_normal_gain_ignored)], _errors("xavier_normal")),
     _record("init.kaiming_uniform", "kaiming_uniform", r"\mathcal{U}(-b, b),\ b = \text{gain}\sqrt{3/\text{fan}}",
-            [(_SQ, (), {}), (_RECT, (), {"mode": "fan_out", "nonlinearity": "relu"}), (_CONV, (0.2,), {"mode": "fan_in"})],
+            [(_SQ, (), {}), (_RECT, (), {"mode": "fan_out", "nonlinearity": "relu"}), (_CONV, (0.2,),
+                                                                                       {"mode": "fan_in"})],
             [Mistake("mode-ignored", "fan_in whatever mode says", M.kaiming_uniform_mode_ignored),
              Mistake("std-as-bound", "gain/√fan as the bound", M.kaiming_uniform_std_as_bound)],
             _errors("kaiming_uniform") + (ErrorInput(Sample((np.zeros((3, 4)),), {"mode": "fan_avg"}), ValueError, r"\bmode\b"),
                                           ErrorInput(Sample((np.zeros((3, 4)),), {"nonlinearity": "gelu"}), ValueError, r"\bnonlinearity\b"))),
     _record("init.kaiming_normal", "kaiming_normal", r"\mathcal{N}(0, \sigma^2),\ \sigma = \text{gain}/\sqrt{\text{fan}}",
-            [(_SQ, (), {"nonlinearity": "relu"}), (_RECT, (), {"mode": "fan_out", "nonlinearity": "relu"}), (_CONV, (), {"nonlinearity": "tanh"})],
+            [(_SQ, (), {"nonlinearity": "relu"}), (_RECT, (), {"mode": "fan_out", "nonlinearity": "relu"}),
+             (_CONV, (), {"nonlinearity": "tanh"})],
             [Mistake("mode-ignored", "fan_in whatever mode says", M.kaiming_normal_mode_ignored),
              Mistake("no-gain", "1/√fan without the gain", M.kaiming_normal_no_gain)],
             _errors("kaiming_normal") + (ErrorInput(Sample((np.zeros((3, 4)),), {"mode": 1}), ValueError, r"\bmode\b"),)),
@@ -264,11 +272,12 @@ RECORDS = (
                   "torch's samples; the QR's rounding differs between LAPACK builds, so no bit-for-bit draw."),
     Record(
         id="init.variance", kind="C", section=SECTION,
-        equation=r"\operatorname{Var}(w) = rac{	ext{gain}^2}{	ext{fan\_in}}:\ \mathbb{E}[a_l^2] pprox \mathbb{E}[x^2]\ "
-                 r"(	ext{relu}),\ \operatorname{Var}(z_l) pprox 	ext{const}\ (	anh);\ 	ext{naive } \sigma = 0.01 	o 0,\ \sigma = 1 	o \infty",
+        equation=r"\operatorname{Var}(w) = \frac{\text{gain}^2}{\text{fan\_in}}:\ \mathbb{E}[a_l^2] \approx \mathbb{E}[x^2]\ "
+                 r"(\text{relu}),\ \operatorname{Var}(z_l) \approx \text{const}\ (\tanh);\ \text{naive } \sigma = 0.01 \to 0,\ \sigma = 1 \to \infty",
         check=lambda candidate: _variance(candidate),
         mistakes=(
-            Mistake("kaiming-no-gain", "kaiming_normal without the gain √2", M.kaiming_normal_no_gain, "init.kaiming_normal"),
+            Mistake("kaiming-no-gain", "kaiming_normal without the gain √2", M.kaiming_normal_no_gain,
+                    "init.kaiming_normal"),
             Mistake("tanh-gain-one", "calculate_gain('tanh') = 1", M.gain_tanh_one, "init.calculate_gain"),
         ),
         notes="Guide §7: 小随机数用来保证网络不会因权值过大而进入饱和状态 (small random numbers keep the network out of "

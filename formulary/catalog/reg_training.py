@@ -97,10 +97,13 @@ def _weight_decay(candidate):
     adam_l2 = _trajectory(lambda p: Adam(p, lr=_LR), pen)
     adamw = _trajectory(lambda p: AdamW(p, lr=_LR, weight_decay=_LAMBDA))
     adam_decoupled = _trajectory(lambda p: Adam(p, lr=_LR), decay_first=_LR * _LAMBDA)
-    expect(_rel(sgd_wd, sgd_l2) <= 1e-15, f"SGD: weight_decay and the L2 penalty's gradient differ by {_rel(sgd_wd, sgd_l2):.2e} (expected equal)")
-    expect(_rel(sgd_decoupled, sgd_l2) <= 1e-12, f"SGD: decoupled decay θ(1 − ηλ) − ηg differs from L2 by {_rel(sgd_decoupled, sgd_l2):.2e}")
+    expect(_rel(sgd_wd, sgd_l2) <= 1e-15,
+           f"SGD: weight_decay and the L2 penalty's gradient differ by {_rel(sgd_wd, sgd_l2):.2e} (expected equal)")
+    expect(_rel(sgd_decoupled, sgd_l2) <= 1e-12,
+           f"SGD: decoupled decay θ(1 − ηλ) − ηg differs from L2 by {_rel(sgd_decoupled, sgd_l2):.2e}")
     expect(_rel(adam_wd, adam_l2) <= 1e-15, f"Adam: weight_decay is not the L2 penalty ({_rel(adam_wd, adam_l2):.2e})")
-    expect(_rel(adamw, adam_decoupled) <= 1e-12, f"AdamW is not Adam with θ ← (1 − ηλ)θ before each step ({_rel(adamw, adam_decoupled):.2e})")
+    expect(_rel(adamw, adam_decoupled) <= 1e-12,
+           f"AdamW is not Adam with θ ← (1 − ηλ)θ before each step ({_rel(adamw, adam_decoupled):.2e})")
     gap = _rel(adamw, adam_l2)
     expect(gap > 0.05, f"AdamW and Adam + L2 should part ways; they differ by only {gap:.2e}")
     ours = {"SGD": sgd_wd, "Adam": adam_wd, "AdamW": adamw}
@@ -108,13 +111,16 @@ def _weight_decay(candidate):
               "Adam": _torch_trajectory(lambda p: torch.optim.Adam(p, lr=_LR, weight_decay=_LAMBDA)),
               "AdamW": _torch_trajectory(lambda p: torch.optim.AdamW(p, lr=_LR, weight_decay=_LAMBDA))}
     for name in ours:
-        expect(_rel(ours[name], theirs[name]) <= 1e-12, f"{name}'s trajectory differs from torch.optim.{name}'s by {_rel(ours[name], theirs[name]):.2e}")
+        expect(_rel(ours[name], theirs[name]) <= 1e-12,
+               f"{name}'s trajectory differs from torch.optim.{name}'s by {_rel(ours[name], theirs[name]):.2e}")
     ridge = _H * _C / (_H + _LAMBDA)  # the minimiser of L + (λ/2)|θ|²
-    expect(np.allclose(adam_l2[-1], ridge, atol=2e-2), f"Adam + L2 ends at {adam_l2[-1]}, expected near the ridge solution {ridge}")
+    expect(np.allclose(adam_l2[-1], ridge, atol=2e-2),
+           f"Adam + L2 ends at {adam_l2[-1]}, expected near the ridge solution {ridge}")
     shrink_l2, shrink_w = adam_l2[-1] / _C, adamw[-1] / _C
 
     def draw(ax):
-        for path, label in ((sgd_wd, "SGD, weight_decay = L2"), (adam_l2, "Adam, weight_decay (= L2)"), (adamw, "AdamW (decoupled)")):
+        for path, label in ((sgd_wd, "SGD, weight_decay = L2"), (adam_l2, "Adam, weight_decay (= L2)"),
+                            (adamw, "AdamW (decoupled)")):
             ax.plot(path[:, 0], path[:, 1], label=label)
         ax.plot(*ridge, "k*", label="minimum of L + λ/2‖θ‖²")
         ax.set_xlabel("θ₁ (curvature 10)")
@@ -262,14 +268,16 @@ def _early_stopping(candidate):
                f"{metrics}, patience {patience}, min_delta {delta}: stopped at {t} with best epoch {es.best_epoch}, expected {stop} and {best}")
     acc = ES(patience=2, mode="max")
     t = _run(acc, [0.5, 0.7, 0.7, 0.69, 0.9])
-    expect(t == 3 and acc.best == 0.7, f"mode max: stopped at {t}, best {acc.best}; expected 3 and 0.7 (a tie is no improvement)")
+    expect(t == 3 and acc.best == 0.7,
+           f"mode max: stopped at {t}, best {acc.best}; expected 3 and 0.7 (a tie is no improvement)")
     rng = np.random.default_rng(0)
     curve = (np.arange(120) - 40.0) ** 2 / 1600 + 0.2 + rng.normal(0, 0.02, 120)  # a noisy U-shaped validation loss
     for patience in (1, 5, 10, 20):
         es = ES(patience=patience, min_delta=0.001)
         t = _run(es, curve)
         want, best = _reference_early_stop(curve, patience, 0.001)
-        expect((t, es.best_epoch) == (want, best), f"U-shaped curve, patience {patience}: ({t}, {es.best_epoch}), expected ({want}, {best})")
+        expect((t, es.best_epoch) == (want, best),
+               f"U-shaped curve, patience {patience}: ({t}, {es.best_epoch}), expected ({want}, {best})")
     return {"u_curve_true_minimum": 40, "stop_patience_10": _reference_early_stop(curve, 10, 0.001)[0],
             "best_epoch_patience_10": _reference_early_stop(curve, 10, 0.001)[1]}
 
@@ -280,7 +288,8 @@ def _accuracy_stop(candidate):
     errors = [1.0 / t for t in range(1, 200)]  # e_t = 1/t
     for target, every, want in ((0.1, 5, 10), (0.09, 5, 15), (0.1, 1, 10), (0.05, 7, 21), (0.2, 10, 10)):
         t = _run(Stop(target, every), errors)
-        expect(t is not None and t + 1 == want, f"e_t = 1/t, target {target}, every {every}: stopped at t = {None if t is None else t + 1}, expected {want}")
+        expect(t is not None and t + 1 == want,
+               f"e_t = 1/t, target {target}, every {every}: stopped at t = {None if t is None else t + 1}, expected {want}")
     accs = [0.5, 0.8, 0.95, 0.99, 0.97, 0.99]
     t = _run(Stop(0.97, 2, mode="max"), accs)
     expect(t == 3, f"mode max, every 2: stopped at iteration {None if t is None else t + 1}, expected 4")
@@ -302,7 +311,8 @@ RECORDS = (
                  r"\text{Adam: } \frac{\hat m(g + \lambda\theta)}{\sqrt{\hat v(g + \lambda\theta)}} \ne \frac{\hat m(g)}{\sqrt{\hat v(g)}} + \lambda\theta",
         check=_weight_decay,
         mistakes=(
-            Mistake("l2-gradient-doubled", "the L2 penalty's gradient 2λw", M.l2_backward_doubled, "regularization.l2_penalty_backward"),
+            Mistake("l2-gradient-doubled", "the L2 penalty's gradient 2λw", M.l2_backward_doubled,
+                    "regularization.l2_penalty_backward"),
             Mistake("adamw-coupled", "AdamW adding λθ to the gradient (Adam + L2)", M.AdamWCoupled, "optim.AdamW"),
         ),
         notes="Loshchilov & Hutter (2019). Trajectories of impl's SGD, Adam and AdamW are compared with torch.optim's.",
@@ -313,7 +323,8 @@ RECORDS = (
         check=_dropout_gap,
         mistakes=(
             Mistake("identity", "dropout that drops nothing in training", M.dropout_identity, "regularization.dropout"),
-            Mistake("backward-no-mask", "dropped units still receive gradient", M.dropout_backward_no_mask, "regularization.dropout_backward"),
+            Mistake("backward-no-mask", "dropped units still receive gradient", M.dropout_backward_no_mask,
+                    "regularization.dropout_backward"),
         ),
     ),
     Record(

@@ -96,17 +96,22 @@ def _agrees_with_torch(name, fn, shape):
 def _errors(name, channelwise=False):
     x = np.zeros((2, 3, 2, 2)) if channelwise else np.zeros((2, 3))
     return (
-        ErrorInput(Sample((x, 1.5, True), {"mask": np.ones(x.shape[:2] if channelwise else x.shape, bool)}), ValueError, r"\bp\b.*between 0 and 1"),
+        ErrorInput(Sample((x, 1.5, True), {"mask": np.ones(x.shape[:2] if channelwise else x.shape, bool)}),
+                   ValueError, r"\bp\b.*between 0 and 1"),
         ErrorInput(Sample((x, "0.5", True)), TypeError, r"\bp\b"),
         ErrorInput(Sample((x, 0.5, True), {"mask": np.ones((3, 2), bool)}), ValueError, r"\bmask\b.*shape"),
-        ErrorInput(Sample((x, 0.5, True), {"mask": np.ones(x.shape[:2] if channelwise else x.shape)}), TypeError, r"\bmask\b.*bool"),
+        ErrorInput(Sample((x, 0.5, True), {"mask": np.ones(x.shape[:2] if channelwise else x.shape)}), TypeError,
+                   r"\bmask\b.*bool"),
         ErrorInput(Sample((x, 0.5, True), {"generator": 3}), TypeError, r"\bgenerator\b"),
-        ErrorInput(Sample((x, 0.5, False), {"mask": np.ones(x.shape[:2] if channelwise else x.shape, bool)}), ValueError, r"\bmask\b.*training"),
+        ErrorInput(Sample((x, 0.5, False), {"mask": np.ones(x.shape[:2] if channelwise else x.shape, bool)}),
+                   ValueError, r"\bmask\b.*training"),
         ErrorInput(Sample((x, 0.5, 1)), TypeError, r"\btraining\b"),
         ErrorInput(Sample((np.array([1, 2]), 0.5, True)), TypeError, r"\binput\b"),
         ErrorInput(Sample((x, x, 0.5, True)), ValueError, r"\bmask\b.*required", "backward"),
-        ErrorInput(Sample((np.zeros(2), x, 0.5, True), {"mask": np.ones(2, bool)}), ValueError, r"\bgrad_output\b", "backward"),
-        *([ErrorInput(Sample((np.zeros((2, 3)), 0.5, True)), ValueError, r"\binput\b.*3-D.*4-D")] if channelwise else []),
+        ErrorInput(Sample((np.zeros(2), x, 0.5, True), {"mask": np.ones(2, bool)}), ValueError, r"\bgrad_output\b",
+                   "backward"),
+        *([ErrorInput(Sample((np.zeros((2, 3)), 0.5, True)), ValueError,
+                      r"\binput\b.*3-D.*4-D")] if channelwise else []),
     )
 
 
@@ -148,26 +153,31 @@ def _statistics(candidate):
         y = drop(x, p, True, generator=np.random.default_rng(42))
         kept = y != 0
         z = _z(kept.sum(), _N, 1 - p)
-        expect(abs(z) < 5, f"p={p}: kept {kept.mean():.4f} of the entries, expected 1 − p = {1 - p} (z = {z:.1f}, |z| < 5)")
+        expect(abs(z) < 5,
+               f"p={p}: kept {kept.mean():.4f} of the entries, expected 1 − p = {1 - p} (z = {z:.1f}, |z| < 5)")
         expect(np.array_equal(y[kept], x[kept] * (1.0 / (1.0 - p))), f"p={p}: survivors are not x·1/(1 − p) exactly")
         se = y.std() / math.sqrt(_N)
-        expect(abs(y.mean() - x.mean()) < 5 * se, f"p={p}: mean {y.mean():.5f}, expected the input's {x.mean():.5f} ± {5 * se:.5f}")
+        expect(abs(y.mean() - x.mean()) < 5 * se,
+               f"p={p}: mean {y.mean():.5f}, expected the input's {x.mean():.5f} ± {5 * se:.5f}")
         again = drop(x, p, True, mask=mask_of(x, p, np.random.default_rng(42)))
         expect(np.array_equal(again, y), f"p={p}: dropout_mask with the same seed does not give dropout's mask")
         expect(np.array_equal(drop(x, p, False), x), f"p={p}: evaluation mode is not the identity")
         out[f"keep_rate_p{p}"], out[f"z_p{p}"] = float(kept.mean()), float(z)
     maps = drop2d(np.ones((400, 250, 2, 2)), 0.3, True, generator=np.random.default_rng(1))
     per_map = maps.reshape(400, 250, 4)
-    expect(np.all(per_map.min(axis=2) == per_map.max(axis=2)), "dropout2d drops parts of a feature map: one draw per (sample, channel) expected")
+    expect(np.all(per_map.min(axis=2) == per_map.max(axis=2)),
+           "dropout2d drops parts of a feature map: one draw per (sample, channel) expected")
     z2 = _z((per_map[:, :, 0] != 0).sum(), 100_000, 0.7)
-    expect(abs(z2) < 5, f"dropout2d keeps {np.mean(per_map[:, :, 0] != 0):.4f} of the maps, expected 0.7 (z = {z2:.1f})")
+    expect(abs(z2) < 5,
+           f"dropout2d keeps {np.mean(per_map[:, :, 0] != 0):.4f} of the maps, expected 0.7 (z = {z2:.1f})")
     g = np.random.default_rng(2).normal(size=_N)
     a = alpha(g, 0.3, True, generator=np.random.default_rng(3))
     zm, zv = a.mean() * math.sqrt(_N), (a.var() - 1) / math.sqrt(2 / _N)
     expect(abs(zm) < 5 and abs(zv) < 5, f"alpha dropout of N(0, 1): mean {a.mean():.4f}, variance {a.var():.4f}; "
                                         f"expected 0 and 1 within 5 standard errors (z = {zm:.1f}, {zv:.1f})")
     expect(np.array_equal(alpha(g, 0.3), g), "alpha_dropout's default (training=False) is not the identity")
-    out.update(dropout2d_keep_rate=float(np.mean(per_map[:, :, 0] != 0)), alpha_mean=float(a.mean()), alpha_variance=float(a.var()))
+    out.update(dropout2d_keep_rate=float(np.mean(per_map[:, :, 0] != 0)), alpha_mean=float(a.mean()),
+               alpha_variance=float(a.var()))
     return out
 
 
@@ -196,10 +206,13 @@ RECORDS = (
         check=_statistics,
         mistakes=(
             Mistake("keeps-with-p", "keeps with probability p", M.dropout_keeps_with_p, "regularization.dropout"),
-            Mistake("no-rescale", "survivors not scaled: the mean shrinks by 1 − p", M.dropout_no_rescale, "regularization.dropout"),
+            Mistake("no-rescale", "survivors not scaled: the mean shrinks by 1 − p", M.dropout_no_rescale,
+                    "regularization.dropout"),
             Mistake("eval-scaled", "evaluation scaled by 1 − p", M.dropout_eval_scaled, "regularization.dropout"),
-            Mistake("elementwise-2d", "dropout2d drawn element by element", M.dropout2d_elementwise_draw, "regularization.dropout2d"),
-            Mistake("alpha-no-affine", "alpha dropout without its affine correction", M.alpha_dropout_no_affine, "regularization.alpha_dropout"),
+            Mistake("elementwise-2d", "dropout2d drawn element by element", M.dropout2d_elementwise_draw,
+                    "regularization.dropout2d"),
+            Mistake("alpha-no-affine", "alpha dropout without its affine correction", M.alpha_dropout_no_affine,
+                    "regularization.alpha_dropout"),
         ),
     ),
 )
