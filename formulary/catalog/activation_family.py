@@ -19,6 +19,7 @@ from formulary.catalog.activations import BULK, SECTION, elementwise
 from formulary.mistakes import activation_family as M
 from formulary.record import AccuracyClass, Deviation, ErrorInput, Mistake, Record, Sample
 from formulary.strategies import arrays, floats, samples, shapes
+from formulary.tolerance import Tolerance
 from formulary.verdict import expect
 
 
@@ -62,6 +63,14 @@ def _nan_gradient_by_position(name, **kw):
         "(it depends on the element's position); impl passes g everywhere",
         "one answer per input, the scalar kernel's, as relu's backward; the edge bank judges NaN on its own",
         demonstrate)
+
+
+_EXACT = {np.float32: Tolerance(0.0, 0.0), np.float64: Tolerance(0.0, 0.0)}
+
+
+def _exact(record: Record) -> Record:
+    """Piecewise-linear in the input's dtype, as torch computes it: judged bit for bit."""
+    return dataclasses.replace(record, tolerances=_EXACT)
 
 
 def _nan_apart(record: Record) -> Record:
@@ -290,7 +299,7 @@ RRELU_TRAIN = Record(
 
 
 RECORDS = (
-    _nan_apart(elementwise(
+    _exact(_nan_apart(elementwise(
         "act.hardtanh", "hardtanh", r"\operatorname{hardtanh}(x) = \min(\max(x, a), b),\ a = -1,\ b = 1",
         [
             Mistake("bounds-ignored", "clamped to [−1, 1] whatever min_val and max_val say", M.hardtanh_bounds_ignored),
@@ -303,8 +312,8 @@ RECORDS = (
         deviations=[_nan_gradient_by_position("hardtanh")],
         errors=[ErrorInput(Sample((np.zeros(2),), {"min_val": 2.0, "max_val": 1.0}), ValueError, r"\bmin_val\b.*\bmax_val\b"),
                 ErrorInput(Sample((np.zeros(2),), {"max_val": "1"}), TypeError, r"\bmax_val\b")],
-    )),
-    _nan_apart(elementwise(
+    ))),
+    _exact(_nan_apart(elementwise(
         "act.relu6", "relu6", r"\operatorname{relu6}(x) = \min(\max(x, 0), 6)",
         [
             Mistake("uncapped", "plain ReLU: the cap at 6 forgotten", M.relu6_uncapped),
@@ -312,8 +321,8 @@ RECORDS = (
                     "backward"),
         ],
         kinks=(0.0, 6.0), oracle=False, lo=-10.0, hi=12.0, deviations=[_nan_gradient_by_position("relu6")],
-    )),
-    THRESHOLD,
+    ))),
+    _exact(THRESHOLD),
     elementwise(
         "act.celu", "celu", r"\operatorname{celu}(x) = \max(0, x) + \min\bigl(0, \alpha (e^{x/\alpha} - 1)\bigr)",
         [
@@ -379,7 +388,7 @@ RECORDS = (
         notes="torch evaluates x − tanh x literally: near 0 it loses every digit (≈ 1e15 ULP at x = 1e-5); "
               "impl sums tanh's Taylor series there (see the accuracy table).",
     ),
-    _nan_apart(elementwise(
+    _exact(_nan_apart(elementwise(
         "act.softshrink", "softshrink", r"\operatorname{softshrink}(x) = \operatorname{sign}(x)\max(|x| - \lambda, 0)",
         [
             Mistake("no-dead-zone", "x − λ·sign(x) everywhere", M.softshrink_no_dead_zone),
@@ -392,8 +401,8 @@ RECORDS = (
         deviations=[_nan_gradient_by_position("softshrink")],
         errors=[ErrorInput(Sample((np.zeros(2),), {"lambd": -0.5}), ValueError, r"\blambd\b"),
                 ErrorInput(Sample((np.zeros(2),), {"lambd": "1"}), TypeError, r"\blambd\b")],
-    )),
-    _nan_apart(elementwise(
+    ))),
+    _exact(_nan_apart(elementwise(
         "act.hardshrink", "hardshrink", r"\operatorname{hardshrink}(x) = x\,[\,|x| > \lambda\,]",
         [
             Mistake("inclusive", "x kept at |x| = λ", M.hardshrink_inclusive),
@@ -405,10 +414,10 @@ RECORDS = (
         deviations=[_nan_gradient_by_position("hardshrink")],
         errors=[ErrorInput(Sample((np.zeros(2),), {"lambd": None}), TypeError, r"\blambd\b")],
         notes="torch accepts a negative λ for hardshrink (then it is the identity) but not for softshrink; impl follows.",
-    )),
+    ))),
     GLU,
     SOFTMIN,
-    elementwise(
+    _exact(elementwise(
         "act.rrelu", "rrelu", r"\operatorname{rrelu}_{\text{eval}}(x) = \begin{cases} x & x > 0 \\ \frac{l + u}{2} x & x \le 0 \end{cases}",
         [
             Mistake("eval-lower", "evaluation with slope lower instead of (l + u)/2", M.rrelu_eval_lower),
@@ -420,6 +429,6 @@ RECORDS = (
         errors=[ErrorInput(Sample((np.zeros(2),), {"lower": 0.5, "upper": 0.1}), ValueError, r"\blower\b.*\bupper\b"),
                 ErrorInput(Sample((np.zeros(2),), {"noise": np.zeros(2)}), ValueError, r"\bnoise\b.*training"),
                 ErrorInput(Sample((np.zeros(2),), {"upper": "1"}), TypeError, r"\bupper\b")],
-    ),
-    RRELU_TRAIN,
+    )),
+    _exact(RRELU_TRAIN),
 )
