@@ -5,17 +5,22 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install test report bench drill clean mutation peers dashboard screenshot
+.PHONY: install test lint report bench drill clean mutation peers dashboard screenshot
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,figures]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,figures,lint]'
 	@touch $(STAMP)
 
 install: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade) over the tree; mypy over the engine's kernel
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 report: $(STAMP)
 	$(BIN)/formulary report

@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import torch
@@ -59,6 +60,16 @@ def plan(record: Record) -> list[str]:
     return names
 
 
+T = TypeVar("T")
+
+
+def _named(value: T | None, what: str, record: Record) -> T:
+    """The record's ``what``, which this check needs: a record without it is a catalog error."""
+    if value is None:
+        raise ValueError(f"record {record.id!r} has no {what}, which this check needs")
+    return value
+
+
 def run(record: Record, check: str, candidate: Candidate, *, device: str = "cpu", shrink: bool = True) -> Stats:
     """Run one named check of ``record`` against ``candidate``."""
     kind, _, dtype = check.partition("-")
@@ -67,7 +78,7 @@ def run(record: Record, check: str, candidate: Candidate, *, device: str = "cpu"
     if kind == "errors":
         return _errors(record, candidate)
     if kind == "property":
-        findings = record.check(candidate)
+        findings = _named(record.check, "check", record)(candidate)
         return Stats(examples=1, findings=dict(findings or {}))
     if kind == "forward":
         return _drawn(record, candidate, np.dtype(dtype), device, shrink, backward=False)
@@ -88,7 +99,7 @@ def which_catches(record: Record, mistake_name: str, base: Candidate, *, device:
     there) or only makes the candidate crash (a mistake must give wrong values).
     """
     mistake = next(m for m in record.mistakes if m.name == mistake_name)
-    wrong = base.replacing(record.target_name(mistake.target), mistake.fn, f"{base.label} with mistake {mistake.name!r}")
+    wrong = base.replacing(_named(record.target_name(mistake.target), "target", record), mistake.fn, f"{base.label} with mistake {mistake.name!r}")
     crashes = []
     # value checks first: a mistake caught only by the error inputs proves little about its values
     for name in sorted(plan(record), key=lambda n: n == "errors"):
@@ -121,7 +132,7 @@ def call_candidate(record: Record, fn: Callable, sample: Sample):
 
 
 def call_reference(record: Record, sample: Sample, device: str, requires_grad: bool = False):
-    ref = reference(record.reference)
+    ref = reference(_named(record.reference, "reference", record))
     args = list(tensors.to_torch(sample.args, device))
     if requires_grad:
         for i in record.grad_args:
@@ -186,12 +197,12 @@ def _compare_backward(record, bwd, sample, dtype, device, stats, candidate, chec
 
 def _drawn(record: Record, candidate: Candidate, dtype: np.dtype, device: str, shrink: bool, backward: bool) -> Stats:
     check = f"{'backward' if backward else 'forward'}-{dtype.name}"
-    fn = candidate.get(record.backward if backward else record.candidate)
+    fn = candidate.get(_named(record.backward if backward else record.candidate, "candidate", record))
     stats = Stats()
-    options = {} if shrink else {"phases": (Phase.explicit, Phase.generate)}
+    options: dict[str, Any] = {} if shrink else {"phases": (Phase.explicit, Phase.generate)}
 
     @settings(**options)
-    @given(sample=record.inputs(dtype), data=st.data())
+    @given(sample=_named(record.inputs, "inputs", record)(dtype), data=st.data())
     def prop(sample, data):
         if backward:
             _compare_backward(record, fn, sample, dtype, device, stats, candidate, check,
@@ -205,11 +216,11 @@ def _drawn(record: Record, candidate: Candidate, dtype: np.dtype, device: str, s
 
 def _edges(record: Record, candidate: Candidate, device: str) -> Stats:
     stats = Stats()
-    fwd = candidate.get(record.candidate)
+    fwd = candidate.get(_named(record.candidate, "candidate", record))
     bwd = candidate.get(record.backward) if record.backward else None
     for dt in record.dtypes:
         dtype = np.dtype(dt)
-        for sample in record.edges(dtype):
+        for sample in _named(record.edges, "edges", record)(dtype):
             _compare_forward(record, fwd, sample, dtype, device, stats, candidate, "edges")
             if bwd is not None:
                 _compare_backward(record, bwd, sample, dtype, device, stats, candidate, "edges",
@@ -219,7 +230,7 @@ def _edges(record: Record, candidate: Candidate, device: str) -> Stats:
 
 def _errors(record: Record, candidate: Candidate) -> Stats:
     for err in record.errors:
-        fn = candidate.get(record.target_name(err.target))
+        fn = candidate.get(_named(record.target_name(err.target), "target", record))
         where = f"{record.id} [errors] {record.target_name(err.target)}{err.sample!r}"
         try:
             fn(*err.sample.args, **err.sample.kwargs)

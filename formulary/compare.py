@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from numbers import Number
 
+import mpmath
 import numpy as np
 
 from formulary.tolerance import Tolerance
@@ -153,8 +154,7 @@ def _compare_leaf(a, e, tol: Tolerance, label: str, stats: Stats, check_dtype: b
         stats.max_rel = max(stats.max_rel, float(np.max(rel)))
         stats.worst_ratio = max(stats.worst_ratio, float(np.max(ratio)))
         if not np.all(ratio <= 1.0):
-            idx = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
-            idx = tuple(int(i) for i in idx)
+            idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(ratio)), ratio.shape))
             nbad = int(np.sum(~(ratio <= 1.0)))
             # a NaN on one side only, or an infinity of the wrong sign, is no matter of tolerance
             why = ("only one side is NaN" if a_nan[idx] != e_nan[idx] else
@@ -176,8 +176,6 @@ def ulp_error(computed: np.ndarray, truth: list) -> np.ndarray:
     value is exactly 0 the result is the absolute error in units of the smallest
     subnormal, which any error makes huge: callers report absolute error there.
     """
-    import mpmath
-
     computed = np.asarray(computed, dtype=np.float64).ravel()
     out = np.empty(computed.size)
     with mpmath.workdps(60):  # or the truth would be rounded to 53 bits before the subtraction
@@ -187,8 +185,6 @@ def ulp_error(computed: np.ndarray, truth: list) -> np.ndarray:
 
 
 def _ulps(c: float, t) -> float:
-    import mpmath
-
     tf = float(t)
     if np.isnan(c) or np.isnan(tf):
         return 0.0 if (np.isnan(c) and np.isnan(tf)) else np.inf

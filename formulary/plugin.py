@@ -17,6 +17,7 @@ import pytest
 
 from formulary import catalog, checks, profiles
 from formulary.candidate import Candidate, record_problems
+from formulary.report import write_all
 from formulary.results import PROPERTY, Outcome
 
 
@@ -27,9 +28,14 @@ def pytest_addoption(parser):
     group.addoption("--formulary-report", default=None, metavar="DIR", help="write the conformance reports to DIR")
 
 
+RECORDS_KEY = pytest.StashKey[tuple]()  # the validated catalog, resolved once per session
+PROFILE_KEY = pytest.StashKey[str]()  # the hypothesis profile in force, for the reports
+
+
 def pytest_configure(config):
-    if not config.getoption("hypothesis_profile", default=None):
-        profiles.load()
+    chosen = config.getoption("hypothesis_profile", default=None)  # hypothesis's own plugin loads it
+    config.stash[PROFILE_KEY] = chosen or profiles.load()
+    config.pluginmanager.register(_Results(config), "formulary-results")
 
 
 @pytest.fixture(scope="session")
@@ -43,14 +49,13 @@ def device(pytestconfig) -> str:
 
 
 def _validated(config) -> tuple:
-    cached = getattr(config, "_formulary_records", None)
-    if cached is None:
+    if RECORDS_KEY not in config.stash:
         cand = Candidate(config.getoption("candidate"))
         problems = [p for r in catalog.records() for p in record_problems(r, cand)]
         if problems:
             raise pytest.UsageError("records that cannot be resolved:\n  " + "\n  ".join(problems))
-        cached = config._formulary_records = catalog.records()
-    return cached
+        config.stash[RECORDS_KEY] = catalog.records()
+    return config.stash[RECORDS_KEY]
 
 
 def pytest_generate_tests(metafunc):
@@ -69,31 +74,25 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("record_accuracy", cases, ids=[r.id for r in cases])
 
 
-def pytest_runtest_logreport(report):
-    # runs in the controller (also under xdist), once per phase
-    if report.when != "call" and not (report.when == "setup" and report.outcome != "passed"):
-        return
-    for key, value in report.user_properties:
-        if key == PROPERTY:
-            _OUTCOMES.append(Outcome.from_json(value))
+class _Results:
+    """Gathers every record's outcome in the controller process (also under xdist) and writes the reports."""
 
+    def __init__(self, config):
+        self.config = config
+        self.outcomes: list[Outcome] = []
 
-_OUTCOMES: list[Outcome] = []  # gathered in the controller process
+    def pytest_runtest_logreport(self, report):
+        # once per phase: the call, or a setup that did not pass
+        if report.when != "call" and not (report.when == "setup" and report.outcome != "passed"):
+            return
+        for key, value in report.user_properties:
+            if key == PROPERTY:
+                self.outcomes.append(Outcome.from_json(value))
 
-
-def pytest_sessionfinish(session, exitstatus):
-    if hasattr(session.config, "workerinput"):
-        return  # an xdist worker: the controller writes the reports
-    out_dir = session.config.getoption("formulary_report")
-    if out_dir:
-        from formulary.report import write_all
-
-        write_all(out_dir, _OUTCOMES, candidate=session.config.getoption("candidate"),
-                  device=session.config.getoption("device"), profile=_profile_name(session.config))
-
-
-def _profile_name(config) -> str:
-    from hypothesis import settings
-
-    return config.getoption("hypothesis_profile", default=None) or settings._current_profile or "ci"
-
+    def pytest_sessionfinish(self, session, exitstatus):
+        if hasattr(self.config, "workerinput"):
+            return  # an xdist worker: the controller writes the reports
+        out_dir = self.config.getoption("formulary_report")
+        if out_dir:
+            write_all(out_dir, self.outcomes, candidate=self.config.getoption("candidate"),
+                      device=self.config.getoption("device"), profile=self.config.stash[PROFILE_KEY])

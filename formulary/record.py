@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from hypothesis.strategies import SearchStrategy
 
 from formulary.compare import short_repr
 from formulary.tolerance import Tolerance
@@ -82,22 +83,36 @@ class ErrorInput:
     target: str | None = None  # as Mistake.target
 
 
-# A deviation's source -> the reports' section that lists it, in the reports' order.
-SOURCES = {"guide": "Errata of the guide", "guide convention": "Conventions of the guide (not errors)",
-           "torch": "Deviations from PyTorch"}
+# A deviation's source -> the reports' section that lists it, in the reports' order.  Only "torch"
+# makes a record's status "deviation": the others say where the guide (or what it cites) and
+# the truth part, while impl and torch agree.
+SOURCES = {
+    "guide": "Errata of the guide",
+    "guide convention": "Conventions of the guide (not errors)",
+    "guide omission": "Omissions of the guide, completed here",
+    "extraction": "Artefacts of the text's extraction",
+    "paper": "Errors of a cited paper",
+    "torch": "Deviations from PyTorch",
+}
+# The words the summary line uses for each source's count.
+SOURCE_NOUNS = {"guide": "guide errors", "guide convention": "guide conventions", "guide omission": "guide omissions",
+                "extraction": "extraction artefacts", "paper": "paper errors", "torch": "deviations from torch"}
 
 
 @dataclass(frozen=True)
 class Deviation:
     """A genuine, documented difference between candidate and reference (or guide).
 
-    ``source`` says whose value differs (:data:`SOURCES`): ``"torch"``; ``"guide"``, an
-    erratum (the guide's text or code is wrong there); or ``"guide convention"``, a
-    notation of the guide that differs from torch's without being wrong.  The reports
-    list each source in a section of its own.
+    ``source`` says whose value differs (:data:`SOURCES`): ``"torch"`` (impl and torch
+    differ, and a check shows it); ``"guide"``, an erratum (the guide's text or code is
+    wrong there); ``"guide convention"``, a notation of the guide that differs from
+    torch's without being wrong; ``"guide omission"``, something the guide leaves
+    unfinished that the project completes; ``"extraction"``, an artefact of the text's
+    extraction (a doubled digit); ``"paper"``, an error of a paper the guide cites.  The
+    reports list each source in a section of its own.
 
-    ``demonstrate(candidate)`` asserts that the difference is really there, so a
-    deviation that silently disappears (or was never real) fails the suite.
+    ``demonstrate(candidate)`` is required: it checks that the difference is really
+    there, so a deviation that silently disappears (or was never real) fails the suite.
     """
 
     summary: str
@@ -108,6 +123,8 @@ class Deviation:
     def __post_init__(self):
         if self.source not in SOURCES:
             raise ValueError(f"Deviation source must be one of {list(SOURCES)}, got {self.source!r}")
+        if not callable(self.demonstrate):
+            raise ValueError(f"Deviation {self.summary[:60]!r} needs demonstrate(candidate), a check that shows it")
 
 
 @dataclass(frozen=True)
@@ -131,7 +148,7 @@ class Record:
     equation: str
     candidate: str | None = None
     reference: str | None = None
-    inputs: Callable[[np.dtype], Any] | None = None  # dtype -> SearchStrategy[Sample]
+    inputs: Callable[[np.dtype], SearchStrategy[Sample]] | None = None  # dtype -> drawn samples
     edges: Callable[[np.dtype], Sequence[Sample]] | None = None
     dtypes: tuple = (np.float32, np.float64)
     tolerances: Mapping[Any, Tolerance] = field(default_factory=dict)
@@ -141,7 +158,7 @@ class Record:
     output_names: tuple[str, ...] | None = None
     oracle: str | None = None
     accuracy: tuple[AccuracyClass, ...] = ()
-    check: Callable[[Any], None] | None = None
+    check: Callable[[Any], Mapping[str, Any] | None] | None = None  # candidate -> findings (or None)
     mistakes: tuple[Mistake, ...] = ()
     errors: tuple[ErrorInput, ...] = ()
     deviations: tuple[Deviation, ...] = ()
@@ -187,6 +204,11 @@ class Record:
         return self.id.split("/", 1)[0]
 
     @property
+    def differs_from_torch(self) -> bool:
+        """The record's status is "deviation" only when impl and torch differ, shown by a check."""
+        return any(d.source == "torch" for d in self.deviations)
+
+    @property
     def chapter(self) -> str:
         return self.id.split(".", 1)[0]
 
@@ -197,8 +219,8 @@ class Record:
                 return tol
         return Tolerance.default(dtype)
 
-    def target_name(self, target: str | None) -> str:
-        """Resolve a Mistake/ErrorInput target to a dotted candidate name."""
+    def target_name(self, target: str | None) -> str | None:
+        """Resolve a Mistake/ErrorInput target to a dotted candidate name (None: the record names none)."""
         if target is None:
             return self.candidate
         if target == "backward":

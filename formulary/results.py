@@ -54,8 +54,8 @@ def recording(node, record_id: str, check: str):
         node.user_properties.append((PROPERTY, outcome.to_json()))
 
 
-def record_status(outcomes: list[Outcome], has_deviations: bool) -> str:
-    """error > fail > deviation > pass."""
+def record_status(outcomes: list[Outcome], differs_from_torch: bool) -> str:
+    """error > fail > deviation (impl and torch differ, demonstrated) > pass."""
     statuses = {o.status for o in outcomes}
     if not outcomes:
         return "error"  # a record that no check ran is not a pass
@@ -63,4 +63,4 @@ def record_status(outcomes: list[Outcome], has_deviations: bool) -> str:
         return "error"
     if "fail" in statuses:
         return "fail"
-    return "deviation" if has_deviations else "pass"
+    return "deviation" if differs_from_torch else "pass"

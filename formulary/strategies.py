@@ -7,6 +7,7 @@ record definition serves float32 and float64.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 import numpy as np
 from hypothesis import strategies as st
@@ -15,8 +16,11 @@ from hypothesis.extra import numpy as hnp
 from formulary.record import Sample
 
 
-def width(dtype) -> int:
-    return np.dtype(dtype).itemsize * 8
+def width(dtype) -> Literal[16, 32, 64]:
+    bits = np.dtype(dtype).itemsize * 8
+    if bits not in (16, 32, 64):
+        raise ValueError(f"dtype must be a 16-, 32- or 64-bit float, got {np.dtype(dtype)}")
+    return bits
 
 
 def floats(dtype, min_value: float = -10.0, max_value: float = 10.0, **kw) -> st.SearchStrategy[float]:

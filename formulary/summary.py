@@ -16,6 +16,8 @@ import argparse
 import json
 import sys
 
+from impl.networks import NETWORKS, summary
+
 COLUMNS = (("Layer (type)", 44, "<"), ("Output Shape", 22, "<"), ("Param #", 13, ">"), ("Mult-Adds", 17, ">"))
 UNIT_COLUMNS = (("Neurons", 10, ">"), ("Connections", 13, ">"))
 
@@ -71,8 +73,6 @@ def table(summary) -> str:
 
 
 def main(argv: list[str]) -> int:
-    from impl.networks import NETWORKS, summary
-
     args = _parser(list(NETWORKS)).parse_args(argv)
     try:
         s = summary(NETWORKS[args.network](), args.input_size, args.batch, args.aux)

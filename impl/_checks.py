@@ -15,7 +15,8 @@ def float_array(value, name: str) -> np.ndarray:
         raise TypeError(f"{name} must be a float32 or float64 array, got {type(value).__name__}")
     arr = np.asarray(value)
     if arr.dtype not in FLOATS:
-        raise TypeError(f"{name} must be a float32 or float64 array, got dtype {arr.dtype}")
+        raise TypeError(f"{name} must be a float32 or float64 array, got dtype {arr.dtype} "
+                        "(integer and other dtypes are outside impl's scope; see impl's package docstring)")
     return arr
 
 

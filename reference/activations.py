@@ -6,6 +6,7 @@ here: the checks take them from ``torch.autograd`` on these forward functions.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -61,12 +62,17 @@ def hardsigmoid(input):
     return F.hardsigmoid(input)
 
 
-def softmax(input, dim):
-    return F.softmax(input, dim)
+def _torch_dtype(dtype):
+    """A NumPy dtype spelling (np.float64, 'float32') as torch's dtype; None stays None."""
+    return None if dtype is None else torch.from_numpy(np.zeros(0, dtype)).dtype
 
 
-def log_softmax(input, dim):
-    return F.log_softmax(input, dim)
+def softmax(input, dim, dtype=None):
+    return F.softmax(input, dim, dtype=_torch_dtype(dtype))
+
+
+def log_softmax(input, dim, dtype=None):
+    return F.log_softmax(input, dim, dtype=_torch_dtype(dtype))
 
 
 # -- the rest of torch's activation family ---------------------------------------------

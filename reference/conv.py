@@ -38,7 +38,7 @@ def _explicit(padding, hw, kernel, stride, dilation):
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    pads = _explicit(padding, input.shape[2:], weight.shape[2:], stride, dilation)
+    pads = _explicit(padding, input.shape[-2:], weight.shape[2:], stride, dilation)  # (C, H, W) unbatched too
     if pads is None:
         with warnings.catch_warnings():  # torch's note that 'same' with an even kernel copies the input
             warnings.filterwarnings("ignore", message="Using padding='same'")

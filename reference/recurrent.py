@@ -18,6 +18,12 @@ import torch.nn.functional as F
 from torch.func import functional_call
 
 
+def _zeros(input, w_hh, n: int = 1):
+    """The cell modules' hx=None: zero states shaped (N, H), or (H,) for an unbatched input."""
+    z = torch.zeros(*input.shape[:-1], w_hh.shape[1], dtype=input.dtype, device=input.device)
+    return z if n == 1 else tuple(z.clone() for _ in range(n))
+
+
 def _cell(kernel, input, state, *weights):
     """Call a torch cell kernel; a 1-D input is a batch of one, as in torch.nn.LSTMCell.forward."""
     if input.dim() == 1:
@@ -29,15 +35,15 @@ def _cell(kernel, input, state, *weights):
 
 def rnn_cell(input, h, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
     kernel = {"tanh": torch.rnn_tanh_cell, "relu": torch.rnn_relu_cell}[nonlinearity]
-    return _cell(kernel, input, h, w_ih, w_hh, b_ih, b_hh)
+    return _cell(kernel, input, _zeros(input, w_hh) if h is None else h, w_ih, w_hh, b_ih, b_hh)
 
 
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
-    return _cell(torch.lstm_cell, input, tuple(hx), w_ih, w_hh, b_ih, b_hh)
+    return _cell(torch.lstm_cell, input, _zeros(input, w_hh, 2) if hx is None else tuple(hx), w_ih, w_hh, b_ih, b_hh)
 
 
 def gru_cell(input, h, w_ih, w_hh, b_ih=None, b_hh=None):
-    return _cell(torch.gru_cell, input, h, w_ih, w_hh, b_ih, b_hh)
+    return _cell(torch.gru_cell, input, _zeros(input, w_hh) if h is None else h, w_ih, w_hh, b_ih, b_hh)
 
 
 # -- the LSTM's gates: torch's block of rows, torch ops ------------------------------

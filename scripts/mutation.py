@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Mutation testing of impl/ with mutmut: how sharp is the suite?  Writes reports/mutation.json.
 
-    .venv/bin/python scripts/mutation.py          # impl/activations.py and impl/losses/, -k "act. or loss."
-    .venv/bin/python scripts/mutation.py --target impl/losses/regression.py -k "loss."
-    .venv/bin/python scripts/mutation.py --target impl/activations.py --target impl/losses/ -k "act. or loss."
+    .venv/bin/python scripts/mutation.py                      # every chapter, one after the other
+    .venv/bin/python scripts/mutation.py --chapter optim      # one chapter (repeatable); the others kept
+    .venv/bin/python scripts/mutation.py --target impl/losses/regression.py -k "loss."   # an ad-hoc run
+
+A chapter's run replaces that chapter's entry in ``reports/mutation.json`` and keeps the
+others, so the chapters can be run one at a time (all of impl is long on two cores); the
+top-level score is over every chapter run so far, and the report shows each chapter's.
 
 ``--target`` is repeatable (or comma-separated): a file, or a folder (all its modules).
 
@@ -196,6 +200,19 @@ def explanation(function: str, line: str) -> str:
 DEFAULT_TARGETS = ("impl/activations/", "impl/losses/")
 DEFAULT_K = "act. or loss."
 
+# chapter -> (mutated files and folders, the records that judge them: a pytest -k expression)
+CHAPTERS: dict[str, tuple[tuple[str, ...], str]] = {
+    "activations": (("impl/activations/",), "act."),
+    "losses": (("impl/losses/",), "loss."),
+    "optim": (("impl/optim/",), "opt."),
+    "conv": (("impl/conv/",), "cnn."),
+    "counting": (("impl/counting.py",), "cnn. or arch."),
+    "networks": (("impl/networks/",), "arch."),
+    "recurrent": (("impl/recurrent/",), "rnn. or lstm. or gru."),
+    "basics": (("impl/basics.py",), "nn."),
+    "search": (("impl/search/",), "hp."),
+}
+
 
 def targets_of(values: list[str] | None) -> list[str]:
     """The targets from repeated and/or comma-separated ``--target`` values (the defaults if none)."""
@@ -269,7 +286,7 @@ def report(work: Path, targets: list[str], tests: str) -> dict:
         survived.append({"name": name, "function": fn, "diff": diff,
                          "explanation": explanation(fn, mutated_line(diff))})
     return {"tool": f"mutmut {metadata.version('mutmut')}", "targets": targets, "tests": tests, "total": len(st),
-            "counts": dict(sorted(counts.items())), "killed": killed,
+            "counts": dict(sorted(counts.items())), "killed": killed, "judged": judged,
             "score": killed / judged if judged else 0.0, "survived": survived}
 
 
@@ -279,6 +296,8 @@ def _natural(name: str):
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--chapter", action="append", choices=sorted(CHAPTERS), metavar="NAME",
+                   help=f"a chapter to run (repeatable; default: all): {', '.join(CHAPTERS)}")
     p.add_argument("--target", action="append", metavar="PATH",
                    help="file or folder to mutate; repeatable or comma-separated "
                         f"(default: {' '.join(DEFAULT_TARGETS)})")
@@ -290,20 +309,50 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-children", default="2", help="parallel mutants (default: 2, this machine's cores)")
     p.add_argument("--report-only", action="store_true", help="rewrite the JSON from the last run, run nothing")
     args = p.parse_args(argv)
-    work = Path(args.work)
-    targets = targets_of(args.target)
-    tests = f"{args.tests} -k {args.k}"
+    out = Path(args.out)
+    if args.target:  # an ad-hoc run: one result, as before
+        result = run_one(Path(args.work), targets_of(args.target), args.k, args.tests, args)
+        write(out, result)
+        return 0
+    previous = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    chapters = dict(previous.get("chapters", {}))
+    for name in args.chapter or list(CHAPTERS):
+        targets, k = CHAPTERS[name]
+        chapters[name] = run_one(Path(args.work) / name, list(targets), k, args.tests, args)
+        write(out, combined(chapters))  # after every chapter: a cut-short run keeps what it finished
+    return 0
+
+
+def run_one(work: Path, targets: list[str], k: str, tests: str, args) -> dict:
     if not args.report_only:
-        prepare(work, targets, args.k, args.tests, fresh=True)
+        prepare(work, targets, k, tests, fresh=True)
         with open(work / "mutmut.log", "w") as log:
             mutmut(work, "run", "--max-children", args.max_children, log=log)
-    result = report(work, targets, tests)
-    out = Path(args.out)
+    result = report(work, targets, f"{tests} -k {k}")
+    print(f"{', '.join(targets)}: score {100 * result['score']:.1f}% ({result['killed']} of {result['total']} killed; "
+          f"{dict(result['counts'])})")
+    return result
+
+
+def combined(chapters: dict[str, dict]) -> dict:
+    """Every chapter's result, and their sum at the top level (the report's headline)."""
+    order = [c for c in CHAPTERS if c in chapters]
+    killed = sum(chapters[c]["killed"] for c in order)
+    judged = sum(chapters[c].get("judged", chapters[c]["total"]) for c in order)
+    return {"tool": chapters[order[0]]["tool"] if order else "", "targets": [t for c in order for t in chapters[c]["targets"]],
+            "tests": "per chapter", "total": sum(chapters[c]["total"] for c in order), "killed": killed,
+            "score": killed / judged if judged else 0.0,
+            "survived": [s for c in order for s in chapters[c]["survived"]],
+            "chapters": {c: chapters[c] for c in order}}
+
+
+def write(out: Path, result: dict) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{result['tool']}: score {100 * result['score']:.1f}% ({result['killed']} of {result['total']} killed; "
-          f"{dict(result['counts'])}); wrote {out}")
-    return 0
+    tmp = out.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(out)  # whole or not at all
+    print(f"{result['tool']}: score {100 * result['score']:.1f}% ({result['killed']} of {result['total']} killed); "
+          f"wrote {out}")
 
 
 if __name__ == "__main__":

@@ -141,3 +141,57 @@ def test_a_deviation_names_a_known_source():
 
     with pytest.raises(ValueError, match="guide convention"):
         Deviation("x", "y", source="the guide")
+
+
+def test_python_O_cannot_switch_the_checks_off(tmp_path):
+    """A property record (the guide's worked convolution) judged under ``python -O``, which strips every
+    bare ``assert``: the planted conv2d is off by 0.5, and only ``expect`` can say so."""
+    pkg = tmp_path / "planted_o"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "conv.py").write_text(textwrap.dedent('''
+        from impl.conv import *  # noqa
+        from impl.conv import conv2d as _conv2d
+        def conv2d(*args, **kwargs):
+            return _conv2d(*args, **kwargs) + 0.5
+    '''))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    args = ["-m", "formulary", "check", "--candidate", "planted_o", "--only", "cnn.conv.single.example"]
+    for flags in ([], ["-O"]):
+        out = subprocess.run([sys.executable, *flags, *args], cwd=tmp_path, env=env, capture_output=True, text=True)
+        assert out.returncode == 1, (flags, out.stdout + out.stderr)
+        assert "FAIL  cnn.conv.single.example" in out.stdout, (flags, out.stdout)
+        assert "the guide's first output is 1" in out.stdout, (flags, out.stdout)
+
+
+def test_expect_needs_a_message_and_raises_the_engines_failure():
+    from formulary.verdict import CheckFailure, expect
+
+    expect(True, "holds")
+    with pytest.raises(CheckFailure, match="what was expected"):
+        expect(False, "what was expected")
+    with pytest.raises(ValueError, match="message"):
+        expect(False, "")
+
+
+def test_a_deviation_needs_a_demonstration():
+    from formulary.record import Deviation
+
+    with pytest.raises(ValueError, match="demonstrate"):
+        Deviation("a difference", "its reason")
+
+
+def test_status_deviation_only_where_impl_and_torch_differ_and_sources_add_up():
+    from formulary.record import SOURCES
+    from formulary.report.model import build
+    from formulary.results import Outcome
+
+    records = catalog.records()
+    outcomes = [Outcome(r.id, "edges", stats={"examples": 1}) for r in records]
+    doc = build(outcomes, candidate="impl", device="cpu", profile="ci")
+    s = doc["summary"]
+    assert sum(s["by_status"].values()) == s["records"] == len(records)
+    assert sum(s["deviations_by_source"].values()) == sum(len(r.deviations) for r in records)
+    assert set(s["deviations_by_source"]) == set(SOURCES)
+    for rec, r in zip(doc["records"], records, strict=True):
+        assert (rec["status"] == "deviation") == any(d.source == "torch" for d in r.deviations), r.id

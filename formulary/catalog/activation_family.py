@@ -300,8 +300,9 @@ RRELU_TRAIN = Record(
 
 RECORDS = (
     _exact(_nan_apart(elementwise(
-        "act.hardtanh", "hardtanh", r"\operatorname{hardtanh}(x) = \min(\max(x, a), b),\ a = -1,\ b = 1",
-        [
+        id="act.hardtanh", name="hardtanh",
+        equation=r"\operatorname{hardtanh}(x) = \min(\max(x, a), b),\ a = -1,\ b = 1",
+        mistakes=[
             Mistake("bounds-ignored", "clamped to [−1, 1] whatever min_val and max_val say", M.hardtanh_bounds_ignored),
             Mistake("backward-closed", "gradient g at x = a and x = b; torch gives 0 there",
                     M.hardtanh_backward_closed, "backward"),
@@ -314,8 +315,9 @@ RECORDS = (
                 ErrorInput(Sample((np.zeros(2),), {"max_val": "1"}), TypeError, r"\bmax_val\b")],
     ))),
     _exact(_nan_apart(elementwise(
-        "act.relu6", "relu6", r"\operatorname{relu6}(x) = \min(\max(x, 0), 6)",
-        [
+        id="act.relu6", name="relu6",
+        equation=r"\operatorname{relu6}(x) = \min(\max(x, 0), 6)",
+        mistakes=[
             Mistake("uncapped", "plain ReLU: the cap at 6 forgotten", M.relu6_uncapped),
             Mistake("backward-one-at-six", "gradient g at x = 6; torch gives 0", M.relu6_backward_one_at_six,
                     "backward"),
@@ -324,8 +326,9 @@ RECORDS = (
     ))),
     _exact(THRESHOLD),
     elementwise(
-        "act.celu", "celu", r"\operatorname{celu}(x) = \max(0, x) + \min\bigl(0, \alpha (e^{x/\alpha} - 1)\bigr)",
-        [
+        id="act.celu", name="celu",
+        equation=r"\operatorname{celu}(x) = \max(0, x) + \min\bigl(0, \alpha (e^{x/\alpha} - 1)\bigr)",
+        mistakes=[
             Mistake("elu", "α(eˣ − 1): x not divided by α (that is ELU)", M.celu_as_elu),
             Mistake("backward-alpha-factor", "α e^{x/α}: an extra α in the derivative", M.celu_backward_alpha_factor,
                     "backward"),
@@ -338,8 +341,9 @@ RECORDS = (
                 ErrorInput(Sample((np.zeros(2),), {"alpha": None}), TypeError, r"\balpha\b")],
     ),
     elementwise(
-        "act.logsigmoid", "logsigmoid", r"\log\sigma(x) = -\operatorname{softplus}(-x) = \min(x, 0) - \log(1 + e^{-|x|})",
-        [
+        id="act.logsigmoid", name="logsigmoid",
+        equation=r"\log\sigma(x) = -\operatorname{softplus}(-x) = \min(x, 0) - \log(1 + e^{-|x|})",
+        mistakes=[
             Mistake("naive-log-of-sigmoid", "log(1/(1 + e^{−x})): −inf once σ underflows", M.logsigmoid_naive),
             Mistake("backward-sigma", "σ(x) instead of 1 − σ(x)", M.logsigmoid_backward_sigma, "backward"),
         ],
@@ -348,8 +352,9 @@ RECORDS = (
                   AccuracyClass("right tail [10, 745] (results down to e^-745)", _geom(10, 745))],
     ),
     elementwise(
-        "act.mish", "mish", r"\operatorname{mish}(x) = x \tanh\bigl(\operatorname{softplus}(x)\bigr)",
-        [
+        id="act.mish", name="mish",
+        equation=r"\operatorname{mish}(x) = x \tanh\bigl(\operatorname{softplus}(x)\bigr)",
+        mistakes=[
             Mistake("tanh-of-x", "x·tanh(x): softplus forgotten", M.mish_tanh_of_x),
             Mistake("sigmoid-inside", "x·tanh(σ(x))", M.mish_sigmoid_inside),
             Mistake("backward-no-product-rule", "tanh(softplus(x)) alone", M.mish_backward_no_product_rule, "backward"),
@@ -361,8 +366,9 @@ RECORDS = (
                   AccuracyClass("right tail [10, 40]", _grid(10, 40))],
     ),
     _nan_apart(elementwise(
-        "act.hardswish", "hardswish", r"\operatorname{hardswish}(x) = x\,\frac{\min(\max(x + 3, 0), 6)}{6}",
-        [
+        id="act.hardswish", name="hardswish",
+        equation=r"\operatorname{hardswish}(x) = x\,\frac{\min(\max(x + 3, 0), 6)}{6}",
+        mistakes=[
             Mistake("keras-gate", "x·clip(0.2x + 0.5, 0, 1)", M.hardswish_keras_gate),
             Mistake("silu", "x·σ(x): the smooth swish", M.hardswish_as_silu),
             Mistake("backward-closed-interval", "(2x + 3)/6 on the closed [−3, 3]: −1/2 and 3/2 at the ends; torch gives 0 and 1",
@@ -376,8 +382,9 @@ RECORDS = (
         deviations=[HARDSWISH_OVERFLOW, _nan_gradient_by_position("hardswish")],
     )),
     elementwise(
-        "act.tanhshrink", "tanhshrink", r"\operatorname{tanhshrink}(x) = x - \tanh x",
-        [
+        id="act.tanhshrink", name="tanhshrink",
+        equation=r"\operatorname{tanhshrink}(x) = x - \tanh x",
+        mistakes=[
             Mistake("flipped", "tanh x − x", M.tanhshrink_flipped),
             Mistake("backward-of-tanh", "1 − tanh² x: tanh's derivative", M.tanhshrink_backward_of_tanh, "backward"),
         ],
@@ -389,8 +396,9 @@ RECORDS = (
               "impl sums tanh's Taylor series there (see the accuracy table).",
     ),
     _exact(_nan_apart(elementwise(
-        "act.softshrink", "softshrink", r"\operatorname{softshrink}(x) = \operatorname{sign}(x)\max(|x| - \lambda, 0)",
-        [
+        id="act.softshrink", name="softshrink",
+        equation=r"\operatorname{softshrink}(x) = \operatorname{sign}(x)\max(|x| - \lambda, 0)",
+        mistakes=[
             Mistake("no-dead-zone", "x − λ·sign(x) everywhere", M.softshrink_no_dead_zone),
             Mistake("hardshrink", "x kept where |x| > λ, λ not subtracted", M.softshrink_as_hardshrink),
             Mistake("backward-everywhere", "the gradient passed inside the dead band",
@@ -403,8 +411,9 @@ RECORDS = (
                 ErrorInput(Sample((np.zeros(2),), {"lambd": "1"}), TypeError, r"\blambd\b")],
     ))),
     _exact(_nan_apart(elementwise(
-        "act.hardshrink", "hardshrink", r"\operatorname{hardshrink}(x) = x\,[\,|x| > \lambda\,]",
-        [
+        id="act.hardshrink", name="hardshrink",
+        equation=r"\operatorname{hardshrink}(x) = x\,[\,|x| > \lambda\,]",
+        mistakes=[
             Mistake("inclusive", "x kept at |x| = λ", M.hardshrink_inclusive),
             Mistake("subtracts", "λ subtracted from the survivors (soft shrinkage)", M.hardshrink_subtracts),
         ],
@@ -418,8 +427,9 @@ RECORDS = (
     GLU,
     SOFTMIN,
     _exact(elementwise(
-        "act.rrelu", "rrelu", r"\operatorname{rrelu}_{\text{eval}}(x) = \begin{cases} x & x > 0 \\ \frac{l + u}{2} x & x \le 0 \end{cases}",
-        [
+        id="act.rrelu", name="rrelu",
+        equation=r"\operatorname{rrelu}_{\text{eval}}(x) = \begin{cases} x & x > 0 \\ \frac{l + u}{2} x & x \le 0 \end{cases}",
+        mistakes=[
             Mistake("eval-lower", "evaluation with slope lower instead of (l + u)/2", M.rrelu_eval_lower),
             Mistake("eval-fixed-slope", "evaluation with 0.01 whatever l and u say", M.rrelu_eval_fixed_slope),
         ],

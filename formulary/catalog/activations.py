@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
-from formulary import edges
+from formulary import edges, figures
+from formulary.catalog._activation_forms import DTYPE_ERRORS, IMPLICIT_DIM, INPLACE, check_dtype_downcast, dtype_edges
 from formulary.mistakes import activations as M
 from formulary.record import AccuracyClass, Deviation, ErrorInput, Mistake, Record, Sample
 from formulary.strategies import arrays, floats, samples, shapes
 from formulary.verdict import expect
+from reference.oracle.activations import softplus as true_softplus
 
 SECTION = "§4 激活函数 (activation functions)"
 
@@ -30,7 +33,7 @@ def _backward_shape_error(kw=None):
     return ErrorInput(Sample((np.zeros(2), np.zeros(3)), dict(kw or {}), "grad_output shape"), ValueError, r"\bgrad_output\b", "backward")
 
 
-def elementwise(id, name, equation, mistakes, *, kinks=(), options=None, option_edges=({},), accuracy=(),
+def elementwise(*, id, name, equation, mistakes, kinks=(), options=None, option_edges=({},), accuracy=(),
                 oracle=True, deviations=(), errors=(), notes="", lo=-10.0, hi=10.0,
                 edge_drop=lambda dt: (), extra_edges=lambda dt: ()):
     """A record for an elementwise activation ``name`` and its ``name_backward``.
@@ -75,9 +78,7 @@ def _ulp_distance(a: float, b: float) -> float:
 
 def _softplus_default_is_accurate(candidate):
     """At x = 21 (above torch's threshold 20) torch returns x; the candidate the true value."""
-    import torch
 
-    from reference.oracle.activations import softplus as true_softplus
 
     x = np.array([21.0, 30.0])
     mine = candidate.get("activations.softplus")(x)
@@ -97,8 +98,6 @@ def _huge(dt):
 
 
 def _torch_gelu_f32_overflows(candidate):
-    import torch
-
     x = np.array([_F32_MAX, np.inf], np.float32)
     theirs = torch.nn.functional.gelu(torch.from_numpy(x)).numpy()
     mine = candidate.get("activations.gelu")(x)
@@ -112,8 +111,6 @@ _PRELU_LONG_SUM = np.array([-2.0**25] + [-1.0] * 8 + [-2.0**25], np.float32)
 
 
 def _torch_prelu_grad_f32_sum(candidate):
-    import torch
-
     backward = candidate.get("activations.prelu_backward")
     shared = (_PRELU_LONG_SUM, np.array([0.25], np.float32))  # one slope for all
     per_channel = (np.stack([_PRELU_LONG_SUM, np.zeros(10, np.float32)], axis=1), np.array([0.25, 0.5], np.float32))
@@ -126,8 +123,6 @@ def _torch_prelu_grad_f32_sum(candidate):
 
 
 def _torch_gelu_tanh_grad_nan(candidate):
-    import torch
-
     x = torch.from_numpy(_huge(np.float64)).requires_grad_()
     torch.nn.functional.gelu(x, approximate="tanh").sum().backward()
     expect(torch.isnan(x.grad).all(), f"torch now gives {x.grad}: drop the deviation")
@@ -165,17 +160,26 @@ def _sigmoid_vanishing(candidate):
         ax.set_xlabel("layers n")
         ax.legend()
 
-    from formulary import figures
 
     figures.save("act.sigmoid.vanishing", draw, title="Gradient through n sigmoids")
     return {"max_derivative": float(d.max()), "depth": depth,
             "gradient_after_10": ratios[9], "gradient_after_30": ratios[-1], "bound_after_30": float(bound[-1])}
 
 
+
+def _sigmoid_slope_at_most_quarter(candidate):
+    """Against line 591: max σ′ = 1/4, at 0, not 1."""
+    x = np.linspace(-8.0, 8.0, 16001)
+    slope = candidate.get("activations.sigmoid_backward")(np.ones_like(x), x)
+    expect(float(np.max(slope)) == 0.25 and x[int(np.argmax(slope))] == 0.0,
+           f"σ′ should peak at 1/4 at x = 0; got {float(np.max(slope))} at x = {x[int(np.argmax(slope))]}")
+    return {"max σ′": float(np.max(slope)), "σ′ at ±4": float(slope[12000])}
+
+
 RECORDS = (
     elementwise(
-        "act.sigmoid", "sigmoid", r"\sigma(x) = \frac{1}{1 + e^{-x}},\quad \sigma'(x) = \sigma(x)(1 - \sigma(x))",
-        [
+        id="act.sigmoid", name="sigmoid", equation=r"\sigma(x) = \frac{1}{1 + e^{-x}},\quad \sigma'(x) = \sigma(x)(1 - \sigma(x))",
+        mistakes=[
             Mistake("tanh-without-half", "0.5(1 + tanh x) instead of 0.5(1 + tanh(x/2))", M.sigmoid_as_tanh),
             Mistake("float64-output", "float32 input answered in float64", M.sigmoid_in_float64),
             Mistake("backward-no-chain", "σ(1 − σ) not multiplied by the upstream gradient", M.sigmoid_backward_no_chain, "backward"),
@@ -183,10 +187,14 @@ RECORDS = (
         ],
         accuracy=[BULK, AccuracyClass("left tail [-745, -10]", _geom(10, 745, sign=-1.0)),
                   AccuracyClass("right tail [10, 40]", _grid(10, 40))],
+        deviations=(Deviation("line 591: the sigmoid's derivative multiplies numbers 'in the range [0, 1]' (多个[0, 1]范围的数进行连乘)",
+                              "σ′(x) = σ(x)(1 − σ(x)) is at most 1/4, reached at x = 0 only: each layer shrinks the gradient "
+                              "by 4 at least, which is the vanishing the guide means", _sigmoid_slope_at_most_quarter,
+                              source="guide"),),
     ),
     elementwise(
-        "act.tanh", "tanh", r"\tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}},\quad \tanh'(x) = 1 - \tanh^2 x",
-        [
+        id="act.tanh", name="tanh", equation=r"\tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}},\quad \tanh'(x) = 1 - \tanh^2 x",
+        mistakes=[
             Mistake("naive-exponentials", "(e^x − e^−x)/(e^x + e^−x): NaN once e^x overflows", M.tanh_naive),
             Mistake("backward-one-minus-x2", "1 − x² instead of 1 − tanh² x", M.tanh_backward_one_minus_x2, "backward"),
         ],
@@ -194,16 +202,16 @@ RECORDS = (
                   AccuracyClass("tails ±[10, 30]", _grid(10, 30))],
     ),
     elementwise(
-        "act.relu", "relu", r"\operatorname{relu}(x) = \max(0, x),\quad \operatorname{relu}'(0) = 0",
-        [
+        id="act.relu", name="relu", equation=r"\operatorname{relu}(x) = \max(0, x),\quad \operatorname{relu}'(0) = 0",
+        mistakes=[
             Mistake("nan-to-zero", "np.where(x > 0, x, 0) turns NaN into 0", M.relu_nan_to_zero),
             Mistake("backward-one-at-zero", "derivative 1 at x = 0; torch defines 0", M.relu_backward_one_at_zero, "backward"),
         ],
-        kinks=(0.0,), oracle=False,
+        kinks=(0.0,), oracle=False, deviations=[INPLACE],
     ),
     elementwise(
-        "act.leaky_relu", "leaky_relu", r"\operatorname{leaky\_relu}(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0\end{cases},\ \alpha = 0.01",
-        [
+        id="act.leaky_relu", name="leaky_relu", equation=r"\operatorname{leaky\_relu}(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0\end{cases},\ \alpha = 0.01",
+        mistakes=[
             Mistake("max-x-alpha-x", "max(x, αx): wrong once α > 1 or α < 0", M.leaky_relu_as_max),
             Mistake("slope-ignored", "negative_slope accepted and ignored", M.leaky_relu_slope_ignored),
             Mistake("backward-one-at-zero", "gradient 1 at x = 0; torch gives α", M.leaky_relu_backward_zero_tie, "backward"),
@@ -235,7 +243,13 @@ RECORDS = (
         ] + ([Sample((_PRELU_LONG_SUM, np.array([0.25], dt)), {}, "slope gradient whose float32 sum loses 8",
                      expected=0.25 * _PRELU_LONG_SUM,
                      expected_grad=(np.full(10, 0.25, dt), np.array([-(2.0**26) - 8], dt)))]
-             if dt == np.float32 else []),
+             if dt == np.float32 else []) + [  # torch's documented forms (docs/input-surface.md)
+            Sample((np.array(-2.0, dt), np.array([0.25], dt)), {}, "0-d input, one slope"),
+            Sample((np.array([-1.0, 2.0, -3.0], dt), np.array(0.5, dt)), {}, "1-D input (no channel axis), a 0-d slope"),
+            Sample((np.linspace(-2, 2, 24).astype(dt).reshape(2, 3, 2, 2), np.array([0.1, -0.5, 2.0], dt)), {},
+                   "(N, C, H, W), a slope per channel"),
+            Sample((np.zeros((2, 0), dt), np.array([0.25], dt)), {}, "no channels, one slope"),
+        ],
         mistakes=(
             Mistake("first-slope-for-all", "the first channel's slope used for every channel", M.prelu_first_slope_for_all),
             Mistake("backward-weight-unsummed", "the slope's gradient from the first sample only", M.prelu_backward_weight_unsummed, "backward"),
@@ -259,8 +273,8 @@ RECORDS = (
         ),
     ),
     elementwise(
-        "act.elu", "elu", r"\operatorname{elu}(x) = \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0\end{cases}",
-        [
+        id="act.elu", name="elu", equation=r"\operatorname{elu}(x) = \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0\end{cases}",
+        mistakes=[
             Mistake("alpha-on-both-sides", "α multiplied on the positive branch too", M.elu_alpha_on_both_sides),
             Mistake("backward-positive-at-zero", "gradient 1 at x = 0; torch takes the negative branch, α", M.elu_backward_positive_at_zero, "backward"),
         ],
@@ -270,8 +284,8 @@ RECORDS = (
         errors=[ErrorInput(Sample((np.zeros(2),), {"alpha": None}), TypeError, r"\balpha\b")],
     ),
     elementwise(
-        "act.selu", "selu", r"\operatorname{selu}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0\end{cases},\ \lambda \approx 1.0507,\ \alpha \approx 1.6733",
-        [
+        id="act.selu", name="selu", equation=r"\operatorname{selu}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0\end{cases},\ \lambda \approx 1.0507,\ \alpha \approx 1.6733",
+        mistakes=[
             Mistake("rounded-constants", "λ = 1.05, α = 1.67 as rounded on slides", M.selu_rounded_constants),
             Mistake("scale-negative-only", "λ applied only on the negative side", M.selu_scale_negative_only),
         ],
@@ -279,8 +293,8 @@ RECORDS = (
         accuracy=[BULK, AccuracyClass("near zero -[1e-300, 1e-3]", _geom(1e-300, 1e-3, sign=-1.0))],
     ),
     elementwise(
-        "act.gelu", "gelu", r"\operatorname{gelu}(x) = x\,\Phi(x) = \tfrac12 x\left(1 + \operatorname{erf}(x/\sqrt2)\right)",
-        [
+        id="act.gelu", name="gelu", equation=r"\operatorname{gelu}(x) = x\,\Phi(x) = \tfrac12 x\left(1 + \operatorname{erf}(x/\sqrt2)\right)",
+        mistakes=[
             Mistake("tanh-for-exact", "the tanh approximation where the exact GELU was asked for", M.gelu_tanh_for_exact),
             Mistake("sigmoid-approximation", "x·σ(1.702x)", M.gelu_sigmoid_approx),
             Mistake("backward-phi-only", "Φ(x) alone, without x·φ(x)", M.gelu_backward_phi_only, "backward"),
@@ -300,9 +314,9 @@ RECORDS = (
             _torch_gelu_f32_overflows)],
     ),
     elementwise(
-        "act.gelu/tanh", "gelu",
-        r"\operatorname{gelu}_{\tanh}(x) = \tfrac12 x\left(1 + \tanh\left(\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right)\right)",
-        [
+        id="act.gelu/tanh", name="gelu",
+        equation=r"\operatorname{gelu}_{\tanh}(x) = \tfrac12 x\left(1 + \tanh\left(\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right)\right)",
+        mistakes=[
             Mistake("cubic-term-dropped", "tanh approximation without 0.044715 x³", M.gelu_tanh_cubic_dropped),
             Mistake("sigmoid-approximation", "x·σ(1.702x)", M.gelu_sigmoid_approx),
             Mistake("backward-phi-only", "the derivative of the tanh factor forgotten", M.gelu_backward_phi_only, "backward"),
@@ -328,8 +342,8 @@ RECORDS = (
         ],
     ),
     elementwise(
-        "act.softplus", "softplus", r"\operatorname{softplus}(x) = \tfrac{1}{\beta}\log\left(1 + e^{\beta x}\right);\ x \text{ where } \beta x > \text{threshold}",
-        [
+        id="act.softplus", name="softplus", equation=r"\operatorname{softplus}(x) = \tfrac{1}{\beta}\log\left(1 + e^{\beta x}\right);\ x \text{ where } \beta x > \text{threshold}",
+        mistakes=[
             Mistake("naive-log-exp", "log(1 + e^{βx})/β overflows to inf", M.softplus_naive),
             Mistake("beta-ignored", "β accepted and ignored", M.softplus_beta_ignored),
             Mistake("threshold-on-x", "threshold compared with x instead of βx", M.softplus_threshold_on_x),
@@ -345,8 +359,8 @@ RECORDS = (
         notes="With threshold given (here drawn), impl follows torch: x itself where βx > threshold.",
     ),
     elementwise(
-        "act.softplus/default", "softplus", r"\operatorname{softplus}(x) = \tfrac{1}{\beta}\left(\max(z, 0) + \log(1 + e^{-|z|})\right),\ z = \beta x",
-        [
+        id="act.softplus/default", name="softplus", equation=r"\operatorname{softplus}(x) = \tfrac{1}{\beta}\left(\max(z, 0) + \log(1 + e^{-|z|})\right),\ z = \beta x",
+        mistakes=[
             Mistake("naive-log-exp", "log(1 + e^{βx})/β overflows to inf", M.softplus_naive),
             Mistake("beta-ignored", "β accepted and ignored", M.softplus_beta_ignored),
             Mistake("backward-unscaled", "σ(x) instead of σ(βx)", M.softplus_backward_unscaled, "backward"),
@@ -362,8 +376,8 @@ RECORDS = (
             _softplus_default_is_accurate)],
     ),
     elementwise(
-        "act.silu", "silu", r"\operatorname{silu}(x) = x\,\sigma(x),\quad \operatorname{silu}'(x) = \sigma(x)(1 + x(1 - \sigma(x)))",
-        [
+        id="act.silu", name="silu", equation=r"\operatorname{silu}(x) = x\,\sigma(x),\quad \operatorname{silu}'(x) = \sigma(x)(1 + x(1 - \sigma(x)))",
+        mistakes=[
             Mistake("tanh-gate", "x·tanh(x) instead of x·σ(x)", M.silu_as_tanh),
             Mistake("backward-sigma-only", "σ(x) alone, no product rule", M.silu_backward_sigma_only, "backward"),
         ],
@@ -371,8 +385,8 @@ RECORDS = (
                   AccuracyClass("around the switch to x·e^(x+64)·e^(−64) [-713, -703]", _grid(-713, -703, 101))],
     ),
     elementwise(
-        "act.softsign", "softsign", r"\operatorname{softsign}(x) = \frac{x}{1 + |x|}",
-        [
+        id="act.softsign", name="softsign", equation=r"\operatorname{softsign}(x) = \frac{x}{1 + |x|}",
+        mistakes=[
             Mistake("abs-forgotten", "x/(1 + x)", M.softsign_without_abs),
             Mistake("backward-not-squared", "1/(1 + |x|) instead of 1/(1 + |x|)²", M.softsign_backward_not_squared, "backward"),
         ],
@@ -380,8 +394,8 @@ RECORDS = (
         accuracy=[BULK, AccuracyClass("huge ±[1e10, 1e308]", _geom(1e10, 1e308))],
     ),
     elementwise(
-        "act.hardsigmoid", "hardsigmoid", r"\operatorname{hardsigmoid}(x) = \frac{\min(\max(x + 3, 0), 6)}{6}",
-        [
+        id="act.hardsigmoid", name="hardsigmoid", equation=r"\operatorname{hardsigmoid}(x) = \frac{\min(\max(x + 3, 0), 6)}{6}",
+        mistakes=[
             Mistake("keras-hard-sigmoid", "Keras's clip(0.2x + 0.5, 0, 1)", M.hardsigmoid_keras),
             Mistake("backward-closed-interval", "1/6 at x = ±3 too; torch gives 0 at the ends", M.hardsigmoid_backward_closed_interval, "backward"),
         ],
@@ -403,7 +417,9 @@ RECORDS = (
             Sample((np.array([[np.inf, 0.0]], dt), -1), {}, "+inf logit"),
             Sample((np.array(3.0, dt), 0), {}, "0-d"),
             Sample((np.zeros((2, 0, 3), dt), 1), {}, "empty"),
+            *dtype_edges(dt),
         ],
+        check=lambda candidate: check_dtype_downcast(candidate, "softmax"), deviations=(IMPLICIT_DIM,),
         mistakes=(
             Mistake("max-not-subtracted", "exp(x)/Σexp(x): inf/inf for large logits", M.softmax_unshifted),
             Mistake("last-axis-always", "normalised along the last axis whatever dim says", M.softmax_last_axis),
@@ -412,6 +428,7 @@ RECORDS = (
         errors=(
             ErrorInput(Sample((np.zeros((2, 3)), 2)), ValueError, r"\bdim=2.*out of range"),
             ErrorInput(Sample((np.zeros((2, 3)), 1.0)), TypeError, r"\bdim\b"),
+            *DTYPE_ERRORS,
             ErrorInput(Sample((np.array([1, 2]), 0)), TypeError, r"\binput\b"),
             ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)), 2)), ValueError, r"\bdim=2.*out of range", "backward"),
             ErrorInput(Sample((np.zeros(2), np.array([1, 2]), 0)), TypeError, r"\binput\b", "backward"),
@@ -434,7 +451,9 @@ RECORDS = (
             Sample((np.array([[0.0, -np.inf], [-np.inf, -np.inf]], dt), 1), {}, "-inf logits, an all -inf row"),
             Sample((np.array(3.0, dt), 0), {}, "0-d"),
             Sample((np.zeros((2, 0, 3), dt), 1), {}, "empty"),
+            *dtype_edges(dt),
         ],
+        check=lambda candidate: check_dtype_downcast(candidate, "log_softmax"),
         accuracy=(
             AccuracyClass("bulk rows in [-10, 10]", lambda: np.random.default_rng(1).uniform(-10, 10, (100, 4)), {"dim": 1}),
             AccuracyClass("outputs near 0: [0, -t] rows, t in [1, 700]", lambda: np.stack([np.zeros(200), -np.geomspace(1, 700, 200)], 1), {"dim": 1}),
@@ -447,6 +466,7 @@ RECORDS = (
         errors=(
             ErrorInput(Sample((np.zeros(3), -2)), ValueError, r"\bdim=-2.*out of range"),
             ErrorInput(Sample((np.zeros(3), None)), TypeError, r"\bdim\b"),
+            *DTYPE_ERRORS,
             ErrorInput(Sample((np.zeros(3), np.zeros(3), None)), TypeError, r"\bdim\b", "backward"),
             ErrorInput(Sample((np.array([1, 2]), 0)), TypeError, r"\binput\b"),
             ErrorInput(Sample((np.zeros(2), np.array([1, 2]), 0)), TypeError, r"\binput\b", "backward"),

@@ -20,7 +20,7 @@ SECTION = "§7 训练过程 (training: regularisation)"
 
 # -- penalties ------------------------------------------------------------------------------
 
-def _penalty(id, name, equation, mistakes):
+def _penalty(*, id, name, equation, mistakes):
     return Record(
         id=id, kind="F", section=SECTION, equation=equation,
         candidate=f"regularization.{name}", reference=f"regularization.{name}",
@@ -297,12 +297,14 @@ def _accuracy_stop(candidate):
 
 
 RECORDS = (
-    _penalty("reg.l1", "l1_penalty", r"R(w) = \lambda \sum_i |w_i|,\quad \nabla R = \lambda \operatorname{sign}(w)",
-             [Mistake("squares", "λΣw² under the L1 name", M.l1_squares),
+    _penalty(id="reg.l1", name="l1_penalty",
+             equation=r"R(w) = \lambda \sum_i |w_i|,\quad \nabla R = \lambda \operatorname{sign}(w)",
+             mistakes=[Mistake("squares", "λΣw² under the L1 name", M.l1_squares),
               Mistake("weight-ignored", "Σ|w| without λ", M.l1_weight_ignored),
               Mistake("backward-no-chain", "λ sign(w) without g", M.l1_backward_weight_only, "backward")]),
-    _penalty("reg.l2", "l2_penalty", r"R(w) = \frac{\lambda}{2} \sum_i w_i^2,\quad \nabla R = \lambda w",
-             [Mistake("no-half", "λΣw²: gradient 2λw", M.l2_no_half),
+    _penalty(id="reg.l2", name="l2_penalty",
+             equation=r"R(w) = \frac{\lambda}{2} \sum_i w_i^2,\quad \nabla R = \lambda w",
+             mistakes=[Mistake("no-half", "λΣw²: gradient 2λw", M.l2_no_half),
               Mistake("norm-not-squared", "λ‖w‖₂", M.l2_norm_not_squared),
               Mistake("backward-doubled", "2λw", M.l2_backward_doubled, "backward")]),
     Record(

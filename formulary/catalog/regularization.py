@@ -115,7 +115,7 @@ def _errors(name, channelwise=False):
     )
 
 
-def _record(id, name, equation, mistakes, check, channelwise=False, eval_default=False, notes=""):
+def _record(*, id, name, equation, mistakes, check, channelwise=False, eval_default=False, notes=""):
     return Record(
         id=id, kind="F", section=SECTION, equation=equation,
         candidate=f"regularization.{name}", reference=f"regularization.{name}",
@@ -182,24 +182,26 @@ def _statistics(candidate):
 
 
 RECORDS = (
-    _record("reg.dropout", "dropout", r"y = \frac{m \odot x}{1 - p},\ m_i \sim \operatorname{Bernoulli}(1 - p);\ y = x \text{ in evaluation}",
-            [Mistake("no-rescale", "m ⊙ x without 1/(1 − p)", M.dropout_no_rescale),
+    _record(id="reg.dropout", name="dropout",
+            equation=r"y = \frac{m \odot x}{1 - p},\ m_i \sim \operatorname{Bernoulli}(1 - p);\ y = x \text{ in evaluation}",
+            mistakes=[Mistake("no-rescale", "m ⊙ x without 1/(1 − p)", M.dropout_no_rescale),
              Mistake("scale-by-p", "survivors scaled by 1/p", M.dropout_scale_by_p),
              Mistake("mask-inverted", "the mask read as 'dropped'", M.dropout_mask_inverted),
              Mistake("eval-scaled", "evaluation scaled by 1 − p on top of inverted training", M.dropout_eval_scaled),
              Mistake("backward-unscaled", "m ⊙ g without 1/(1 − p)", M.dropout_backward_unscaled, "backward"),
              Mistake("backward-no-mask", "dropped units still receive gradient", M.dropout_backward_no_mask, "backward")],
-            _agrees_with_torch("dropout", F.dropout, (300,))),
-    _record("reg.dropout2d", "dropout2d", r"y_{n,c} = \frac{m_{n,c}\,x_{n,c}}{1 - p},\ m_{n,c} \sim \operatorname{Bernoulli}(1 - p)",
-            [Mistake("no-rescale", "channels dropped, survivors not scaled", M.dropout2d_no_rescale),
+            check=_agrees_with_torch("dropout", F.dropout, (300,))),
+    _record(id="reg.dropout2d", name="dropout2d",
+            equation=r"y_{n,c} = \frac{m_{n,c}\,x_{n,c}}{1 - p},\ m_{n,c} \sim \operatorname{Bernoulli}(1 - p)",
+            mistakes=[Mistake("no-rescale", "channels dropped, survivors not scaled", M.dropout2d_no_rescale),
              Mistake("backward-unscaled", "m ⊙ g without 1/(1 − p)", M.dropout2d_backward_unscaled, "backward")],
-            _agrees_with_torch("dropout2d", F.dropout2d, (6, 5, 3, 2)), channelwise=True),
-    _record("reg.alpha_dropout", "alpha_dropout",
-            r"y = a\,(m \odot x + (1 - m)\alpha') + b,\ a = ((1 - p)(1 + p\alpha'^2))^{-1/2},\ b = -a\alpha' p,\ \alpha' = -\lambda\alpha",
-            [Mistake("to-zero", "plain dropout: dropped units at 0", M.alpha_dropout_to_zero),
+            check=_agrees_with_torch("dropout2d", F.dropout2d, (6, 5, 3, 2)), channelwise=True),
+    _record(id="reg.alpha_dropout", name="alpha_dropout",
+            equation=r"y = a\,(m \odot x + (1 - m)\alpha') + b,\ a = ((1 - p)(1 + p\alpha'^2))^{-1/2},\ b = -a\alpha' p,\ \alpha' = -\lambda\alpha",
+            mistakes=[Mistake("to-zero", "plain dropout: dropped units at 0", M.alpha_dropout_to_zero),
              Mistake("no-affine", "dropped units at α' without the affine correction", M.alpha_dropout_no_affine),
              Mistake("backward-unscaled", "m ⊙ g without a", M.alpha_dropout_backward_unscaled, "backward")],
-            _agrees_with_torch("alpha_dropout", F.alpha_dropout, (300,)), eval_default=True),
+            check=_agrees_with_torch("alpha_dropout", F.alpha_dropout, (300,)), eval_default=True),
     Record(
         id="reg.dropout.statistics", kind="C", section=SECTION,
         equation=r"P(m_i = 1) = 1 - p,\quad \mathbb{E}[y] = x,\quad y = x \text{ in evaluation}",

@@ -225,39 +225,44 @@ def hardsigmoid_backward_closed_interval(grad_output, input):
 
 
 # softmax / log_softmax --------------------------------------------------------------
-def softmax_unshifted(input, dim):
+def _cast(input, dtype):
+    """softmax's dtype= option: the input cast first (each mistake below is wrong in its own way only)."""
+    return _f(input) if dtype is None else _f(input).astype(dtype)
+
+
+def softmax_unshifted(input, dim, dtype=None):
     """exp(x)/Σexp(x) without subtracting the max: inf/inf = NaN for large logits."""
-    x = _f(input)
+    x = _cast(input, dtype)
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(x)
         return (e / e.sum(axis=dim, keepdims=True)).astype(x.dtype)
 
 
-def softmax_last_axis(input, dim):
+def softmax_last_axis(input, dim, dtype=None):
     """Always normalised along the last axis, whatever dim says."""
-    return A.softmax(input, -1)
+    return A.softmax(_cast(input, dtype), -1)
 
 
-def softmax_backward_diagonal(grad_output, input, dim):
+def softmax_backward_diagonal(grad_output, input, dim, dtype=None):
     """g·p(1 − p): only the Jacobian's diagonal."""
-    p = A.softmax(input, dim)
-    return (grad_output * p * (1 - p)).astype(p.dtype)
+    p = A.softmax(_cast(input, dtype), dim)
+    return (grad_output * p * (1 - p)).astype(_f(input).dtype)
 
 
-def log_softmax_of_softmax(input, dim):
+def log_softmax_of_softmax(input, dim, dtype=None):
     """log(softmax(x)): −inf where softmax underflows to 0."""
     with np.errstate(divide="ignore"):
-        return np.log(A.softmax(input, dim))
+        return np.log(A.softmax(_cast(input, dtype), dim))
 
 
-def log_softmax_unshifted(input, dim):
+def log_softmax_unshifted(input, dim, dtype=None):
     """x − log Σ e^x without the max: overflows for large logits."""
-    x = _f(input)
+    x = _cast(input, dtype)
     with np.errstate(over="ignore", invalid="ignore"):
         return (x - np.log(np.exp(x).sum(axis=dim, keepdims=True))).astype(x.dtype)
 
 
-def log_softmax_backward_p_minus_g(grad_output, input, dim):
+def log_softmax_backward_p_minus_g(grad_output, input, dim, dtype=None):
     """g − p: forgets that each p_i is scaled by Σ g_j (right only when Σg = 1)."""
-    p = A.softmax(input, dim)
-    return (grad_output - p).astype(p.dtype)
+    p = A.softmax(_cast(input, dtype), dim)
+    return (grad_output - p).astype(_f(input).dtype)

@@ -12,7 +12,6 @@ import numpy as np
 
 from impl import basics as B
 
-
 # -- the perceptron --------------------------------------------------------------------
 
 def step_ge_zero(input):

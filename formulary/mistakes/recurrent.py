@@ -9,11 +9,13 @@ step and nothing else.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from impl import recurrent as R
 from impl.activations import sigmoid, tanh
-from impl.recurrent import _steps, cells, layers
+from impl.recurrent import _args, _steps, cells, layers
 from impl.recurrent.lstm_gates import _gate, _gate_backward
 
 # -- rearranged weights ----------------------------------------------------------------
@@ -188,8 +190,6 @@ def rnn_cell_backward_w_hh_transposed(grad_output, input, h, w_ih, w_hh, b_ih=No
 # -- one wrong step inside impl's unroller ---------------------------------------------------
 
 def _kind(base, **changes):
-    from dataclasses import replace
-
     return replace(base, name=f"{base.name} (wrong)", **changes)
 
 
@@ -244,8 +244,6 @@ def rnn_backward_no_derivative(grad_output, input, hx, weights, num_layers=1, no
 
 def gru_cell_onnx_reset(input, h, w_ih, w_hh, b_ih=None, b_hh=None):
     """The reset gate applied to h before the hidden matmul (ONNX's default, Cho et al. 2014)."""
-    from impl.recurrent import _args
-
     x, states, weights = _args.cell(input, (h,), ("h",), w_ih, w_hh, b_ih, b_hh, 3)
     return cells._forward(GRU_ONNX, x, states, weights)[0]
 
@@ -268,8 +266,6 @@ def gru_cell_update_inverted(input, h, w_ih, w_hh, b_ih=None, b_hh=None):
 
 def gru_cell_backward_reset_ignored(grad_output, input, h, w_ih, w_hh, b_ih=None, b_hh=None):
     """∂L/∂(W_hn h + b_hn) taken as δn, without the reset gate's factor r_t."""
-    from impl.recurrent import _args
-
     x, states, weights = _args.cell(input, (h,), ("h",), w_ih, w_hh, b_ih, b_hh, 3)
     d_x, (d_h,), d_w = cells._backward(GRU_RESET_IGNORED, (grad_output,), x, states, weights)
     return (d_x, d_h, *d_w)

@@ -16,7 +16,6 @@ from impl._special import erfc
 from impl.search import bayes, lipo, split, trust_region
 from impl.search.space import Choice, SearchResult, check_space, positive_int
 
-
 # -- grid search ----------------------------------------------------------------------------
 
 def _grid_with(axis, combine=itertools.product):

@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from formulary.report.model import build
 from formulary.report.markdown import render
-
+from formulary.report.model import build
 
 EXTRAS = (("mutation", "mutation.json"), ("peers", "peers.json"))  # written by `make mutation`, `make peers`
 

@@ -30,6 +30,9 @@ from pathlib import Path
 
 from formulary.inventory import KIND_NAMES, chapter_title
 from formulary.record import SOURCES
+
+# the page anchor of each source's section, in SOURCES' order
+SOURCE_ANCHORS = ("errata", "conventions", "omissions", "extraction", "paper-errors", "deviations")
 from formulary.report import with_extras
 from formulary.report.markdown import _tol as _tolerances  # the same 'float32: rtol/atol' text as CONFORMANCE.md
 
@@ -306,7 +309,7 @@ def _record_details(r: dict, figs: list[tuple[str, str]], peers: dict) -> str:
         parts.append("<h3>Known mistakes</h3>" + _table(["mistake", "what it does", "status", "caught by"], rows))
     if r["deviations"]:
         parts.append("<h3>Deviations</h3><ul>" + "".join(
-            f"<li>{'<b>erratum of the guide</b>: ' if d['source'] == 'guide' else 'from ' + escape(d['source']) + ': '}"
+            f"<li><b>{escape(SOURCES[d['source']].lower())}</b>: "
             f"{escape(d['summary'])}. <i>Why:</i> {escape(d['reason'])}</li>" for d in r["deviations"]) + "</ul>")
     if r["findings"]:
         rows = [[escape(k), _num(v) if isinstance(v, (int, float)) else escape(json.dumps(v, ensure_ascii=False))]
@@ -337,7 +340,7 @@ def _chapter_section(anchor: str, title: str, recs: list[dict], figures: dict, p
 def _errata_and_deviations(doc: dict) -> str:
     """A section per deviation source: the guide's errata, its conventions, torch's differences."""
     parts = []
-    for (source, title), anchor in zip(SOURCES.items(), ("errata", "conventions", "deviations")):
+    for (source, title), anchor in zip(SOURCES.items(), SOURCE_ANCHORS, strict=True):
         pairs = [(r, d) for r in doc["records"] for d in r["deviations"] if d["source"] == source]
         items = "".join(f'<li><a href="#r-{_slug(r["id"])}"><code>{escape(r["id"])}</code></a> — '
                         f"{escape(d['summary'])}. <i>Why:</i> {escape(d['reason'])}</li>" for r, d in pairs)
@@ -420,8 +423,8 @@ def render_html(doc: dict, figures_dir: Path | None = None, speed_md: Path | Non
     chapters = _chapters(doc)
     figures = _load_figures(figures_dir, [r["id"] for r in doc["records"]])
     peers = doc.get("peers") or {}
-    nav = ['<nav><b>Formulary</b>', '<a href="#summary">Summary</a>', '<a href="#errata">Errata of the guide</a>',
-           '<a href="#conventions">Conventions of the guide</a>', '<a href="#deviations">Deviations</a>']
+    nav = ['<nav><b>Formulary</b>', '<a href="#summary">Summary</a>',
+           *(f'<a href="#{a}">{escape(t)}</a>' for a, t in zip(SOURCE_ANCHORS, SOURCES.values(), strict=True))]
     nav += [f'<a href="#{a}">{escape(t)} <span class="muted">({len(recs)})</span></a>' for a, t, recs in chapters]
     nav += ['<a href="#accuracy">Accuracy</a>', '<a href="#speed">Speed</a>', '<a href="#peers">Peers</a>',
             '<a href="#mutation">Mutation</a>']

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from formulary.inventory import chapter_title
-from formulary.record import SOURCES
+from formulary.record import SOURCE_NOUNS, SOURCES
 
 ICON = {"pass": "pass", "deviation": "deviation", "fail": "**FAIL**", "error": "**ERROR**", "not run": "not run"}
 
@@ -43,6 +43,8 @@ def render(doc: dict) -> str:
         "",
         f"- Records: {s['records']} — " + ", ".join(f"{k}: {n}" for k, n in s["by_status"].items()),
         f"- Known mistakes caught: {s['mistakes_caught']} of {s['mistakes']}",
+        "- Filed by source: " + ", ".join(f"{s['deviations_by_source'][k]} {SOURCE_NOUNS[k]}" for k in SOURCES)
+        + f"; {s['records_without_deviations']} records with none",
         f"- Inventory IDs covered: {s['inventory_covered']} of {s['inventory_ids']}",
     ]
     mut = doc.get("mutation")

@@ -12,9 +12,10 @@ import torch
 
 import formulary
 from formulary import catalog, inventory
+from formulary.record import SOURCES
 from formulary.results import Outcome, record_status
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: six deviation sources, deviations_by_source, records_without_deviations
 
 
 def versions() -> dict:
@@ -53,7 +54,7 @@ def build(outcomes: list[Outcome], *, candidate: str, device: str, profile: str)
             "equation": r.equation,
             "candidate": r.candidate,
             "reference": r.reference,
-            "status": record_status(checks + mistakes + ([acc] if acc else []), bool(r.deviations)) if outs else "not run",
+            "status": record_status(checks + mistakes + ([acc] if acc else []), r.differs_from_torch) if outs else "not run",
             "examples": examples,
             "max_abs_error": max((o.stats.get("max_abs_error", 0.0) for o in checks), default=0.0),
             "max_rel_error": max((o.stats.get("max_rel_error", 0.0) for o in checks), default=0.0),
@@ -67,9 +68,10 @@ def build(outcomes: list[Outcome], *, candidate: str, device: str, profile: str)
         })
     covered = {r.base_id for r in catalog.records()}
     entries = inventory.entries()
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for rec in records:
         counts[rec["status"]] += 1
+    by_source = {s: sum(1 for rec in records for d in rec["deviations"] if d["source"] == s) for s in SOURCES}
     return {
         "schema_version": SCHEMA_VERSION,
         "versions": versions(),
@@ -79,6 +81,8 @@ def build(outcomes: list[Outcome], *, candidate: str, device: str, profile: str)
         "summary": {
             "records": len(records),
             "by_status": dict(sorted(counts.items())),
+            "deviations_by_source": by_source,
+            "records_without_deviations": sum(1 for rec in records if not rec["deviations"]),
             "mistakes": sum(len(r["mistakes"]) for r in records),
             "mistakes_caught": sum(1 for r in records for m in r["mistakes"].values() if m["status"] == "caught"),
             "inventory_ids": len(entries),

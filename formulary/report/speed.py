@@ -29,6 +29,28 @@ def ratios(bench_json: dict) -> list[dict]:
     return rows
 
 
+def oracle_ratios(bench_json: dict) -> list[dict]:
+    """The search methods' pairs (side ``oracle``): ms per evaluation and the impl/oracle ratio."""
+    groups: dict[str, dict] = defaultdict(dict)
+    for b in bench_json["benchmarks"]:
+        info = b.get("extra_info", {})
+        if info.get("side") in ("impl", "oracle") and "oracle" in info:
+            groups[b["group"]][info["side"]] = b["stats"]["median"] / max(int(info.get("evaluations", 1)), 1)
+            groups[b["group"]]["name"] = info["oracle"]
+    return [{"group": g, "oracle": s["name"], "impl_ms": s["impl"] * 1e3, "oracle_ms": s["oracle"] * 1e3,
+             "ratio": s["impl"] / s["oracle"]} for g, s in sorted(groups.items()) if "impl" in s and "oracle" in s]
+
+
+def render_oracles(rows: list[dict]) -> str:
+    if not rows:
+        return ""
+    lines = ["", "## Search methods against their oracles", "",
+             "A method's own time per evaluation (the objective costs about a microsecond). Ratio > 1: impl is slower.", "",
+             "| benchmark | oracle | impl (ms/eval) | oracle (ms/eval) | impl/oracle |", "|---|---|---:|---:|---:|"]
+    lines += [f"| {r['group']} | {r['oracle']} | {r['impl_ms']:.3g} | {r['oracle_ms']:.3g} | {r['ratio']:.2f} |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
 def render(rows: list[dict], machine: dict) -> str:
     lines = ["# Speed: impl against torch", "",
              f"Medians from one pytest-benchmark run on {machine.get('cpu', {}).get('brand_raw', platform.processor() or 'this machine')}"
@@ -41,7 +63,7 @@ def render(rows: list[dict], machine: dict) -> str:
 def main(argv: list[str]) -> int:
     src, dst = Path(argv[0]), Path(argv[1])
     data = json.loads(src.read_text())
-    dst.write_text(render(ratios(data), data.get("machine_info", {})))
+    dst.write_text(render(ratios(data), data.get("machine_info", {})) + render_oracles(oracle_ratios(data)))
     print(f"wrote {dst}")
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from impl._args import float_dtype
 from impl._checks import axis, float_array, same_shape
 from impl.activations._common import _wide
 
@@ -18,12 +19,17 @@ def _shifted(x: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
         return z - m, arg
 
 
-def softmax(input, dim):
+def softmax(input, dim, dtype=None):
     r"""Softmax along ``dim``: exponentials normalised to sum to 1.
 
     .. math:: \operatorname{softmax}(x)_i = \frac{e^{x_i - m}}{\sum_j e^{x_j - m}},\; m = \max_j x_j
+
+    ``dtype`` (float32 or float64), as in torch: the input is cast to it first, and the
+    result has it.
     """
     x = float_array(input, "input")
+    if dtype is not None:
+        return softmax(x.astype(float_dtype(dtype), copy=False), dim)
     d = axis(dim, x.ndim)
     if x.size == 0:
         return x.copy()
@@ -34,12 +40,16 @@ def softmax(input, dim):
     return (e / e.sum(axis=d, keepdims=True)).astype(x.dtype)
 
 
-def softmax_backward(grad_output, input, dim):
+def softmax_backward(grad_output, input, dim, dtype=None):
     r"""Gradient of softmax (a full Jacobian-vector product, not just its diagonal).
 
     .. math:: \frac{\partial L}{\partial x_i} = p_i \Bigl(g_i - \sum_j g_j p_j\Bigr)
+
+    With ``dtype``, the gradient through the cast: computed in ``dtype``, returned in the input's.
     """
     x = float_array(input, "input")
+    if dtype is not None:
+        return softmax_backward(grad_output, x.astype(float_dtype(dtype), copy=False), dim).astype(x.dtype, copy=False)
     g = same_shape(grad_output, x)
     d = axis(dim, x.ndim)
     if x.size == 0:
@@ -50,8 +60,8 @@ def softmax_backward(grad_output, input, dim):
     return (p * (gw - (gw * p).sum(axis=d, keepdims=True))).astype(x.dtype)
 
 
-def log_softmax(input, dim):
-    r"""The log of softmax, computed stably.
+def log_softmax(input, dim, dtype=None):
+    r"""The log of softmax, computed stably (``dtype`` as in :func:`softmax`).
 
     .. math:: \log\operatorname{softmax}(x)_i = (x_i - m) - \log\Bigl(1 + \sum_{j \ne k} e^{x_j - m}\Bigr),
               \; m = x_k = \max_j x_j
@@ -60,6 +70,8 @@ def log_softmax(input, dim):
     near 0 (one logit dominating), where ``log(sum)`` would round it to exactly 0.
     """
     x = float_array(input, "input")
+    if dtype is not None:
+        return log_softmax(x.astype(float_dtype(dtype), copy=False), dim)
     d = axis(dim, x.ndim)
     if x.size == 0:
         return x.copy()
@@ -72,12 +84,14 @@ def log_softmax(input, dim):
         return (s - np.log1p(e.sum(axis=d, keepdims=True))).astype(x.dtype)
 
 
-def log_softmax_backward(grad_output, input, dim):
-    r"""Gradient of log_softmax.
+def log_softmax_backward(grad_output, input, dim, dtype=None):
+    r"""Gradient of log_softmax (``dtype`` as in :func:`softmax_backward`).
 
     .. math:: \frac{\partial L}{\partial x_i} = g_i - \operatorname{softmax}(x)_i \sum_j g_j
     """
     x = float_array(input, "input")
+    if dtype is not None:
+        return log_softmax_backward(grad_output, x.astype(float_dtype(dtype), copy=False), dim).astype(x.dtype, copy=False)
     g = same_shape(grad_output, x)
     d = axis(dim, x.ndim)
     if x.size == 0:

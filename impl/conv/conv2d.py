@@ -18,8 +18,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from impl._args import ntuple, with_batch, without_batch
 from impl._checks import float_array
-from impl.conv._args import integer, pair
+from impl.conv._args import integer
 from impl.conv._windows import crop, fold, pad, windows
 from impl.conv.sizes import _output_length, conv_padding
 
@@ -52,16 +53,26 @@ def _bias(bias, out_channels: int, dtype) -> np.ndarray | None:
 
 
 def _geometry(hw, kernel, stride, padding, dilation, groups) -> _Geometry:
-    stride, dilation = pair(stride, "stride", 1), pair(dilation, "dilation", 1)
+    stride, dilation = ntuple(stride, "stride", 2, 1), ntuple(dilation, "dilation", 2, 1)
     pads = conv_padding(padding, hw, kernel, stride, dilation)
     out = (_output_length(hw[0], kernel[0], stride[0], pads[0], pads[1], dilation[0]),
            _output_length(hw[1], kernel[1], stride[1], pads[2], pads[3], dilation[1]))
     return _Geometry(kernel, stride, dilation, pads, out, groups)
 
 
+def _unbatched(input) -> tuple[np.ndarray, bool]:
+    """(N, C, H, W), or torch's unbatched (C, H, W) as a batch of one; and whether it was unbatched."""
+    x, unbatched = with_batch(float_array(input, "input"), 4)
+    if 0 in x.shape[2:]:  # torch's rule: only the batch or the channels may be empty
+        raise ValueError(f"input has shape {x.shape[unbatched:]}: only the batch N or the channels C may be empty")
+    return x, unbatched
+
+
 def _prepare(input, weight, bias, stride, padding, dilation, groups):
     x = _array(input, "input", 4)
     w = _array(weight, "weight", 4, x.dtype)
+    if w.shape[0] == 0:
+        raise ValueError(f"weight has shape {w.shape}: at least 1 output channel (kernel) is needed")
     g = integer(groups, "groups", 1)
     c_in, c_out = x.shape[1], w.shape[0]
     if c_in % g or c_out % g:
@@ -90,9 +101,11 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
             w_{o, c, u, v}\; \tilde x_{n, c,\; s_h i + d_h u,\; s_w j + d_w v}
 
     where x̃ is the input padded by ``padding`` (int, (h, w), (top, bottom, left,
-    right), ``'valid'`` or TensorFlow's ``'same'`` at any stride).
+    right), ``'valid'`` or TensorFlow's ``'same'`` at any stride).  As in torch, the input
+    may be unbatched (C, H, W), and an int option a 1-sequence (``stride=(2,)``).
     """
-    x, w, b, geo = _prepare(input, weight, bias, stride, padding, dilation, groups)
+    x, unbatched = _unbatched(input)
+    x, w, b, geo = _prepare(x, weight, bias, stride, padding, dilation, groups)
     n, c_out = x.shape[0], w.shape[0]
     kernels = w.reshape(geo.groups, c_out // geo.groups, -1)  # g, C_out/g, C_in/g·k_h·k_w
     with np.errstate(invalid="ignore", over="ignore"):  # inf·0 is NaN and overflow is ±inf, as in torch
@@ -100,7 +113,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if b is not None:
         with np.errstate(invalid="ignore"):
             out += b.reshape(1, -1, 1, 1)
-    return out
+    return without_batch(out, unbatched)
 
 
 def conv2d_backward(grad_output, input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -113,14 +126,16 @@ def conv2d_backward(grad_output, input, weight, bias=None, stride=1, padding=0, 
         \frac{\partial L}{\partial \tilde x_{n,c,p,q}} = \sum_{o,u,v,i,j:\ s_h i + d_h u = p,\ s_w j + d_w v = q} g_{n,o,i,j}\, w_{o,c,u,v}
 
     grad_input is the padded input's gradient with the padding cropped (col2im).
-    grad_bias is None when ``bias`` is None.
+    grad_bias is None when ``bias`` is None.  An unbatched input takes an unbatched grad_output.
     """
-    x, w, b, geo = _prepare(input, weight, bias, stride, padding, dilation, groups)
+    x, unbatched = _unbatched(input)
+    x, w, b, geo = _prepare(x, weight, bias, stride, padding, dilation, groups)
     n, c_in = x.shape[:2]
     c_out, kh, kw = w.shape[0], *geo.kernel
-    g = _array(grad_output, "grad_output", 4, x.dtype)
-    if g.shape != (n, c_out, *geo.out):
-        raise ValueError(f"grad_output has shape {g.shape}, expected the output's shape {(n, c_out, *geo.out)}")
+    g = _array(grad_output, "grad_output", 4 - unbatched, x.dtype)
+    if g.shape != (n, c_out, *geo.out)[unbatched:]:
+        raise ValueError(f"grad_output has shape {g.shape}, expected the output's shape {(n, c_out, *geo.out)[unbatched:]}")
+    g = g.reshape(n, c_out, *geo.out)
     gg = g.reshape(n, geo.groups, c_out // geo.groups, geo.out[0] * geo.out[1])  # N, g, C_out/g, L
     kernels_t = np.ascontiguousarray(w.reshape(geo.groups, c_out // geo.groups, -1).swapaxes(-1, -2))
     with np.errstate(invalid="ignore", over="ignore"):
@@ -130,7 +145,7 @@ def conv2d_backward(grad_output, input, weight, bias=None, stride=1, padding=0, 
     with np.errstate(invalid="ignore"):
         grad_input = crop(fold(grad_cols, padded_hw, geo.stride, geo.dilation), geo.pads)
     grad_bias = g.sum(axis=(0, 2, 3)) if b is not None else None
-    return np.ascontiguousarray(grad_input), grad_weight, grad_bias
+    return without_batch(np.ascontiguousarray(grad_input), unbatched), grad_weight, grad_bias
 
 
 def conv2d_nhwc(input, filters, bias=None, strides=1, padding="valid", dilations=1):

@@ -3,7 +3,9 @@
 Signatures follow ``torch.nn.functional.max_pool2d`` / ``avg_pool2d``: kernel, stride
 (default: the kernel), symmetric zero padding of at most half the (dilated) kernel,
 dilation (max pooling only, as in torch), ``ceil_mode``, ``count_include_pad`` and
-``divisor_override``.  Windows are reduced one kernel offset at a time, each offset a
+``divisor_override``.  As in torch, the input may be unbatched (C, H, W) (the result
+then is too), an int option may be a 1-sequence (``padding=(1,)``) and ``stride=()``
+means the default.  Windows are reduced one kernel offset at a time, each offset a
 strided view of the whole batch (``impl.conv._windows.taps``); the backward passes
 scatter through ``np.bincount`` (max) and col2im (average).
 """
@@ -14,7 +16,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from impl.conv._args import flag, integer, pair
+from impl._args import ntuple, with_batch, without_batch
+from impl._checks import float_array
+from impl.conv._args import flag, integer
 from impl.conv._windows import crop, fold, pad, taps
 from impl.conv.conv2d import _array
 from impl.conv.sizes import _output_length
@@ -30,9 +34,9 @@ class _Pool(NamedTuple):
 
 
 def _geometry(x: np.ndarray, kernel_size, stride, padding, dilation, ceil_mode) -> _Pool:
-    kernel = pair(kernel_size, "kernel_size", 1)
-    stride = kernel if stride is None else pair(stride, "stride", 1)
-    padding, dilation = pair(padding, "padding", 0), pair(dilation, "dilation", 1)
+    kernel = ntuple(kernel_size, "kernel_size", 2, 1)
+    stride = kernel if stride is None else ntuple(stride, "stride", 2, 1, empty=kernel)  # torch: () is the default
+    padding, dilation = ntuple(padding, "padding", 2, 0), ntuple(dilation, "dilation", 2, 1)
     ceil_mode = flag(ceil_mode, "ceil_mode")
     out, pads = [], []
     for size, k, s, p, d in zip(x.shape[2:], kernel, stride, padding, dilation):
@@ -45,15 +49,20 @@ def _geometry(x: np.ndarray, kernel_size, stride, padding, dilation, ceil_mode) 
     return _Pool(kernel, stride, dilation, padding, tuple(pads), tuple(out))
 
 
-def _pooled_input(input) -> np.ndarray:
-    return _array(input, "input", 4)
+def _pooled_input(input) -> tuple[np.ndarray, bool]:
+    """(N, C, H, W), or unbatched (C, H, W) as a batch of one; and whether it was unbatched."""
+    x, unbatched = with_batch(float_array(input, "input"), 4)
+    if 0 in x.shape[1:]:  # torch's rule: only the batch may be empty
+        raise ValueError(f"input has shape {x.shape[unbatched:]}: only the batch dimension N may be empty")
+    return x, unbatched
 
 
-def _grad(grad_output, x: np.ndarray, geo: _Pool) -> np.ndarray:
-    g = _array(grad_output, "grad_output", 4, x.dtype)
-    if g.shape != (*x.shape[:2], *geo.out):
-        raise ValueError(f"grad_output has shape {g.shape}, expected the output's shape {(*x.shape[:2], *geo.out)}")
-    return g
+def _grad(grad_output, x: np.ndarray, geo: _Pool, unbatched: bool) -> np.ndarray:
+    g = _array(grad_output, "grad_output", 4 - unbatched, x.dtype)
+    expected = (*x.shape[:2], *geo.out)[unbatched:]
+    if g.shape != expected:
+        raise ValueError(f"grad_output has shape {g.shape}, expected the output's shape {expected}")
+    return g[None] if unbatched else g
 
 
 # -- max pooling -----------------------------------------------------------------------
@@ -106,10 +115,10 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     does, each maximum's flat index into its H·W input plane (int64); -1 for a dilated
     window that misses the input (torch returns an index past the plane there).
     """
-    x = _pooled_input(input)
+    x, unbatched = _pooled_input(input)
     geo = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode)
     out, index = _argmax(x, geo)
-    return (out, index) if flag(return_indices, "return_indices") else out
+    return without_batch((out, index) if flag(return_indices, "return_indices") else out, unbatched)
 
 
 def max_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -122,20 +131,22 @@ def max_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0,
 
     .. math:: \frac{\partial L}{\partial x_{n,c,p,q}} = \sum_{(i,j):\ \operatorname{argmax}_{ij} = (p,q)} g_{n,c,i,j}
     """
-    x = _pooled_input(input)
+    x, unbatched = _pooled_input(input)
     geo = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode)
-    g = _grad(grad_output, x, geo)
+    g = _grad(grad_output, x, geo, unbatched)
     n, c, h, w = x.shape
     if indices is None:
         index = _argmax(x, geo)[1]
     else:
         index = np.asarray(indices)
-        if index.shape != g.shape or index.dtype.kind not in "iu":
-            raise ValueError(f"indices must be max_pool2d's integer indices of shape {g.shape}, got {index.dtype} {index.shape}")
+        if index.shape != g.shape[unbatched:] or index.dtype.kind not in "iu":
+            raise ValueError(f"indices must be max_pool2d's integer indices of shape {g.shape[unbatched:]}, "
+                             f"got {index.dtype} {index.shape}")
+        index = index.reshape(g.shape)
     hit = index >= 0  # a window that misses the input (index -1) has no input to send its gradient to
     plane = (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1, 1)
     grad = np.bincount((index + plane)[hit], weights=g[hit], minlength=x.size)
-    return grad.reshape(x.shape).astype(x.dtype)
+    return without_batch(grad.reshape(x.shape).astype(x.dtype), unbatched)
 
 
 # -- average pooling ---------------------------------------------------------------------
@@ -170,7 +181,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     window elements inside the padded input (``count_include_pad=True``) or inside
     the input itself (``False``).
     """
-    x = _pooled_input(input)
+    x, unbatched = _pooled_input(input)
     geo = _geometry(x, kernel_size, stride, padding, 1, ceil_mode)
     div = _divisor(x, geo, flag(count_include_pad, "count_include_pad"), divisor_override)
     xp = pad(x, geo.pads)
@@ -178,7 +189,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     with np.errstate(invalid="ignore", over="ignore"):  # inf − inf is NaN, as in torch
         for _, _, (rows, cols) in taps(geo.kernel, geo.stride, geo.dilation, geo.out):
             total += xp[:, :, rows, cols]
-        return (total / div).astype(x.dtype)
+        return without_batch((total / div).astype(x.dtype), unbatched)
 
 
 def avg_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0, ceil_mode=False,
@@ -187,10 +198,10 @@ def avg_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0,
 
     .. math:: \frac{\partial L}{\partial x_{n,c,p,q}} = \sum_{(i,j):\ (p,q) \in \text{window}_{ij}} \frac{g_{n,c,i,j}}{D_{ij}}
     """
-    x = _pooled_input(input)
+    x, unbatched = _pooled_input(input)
     geo = _geometry(x, kernel_size, stride, padding, 1, ceil_mode)
-    g = _grad(grad_output, x, geo)
+    g = _grad(grad_output, x, geo, unbatched)
     share = (g / _divisor(x, geo, flag(count_include_pad, "count_include_pad"), divisor_override)).astype(x.dtype)
     cols = np.broadcast_to(share[:, :, None, None], (*x.shape[:2], *geo.kernel, *geo.out))
     padded_hw = (x.shape[2] + geo.pads[0] + geo.pads[1], x.shape[3] + geo.pads[2] + geo.pads[3])
-    return np.ascontiguousarray(crop(fold(cols, padded_hw, geo.stride, geo.dilation), geo.pads))
+    return without_batch(np.ascontiguousarray(crop(fold(cols, padded_hw, geo.stride, geo.dilation), geo.pads)), unbatched)

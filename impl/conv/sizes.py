@@ -9,6 +9,7 @@ extra row goes at the bottom and the extra column at the right.
 
 from __future__ import annotations
 
+from impl._args import ntuple
 from impl.conv._args import flag, integer, pair
 
 
@@ -60,8 +61,9 @@ def same_padding(size, kernel_size, stride=1, dilation=1) -> tuple[int, int]:
 def conv_padding(padding, input_size, kernel_size, stride=1, dilation=1) -> tuple[int, int, int, int]:
     r"""Any padding spec as explicit (top, bottom, left, right) for an input of (H, W).
 
-    ``padding`` is ``'valid'``, ``'same'`` (TensorFlow's, any stride), an int, an
-    (h, w) pair (torch: both sides alike) or the guide's (top, bottom, left, right).
+    ``padding`` is ``'valid'``, ``'same'`` (TensorFlow's, any stride), an int, a
+    1-sequence or an (h, w) pair (torch: both sides alike) or the guide's (top, bottom,
+    left, right).
 
     .. math:: \text{valid}: (0, 0, 0, 0) \qquad p: (p, p, p, p) \qquad (p_h, p_w): (p_h, p_h, p_w, p_w)
     """
@@ -76,9 +78,10 @@ def conv_padding(padding, input_size, kernel_size, stride=1, dilation=1) -> tupl
     if isinstance(padding, (tuple, list)) and len(padding) == 4:
         top, bottom, left, right = (integer(p, "padding", 0) for p in padding)
         return top, bottom, left, right
-    if isinstance(padding, (tuple, list)) and len(padding) != 2:
-        raise ValueError(f"padding must have 2 (h, w) or 4 (top, bottom, left, right) values, got {len(padding)}")
-    ph, pw = pair(padding, "padding", 0)
+    if isinstance(padding, (tuple, list)) and len(padding) not in (1, 2):
+        raise ValueError(f"padding must have 1 (both axes), 2 (h, w) or 4 (top, bottom, left, right) values, "
+                         f"got {len(padding)}")
+    ph, pw = ntuple(padding, "padding", 2, 0)
     return ph, ph, pw, pw
 
 

@@ -60,16 +60,23 @@ def pair(value, name: str) -> tuple:
     return tuple(value)
 
 
+def lstm_state(hx, name: str = "hx") -> tuple:
+    """LSTM's (h, c), or (None, None) for torch.nn.LSTMCell's hx=None (zeros)."""
+    return (None, None) if hx is None else pair(hx, name)
+
+
 def cell(input, states: tuple, names: tuple, w_ih, w_hh, b_ih, b_hh, gates: int):
     """A cell's arguments checked against one another: input (N, input_size), or unbatched
-    (input_size,) as torch.nn.LSTMCell accepts; each state (N, H) or (H,)."""
+    (input_size,) as torch.nn.LSTMCell accepts; each state (N, H) or (H,), or None for zeros
+    (the cell modules' default)."""
     x = float_array(input, "input")
     if x.ndim not in (1, 2):
         raise ValueError(f"input must be 1-D (unbatched) or 2-D (batch, input_size), got shape {x.shape}")
     w_ih, w_hh, b_ih, b_hh = cell_weights(w_ih, w_hh, b_ih, b_hh, gates, x.dtype)
     check_input_size(x, w_ih)
     shape = x.shape[:-1] + (w_hh.shape[1],)
-    states = tuple(state(s, n, x.dtype, shape, x.ndim == 2) for s, n in zip(states, names))
+    states = tuple(np.zeros(shape, x.dtype) if s is None else state(s, n, x.dtype, shape, x.ndim == 2)
+                   for s, n in zip(states, names))
     return x, states, (w_ih, w_hh, b_ih, b_hh)
 
 

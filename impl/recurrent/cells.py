@@ -5,7 +5,8 @@ r"""The three recurrent cells with torch's functional signatures and weight layo
 torch.nn.RNNCell, LSTMCell, GRUCell): input (N, input_size) or unbatched
 (input_size,), states (N, H) or (H,), ``w_ih`` (G·H, input_size), ``w_hh`` (G·H, H)
 and two optional biases (G·H,), the G gate blocks stacked row-wise in torch's order
-(LSTM i, f, g, o; GRU r, z, n).
+(LSTM i, f, g, o; GRU r, z, n).  A state of None is zeros, as the modules take it
+(``LSTMCell(x)``); its gradient is then None.
 
 Backward passes are vector-Jacobian products taking the gradient of the output in
 the output's structure, then the forward's arguments, and returning one gradient per
@@ -74,7 +75,7 @@ def rnn_cell_backward(grad_output, input, h, w_ih, w_hh, b_ih=None, b_hh=None, n
     kind = _steps.rnn_kind(_args.nonlinearity(nonlinearity))
     x, states, weights = _args.cell(input, (h,), ("h",), w_ih, w_hh, b_ih, b_hh, 1)
     d_x, (d_h,), d_w = _backward(kind, (grad_output,), x, states, weights)
-    return (d_x, d_h, *d_w)
+    return (d_x, None if h is None else d_h, *d_w)
 
 
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
@@ -94,7 +95,7 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     :math:`W_f = [W_{hf} \mid W_{if}]`, :math:`b_f = b_{if} + b_{hf}` (see
     :mod:`impl.recurrent.lstm_gates`).
     """
-    x, states, weights = _args.cell(input, _args.pair(hx, "hx"), ("hx[0] (h)", "hx[1] (c)"), w_ih, w_hh, b_ih, b_hh, 4)
+    x, states, weights = _args.cell(input, _args.lstm_state(hx), ("hx[0] (h)", "hx[1] (c)"), w_ih, w_hh, b_ih, b_hh, 4)
     return _forward(_steps.LSTM, x, states, weights)
 
 
@@ -111,9 +112,9 @@ def lstm_cell_backward(grad_output, input, hx, w_ih, w_hh, b_ih=None, b_hh=None)
     :math:`\partial L/\partial h_{t-1} = \delta a\, W_{hh}`, :math:`\partial L/\partial W_{ih} = \delta a^\top x_t`,
     :math:`\partial L/\partial W_{hh} = \delta a^\top h_{t-1}`, both biases :math:`\sum_n \delta a`.
     """
-    x, states, weights = _args.cell(input, _args.pair(hx, "hx"), ("hx[0] (h)", "hx[1] (c)"), w_ih, w_hh, b_ih, b_hh, 4)
+    x, states, weights = _args.cell(input, _args.lstm_state(hx), ("hx[0] (h)", "hx[1] (c)"), w_ih, w_hh, b_ih, b_hh, 4)
     d_x, d_states, d_w = _backward(_steps.LSTM, _args.pair(grad_output, "grad_output"), x, states, weights)
-    return (d_x, d_states, *d_w)
+    return (d_x, None if hx is None else d_states, *d_w)
 
 
 def gru_cell(input, h, w_ih, w_hh, b_ih=None, b_hh=None):
@@ -147,4 +148,4 @@ def gru_cell_backward(grad_output, input, h, w_ih, w_hh, b_ih=None, b_hh=None):
     """
     x, states, weights = _args.cell(input, (h,), ("h",), w_ih, w_hh, b_ih, b_hh, 3)
     d_x, (d_h,), d_w = _backward(_steps.GRU, (grad_output,), x, states, weights)
-    return (d_x, d_h, *d_w)
+    return (d_x, None if h is None else d_h, *d_w)

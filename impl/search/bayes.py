@@ -2,9 +2,10 @@ r"""Bayesian optimisation (guide §3.2, method 4): a Gaussian-process model of t
 objective and the expected improvement as the rule for where to look next.
 
 The model is a zero-mean Gaussian process with the squared-exponential kernel on the
-unit cube, fitted to the standardised finite values; its length scale is the one of
-a fixed grid with the highest marginal likelihood -- the "parameters of the
-optimiser itself" that the guide warns about, chosen from the data.
+unit cube (or the Matérn 5/2 kernel), fitted to the standardised finite values; its
+length scale is given, or the one of a fixed grid with the highest marginal
+likelihood -- among the "parameters of the optimiser itself" that the guide warns
+about, with the kernel, the exploration margin and the initial design.
 """
 
 from __future__ import annotations
@@ -53,11 +54,30 @@ def rbf_kernel(x1: np.ndarray, x2: np.ndarray, length_scale: float, signal_varia
     return signal_variance * np.exp(-0.5 * d2 / length_scale**2)
 
 
-def _cholesky(x, ell, s2, sn2):
-    return np.linalg.cholesky(rbf_kernel(x, x, ell, s2) + sn2 * np.eye(len(x)))
+def matern52_kernel(x1: np.ndarray, x2: np.ndarray, length_scale: float, signal_variance: float) -> np.ndarray:
+    r"""The Matérn kernel of smoothness :math:`\nu = 5/2` between the rows of ``x1`` and ``x2``.
+
+    .. math:: k(a, b) = \sigma_f^2 \Bigl(1 + \sqrt5\,r + \tfrac53 r^2\Bigr) e^{-\sqrt5\,r},
+              \qquad r = \lVert a - b\rVert / \ell
+    """
+    r = np.sqrt(np.sum((x1[:, None, :] - x2[None, :, :]) ** 2, axis=-1)) / length_scale
+    return signal_variance * (1.0 + math.sqrt(5.0) * r + 5.0 / 3.0 * r * r) * np.exp(-math.sqrt(5.0) * r)
 
 
-def gp_posterior(x_train, y_train, x_test, length_scale=0.2, signal_variance=1.0, noise=1e-6):
+KERNELS = {"rbf": rbf_kernel, "matern52": matern52_kernel}
+
+
+def _kernel(name):
+    if name not in KERNELS:
+        raise ValueError(f"kernel must be one of {sorted(KERNELS)}, got {name!r}")
+    return KERNELS[name]
+
+
+def _cholesky(x, ell, s2, sn2, kernel="rbf"):
+    return np.linalg.cholesky(_kernel(kernel)(x, x, ell, s2) + sn2 * np.eye(len(x)))
+
+
+def gp_posterior(x_train, y_train, x_test, length_scale=0.2, signal_variance=1.0, noise=1e-6, kernel="rbf"):
     r"""Posterior mean and variance of a zero-mean Gaussian process at ``x_test``.
 
     With :math:`K = k(X, X) + \sigma_n^2 I = L L^\top`, :math:`k_* = k(X, x_*)`:
@@ -68,14 +88,15 @@ def gp_posterior(x_train, y_train, x_test, length_scale=0.2, signal_variance=1.0
         \sigma^2(x_*) = k(x_*, x_*) - k_*^\top K^{-1} k_* = \sigma_f^2 - \lVert L^{-1} k_*\rVert^2
 
     (the variance of the latent function, without the observation noise; rounding
-    below zero is clipped to zero).  Computed in float64, returned in the input's dtype.
+    below zero is clipped to zero).  ``kernel`` is "rbf" (:func:`rbf_kernel`) or
+    "matern52" (:func:`matern52_kernel`).  Computed in float64, returned in the input's dtype.
     """
     x, y, ell, s2, sn2, dtype = _gp_args(x_train, y_train, length_scale, signal_variance, noise)
     xs = float_array(x_test, "x_test")
     if xs.ndim != 2 or xs.shape[1] != x.shape[1]:
         raise ValueError(f"x_test must be (m, {x.shape[1]}) like x_train, got shape {xs.shape}")
-    L = _cholesky(x, ell, s2, sn2)
-    ks = rbf_kernel(x, xs.astype(np.float64), ell, s2)
+    L = _cholesky(x, ell, s2, sn2, kernel)
+    ks = _kernel(kernel)(x, xs.astype(np.float64), ell, s2)
     alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
     v = np.linalg.solve(L, ks)
     mean = ks.T @ alpha
@@ -83,13 +104,13 @@ def gp_posterior(x_train, y_train, x_test, length_scale=0.2, signal_variance=1.0
     return mean.astype(dtype), var.astype(dtype)
 
 
-def gp_log_marginal_likelihood(x_train, y_train, length_scale=0.2, signal_variance=1.0, noise=1e-6):
+def gp_log_marginal_likelihood(x_train, y_train, length_scale=0.2, signal_variance=1.0, noise=1e-6, kernel="rbf"):
     r"""The log evidence of ``y_train`` under the Gaussian process, :math:`\log \mathcal N(y; 0, K)`:
 
     .. math:: \log p(y) = -\tfrac12 y^\top K^{-1} y - \sum_i \log L_{ii} - \tfrac n2 \log 2\pi
     """
     x, y, ell, s2, sn2, dtype = _gp_args(x_train, y_train, length_scale, signal_variance, noise)
-    L = _cholesky(x, ell, s2, sn2)
+    L = _cholesky(x, ell, s2, sn2, kernel)
     w = np.linalg.solve(L, y)
     return dtype.type(-0.5 * (w @ w) - np.sum(np.log(np.diag(L))) - 0.5 * len(y) * _LOG_2PI)
 
@@ -123,18 +144,25 @@ def expected_improvement(mean, std, best, xi=0.0):
     return np.where(pos, imp * cdf + s * pdf, np.maximum(imp, 0.0)).astype(mu.dtype)
 
 
-def _fit(units: np.ndarray, values: np.ndarray):
-    """Standardised values and the grid length scale of highest marginal likelihood."""
+def _fit(units: np.ndarray, values: np.ndarray, kernel="rbf", length_scale=None):
+    """Standardised values and the length scale: the given one, or the grid's of highest marginal likelihood."""
     scale = values.std() or 1.0
     y = (values - values.mean()) / scale
-    ell = max(LENGTH_SCALES, key=lambda l: gp_log_marginal_likelihood(units, y, l, 1.0, NOISE))
+    if length_scale is not None:
+        return y, float(length_scale)
+    ell = max(LENGTH_SCALES, key=lambda s: gp_log_marginal_likelihood(units, y, s, 1.0, NOISE, kernel))
     return y, float(ell)
 
 
-def _search(objective, space, n_trials, seed, n_initial, n_candidates, xi, acquisition):
+def _search(objective, space, n_trials, seed, n_initial, n_candidates, xi, acquisition, kernel="rbf",
+            length_scale=None):
     space = check_space(space, continuous=True)
-    n, n0, m = positive_int(n_trials, "n_trials"), positive_int(n_initial, "n_initial"), positive_int(n_candidates, "n_candidates")
+    n, n0 = positive_int(n_trials, "n_trials"), positive_int(n_initial, "n_initial")
+    m = positive_int(n_candidates, "n_candidates")
     xi = real(xi, "xi")
+    _kernel(kernel)
+    if length_scale is not None:
+        length_scale = _positive(length_scale, "length_scale")
     rng = np.random.default_rng(seed)
     d = len(space)
     result = SearchResult(space)
@@ -144,22 +172,28 @@ def _search(objective, space, n_trials, seed, n_initial, n_candidates, xi, acqui
             result.evaluate(objective, rng.random(d), "initial")
             continue
         units, values = result.units[finite], result.values[finite]
-        y, ell = _fit(units, values)
+        y, ell = _fit(units, values, kernel, length_scale)
         best = units[np.argmin(y)]
         # candidates: uniform over the cube, and a quarter close to the best point
         cand = np.vstack([rng.random((m, d)), np.clip(best + 0.05 * rng.standard_normal((m // 4, d)), 0.0, 1.0)])
-        mean, var = gp_posterior(units, y, cand, ell, 1.0, NOISE)
+        mean, var = gp_posterior(units, y, cand, ell, 1.0, NOISE, kernel)
         ei = acquisition(mean, np.sqrt(var), y.min(), xi)
         result.evaluate(objective, cand[np.argmax(ei)], "ei")
     return result
 
 
-def bayes_search(objective: Callable, space, n_trials=30, seed=0, n_initial=5, n_candidates=1000, xi=0.0) -> SearchResult:
+def bayes_search(objective: Callable, space, n_trials=30, seed=0, n_initial=5, n_candidates=1000, xi=0.0, kernel="rbf",
+                 length_scale=None) -> SearchResult:
     r"""Bayesian optimisation: ``n_initial`` uniform points, then at each step the
     point of largest expected improvement among ``n_candidates`` uniform points (and a
     quarter as many near the best one) under the Gaussian-process posterior of the
     trials so far.
 
     .. math:: x_{t+1} = \arg\max_{x \in C_t} \operatorname{EI}\bigl(\mu_t(x), \sigma_t(x), \min_{i \le t} y_i\bigr)
+
+    Its own parameters (the guide: "Bayesian optimisation itself needs many parameters"):
+    ``n_initial``, ``n_candidates``, the exploration margin ``xi``, the ``kernel`` ("rbf" or
+    "matern52") and its ``length_scale`` (None: chosen by the evidence from a fixed grid).
     """
-    return _search(objective, space, n_trials, seed, n_initial, n_candidates, xi, expected_improvement)
+    return _search(objective, space, n_trials, seed, n_initial, n_candidates, xi, expected_improvement, kernel,
+                   length_scale)

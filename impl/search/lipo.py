@@ -11,8 +11,10 @@ evaluated: candidates are drawn uniformly and rejected until one passes
 :math:`L_t(x) \le \min_{i \le t} f(x_i)`.  AdaLIPO needs no :math:`k`: it estimates it
 from the trials and explores uniformly with probability :math:`p`.
 
-The guide's "this method has no parameters" holds for AdaLIPO (and dlib's
-MaxLIPO+TR, which the guide's source describes); LIPO itself needs :math:`k`.
+Neither is the method the guide's "this method has no parameters" describes: LIPO needs
+:math:`k`, and AdaLIPO trades it for its own :math:`p` and :math:`\alpha`.  The guide's
+source (King's 2017 essay) means dlib's MaxLIPO+TR, :mod:`impl.search.maxlipo`, whose only
+inputs are the box and the budget.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from impl._checks import positive_int  # noqa: F401  (shared by every chapter)
 
 

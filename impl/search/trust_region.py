@@ -22,6 +22,7 @@ import numpy as np
 from impl._checks import real
 from impl.search.space import SearchResult, check_space, encode, positive_int
 
+
 @dataclass
 class TrustRegionResult(SearchResult):
     """Also lists, in order, the trials that became the centre (the start first)."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from formulary.candidate import reference
 from formulary.record import Deviation, ErrorInput, Record, Sample
 from formulary.strategies import floats, shapes
 from formulary.verdict import expect
@@ -163,7 +165,7 @@ def pair_errors(target=lambda n: np.zeros(n), extra: Iterable[ErrorInput] = (), 
     )
 
 
-def loss_record(id, name, section, equation, mistakes, *, inputs, edges, errors, reference=None, **fields) -> Record:
+def loss_record(*, id, name, section, equation, mistakes, inputs, edges, errors, reference=None, **fields) -> Record:
     """A comparison record of ``losses.<name>`` and its backward against the reference."""
     return Record(
         id=id, kind="F", section=section, equation=equation,
@@ -179,9 +181,7 @@ def f32_accumulation(name: str, x, target, what: str) -> Deviation:
     sum) overflows float32.  The judge of the true mean is torch itself in float64.
     """
     def demonstrate(candidate):
-        import torch
 
-        from formulary.candidate import reference
 
         ref = reference(f"losses.{name}")
         x32, t32 = np.asarray(x, np.float32), np.asarray(target, np.float32)

@@ -5,10 +5,19 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary.catalog.losses._shared import (
-    CLASSIFICATION, class_inputs, empties, f32_accumulation, labels, loss_record, pair_edges, pair_errors, pair_inputs,
+    CLASSIFICATION,
+    class_inputs,
+    empties,
+    f32_accumulation,
+    labels,
+    loss_record,
+    pair_edges,
+    pair_errors,
+    pair_inputs,
     seeded,
 )
 from formulary.edges import around, special_values
@@ -57,8 +66,6 @@ def _logistic_tail(dt):
 
 
 def _torch_logistic_overflows(candidate):
-    import torch
-
     x, y = np.array([-800.0, -100.0]), np.ones(2)
     tx = torch.from_numpy(x.copy()).requires_grad_()
     theirs = torch.nn.functional.soft_margin_loss(tx, torch.from_numpy(y), reduction="none")
@@ -114,8 +121,6 @@ def _logit_infinities(dt):
 
 
 def _torch_bce_logits_nan_at_inf(candidate):
-    import torch
-
     x, y = np.array([-np.inf, -np.inf, np.inf]), np.array([0.0, 1.0, 1.0])
     theirs = torch.nn.functional.binary_cross_entropy_with_logits(torch.from_numpy(x), torch.from_numpy(y), reduction="none")
     expect(torch.isnan(theirs).all(), f"torch now gives {theirs}: drop the deviation")
@@ -125,8 +130,6 @@ def _torch_bce_logits_nan_at_inf(candidate):
 
 def _torch_bce_logits_cancels(candidate):
     """At y = 0, x = −40 the loss is log(1 + e^{−40}) ≈ 4.25e-18: torch returns 0."""
-    import torch
-
     x, y = np.array([-40.0, -20.0]), np.zeros(2)
     truth = [math.log1p(math.exp(v)) for v in x]
     theirs = torch.nn.functional.binary_cross_entropy_with_logits(torch.from_numpy(x), torch.from_numpy(y), reduction="none").numpy()
@@ -180,7 +183,20 @@ def _multiclass_cases(logits):
             (np.array([[-np.inf, 0.0, 1.0], [0.0, 1.0, 2.0]]), np.array([-100, 1]), "an ignored row with a −inf, smoothing",
              {"weight": [0.0, 1.0, 1.0], "label_smoothing": 0.2}),
             (make((2, 3), 6), np.array([1, 2]), "an infinite weight on a class no target has", {"weight": [np.inf, 1.0, 1.0]}),
+            (make((4, 3), 1), np.array([0, 1, 1, 2]), "ignore_index = 1, weights and smoothing",
+             {"ignore_index": 1, "weight": [0.5, 2.0, 1.0], "label_smoothing": 0.3}),
+            (make((3,), 5, 0), np.array(2), "1-D input, 0-d target, weights and smoothing", {"weight": [0.5, 2.0, 1.0], "label_smoothing": 0.1}),
+            (np.zeros((0, 3, 2)), np.zeros((0, 2), np.int64), "empty batch, spatial, smoothing", {"label_smoothing": 0.2}),
         ]
+    # torch's documented forms (docs/input-surface.md), after the bank's own cases
+    cases += [
+        (make((4, 3), 1), np.array([0, 1, 1, 2]), "ignore_index = 1 with class weights", {"ignore_index": 1, "weight": [0.5, 2.0, 1.0]}),
+        (make((3,), 5, 0), np.array(1), "1-D input, 0-d target ignored: NaN mean", {"ignore_index": 1}),
+        (make((2, 3, 2, 2), 7), np.array([[[0, 2], [1, -100]], [[2, 2], [0, 1]]]), "(N, C, d1, d2), weights",
+         {"weight": [1.0, 0.25, 3.0]}),
+        (np.zeros((0, 3, 2)), np.zeros((0, 2), np.int64), "empty batch, spatial (N, C, d)"),
+        (make((4, 3), 1), np.array([0, 2, 1, 1], np.uint8), "uint8 class indices (torch: int64 or uint8)"),
+    ]
     return lambda dt: cases
 
 
@@ -198,6 +214,11 @@ def _soft_cases(dt):
         (seeded((3,), -3.0, 3.0, 5), np.array([0.2, 0.5, 0.3]), "1-D"),
         (np.zeros((0, 3)), np.zeros((0, 3)), "empty batch"),
         (np.array([[1e4, -1e4, 0.0]]), np.array([[0.5, 0.25, 0.25]]), "logits spread over 2e4"),
+        (seeded((3,), -3.0, 3.0, 5), np.array([0.2, 0.5, 0.3]), "1-D, weights and smoothing",
+         {"weight": [0.5, 2.0, 1.0], "label_smoothing": 0.2}),
+        (seeded((2, 3, 2, 2), -3.0, 3.0, 6), seeded((2, 3, 2, 2), 0.0, 1.0, 10), "(N, C, d1, d2), weights and smoothing",
+         {"weight": [0.5, 2.0, 1.0], "label_smoothing": 1.0}),
+        (np.zeros((0, 3, 2)), np.zeros((0, 3, 2)), "empty batch, spatial, smoothing", {"label_smoothing": 0.5}),
     ]
 
 
@@ -208,13 +229,51 @@ def _soft_masked(dt):
 
 
 def _torch_soft_ce_nan_on_masked_class(candidate):
-    import torch
-
     x, y = np.array([[0.0, -np.inf, 0.0]]), np.array([[0.5, 0.0, 0.5]])
     theirs = torch.nn.functional.cross_entropy(torch.from_numpy(x), torch.from_numpy(y), reduction="none")
     expect(torch.isnan(theirs).all(), f"torch now gives {theirs}: drop the deviation")
     mine = candidate.get("losses.cross_entropy")(x, y, reduction="none")
     expect(np.allclose(mine, [math.log(2)], rtol=1e-15), f"candidate gives {mine}")
+
+
+def _torch_negative_smoothing(candidate):
+    """label_smoothing = −0.1 with class indices: torch computes with it (its documentation says [0, 1]); impl refuses."""
+    import torch
+
+    x, t = np.zeros((2, 3)), np.array([0, 1])
+    theirs = torch.nn.functional.cross_entropy(torch.from_numpy(x), torch.from_numpy(t), label_smoothing=-0.1)
+    expect(bool(torch.isfinite(theirs)), f"torch now gives {theirs}: check whether it still accepts a negative smoothing")
+    try:
+        candidate.get("losses.cross_entropy")(x, t, label_smoothing=-0.1)
+    except ValueError as exc:
+        expect("label_smoothing" in str(exc), f"the error should name label_smoothing: {exc}")
+    else:
+        expect(False, "candidate accepted label_smoothing=-0.1; expected a ValueError naming label_smoothing")
+
+
+def _torch_int64_or_uint8_targets(candidate):
+    """Class indices as int32: torch accepts only int64 (Long) or uint8 (Byte); impl takes any integer dtype."""
+    import torch
+
+    x, t = np.random.default_rng(3).uniform(-2, 2, (3, 4)), np.array([0, 3, 1], np.int32)
+    try:
+        torch.nn.functional.nll_loss(torch.from_numpy(x), torch.from_numpy(t))
+        raised = False
+    except RuntimeError:
+        raised = True
+    expect(raised, "torch now accepts int32 class indices: drop the deviation")
+    want = torch.nn.functional.nll_loss(torch.from_numpy(x), torch.from_numpy(t.astype(np.int64))).item()
+    for name in ("nll_loss", "cross_entropy"):
+        mine = candidate.get(f"losses.{name}")(x, t)
+        ref = want if name == "nll_loss" else torch.nn.functional.cross_entropy(torch.from_numpy(x), torch.from_numpy(t.astype(np.int64))).item()
+        expect(abs(float(mine) - ref) <= 1e-15 * max(1.0, abs(ref)), f"{name} on int32 indices gives {mine}, on int64 {ref}")
+
+
+INTEGER_TARGETS = Deviation(
+    "class indices of any integer dtype (int32, int16, uint16...): torch accepts only int64 and uint8 and raises "
+    "for the others; impl takes them with the same meaning",
+    "a class index is an integer whatever its width; NumPy's default integer is int32 on some platforms",
+    _torch_int64_or_uint8_targets)
 
 
 _CE_ERRORS = (
@@ -237,9 +296,9 @@ _RANDOM_T = _CE_RNG.integers(0, 5, 200)
 
 RECORDS = (
     loss_record(
-        "loss.logistic", "logistic_loss", CLASSIFICATION,
-        r"\ell_i = \log\bigl(1 + e^{-y_i f_i}\bigr),\quad y_i \in \{-1, +1\}",
-        [
+        id="loss.logistic", name="logistic_loss", section=CLASSIFICATION,
+        equation=r"\ell_i = \log\bigl(1 + e^{-y_i f_i}\bigr),\quad y_i \in \{-1, +1\}",
+        mistakes=[
             Mistake("naive-log-exp", "log(1 + exp(−y f)): inf once exp overflows", M.logistic_naive),
             Mistake("zero-one-formula", "softplus(f) − y f, the 0/1-label formula, on ±1 labels", M.logistic_zero_one_labels),
             Mistake("backward-sign-flipped", "+y σ(−y f) instead of −y σ(−y f)", M.logistic_backward_sign_flipped, "backward"),
@@ -260,9 +319,9 @@ RECORDS = (
             _torch_logistic_overflows)],
     ),
     loss_record(
-        "loss.hinge", "hinge_loss", CLASSIFICATION,
-        r"\ell_i = \max(0,\ 1 - y_i f_i),\quad y_i \in \{-1, +1\}",
-        [
+        id="loss.hinge", name="hinge_loss", section=CLASSIFICATION,
+        equation=r"\ell_i = \max(0,\ 1 - y_i f_i),\quad y_i \in \{-1, +1\}",
+        mistakes=[
             Mistake("squared-hinge", "max(0, 1 − y f)²", M.hinge_squared),
             Mistake("no-margin", "max(0, −y f): the perceptron loss", M.hinge_without_margin),
             Mistake("backward-at-kink", "−y at the kink y f = 1 (relu's convention gives 0)", M.hinge_backward_at_kink, "backward"),
@@ -276,9 +335,9 @@ RECORDS = (
         notes="The reference composes relu(1 − y f); at the kink the gradient is 0, relu's convention.",
     ),
     loss_record(
-        "loss.exponential", "exponential_loss", CLASSIFICATION,
-        r"\ell_i = e^{-y_i f_i},\quad y_i \in \{-1, +1\}",
-        [
+        id="loss.exponential", name="exponential_loss", section=CLASSIFICATION,
+        equation=r"\ell_i = e^{-y_i f_i},\quad y_i \in \{-1, +1\}",
+        mistakes=[
             Mistake("sign-flipped", "e^{+y f}", M.exponential_sign_flipped),
             Mistake("backward-missing-label", "−e^{−y f} without the factor y", M.exponential_backward_missing_label, "backward"),
         ],
@@ -289,9 +348,9 @@ RECORDS = (
         notes="The guide's code sums (np.sum); that is reduction='sum'. The default here is torch's 'mean'.",
     ),
     loss_record(
-        "loss.bce", "binary_cross_entropy", CLASSIFICATION,
-        r"\ell_i = -w_i\bigl[y_i \max(\log p_i, -100) + (1 - y_i)\max(\log(1 - p_i), -100)\bigr]",
-        [
+        id="loss.bce", name="binary_cross_entropy", section=CLASSIFICATION,
+        equation=r"\ell_i = -w_i\bigl[y_i \max(\log p_i, -100) + (1 - y_i)\max(\log(1 - p_i), -100)\bigr]",
+        mistakes=[
             Mistake("log-unclamped", "no −100 clamp: NaN or inf at p = 0 or 1", M.bce_unclamped),
             Mistake("weight-ignored", "weight accepted and ignored", M.bce_weight_ignored),
             Mistake("backward-unclamped", "(p − y)/(p(1 − p)) without torch's 1e-12 floor", M.bce_backward_unclamped, "backward"),
@@ -315,9 +374,9 @@ RECORDS = (
               "derivative of the loss.",
     ),
     loss_record(
-        "loss.bce/logits", "binary_cross_entropy_with_logits", CLASSIFICATION,
-        r"\ell_i = w_i\bigl[(1 - y_i)\operatorname{softplus}(x_i) + \pi_i y_i \operatorname{softplus}(-x_i)\bigr]",
-        [
+        id="loss.bce/logits", name="binary_cross_entropy_with_logits", section=CLASSIFICATION,
+        equation=r"\ell_i = w_i\bigl[(1 - y_i)\operatorname{softplus}(x_i) + \pi_i y_i \operatorname{softplus}(-x_i)\bigr]",
+        mistakes=[
             Mistake("naive-sigmoid-then-log", "BCE of σ(x) in the input's dtype: log(0) once σ saturates", M.bce_logits_naive),
             Mistake("pos-weight-on-negatives", "pos_weight on the (1 − y) term", M.bce_logits_pos_weight_on_negatives),
             Mistake("backward-ignores-pos-weight", "σ(x) − y even with pos_weight", M.bce_logits_backward_ignores_pos_weight, "backward"),
@@ -350,9 +409,9 @@ RECORDS = (
         ],
     ),
     loss_record(
-        "loss.nll", "nll_loss", CLASSIFICATION,
-        r"\ell_i = -w_{t_i} x_{i, t_i},\quad \text{mean} = \frac{\sum_{t_i \ne \text{ignore}} \ell_i}{\sum_{t_i \ne \text{ignore}} w_{t_i}}",
-        [
+        id="loss.nll", name="nll_loss", section=CLASSIFICATION,
+        equation=r"\ell_i = -w_{t_i} x_{i, t_i},\quad \text{mean} = \frac{\sum_{t_i \ne \text{ignore}} \ell_i}{\sum_{t_i \ne \text{ignore}} w_{t_i}}",
+        mistakes=[
             Mistake("ignored-in-denominator", "ignored targets counted in the mean's denominator", M.nll_ignored_in_denominator),
             Mistake("weighted-mean-over-count", "a weighted mean divided by the count, not by Σ w[t]", M.nll_weighted_mean_over_count),
             Mistake("reshape-not-moveaxis", "(N, C, d) flattened with reshape(−1, C)", M.nll_reshape_not_moveaxis),
@@ -360,12 +419,15 @@ RECORDS = (
         ],
         inputs=class_inputs(-10.0, 0.0, options={"ignore_index": st.just(0)}),
         edges=pair_edges(_multiclass_cases(logits=False)),
-        errors=(*_CE_ERRORS, ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)))), TypeError, r"target must be an integer array")),
+        errors=(*_CE_ERRORS, ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)))), TypeError, r"target must be an integer array"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.array([True, False])), {}, "bool targets (torch: an error)"), TypeError,
+                           r"target must be an integer array")),
+        deviations=[INTEGER_TARGETS],
     ),
     loss_record(
-        "loss.cross_entropy", "cross_entropy", CLASSIFICATION,
-        r"\ell_i = -(1 - \varepsilon)\,w_{t_i}\log p_{i,t_i} - \frac{\varepsilon}{C}\sum_c w_c \log p_{i,c},\quad p = \operatorname{softmax}(x)",
-        [
+        id="loss.cross_entropy", name="cross_entropy", section=CLASSIFICATION,
+        equation=r"\ell_i = -(1 - \varepsilon)\,w_{t_i}\log p_{i,t_i} - \frac{\varepsilon}{C}\sum_c w_c \log p_{i,c},\quad p = \operatorname{softmax}(x)",
+        mistakes=[
             Mistake("smoothing-over-other-classes", "ε/(C − 1) on the other classes (torch: ε/C on all)", M.ce_smoothing_over_other_classes),
             Mistake("ignored-in-denominator", "ignored targets counted in the mean's denominator", M.ce_ignored_in_denominator),
             Mistake("unshifted-log-softmax", "log(exp(x)/Σexp(x)): NaN for logits spread over 1e4", M.ce_log_of_unshifted_softmax),
@@ -380,7 +442,14 @@ RECORDS = (
                 ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"label_smoothing": "0.1"}), TypeError, r"^label_smoothing must be a real number"),
                 ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3))), {"ignore_index": 0}), ValueError, r"^ignore_index applies to class-index targets only"),
                 ErrorInput(Sample((np.zeros((2, 3)), np.zeros((3, 2)))), ValueError, r"probability target has shape"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.array([0.0, 1.0]))), ValueError, r"probability target has shape")),
+                ErrorInput(Sample((np.zeros((2, 3)), np.array([0.0, 1.0]))), ValueError, r"probability target has shape"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"label_smoothing": -0.1}, "negative smoothing"), ValueError,
+                           r"^label_smoothing must be in")),
+        deviations=[INTEGER_TARGETS, Deviation(
+            "label_smoothing < 0 with class-index targets: torch computes with it (it checks the range for probability "
+            "targets only); impl raises a ValueError naming label_smoothing, for both kinds of target",
+            "torch's documentation gives label_smoothing as a float in [0.0, 1.0]; a negative one is not a smoothing",
+            _torch_negative_smoothing)],
         oracle="losses.cross_entropy",
         accuracy=(
             AccuracyClass("bulk logits in [-10, 10], C = 5", lambda: _BULK, {"target": _RANDOM_T, "reduction": "none"}),
@@ -395,9 +464,9 @@ RECORDS = (
         notes="Every target ignored gives a NaN mean, as torch; the gradient is then 0.",
     ),
     loss_record(
-        "loss.cross_entropy/probs", "cross_entropy", CLASSIFICATION,
-        r"\ell_i = -\sum_c w_c\Bigl((1 - \varepsilon)\,y_{i,c} + \frac{\varepsilon}{C}\Bigr)\log p_{i,c},\quad \text{mean} = \tfrac1N \textstyle\sum_i \ell_i",
-        [
+        id="loss.cross_entropy/probs", name="cross_entropy", section=CLASSIFICATION,
+        equation=r"\ell_i = -\sum_c w_c\Bigl((1 - \varepsilon)\,y_{i,c} + \frac{\varepsilon}{C}\Bigr)\log p_{i,c},\quad \text{mean} = \tfrac1N \textstyle\sum_i \ell_i",
+        mistakes=[
             Mistake("mean-over-elements", "the mean over positions × classes", M.ce_probs_mean_over_elements),
             Mistake("smoothing-ignored", "label_smoothing ignored for probability targets", M.ce_probs_smoothing_ignored),
             Mistake("backward-assumes-normalised", "p − q: right only when each row of q sums to 1", M.ce_backward_assumes_normalised_target, "backward"),

@@ -9,7 +9,9 @@ deviation (source "guide") is the erratum the report lists.
 from __future__ import annotations
 
 import numpy as np
+import torch
 
+from formulary.candidate import reference
 from formulary.catalog.losses._shared import CLASSIFICATION, REGRESSION, seeded
 from formulary.compare import assert_close
 from formulary.mistakes import losses as M
@@ -21,9 +23,7 @@ _F64 = Tolerance.default(np.float64)
 
 def _torch(name, *arrays, **options):
     """The torch reference of ``losses.<name>`` on float64 (or int64) arrays."""
-    import torch
 
-    from formulary.candidate import reference
 
     return reference(f"losses.{name}")(*[torch.from_numpy(np.array(a)) for a in arrays], **options).numpy()
 
@@ -131,90 +131,92 @@ def _nll(candidate):
     return found
 
 
-def _erratum(id, section, equation, check, summary, reason, mistakes):
+def _erratum(*, id, section, equation, check, summary, reason, mistakes, source="guide"):
     return Record(id=id, kind="F", section=section, equation=equation, check=check, mistakes=tuple(mistakes),
-                  deviations=(Deviation(summary, reason, check, source="guide"),))
+                  deviations=(Deviation(summary, reason, check, source=source),))
 
 
 RECORDS = (
     _erratum(
-        "loss.mse/guide", REGRESSION + ", lines 504–505", r"\texttt{np.mean(np.square(y\_pred - y\_true), axis=-1)}",
-        _per_sample("mse_loss", M.guide_mean_squared_error, "MSE"),
-        "line 505: np.mean(np.square(y_pred − y_true), axis=−1) returns one MSE per sample (shape (N,) for an (N, D) "
+        id="loss.mse/guide", section=REGRESSION + ", lines 504–505", equation=r"\texttt{np.mean(np.square(y\_pred - y\_true), axis=-1)}",
+        check=_per_sample("mse_loss", M.guide_mean_squared_error, "MSE"),
+        summary="line 505: np.mean(np.square(y_pred − y_true), axis=−1) returns one MSE per sample (shape (N,) for an (N, D) "
         "batch), not the scalar loss; averaged over the batch it equals torch's mse_loss",
-        "MSE = (1/n)Σ(ŷ − y)² over every element; the per-sample vector is Keras's convention (its losses are reduced "
+        reason="MSE = (1/n)Σ(ŷ − y)² over every element; the per-sample vector is Keras's convention (its losses are reduced "
         "over the batch later)",
-        [Mistake("per-sample", "the guide's per-sample vector as the mean", M.guide_mse_per_sample, "losses.mse_loss"),
+        source="guide convention",
+        mistakes=[Mistake("per-sample", "the guide's per-sample vector as the mean", M.guide_mse_per_sample, "losses.mse_loss"),
          Mistake("mean-over-batch", "the sum divided by the batch size", M.mse_mean_over_batch, "losses.mse_loss")],
     ),
     _erratum(
-        "loss.mae/guide", REGRESSION + ", lines 513–514", r"\texttt{np.mean(np.abs(y\_pred - y\_true), axis=-1)}",
-        _per_sample("l1_loss", M.guide_mean_absolute_error, "MAE"),
-        "line 514: np.mean(np.abs(y_pred − y_true), axis=−1) returns one MAE per sample (shape (N,)), not the scalar "
+        id="loss.mae/guide", section=REGRESSION + ", lines 513–514", equation=r"\texttt{np.mean(np.abs(y\_pred - y\_true), axis=-1)}",
+        check=_per_sample("l1_loss", M.guide_mean_absolute_error, "MAE"),
+        summary="line 514: np.mean(np.abs(y_pred − y_true), axis=−1) returns one MAE per sample (shape (N,)), not the scalar "
         "loss; averaged over the batch it equals torch's l1_loss",
-        "MAE = (1/n)Σ|ŷ − y| over every element; the per-sample vector is Keras's convention",
-        [Mistake("per-sample", "the guide's per-sample vector as the mean", M.guide_mae_per_sample, "losses.l1_loss"),
+        reason="MAE = (1/n)Σ|ŷ − y| over every element; the per-sample vector is Keras's convention",
+        source="guide convention",
+        mistakes=[Mistake("per-sample", "the guide's per-sample vector as the mean", M.guide_mae_per_sample, "losses.l1_loss"),
          Mistake("root-mean-square", "√(mean d²)", M.l1_as_rmse, "losses.l1_loss")],
     ),
     _erratum(
-        "loss.msle/guide", REGRESSION + ", lines 522–525 and 540",
-        r"\texttt{np.log(np.clip(y, 10e-6, None) + 1.)}",
-        _msle,
-        "lines 523–524 clip predictions and targets at 10e-6, which is 1e-5 (not 1e-6), before log(x + 1.): every "
+        id="loss.msle/guide", section=REGRESSION + ", lines 522–525 and 540",
+        equation=r"\texttt{np.log(np.clip(y, 10e-6, None) + 1.)}",
+        check=_msle,
+        summary="lines 523–524 clip predictions and targets at 10e-6, which is 1e-5 (not 1e-6), before log(x + 1.): every "
         "value below 1e-5, including every prediction in (−1, 0), counts as 1e-5, so the loss is wrong there and its "
         "gradient is 0 (ŷ = −0.5, y = 0: 0 instead of 0.48). Line 540 even recommends MSLE for data in [−10^5, 10^5] "
         "('处理大范围数据'), where log(1 + y) is undefined below −1",
-        "MSLE = mean((log(1 + ŷ) − log(1 + y))²), defined for values > −1; impl computes it with log1p and rejects "
+        reason="MSLE = mean((log(1 + ŷ) − log(1 + y))²), defined for values > −1; impl computes it with log1p and rejects "
         "values ≤ −1 with a ValueError",
-        [Mistake("clipped-like-the-guide", "the guide's clip at 1e-5", M.msle_clipped_like_guide, "losses.msle_loss"),
+        mistakes=[Mistake("clipped-like-the-guide", "the guide's clip at 1e-5", M.msle_clipped_like_guide, "losses.msle_loss"),
          Mistake("log-without-one", "(log x − log y)²", M.msle_log_not_log1p, "losses.msle_loss")],
     ),
     _erratum(
-        "loss.mape/guide", REGRESSION + ", lines 533–535",
-        r"\texttt{np.abs((y\_pred - y\_true) / np.clip(np.abs(y\_true), 10e-6, None))}",
-        _mape,
-        "line 534 divides by max(|y_true|, 10e-6 = 1e-5): a zero target gives a finite 1e7·|ŷ| % instead of an "
+        id="loss.mape/guide", section=REGRESSION + ", lines 533–535",
+        equation=r"\texttt{np.abs((y\_pred - y\_true) / np.clip(np.abs(y\_true), 10e-6, None))}",
+        check=_mape,
+        summary="line 534 divides by max(|y_true|, 10e-6 = 1e-5): a zero target gives a finite 1e7·|ŷ| % instead of an "
         "undefined (infinite) error, and targets below 1e-5 have their error understated (10 % instead of 100 % "
         "at y = 1e-6, ŷ = 2e-6)",
-        "MAPE = 100·mean(|ŷ − y|/|y|); impl makes the floor an explicit eps (default 0: inf at y = 0); eps=1e-5 "
+        reason="MAPE = 100·mean(|ŷ − y|/|y|); impl makes the floor an explicit eps (default 0: inf at y = 0); eps=1e-5 "
         "reproduces the guide",
-        [Mistake("guide-epsilon", "the guide's floor whatever eps says", M.mape_guide_epsilon, "losses.mape_loss"),
+        mistakes=[Mistake("guide-epsilon", "the guide's floor whatever eps says", M.mape_guide_epsilon, "losses.mape_loss"),
          Mistake("fraction-not-percent", "without the factor 100", M.mape_fraction, "losses.mape_loss")],
     ),
     _erratum(
-        "loss.cross_entropy/guide", CLASSIFICATION + ", lines 559–560",
-        r"\texttt{-np.mean(y\_true * np.log(y\_pred + 10e-6))}",
-        _cross_entropy,
-        "line 560, −np.mean(y_true·np.log(y_pred + 10e-6)), averages over the classes as well as the samples (C times "
+        id="loss.cross_entropy/guide", section=CLASSIFICATION + ", lines 559–560",
+        equation=r"\texttt{-np.mean(y\_true * np.log(y\_pred + 10e-6))}",
+        check=_cross_entropy,
+        summary="line 560, −np.mean(y_true·np.log(y_pred + 10e-6)), averages over the classes as well as the samples (C times "
         "too small: 1/10 of the loss for 10 classes), and its + 1e-5 inside the log makes the loss of a perfect "
         "prediction negative (−1e-5/C)",
-        "Cross-entropy is −(1/N)Σ_i Σ_c y_ic log p_ic; torch's cross_entropy takes logits through a stable "
+        reason="Cross-entropy is −(1/N)Σ_i Σ_c y_ic log p_ic; torch's cross_entropy takes logits through a stable "
         "log-softmax and needs no epsilon; impl follows it",
-        [Mistake("mean-over-classes", "the guide's mean over samples and classes", M.guide_ce_mean_over_classes, "losses.cross_entropy"),
+        mistakes=[Mistake("mean-over-classes", "the guide's mean over samples and classes", M.guide_ce_mean_over_classes, "losses.cross_entropy"),
          Mistake("probabilities-mean-over-elements", "probability targets averaged over every element",
                  M.ce_probs_mean_over_elements, "losses.cross_entropy")],
     ),
     _erratum(
-        "loss.hinge/guide", CLASSIFICATION + ", lines 564 and 569–570",
-        r"\texttt{np.mean(np.maximum(1. - y\_true * y\_pred, 0.), axis=-1)}",
-        _hinge,
-        "line 564: '分类结果是 0 或 1 、 -1或 1 的二分类数据, Hinge 损失是最方便的选择' (hinge loss suits labels 0/1 as "
+        id="loss.hinge/guide", section=CLASSIFICATION + ", lines 564 and 569–570",
+        equation=r"\texttt{np.mean(np.maximum(1. - y\_true * y\_pred, 0.), axis=-1)}",
+        check=_hinge,
+        summary="line 564: '分类结果是 0 或 1 、 -1或 1 的二分类数据, Hinge 损失是最方便的选择' (hinge loss suits labels 0/1 as "
         "well as ±1), but its code (line 570, max(1 − y_true·y_pred, 0)) "
         "needs ±1: a sample labelled 0 gets the constant loss 1 and no gradient, whatever the prediction",
-        "Hinge loss is max(0, 1 − y·f) with y ∈ {−1, +1}; 0/1 labels must become 2y − 1 first (Keras's hinge does it "
+        reason="Hinge loss is max(0, 1 − y·f) with y ∈ {−1, +1}; 0/1 labels must become 2y − 1 first (Keras's hinge does it "
         "inside); impl rejects labels other than ±1 with a ValueError",
-        [Mistake("accepts-zero-one-labels", "0/1 labels accepted", M.hinge_accepts_zero_one, "losses.hinge_loss"),
+        mistakes=[Mistake("accepts-zero-one-labels", "0/1 labels accepted", M.hinge_accepts_zero_one, "losses.hinge_loss"),
          Mistake("squared-hinge", "max(0, 1 − y f)²", M.hinge_squared, "losses.hinge_loss")],
     ),
     _erratum(
-        "loss.nll/guide", CLASSIFICATION + ", line 555", r"\ell = -\log p_{t},\ t \in \{0, \dots, C - 1\}",
-        _nll,
-        "line 555: 'Logistic损失函数和负对数似然损失函数只能处理二分类问题' (the logistic and negative log-likelihood "
+        id="loss.nll/guide", section=CLASSIFICATION + ", line 555", equation=r"\ell = -\log p_{t},\ t \in \{0, \dots, C - 1\}",
+        check=_nll,
+        summary="line 555: 'Logistic损失函数和负对数似然损失函数只能处理二分类问题' (the logistic and negative log-likelihood "
         "losses only handle two classes; cross-entropy is needed for M classes); the NLL −log p_t is defined for any number of classes, and on log-softmax outputs it "
         "is the cross-entropy",
-        "torch's nll_loss takes C-class log-probabilities, and cross_entropy(z) = nll_loss(log_softmax(z)); the check "
+        reason="torch's nll_loss takes C-class log-probabilities, and cross_entropy(z) = nll_loss(log_softmax(z)); the check "
         "shows it for C = 5, with an ignored target and spatial dimensions",
-        [Mistake("ignored-in-denominator", "ignored targets counted in the mean", M.nll_ignored_in_denominator, "losses.nll_loss"),
+        mistakes=[Mistake("ignored-in-denominator", "ignored targets counted in the mean", M.nll_ignored_in_denominator, "losses.nll_loss"),
          Mistake("reshape-not-moveaxis", "(N, C, d) flattened with reshape(−1, C)", M.nll_reshape_not_moveaxis, "losses.nll_loss")],
     ),
 )

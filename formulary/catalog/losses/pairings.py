@@ -9,17 +9,27 @@ activations.
 from __future__ import annotations
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary import figures
 from formulary.catalog.losses._shared import (
-    EACH_REDUCTION, GUIDE, PAIRINGS, class_inputs, each_reduction, empties, loss_record, pair_edges, pair_errors,
-    pair_inputs, seeded,
+    EACH_REDUCTION,
+    GUIDE,
+    PAIRINGS,
+    class_inputs,
+    each_reduction,
+    empties,
+    loss_record,
+    pair_edges,
+    pair_errors,
+    pair_inputs,
+    seeded,
 )
 from formulary.compare import assert_close
 from formulary.edges import around
 from formulary.mistakes import losses as M
-from formulary.record import Mistake, Record, Tolerance
+from formulary.record import Deviation, Mistake, Record, Tolerance
 from formulary.verdict import expect
 
 _F64 = Tolerance.default(np.float64)
@@ -100,8 +110,6 @@ def _ce_vs_mse(candidate):
     The gradients are the candidate's (cross_entropy_backward; mse_loss_backward through
     softmax_backward), first checked against torch.autograd on the experiment's data.
     """
-    import torch
-
     ce_backward = candidate.get("losses.cross_entropy_backward")
     mse_backward = candidate.get("losses.mse_loss_backward")
     softmax, softmax_backward = candidate.get("activations.softmax"), candidate.get("activations.softmax_backward")
@@ -166,9 +174,9 @@ def _ce_vs_mse(candidate):
 
 RECORDS = (
     loss_record(
-        "loss.relu_mse", "relu_mse_loss", PAIRINGS,
-        r"\frac{\partial L}{\partial z_i} = \frac{2}{n}\bigl(f(z_i) - y_i\bigr) f'(z_i),\quad f = \operatorname{leaky\_relu}_\alpha",
-        [
+        id="loss.relu_mse", name="relu_mse_loss", section=PAIRINGS,
+        equation=r"\frac{\partial L}{\partial z_i} = \frac{2}{n}\bigl(f(z_i) - y_i\bigr) f'(z_i),\quad f = \operatorname{leaky\_relu}_\alpha",
+        mistakes=[
             Mistake("mse-of-preactivation", "MSE of z: the activation forgotten", M.relu_mse_on_preactivation),
             Mistake("backward-skips-activation", "2(a − y)/n without f′(z)", M.relu_mse_backward_skips_activation, "backward"),
             Mistake("backward-relu-slope", "ReLU's derivative even for a leaky slope", M.relu_mse_backward_relu_slope, "backward"),
@@ -185,9 +193,9 @@ RECORDS = (
               "share of units that get no gradient at all through ReLU.",
     ),
     loss_record(
-        "loss.sigmoid_bce", "binary_cross_entropy_with_logits", PAIRINGS,
-        r"\ell = \operatorname{bce}\bigl(\sigma(z), y\bigr),\quad \frac{\partial \ell}{\partial z} = \sigma(z) - y",
-        [
+        id="loss.sigmoid_bce", name="binary_cross_entropy_with_logits", section=PAIRINGS,
+        equation=r"\ell = \operatorname{bce}\bigl(\sigma(z), y\bigr),\quad \frac{\partial \ell}{\partial z} = \sigma(z) - y",
+        mistakes=[
             Mistake("naive-sigmoid-then-log", "σ then log in the input's dtype", M.bce_logits_naive),
             Mistake("backward-through-mse", "(σ − y)σ(1 − σ): the σ′ that the pairing cancels, kept", M.bce_logits_backward_through_mse, "backward"),
             Mistake("backward-y-minus-sigma", "y − σ(z)", M.bce_logits_backward_y_minus_sigma, "backward"),
@@ -201,13 +209,23 @@ RECORDS = (
         ]),
         errors=pair_errors(),
         check=_sigmoid_bce_identity,
+        deviations=(
+            Deviation("line 591: with the logistic loss 'the log turns the chain rule's product into a sum' "
+                      "(加上对数后连乘操作转化为求和操作), which avoids the vanishing gradient",
+                      "the chain rule still multiplies; what saves the gradient is that the log cancels the sigmoid's "
+                      "own derivative, ∂ℓ/∂z = σ(z) − y with no σ′ factor, which this record's check holds for logits "
+                      "up to ±1e4", _sigmoid_bce_identity, source="guide"),
+            Deviation("line 591: 'Sigmoid 激活函数+交叉摘损失函数' — 交叉摘 is a typo of 交叉熵 (cross-entropy)",
+                      "the pairing meant is the sigmoid with binary cross-entropy, whose gradient identity the check holds",
+                      _sigmoid_bce_identity, source="guide"),
+        ),
         notes="The reference is the pair as the guide writes it (σ, then BCE on probabilities) in float64, drawn where "
               "that composition is itself accurate (|z| ≤ 15); the identity check goes to |z| = 1e4.",
     ),
     loss_record(
-        "loss.softmax_ce", "cross_entropy", PAIRINGS,
-        r"\ell = -\sum_c y_c \log \operatorname{softmax}(z)_c,\quad \frac{\partial \ell}{\partial z} = p - y",
-        [
+        id="loss.softmax_ce", name="cross_entropy", section=PAIRINGS,
+        equation=r"\ell = -\sum_c y_c \log \operatorname{softmax}(z)_c,\quad \frac{\partial \ell}{\partial z} = p - y",
+        mistakes=[
             Mistake("mean-over-classes", "the guide's mean over samples and classes", M.guide_ce_mean_over_classes),
             Mistake("backward-target-class-only", "p_t − 1 at the target, 0 at the other classes", M.ce_backward_target_class_only, "backward"),
             Mistake("backward-y-minus-p", "y − p", M.ce_backward_y_minus_p, "backward"),

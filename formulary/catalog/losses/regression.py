@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary.catalog.losses._shared import (
-    EACH_REDUCTION, REGRESSION, away_from_zero, each_reduction, empties, loss_record, pair_edges, pair_errors,
-    pair_inputs, seeded,
+    EACH_REDUCTION,
+    REGRESSION,
+    away_from_zero,
+    each_reduction,
+    empties,
+    loss_record,
+    pair_edges,
+    pair_errors,
+    pair_inputs,
+    seeded,
 )
 from formulary.edges import around, special_values
 from formulary.mistakes import losses as M
@@ -53,8 +64,6 @@ def _below_half_max(v):
 
 
 def _torch_mse_grad_overflows(candidate):
-    import torch
-
     for dt in (np.float32, np.float64):
         big = np.finfo(dt).max
         x, t, g = np.array([big, -big], dt), np.zeros(2, dt), np.array([0.25, 0.25], dt)
@@ -81,11 +90,87 @@ _NEAR_X = _NEAR_Y * (1 + np.geomspace(1e-12, 1e-3, 200) * np.where(_RNG.random(2
 _MSLE_WHY = ("ℓ = d² doubles the relative error of d = log1p(r), r = (x − y)/(1 + y): r rounds three times (≤ 1.5 ULP), "
              "log1p amplifies that by ≤ 1.44 for r ≥ −1/2 and adds ≤ 1 ULP, so d is within 3.2 ULP and d² within 6.9")
 
+
+def _mae_penalises_outliers_less(candidate):
+    """Against line 539: how much more one outlier (residual 100) pulls on the fit than an inlier (residual 0.1),
+    by the candidate's own losses (central differences): MSE in proportion to the residual, MAE not at all."""
+    target, pred = np.zeros(10), np.full(10, 0.1)
+    pred[0] = 100.0
+    found = {}
+    for name in ("mse_loss", "l1_loss"):
+        loss = candidate.get(f"losses.{name}")
+
+        def pull(i, h=1e-4, loss=loss):
+            up, down = pred.copy(), pred.copy()
+            up[i] += h
+            down[i] -= h
+            return (float(loss(up, target)) - float(loss(down, target))) / (2 * h)
+
+        found[f"{name}: outlier's pull / an inlier's"] = pull(0) / pull(1)
+    mse_ratio, mae_ratio = found["mse_loss: outlier's pull / an inlier's"], found["l1_loss: outlier's pull / an inlier's"]
+    expect(mse_ratio > 100 and abs(mae_ratio - 1) < 1e-6,
+           f"an outlier should pull ~1000× an inlier under MSE and 1× under MAE; got {mse_ratio:.4g} and {mae_ratio:.4g}")
+    return found
+
+
+def _torch_broadcasts_and_promotes(candidate):
+    """A target of another shape or dtype: torch broadcasts (with a warning) and promotes; impl raises, naming target."""
+    import torch
+
+    x = np.arange(6.0).reshape(2, 3)
+    for target, error, what in ((np.ones(3), ValueError, "shape"), (np.ones((2, 3), np.float32), TypeError, "dtype")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's 'Using a target size that is different to the input size'
+            theirs = torch.nn.functional.mse_loss(torch.from_numpy(x), torch.from_numpy(target))
+        expect(bool(torch.isfinite(theirs)), f"torch now refuses a target of another {what}: drop the deviation")
+        try:
+            candidate.get("losses.mse_loss")(x, target)
+        except error as exc:
+            expect("target" in str(exc) and what in str(exc), f"the error should name target's {what}: {exc}")
+        else:
+            expect(False, f"candidate accepted a target of another {what}; expected a {error.__name__} naming target")
+
+
+STRICT_TARGETS = Deviation(
+    "every loss of (input, target): a target of another shape or dtype is an error in impl; torch broadcasts the "
+    "shapes (with a warning that the result is likely wrong) and promotes the dtypes",
+    "torch's documentation gives the target the input's shape; a broadcast target is almost always a bug (an (N, 1) "
+    "prediction against an (N,) target gives an N×N loss)",
+    _torch_broadcasts_and_promotes)
+
+DEPRECATED_OPTIONS_LOSSES = ("mse_loss", "l1_loss", "smooth_l1_loss", "binary_cross_entropy",
+                             "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy")
+
+
+def _deprecated_options_not_taken(candidate):
+    """size_average and reduce (deprecated in favour of reduction): torch still takes them; impl does not."""
+    import torch
+
+    x = np.full((1, 3), 0.5)
+    for name in DEPRECATED_OPTIONS_LOSSES:
+        target = np.array([1]) if name in ("nll_loss", "cross_entropy") else np.full((1, 3), 0.25)  # class index or values
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's deprecation warning
+            getattr(torch.nn.functional, name)(torch.from_numpy(x), torch.from_numpy(target), size_average=False)
+        for option in ("size_average", "reduce"):
+            try:
+                candidate.get(f"losses.{name}")(x, target, **{option: False})
+            except TypeError as exc:
+                expect(option in str(exc), f"{name}: the TypeError should name {option}: {exc}")
+            else:
+                expect(False, f"{name} accepted {option}=; expected a TypeError naming it (reduction says it)")
+
+
+DEPRECATED_OPTIONS = Deviation(
+    "size_average and reduce (torch: deprecated, see reduction) are not taken by any loss: a TypeError naming them",
+    "torch's documentation marks both deprecated in favour of reduction, which impl takes with its three values",
+    _deprecated_options_not_taken)
+
 RECORDS = (
     loss_record(
-        "loss.mse", "mse_loss", REGRESSION,
-        r"\ell_i = w_i (x_i - y_i)^2,\quad \text{mean} = \frac{\sum_i w_i (x_i - y_i)^2}{\sum_i w_i}",
-        [
+        id="loss.mse", name="mse_loss", section=REGRESSION,
+        equation=r"\ell_i = w_i (x_i - y_i)^2,\quad \text{mean} = \frac{\sum_i w_i (x_i - y_i)^2}{\sum_i w_i}",
+        mistakes=[
             Mistake("mean-over-batch", "the sum divided by the batch size, not by every element", M.mse_mean_over_batch),
             Mistake("weighted-mean-over-count", "a weighted mean divided by n instead of Σw", M.mse_weighted_mean_over_count),
             Mistake("backward-without-two", "(x − y) instead of 2(x − y)", M.mse_backward_without_two, "backward"),
@@ -98,12 +183,12 @@ RECORDS = (
             "torch's unreduced mse_loss gradient is ±inf at x − y = ±max for an upstream gradient of 0.25 (true: ±max/2)",
             "torch forms 2(x − y) first, which overflows before the upstream gradient scales it down; impl multiplies "
             "the upstream gradient by 2 first (and computes float32 in float64). The edge bank keeps |x − y| ≤ max/2",
-            _torch_mse_grad_overflows)],
+            _torch_mse_grad_overflows), STRICT_TARGETS, DEPRECATED_OPTIONS],
     ),
     loss_record(
-        "loss.mae", "l1_loss", REGRESSION,
-        r"\ell_i = w_i |x_i - y_i|,\quad \text{mean} = \frac{\sum_i w_i |x_i - y_i|}{\sum_i w_i}",
-        [
+        id="loss.mae", name="l1_loss", section=REGRESSION,
+        equation=r"\ell_i = w_i |x_i - y_i|,\quad \text{mean} = \frac{\sum_i w_i |x_i - y_i|}{\sum_i w_i}",
+        mistakes=[
             Mistake("weight-ignored", "weight accepted and ignored", M.l1_weight_ignored),
             Mistake("root-mean-square", "√(mean d²) instead of mean |d|", M.l1_as_rmse),
             Mistake("backward-one-at-tie", "sign(0) taken as 1; torch gives 0 at a tie", M.l1_backward_one_at_tie, "backward"),
@@ -112,11 +197,15 @@ RECORDS = (
         edges=pair_edges(lambda dt: [*_cases(dt), *_weighted(dt), *_nan_d(dt)]),
         errors=pair_errors(extra=_WEIGHT_ERRORS),
         notes="The gradient of |d| is 0 at a tie and at NaN, as torch.sign(NaN) = 0 gives; impl follows.",
+        deviations=(Deviation("line 539: 'MAE penalises outliers more effectively' (MAE 则会比较有效地惩罚异常值), so use it when there are "
+                              "many outliers", "the advice is right and the reason reversed: MAE penalises a large residual "
+                              "less than MSE (linearly, with a gradient bounded by 1/n), which is why it is the robust one",
+                              _mae_penalises_outliers_less, source="guide"),),
     ),
     loss_record(
-        "loss.msle", "msle_loss", REGRESSION,
-        r"\ell_i = \bigl(\log(1 + x_i) - \log(1 + y_i)\bigr)^2,\quad x_i, y_i > -1",
-        [
+        id="loss.msle", name="msle_loss", section=REGRESSION,
+        equation=r"\ell_i = \bigl(\log(1 + x_i) - \log(1 + y_i)\bigr)^2,\quad x_i, y_i > -1",
+        mistakes=[
             Mistake("log-without-one", "(log x − log y)²: the 1 + forgotten", M.msle_log_not_log1p),
             Mistake("clipped-like-the-guide", "values clipped at 1e-5 before the log, as the guide's code does", M.msle_clipped_like_guide),
             Mistake("backward-missing-chain", "2(log(1 + x) − log(1 + y)) without the 1/(1 + x)", M.msle_backward_missing_chain, "backward"),
@@ -147,9 +236,9 @@ RECORDS = (
         notes="The reference composes torch.log1p(x) − torch.log1p(y), which cancels when x ≈ y (see the accuracy table).",
     ),
     loss_record(
-        "loss.mape", "mape_loss", REGRESSION,
-        r"\ell_i = 100\,\frac{|x_i - y_i|}{\max(|y_i|, \varepsilon)}",
-        [
+        id="loss.mape", name="mape_loss", section=REGRESSION,
+        equation=r"\ell_i = 100\,\frac{|x_i - y_i|}{\max(|y_i|, \varepsilon)}",
+        mistakes=[
             Mistake("fraction-not-percent", "|x − y|/|y| without the factor 100", M.mape_fraction),
             Mistake("relative-to-prediction", "divided by |x| instead of |y|", M.mape_relative_to_prediction),
             Mistake("guide-epsilon", "|y| floored at 10e-6 = 1e-5 whatever eps says, as the guide's code does", M.mape_guide_epsilon),
@@ -163,9 +252,9 @@ RECORDS = (
         errors=pair_errors(extra=(ErrorInput(Sample((np.zeros(2), np.ones(2)), {"eps": -1.0}), ValueError, r"^eps must be non-negative"),)),
     ),
     loss_record(
-        "loss.smooth_l1", "smooth_l1_loss", REGRESSION,
-        r"\ell_i = \begin{cases} 0.5\,d_i^2/\beta & |d_i| < \beta \\ |d_i| - 0.5\,\beta & \text{otherwise}\end{cases},\ d_i = x_i - y_i",
-        [
+        id="loss.smooth_l1", name="smooth_l1_loss", section=REGRESSION,
+        equation=r"\ell_i = \begin{cases} 0.5\,d_i^2/\beta & |d_i| < \beta \\ |d_i| - 0.5\,\beta & \text{otherwise}\end{cases},\ d_i = x_i - y_i",
+        mistakes=[
             Mistake("beta-not-divided", "0.5 d² without the division by β", M.smooth_l1_without_beta),
             Mistake("backward-beta-zero-unguarded", "clip(d/β) at β = 0: 0/0 = NaN at a tie", M.smooth_l1_backward_beta_zero_unguarded, "backward"),
             Mistake("backward-slope-beta", "slope ±β outside |d| < β (Huber's)", M.smooth_l1_backward_slope_beta, "backward"),
@@ -180,9 +269,9 @@ RECORDS = (
         notes="β = 0 is the L1 loss, as torch defines it.",
     ),
     loss_record(
-        "loss.smooth_l1/huber", "huber_loss", REGRESSION,
-        r"\ell_i = w_i \begin{cases} 0.5\,d_i^2 & |d_i| < \delta \\ \delta\,(|d_i| - 0.5\,\delta) & \text{otherwise}\end{cases},\quad \text{mean} = \tfrac1n \textstyle\sum_i \ell_i",
-        [
+        id="loss.smooth_l1/huber", name="huber_loss", section=REGRESSION,
+        equation=r"\ell_i = w_i \begin{cases} 0.5\,d_i^2 & |d_i| < \delta \\ \delta\,(|d_i| - 0.5\,\delta) & \text{otherwise}\end{cases},\quad \text{mean} = \tfrac1n \textstyle\sum_i \ell_i",
+        mistakes=[
             Mistake("as-smooth-l1", "smooth_l1 with β = δ: the factor δ forgotten", M.huber_as_smooth_l1),
             Mistake("weighted-mean-over-weights", "a weighted mean divided by Σw (mse's convention)", M.huber_weighted_mean_over_weights),
             Mistake("backward-unit-clip", "clip(d, −1, 1) whatever δ is", M.huber_backward_unit_clip, "backward"),

@@ -7,6 +7,7 @@ candidate's own classes.  Their formulas (the Gaussian-process posterior, expect
 improvement, LIPO's bound and estimate, torch's split sizes) are compared with torch.
 """
 
-from formulary.catalog.search import bayes, lipo, sampling, split, trust_region
+from formulary.catalog.search import bayes, bayes_oracles, lipo, lipo_claim, maxlipo, sampling, split, tpe, trust_region
 
-RECORDS = (*sampling.RECORDS, *bayes.RECORDS, *trust_region.RECORDS, *lipo.RECORDS, *split.RECORDS)
+RECORDS = (*sampling.RECORDS, *bayes.RECORDS, *bayes_oracles.RECORDS, *trust_region.RECORDS, *lipo.RECORDS,
+           *maxlipo.RECORDS, *lipo_claim.RECORDS, *tpe.RECORDS, *split.RECORDS)

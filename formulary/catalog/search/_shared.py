@@ -7,6 +7,7 @@ import math
 import re
 
 import numpy as np
+
 from formulary.verdict import expect
 
 SECTION = "§3 超参数 (hyperparameter search)"

@@ -6,8 +6,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from formulary.catalog.search._shared import (SECTION, bowl, bowl_space, bowl_units, check_nonfinite, dims,
-                                              flaky, raises)
+from formulary.catalog.search._shared import SECTION, bowl, bowl_space, bowl_units, check_nonfinite, dims, flaky, raises
 from formulary.mistakes import search as M
 from formulary.record import ErrorInput, Mistake, Record, Sample
 from formulary.strategies import arrays, floats, samples

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import torch
 
 from formulary.catalog.search._shared import SECTION, branin, dims, raises, standard_functions
 from formulary.mistakes import search as M
 from formulary.record import ErrorInput, Mistake, Record, Sample
 from formulary.verdict import expect
-
 
 BRANIN_MINIMA = ((-math.pi, 12.275), (math.pi, 2.275), (3 * math.pi, 2.475))
 TR_START = {"x1": 4.0, "x2": 4.0}
@@ -64,8 +64,6 @@ def _trust_region_check(candidate):
 
 
 def _subproblem_check(candidate):
-    import torch
-
     solve = candidate.get("search.box_subproblem")
     rng = np.random.default_rng(0)
     worst = 0.0
@@ -94,8 +92,6 @@ def _subproblem_check(candidate):
 
 
 def _model_check(candidate):
-    import torch
-
     stencil, model = candidate.get("search.stencil"), candidate.get("search.quadratic_model")
     rng = np.random.default_rng(1)
     for d in (1, 2, 3):

@@ -1,0 +1,172 @@
+"""Independent oracles of the search chapter: other people's implementations, called as they are.
+
+* dlib's ``global_function_search`` (the engine of ``find_min_global``, MaxLIPO+TR), stepped by
+  hand so that its wall-clock rule (fewer Monte Carlo samples for a cheap objective) never
+  applies, and ``find_min_global`` itself;
+* the bound's quadratic programme solved in its primal form by SciPy's SLSQP (the candidate
+  solves the dual through non-negative least squares: a different route to one optimum);
+* scikit-learn's ``GaussianProcessRegressor`` with a fixed kernel (``optimizer=None``);
+* expected improvement in closed form with mpmath at 50 digits;
+* Optuna's ``TPESampler`` and its Parzen estimator.
+
+Each import is inside its function: a missing oracle raises :class:`OracleMissing`, which a
+record reports as a failure naming the package (``pip install -e '.[test]'``), never a pass.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+
+import numpy as np
+
+
+class OracleMissing(AssertionError):
+    """An oracle package is not installed: the check cannot judge, and says so."""
+
+
+def need(module: str, package: str):
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise OracleMissing(f"oracle {package!r} is not installed ({exc}); install the test extra: "
+                            f"pip install -e '.[test]'") from None
+
+
+# -- dlib: MaxLIPO+TR ---------------------------------------------------------------------------
+
+def dlib_search(f, lower, upper, n, seed=0, is_integer=None):
+    """The values of ``n`` evaluations of dlib's global_function_search minimising ``f`` (x a list)."""
+    dlib = need("dlib", "dlib-bin")
+    spec = dlib.function_spec(list(map(float, lower)), list(map(float, upper)),
+                              [bool(b) for b in (is_integer or [False] * len(lower))])
+    opt = dlib.global_function_search(spec)
+    opt.set_seed(int(seed))
+    xs, values = [], []
+    for _ in range(n):
+        req = opt.get_next_x()
+        x = list(req.x)
+        y = float(f(x))
+        req.set(-y)  # dlib maximises
+        xs.append(x)
+        values.append(y)
+    return np.array(xs), np.array(values)
+
+
+def dlib_find_min_global(f, lower, upper, n):
+    """dlib.find_min_global as a user calls it: (x, value)."""
+    dlib = need("dlib", "dlib-bin")
+    x, y = dlib.find_min_global(lambda *a: f(list(a)), list(map(float, lower)), list(map(float, upper)), n)
+    return list(x), float(y)
+
+
+# -- the bound's quadratic programme, primal, by SLSQP ---------------------------------------------
+
+def maxlipo_qp(x, f, noise=1e-3):
+    r"""(slopes, offsets) of dlib's bound: min ½‖w‖² s.t. Σ_d w_d δ_d² + ν w_σ(worse) ≥ Δ², w ≥ 0,
+    in coordinates standardised by the sample standard deviations; then k_d = w_d s_f²/s_d², offset ν w_σ."""
+    optimize = need("scipy.optimize", "scipy")
+    x, f = np.asarray(x, float), np.asarray(f, float)
+    n, d = x.shape
+    sx = np.std(x, axis=0, ddof=1)
+    sx = np.where(sx > 0, sx, 1.0)
+    sf = float(np.std(f, ddof=1)) or 1.0
+    rows, rhs = [], []
+    for i in range(n):
+        for j in range(i + 1, n):
+            a = np.zeros(d + n)
+            a[:d] = ((x[i] - x[j]) / sx) ** 2
+            a[d + (i if f[i] > f[j] else j)] = noise
+            rows.append(a)
+            rhs.append(((f[i] - f[j]) / sf) ** 2)
+    a, h = np.array(rows), np.array(rhs)
+    start = np.concatenate([np.full(d, max(h.max(), 1.0) / max(a[:, :d].sum(1).min(), 1e-3)),
+                            np.full(n, h.max() / noise)])
+    res = optimize.minimize(lambda w: 0.5 * w @ w, start, jac=lambda w: w, method="SLSQP",
+                            bounds=[(0, None)] * (d + n),
+                            constraints=[{"type": "ineq", "fun": lambda w: a @ w - h, "jac": lambda w: a}],
+                            options={"ftol": 1e-15, "maxiter": 1000})
+    w = res.x
+    return w[:d] * sf**2 / sx**2, w[d:] * noise, 0.5 * float(w @ w)
+
+
+# -- scikit-learn: the Gaussian process ------------------------------------------------------------
+
+def sklearn_gp(x_train, y_train, x_test, length_scale, signal_variance, noise, kernel="rbf", nu=2.5):
+    """scikit-learn's posterior mean, variance (latent, without the noise) and log marginal likelihood,
+    with the kernel fixed: ``optimizer=None``, ``alpha=noise``, ``normalize_y=False``."""
+    gp = need("sklearn.gaussian_process", "scikit-learn")
+    kernels = need("sklearn.gaussian_process.kernels", "scikit-learn")
+    base = kernels.RBF(length_scale, "fixed") if kernel == "rbf" else kernels.Matern(length_scale, "fixed", nu=nu)
+    k = kernels.ConstantKernel(signal_variance, "fixed") * base
+    model = gp.GaussianProcessRegressor(k, alpha=noise, optimizer=None, normalize_y=False)
+    model.fit(np.asarray(x_train, float), np.asarray(y_train, float))
+    mean, std = model.predict(np.asarray(x_test, float), return_std=True)
+    return mean, std**2, float(model.log_marginal_likelihood_value_)
+
+
+# -- mpmath: expected improvement ------------------------------------------------------------------
+
+def expected_improvement_mp(mean, std, best, xi=0.0, dps=50):
+    """E[max(best − ξ − Y, 0)], Y ~ N(mean, std²), as (I Φ(I/σ) + σ φ(I/σ)) in 50-digit arithmetic."""
+    mpmath = need("mpmath", "mpmath")
+    out = []
+    with mpmath.workdps(dps):
+        for m, s in zip(np.ravel(mean), np.ravel(std), strict=False):
+            imp = mpmath.mpf(best) - mpmath.mpf(float(m)) - mpmath.mpf(xi)
+            if s == 0:
+                out.append(float(max(imp, 0)))
+                continue
+            z = imp / mpmath.mpf(float(s))
+            cdf = mpmath.ncdf(z)
+            pdf = mpmath.npdf(z)
+            out.append(float(imp * cdf + mpmath.mpf(float(s)) * pdf))
+    return np.array(out).reshape(np.shape(mean))
+
+
+# -- Optuna: TPE -----------------------------------------------------------------------------------
+
+def optuna_parzen_log_pdf(observations, weights_n, lows, highs, logs, points):
+    """log density of Optuna's Parzen estimator (prior weight 1, magic clip, no endpoints; Optuna's
+    default_weights) built on ``observations`` (n, d) over float ranges, at ``points`` (m, d)."""
+    need("optuna", "optuna")
+    pe = importlib.import_module("optuna.samplers._tpe.parzen_estimator")
+    sampler = importlib.import_module("optuna.samplers._tpe.sampler")
+    dists = importlib.import_module("optuna.distributions")
+    space = {f"x{i}": dists.FloatDistribution(lo, hi, log=bool(lg))
+             for i, (lo, hi, lg) in enumerate(zip(lows, highs, logs, strict=True))}
+    params = pe._ParzenEstimatorParameters(prior_weight=1.0, consider_magic_clip=True, consider_endpoints=False,
+                                           weights=sampler.default_weights, multivariate=True)
+    obs = np.asarray(observations, float).reshape(-1, len(space))
+    est = pe._ParzenEstimator({k: obs[:, i] for i, k in enumerate(space)}, space, params)
+    pts = np.asarray(points, float)
+    return est.log_pdf({k: pts[:, i] for i, k in enumerate(space)})
+
+
+def optuna_gamma(n):
+    need("optuna", "optuna")
+    return importlib.import_module("optuna.samplers._tpe.sampler").default_gamma(n)
+
+
+def optuna_weights(n):
+    need("optuna", "optuna")
+    return np.asarray(importlib.import_module("optuna.samplers._tpe.sampler").default_weights(n), float)
+
+
+def optuna_tpe(f, lows, highs, logs, n, seed):
+    """The values of ``n`` trials of Optuna's default TPESampler (seeded) minimising ``f`` (x a list)."""
+    optuna = need("optuna", "optuna")
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=int(seed)))
+
+    def objective(trial):
+        x = [trial.suggest_float(f"x{i}", lo, hi, log=bool(lg))
+             for i, (lo, hi, lg) in enumerate(zip(lows, highs, logs, strict=True))]
+        return f(x)
+
+    study.optimize(objective, n_trials=n)
+    return np.array([t.value for t in study.trials])
+
+
+def norm_cdf(z):
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
