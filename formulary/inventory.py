@@ -1,7 +1,8 @@
 """The guide's formula inventory, carried with the project (``inventory.tsv``).
 
-The same IDs as ``shared/FORMULAS.md``; a test checks that the two agree wherever
-that file is present.  Coverage is counted against this carried copy, so
+The same IDs as ``shared/FORMULAS.md``, in its order, plus the IDs added since (issue
+17: the rest of torch's activation family, ``reg.*``, ``init.*``); a test checks that the
+two agree wherever that file is present.  Coverage is counted against this carried copy, so
 ``formulary list --missing`` works in any clone.
 """
 
@@ -56,6 +57,8 @@ CHAPTERS = {
     "rnn": "Recurrent networks (guide §9–10)",
     "lstm": "Recurrent networks (guide §9–10)",
     "gru": "Recurrent networks (guide §9–10)",
+    "reg": "Regularisation (guide §7, training)",
+    "init": "Initialisation (guide §7, training)",
 }
 
 

@@ -152,7 +152,7 @@ def test_the_interactive_session_survives_bad_input_and_ctrl_c(tmp_path, data_di
 
 
 CHAPTER_GROUPS = {"act": {"act"}, "loss": {"loss"}, "opt": {"opt"}, "cnn": {"cnn"}, "arch": {"arch"},
-                  "recurrent": {"rnn", "lstm", "gru"}, "nn": {"nn"}, "hp": {"hp"}}
+                  "recurrent": {"rnn", "lstm", "gru"}, "nn": {"nn"}, "hp": {"hp"}, "reg": {"reg"}, "init": {"init"}}
 
 
 def test_every_chapter_has_quiz_templates():
@@ -163,7 +163,7 @@ def test_every_chapter_has_quiz_templates():
 
 # one exercise per chapter: a planted known mistake is named, the right code passes
 EXERCISES = ["act.softsign", "loss.mse", "opt.adam", "cnn.conv.single", "arch.resnet/basic-block",
-             "lstm.forget_gate", "nn.perceptron", "hp.bayes/ei"]
+             "lstm.forget_gate", "nn.perceptron", "hp.bayes/ei", "act.mish", "reg.dropout", "init.calculate_gain"]
 
 
 def _plant(paths, workspace, record, mistake=None):

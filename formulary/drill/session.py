@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable
 
-from formulary.drill import templates  # noqa: F401  (registers the templates)
+from formulary.drill import templates, templates_family  # noqa: F401  (registers the templates)
 from formulary.drill.progress import Progress, today
 from formulary.drill.questions import TEMPLATES, BadAnswer, Question, judge, parse
 

@@ -11,6 +11,8 @@ log1p(exp(-|z|))``, GELU through ``erfc`` and ``sigmoid`` instead of ``1 + erf``
 ``1 + tanh``, log-softmax with ``log1p`` of the non-maximal terms).
 """
 
+from impl.activations.clamps import hardtanh, hardtanh_backward, relu6, relu6_backward, threshold, threshold_backward
+from impl.activations.gated import glu, glu_backward
 from impl.activations.logistic import (
     hardsigmoid,
     hardsigmoid_backward,
@@ -35,5 +37,25 @@ from impl.activations.rectifiers import (
     selu,
     selu_backward,
 )
+from impl.activations.rrelu import rrelu, rrelu_backward, rrelu_noise
+from impl.activations.shrink import (
+    hardshrink,
+    hardshrink_backward,
+    softshrink,
+    softshrink_backward,
+    tanhshrink,
+    tanhshrink_backward,
+)
 from impl.activations.smooth import gelu, gelu_backward, silu, silu_backward, softplus, softplus_backward
+from impl.activations.smooth_extra import (
+    celu,
+    celu_backward,
+    hardswish,
+    hardswish_backward,
+    logsigmoid,
+    logsigmoid_backward,
+    mish,
+    mish_backward,
+)
 from impl.activations.softmax import log_softmax, log_softmax_backward, softmax, softmax_backward
+from impl.activations.softmin import softmin, softmin_backward

@@ -69,3 +69,49 @@ def log_softmax(x: np.ndarray, dim: int) -> list:
             for k, v in enumerate(row):
                 out[idx + (k,)] = v - lse
     return list(np.moveaxis(out, -1, dim).ravel())
+
+
+@elementwise
+def celu(x, alpha=1.0):
+    a = mpf(alpha)
+    return x if x > 0 else a * mpmath.expm1(x / a)
+
+
+@elementwise
+def logsigmoid(x):
+    return -mpmath.log1p(mpmath.exp(-x))
+
+
+@elementwise
+def mish(x):
+    return x * mpmath.tanh(mpmath.log1p(mpmath.exp(x)))
+
+
+@elementwise
+def tanhshrink(x):
+    # x − tanh x ≈ x³/3 loses 2·|log10 x| digits to cancellation: work with that many more
+    extra = 10 + (int(-2 * mpmath.log10(abs(x))) if x != 0 and abs(x) < 1 else 0)
+    with mpmath.extradps(extra):
+        return +(x - mpmath.tanh(x))
+
+
+def glu(x: np.ndarray, dim: int = -1) -> list:
+    """a·σ(b) of the two halves along ``dim``, element by element in C order."""
+    x = np.asarray(x, dtype=np.float64)
+    a, b = np.split(x, 2, axis=dim)
+    with mpmath.workdps(DPS):
+        return [mpf(float(u)) / (1 + mpmath.exp(-mpf(float(v)))) for u, v in zip(a.ravel(), b.ravel(), strict=True)]
+
+
+def softmin(x: np.ndarray, dim: int) -> list:
+    """exp(−x_i)/Σ_j exp(−x_j) along ``dim``, element by element in C order."""
+    x = np.asarray(x, dtype=np.float64)
+    moved = np.moveaxis(x, dim, -1)
+    out = np.empty(moved.shape, dtype=object)
+    with mpmath.workdps(DPS):
+        for idx in np.ndindex(moved.shape[:-1]):
+            row = [mpf(float(v)) for v in moved[idx]]
+            total = mpmath.fsum(mpmath.exp(-v) for v in row)
+            for k, v in enumerate(row):
+                out[idx + (k,)] = mpmath.exp(-v) / total
+    return list(np.moveaxis(out, -1, dim).ravel())

@@ -1,0 +1,134 @@
+"""Shrinkage activations: soft and hard shrinkage (sparse coding) and tanhshrink."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import comb
+
+import numpy as np
+
+from impl._checks import float_array, real, same_shape
+from impl.activations._common import _wide
+
+
+def _lambd(x: np.ndarray, lambd, nonnegative: bool):
+    lam = real(lambd, "lambd")
+    if nonnegative and lam < 0:
+        raise ValueError(f"lambd must be at least 0, got {lam}")
+    return x.dtype.type(lam)  # rounded to the dtype, as torch's kernel takes it
+
+
+def softshrink(input, lambd=0.5):
+    r"""Soft shrinkage (the proximal operator of λ|x|); λ ≥ 0.
+
+    .. math::
+        \operatorname{softshrink}(x) = \begin{cases} x - \lambda & x > \lambda \\
+            x + \lambda & x < -\lambda \\ 0 & \text{otherwise} \end{cases}
+    """
+    x = float_array(input, "input")
+    lam = _lambd(x, lambd, True)
+    out = np.where(x > lam, x - lam, np.where(x < -lam, x + lam, x.dtype.type(0)))
+    return np.where(np.isnan(x), x, out).astype(x.dtype)  # NaN stays NaN, as torch gives
+
+
+def softshrink_backward(grad_output, input, lambd=0.5):
+    r"""Gradient of softshrink: g where |x| > λ, 0 elsewhere; NaN passes g (torch's scalar kernel).
+
+    .. math:: \frac{\partial L}{\partial x} = \begin{cases} g & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}
+    """
+    x = float_array(input, "input")
+    g = same_shape(grad_output, x)
+    lam = _lambd(x, lambd, True)
+    return np.where(np.abs(x) <= lam, x.dtype.type(0), g).astype(x.dtype)
+
+
+def hardshrink(input, lambd=0.5):
+    r"""Hard shrinkage: x where |x| > λ, else 0 (torch accepts a negative λ: then the identity).
+
+    .. math:: \operatorname{hardshrink}(x) = \begin{cases} x & |x| > \lambda \\ 0 & \text{otherwise} \end{cases}
+    """
+    x = float_array(input, "input")
+    lam = _lambd(x, lambd, False)
+    return np.where((np.abs(x) > lam) | np.isnan(x), x, x.dtype.type(0)).astype(x.dtype)
+
+
+def hardshrink_backward(grad_output, input, lambd=0.5):
+    r"""Gradient of hardshrink: g where |x| > λ, 0 elsewhere; NaN passes g (torch's scalar kernel).
+
+    .. math:: \frac{\partial L}{\partial x} = \begin{cases} g & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}
+    """
+    x = float_array(input, "input")
+    g = same_shape(grad_output, x)
+    lam = _lambd(x, lambd, False)
+    return np.where(np.abs(x) <= lam, x.dtype.type(0), g).astype(x.dtype)
+
+
+def _bernoulli(n: int) -> list[Fraction]:
+    """B_0..B_n (B_1 = -1/2), exactly, by the recurrence Σ_k C(m+1, k) B_k = 0."""
+    b = [Fraction(1)]
+    for m in range(1, n + 1):
+        b.append(-sum(comb(m + 1, k) * b[k] for k in range(m)) / (m + 1))
+    return b
+
+
+def _tanhshrink_series(terms: int) -> np.ndarray:
+    """Coefficients c_k of x − tanh x = x³ Σ_k c_k x^{2k}, from tanh's Taylor series
+    tanh x = Σ_{n≥1} 2^{2n}(2^{2n} − 1) B_{2n} x^{2n−1} / (2n)!."""
+    b = _bernoulli(2 * terms + 2)
+    out = []
+    for n in range(2, terms + 2):
+        c = Fraction(4**n * (4**n - 1)) * b[2 * n]
+        for k in range(1, 2 * n + 1):
+            c /= k
+        out.append(-float(c))
+    return np.array(out)
+
+
+# |x| < 1: the series' terms shrink like (2x/π)^{2n}; 44 of them reach 2^-60 at x = 1
+_TANHSHRINK_C = _tanhshrink_series(44)
+
+
+def _tanhshrink(z: np.ndarray) -> np.ndarray:
+    a = np.abs(z)
+    with np.errstate(over="ignore"):
+        # |x| ≥ 1: x − tanh x = (x − 1) + 2/(e^{2x} + 1), two positive terms and x − 1 exact
+        big = np.maximum(a, 1.0)
+        out = np.asarray((big - 1.0) + 2.0 / (np.exp(2.0 * big) + 1.0))  # an array even for 0-d input
+    small = a < 1.0
+    if small.any():  # the series only where it is used: 44 Horner steps are not free
+        s = a[small]
+        y = s * s
+        acc = np.full_like(s, _TANHSHRINK_C[-1])
+        for c in _TANHSHRINK_C[-2::-1]:  # Horner in x²; the series alternates, so no term cancels badly
+            acc = acc * y + c
+        out[small] = s * y * acc
+    return np.copysign(out, z)
+
+
+def tanhshrink(input):
+    r"""Tanhshrink, without the cancellation of x − tanh x near 0.
+
+    .. math:: \operatorname{tanhshrink}(x) = x - \tanh x
+              = \begin{cases} x^3/3 - 2x^5/15 + \dots & |x| < 1 \\
+                \operatorname{sign}(x)\left(|x| - 1 + \frac{2}{e^{2|x|} + 1}\right) & |x| \ge 1 \end{cases}
+
+    Torch evaluates x − tanh x literally, which loses all digits as x → 0 (the true value
+    is x³/3); impl uses tanh's Taylor series on |x| < 1, where both terms are positive
+    beyond it.  ±inf gives ±inf, as torch.
+    """
+    x = float_array(input, "input")
+    z = _wide(x)
+    with np.errstate(invalid="ignore"):
+        out = np.where(np.isinf(z), z, _tanhshrink(z))
+    return out.astype(x.dtype)
+
+
+def tanhshrink_backward(grad_output, input):
+    r"""Gradient of tanhshrink.
+
+    .. math:: \frac{\partial L}{\partial x} = g\,(1 - (1 - \tanh^2 x)) = g \tanh^2 x
+    """
+    x = float_array(input, "input")
+    g = same_shape(grad_output, x)
+    t = np.tanh(_wide(x))
+    return (g * (t * t)).astype(x.dtype)
