@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import torch
 
 from formulary.compare import assert_close
 from formulary.record import Deviation, ErrorInput, Sample
@@ -30,8 +31,6 @@ def dtype_edges(dt) -> list[Sample]:
 
 def check_dtype_downcast(candidate, name):
     """dtype=float32 on a float64 input: computed in float32 as torch does, forward and backward, within float32's tolerance."""
-    import torch
-
     x = np.random.default_rng(5).uniform(-5, 5, (3, 4))
     g = np.random.default_rng(6).uniform(-1, 1, (3, 4)).astype(np.float32)
     t = torch.from_numpy(x).requires_grad_()
@@ -49,8 +48,6 @@ INPLACE_FUNCTIONS = ("relu", "leaky_relu", "elu", "selu", "silu", "hardsigmoid")
 
 def _inplace_not_taken(candidate):
     """torch's inplace=: accepted by torch; impl's functions have no such option (a TypeError naming it)."""
-    import torch
-
     for name in INPLACE_FUNCTIONS:
         getattr(torch.nn.functional, name)(torch.zeros(2), inplace=False)
         try:
@@ -70,8 +67,6 @@ INPLACE = Deviation(
 
 def _torch_implicit_softmax_dim(candidate):
     """softmax(x) without dim: torch picks one (deprecated, with a warning); impl asks for dim."""
-    import torch
-
     x = np.arange(6.0).reshape(2, 3)
     for name in ("softmax", "log_softmax"):
         with warnings.catch_warnings():

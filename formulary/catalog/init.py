@@ -7,6 +7,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
+from formulary import figures
 from formulary.mistakes import init as M
 from formulary.record import ErrorInput, Mistake, Record, Sample
 from formulary.tolerance import Tolerance
@@ -210,7 +211,6 @@ def _variance(candidate):
         ax.set_xlabel("layer")
         ax.legend(fontsize=7)
 
-    from formulary import figures
 
     figures.save("init.variance", draw, title="Signal through 20 layers, by initialisation")
     return {"relu_he_mean_square_min_max": [float(ms.min()), float(ms.max())],

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from formulary import edges
+from formulary import edges, figures
 from formulary.mistakes import regularization as M
 from formulary.record import ErrorInput, Mistake, Record, Sample
 from formulary.strategies import arrays, samples
@@ -127,7 +127,6 @@ def _weight_decay(candidate):
         ax.set_ylabel("θ₂ (curvature 0.1)")
         ax.legend(fontsize=8)
 
-    from formulary import figures
 
     figures.save("reg.weight_decay", draw, title="Weight decay: L2 for SGD, not for Adam")
     return {"sgd_wd_vs_l2": _rel(sgd_wd, sgd_l2), "adam_wd_vs_l2": _rel(adam_wd, adam_l2), "adamw_vs_adam_l2": gap,
@@ -228,7 +227,6 @@ def _dropout_gap(candidate):
         ax.set_ylabel("validation MSE − training MSE")
         ax.legend()
 
-    from formulary import figures
 
     figures.save("reg.dropout.gap", draw, title="Dropout narrows the generalisation gap")
     return {"runs": rows, "mean_gap_plain": float(np.mean([r["plain_gap"] for r in rows])),

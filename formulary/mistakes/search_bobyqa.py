@@ -17,6 +17,7 @@ from impl.search import trust_region_search
 from impl.search.bobyqa import adjust_start, bobyqa, evaluate_provisional, prelim, rescue, trsbox, update
 from impl.search.bobyqa import bobyqb as bobyqb_module
 from impl.search.bobyqa import driver as driver_module
+from impl.search.space import Uniform
 
 
 def _bobyqa_with(module, name, replacement, doc):
@@ -139,8 +140,6 @@ def adjust_start_always_inside(x0, xl, xu, rhobeg):
 
 def trust_region_search_linear_scale(objective, space, start, n_trials=100, radius=0.1, min_radius=1e-6):
     """A log-scale range searched on its linear scale: the unit cube maps low + u(high − low)."""
-    from impl.search.space import Uniform
-
     linear = {k: Uniform(v.low, v.high) if getattr(v, "log", False) else v for k, v in space.items()}
     result = trust_region_search(objective, linear, start, n_trials, radius, min_radius)
     result.space = space

@@ -146,13 +146,26 @@ def _collapse_claim(candidate):
     return {"largest |stack − single layer| (identity)": worst, "relative residual of the best affine fit": residuals}
 
 
+def _descends(sample) -> bool:
+    """Whether the run, in float64, ends with a loss no larger than it started with."""
+    x, y, ws, bs, *rest = sample.args
+    t = [torch.from_numpy(np.asarray(a, np.float64)) for a in (x, y)]
+    losses = reference("basics.mlp_train")(*t, [torch.from_numpy(np.asarray(w, np.float64)) for w in ws],
+                                           [torch.from_numpy(np.asarray(b, np.float64)) for b in bs], *rest)[2]
+    return bool(losses[-1] <= losses[0])
+
+
 def _train_inputs(dt):
     arch = st.tuples(st.lists(st.integers(1, 3), min_size=2, max_size=3), st.integers(1, 4))
-    return arch.flatmap(lambda a: samples(
+    drawn = arch.flatmap(lambda a: samples(
         arrays(dt, (a[1], a[0][0]), -2.0, 2.0), arrays(dt, (a[1], a[0][-1]), -1.0, 1.0),
         st.tuples(*[arrays(dt, (o, i), -1.0, 1.0) for i, o in zip(a[0][:-1], a[0][1:])]).map(list),
         st.tuples(*[arrays(dt, (o,), -1.0, 1.0) for o in a[0][1:]]).map(list),
         floats(np.float64, 0.01, 0.5), st.integers(1, 4), st.sampled_from(ACTIVATIONS), st.sampled_from(ACTIVATIONS)))
+    # A diverging run (the loss growing ×4 an epoch) amplifies float32 rounding until the last digits mean
+    # nothing: on one, torch and impl each ended 3e-4 from the float64 truth (0.91051 and 0.91115 for 0.91081).
+    # float32 is judged on runs that descend; float64, where rounding stays far below the tolerance, on all.
+    return drawn.filter(_descends) if np.dtype(dt) == np.float32 else drawn
 
 
 def _train_edges(dt):
@@ -235,6 +248,9 @@ RECORDS = (
         candidate="basics.mlp_train",
         reference="basics.mlp_train",
         inputs=_train_inputs,
+        notes="float32 samples are runs whose loss descends: a diverging run amplifies float32 rounding past any "
+              "meaningful tolerance (measured: torch and impl each 3e-4 from the float64 truth after 4 epochs of "
+              "a loss growing ×4 an epoch); float64 draws every run.",
         edges=_train_edges,
         output_names=("weights", "biases", "losses"),
         mistakes=(

@@ -119,8 +119,6 @@ NO_INPUT_CHANNELS = Deviation(
 def _torch_refuses(padding, stride, what):
     """torch's F.conv2d raises for the guide's padding form; impl computes it (judged against F.pad + F.conv2d)."""
     def demonstrate(candidate):
-        import torch
-
         x, w = _values(np.float64, (1, 1, 6, 6), 31), _values(np.float64, (1, 1, 3, 3), 32)
         try:
             torch.nn.functional.conv2d(_torch(x), _torch(w), None, stride, padding)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from formulary.catalog.conv._common import S_FC, _dense, _ints, _values
@@ -41,8 +42,6 @@ def _linear_edges(dt) -> list[Sample]:
 
 def _torch_linear_vector_weight_with_bias(candidate):
     """A 1-D weight with a (0-d) bias on a batch: torch raises, impl computes x·w + b."""
-    import torch
-
     x, w, b = _values(np.float64, (3, 4), 69), _values(np.float64, (4,), 70), np.array(0.5)
     try:
         torch.nn.functional.linear(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b))
@@ -56,8 +55,6 @@ def _torch_linear_vector_weight_with_bias(candidate):
 
 def _torch_linear_broadcast_bias(candidate):
     """A bias of shape (1,) for 4 outputs: torch broadcasts it (its documentation says (out,) or ()); impl refuses it."""
-    import torch
-
     x, w, b = np.zeros((3, 2)), np.zeros((4, 2)), np.ones(1)
     theirs = torch.nn.functional.linear(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b))
     expect(tuple(theirs.shape) == (3, 4), f"torch now gives {tuple(theirs.shape)}: drop the deviation")

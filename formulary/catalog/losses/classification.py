@@ -238,8 +238,6 @@ def _torch_soft_ce_nan_on_masked_class(candidate):
 
 def _torch_negative_smoothing(candidate):
     """label_smoothing = −0.1 with class indices: torch computes with it (its documentation says [0, 1]); impl refuses."""
-    import torch
-
     x, t = np.zeros((2, 3)), np.array([0, 1])
     theirs = torch.nn.functional.cross_entropy(torch.from_numpy(x), torch.from_numpy(t), label_smoothing=-0.1)
     expect(bool(torch.isfinite(theirs)), f"torch now gives {theirs}: check whether it still accepts a negative smoothing")
@@ -253,8 +251,6 @@ def _torch_negative_smoothing(candidate):
 
 def _torch_int64_or_uint8_targets(candidate):
     """Class indices as int32: torch accepts only int64 (Long) or uint8 (Byte); impl takes any integer dtype."""
-    import torch
-
     x, t = np.random.default_rng(3).uniform(-2, 2, (3, 4)), np.array([0, 3, 1], np.int32)
     try:
         torch.nn.functional.nll_loss(torch.from_numpy(x), torch.from_numpy(t))

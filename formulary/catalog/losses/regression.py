@@ -115,8 +115,6 @@ def _mae_penalises_outliers_less(candidate):
 
 def _torch_broadcasts_and_promotes(candidate):
     """A target of another shape or dtype: torch broadcasts (with a warning) and promotes; impl raises, naming target."""
-    import torch
-
     x = np.arange(6.0).reshape(2, 3)
     for target, error, what in ((np.ones(3), ValueError, "shape"), (np.ones((2, 3), np.float32), TypeError, "dtype")):
         with warnings.catch_warnings():
@@ -144,8 +142,6 @@ DEPRECATED_OPTIONS_LOSSES = ("mse_loss", "l1_loss", "smooth_l1_loss", "binary_cr
 
 def _deprecated_options_not_taken(candidate):
     """size_average and reduce (deprecated in favour of reduction): torch still takes them; impl does not."""
-    import torch
-
     x = np.full((1, 3), 0.5)
     for name in DEPRECATED_OPTIONS_LOSSES:
         target = np.array([1]) if name in ("nll_loss", "cross_entropy") else np.full((1, 3), 0.25)  # class index or values

@@ -210,8 +210,6 @@ KERNEL_FLAGS = ("foreach", "fused", "capturable", "differentiable")
 def _kernel_flags(name: str) -> Deviation:
     """torch.optim's implementation switches: accepted by torch, a TypeError naming them in impl."""
     def demonstrate(candidate):
-        import torch
-
         cls = getattr(torch.optim, name)
         flags = [f for f in KERNEL_FLAGS if f in inspect.signature(cls).parameters]
         expect(bool(flags), f"torch.optim.{name} no longer takes {KERNEL_FLAGS}: drop the deviation")

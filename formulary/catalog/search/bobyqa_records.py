@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import torch
 from hypothesis import settings
 
 from formulary import figures
@@ -195,8 +196,6 @@ def _start_check(candidate):
 
 def _kkt(points):
     """W for the points (rows), Powell's order: points, constant, linear terms (torch, float64)."""
-    import torch
-
     y = torch.as_tensor(points, dtype=torch.float64)
     m, n = y.shape
     w = torch.zeros(m + n + 1, m + n + 1, dtype=torch.float64)
@@ -218,8 +217,6 @@ def _factors(h, m):
 
 
 def _update_check(candidate):
-    import torch
-
     update = candidate.get("search.bobyqa.update")
     rng = np.random.default_rng(5)
     worst = 0.0
@@ -268,8 +265,6 @@ def _model_errors(st, f_centre, centre):
 
 
 def _rescue_check(candidate):
-    import torch
-
     rescue, prelim = candidate.get("search.bobyqa.rescue"), candidate.get("search.bobyqa.prelim")
     evaluator, adjust = candidate.get("search.bobyqa.Evaluator"), candidate.get("search.bobyqa.adjust_start")
     lower, upper, rhobeg = -np.ones(3), np.ones(3), 0.3
