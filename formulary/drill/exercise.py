@@ -162,6 +162,8 @@ def _check(record, workspace: Path, package: str, write, progress: Progress | No
             write(f"NOT YET {record_id}: your {package} has no {dotted}. "
                   f"Run 'formulary drill start {record_id}' to add its skeleton.")
             return False
+    limit = f", at most {timeout:g} s each" if timeout else ""
+    write(f"Checking {record_id}: {', '.join(checks.plan(record))}{limit}...")
     failures = []
     with warnings.catch_warnings(), np.errstate(all="ignore"):  # the learner's overflow warnings are noise here
         warnings.simplefilter("ignore")
