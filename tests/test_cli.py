@@ -2,6 +2,7 @@
 exit 2; and ``formulary report`` replaces its folder whole or not at all."""
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -205,3 +206,18 @@ def test_a_report_whose_suite_breaks_leaves_the_old_one(here, capsys, monkeypatc
     assert rc == 3 and "unchanged" in err
     assert _snapshot(old_reports) == before
     assert sorted(p.name for p in old_reports.parent.iterdir()) == ["reports"]
+
+
+def test_the_readmes_pytest_example_runs_tests(tmp_path):
+    """README: the whole suite against a swapped candidate (it used to say 'no tests ran')."""
+    import shlex
+    import shutil
+
+    line = next(li for li in (ROOT / "README.md").read_text().splitlines() if "pytest" in li and "--candidate mine" in li)
+    argv = shlex.split(line.split("#")[0].replace("~/formulary", str(ROOT)))
+    shutil.copytree(ROOT / "impl", tmp_path / "mine", ignore=shutil.ignore_patterns("__pycache__"))
+    argv += [str(ROOT / "tests" / "test_conformance.py"), "-k", "act.sigmoid and edges", "-q", "-p", "no:cacheprovider"]
+    argv.remove(str(ROOT / "tests"))
+    done = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert re.search(r"\b[1-9]\d* passed", done.stdout), done.stdout[-2000:]
