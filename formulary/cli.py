@@ -250,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"\nformulary {command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `formulary summary resnet50 | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":
