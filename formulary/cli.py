@@ -21,9 +21,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from formulary import catalog, checks, profiles, usage
+from formulary import catalog, checks, drill, inventory, peers, profiles, summary, usage
 from formulary.candidate import Candidate, record_problems
 from formulary.diagnose import matching_mistake
+from formulary.report import html, plots
 from formulary.timelimit import DEFAULT_SECONDS, CheckTimeout, time_limit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,8 +42,6 @@ LIST_LEGEND = ("kind: F formula, E worked example, C claim, A algorithm; flags: 
 
 
 def cmd_list(args) -> int:
-    from formulary import inventory
-
     if args.chapter and not any(r.chapter == args.chapter for r in catalog.records()):
         chapters = sorted({r.chapter for r in catalog.records()})
         raise usage.UsageError(f"--chapter {args.chapter!r} has no records; chapters: {', '.join(chapters)}")
@@ -85,8 +84,6 @@ def cmd_check(args) -> int:
         raise usage.UsageError(f"unknown record ID {exc.args[0]} (see 'formulary list')") from None
     if args.candidate.startswith("formulary.peers."):
         # a peer offers a subset of impl's names and no backward: held to the value checks it can run
-        from formulary import peers
-
         return peers.check(args.candidate.rsplit(".", 1)[1], args.only, args.device)
     cand = _usable_candidate(args.candidate, records)
     failed = 0
@@ -107,7 +104,8 @@ def cmd_check(args) -> int:
             for name, msg in errors:
                 print(f"  [{name}]")
                 print("    " + msg.replace("\n", "\n    "))
-            match = _matching_mistake(r, cand, args.device, errors[0][0], args.timeout)
+            hung = any(" did not return within " in msg for _, msg in errors)
+            match = None if hung else _matching_mistake(r, cand, args.device, errors[0][0], args.timeout)
             if match:
                 print(f"  this is the known mistake {match.name!r}: {match.description}")
         else:
@@ -166,8 +164,6 @@ def _run_report(args, work: Path) -> int:
     cmd += args.pytest_args
     rc = subprocess.call(cmd, cwd=ROOT, env=env)
     if rc in (0, 1) and (work / "conformance.json").is_file():  # passed, or some checks failed: still report
-        from formulary.report import html, plots
-
         doc = json.loads((work / "conformance.json").read_text(encoding="utf-8"))
         plots.write_all(work / "figures", doc, args.candidate)
         html.write_index(work)
@@ -187,14 +183,10 @@ def _swap_in(work: Path, out: Path) -> None:
 
 
 def cmd_summary(args) -> int:
-    from formulary import summary
-
     return summary.main(args.rest)
 
 
 def cmd_drill(args) -> int:
-    from formulary import drill
-
     return drill.main(args.rest)
 
 

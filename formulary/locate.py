@@ -9,6 +9,7 @@ standard library's.
 from __future__ import annotations
 
 import os
+import sys
 import sysconfig
 import traceback
 from pathlib import Path
@@ -19,6 +20,7 @@ _NOT_THEIRS = tuple(
     os.path.join(os.path.realpath(p), "") for p in {
         str(_ROOT / "formulary"), str(_ROOT / "reference"),
         sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"],
+        sys.prefix, sys.exec_prefix, sys.base_prefix,  # the environment itself (its bin/ scripts too)
     }
 )
 

@@ -42,7 +42,8 @@ def time_limit(seconds: float | None, what: str = "the check") -> Iterator[None]
         raise CheckTimeout(f"{name or what} did not return within {seconds:g} s" + (f" {place}" if place else ""))
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # and again every half second: a raise that lands in a callback (a gc hook) is swallowed by Python
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
     try:
         yield
     finally:

@@ -17,6 +17,10 @@ import tempfile
 import traceback
 from pathlib import Path
 
+import torch
+
+from formulary.profiles import PROFILES
+
 EXIT_USAGE = 2
 
 
@@ -65,8 +69,6 @@ def import_candidate(name: str) -> None:
 
 def device(name: str) -> str:
     """A torch device that exists on this machine (a missing GPU is the environment's, not the candidate's)."""
-    import torch
-
     try:
         dev = torch.device(name)
     except (RuntimeError, ValueError, TypeError):
@@ -84,8 +86,6 @@ def device(name: str) -> str:
 
 
 def profile(name: str | None) -> str | None:
-    from formulary.profiles import PROFILES
-
     if name is not None and name not in PROFILES:
         raise UsageError(f"--profile {name!r} is not a hypothesis profile; expected one of {', '.join(PROFILES)}")
     return name
