@@ -63,13 +63,17 @@ class Line:
 
 def _parser() -> argparse.ArgumentParser:
     names = list(NETWORKS)
-    p = argparse.ArgumentParser(prog="formulary summary", description="a classic network's layer table (torchinfo-like)",
+    p = argparse.ArgumentParser(prog="formulary summary",
+                                description="a classic network's layer table (torchinfo-like)",
                                 epilog="\n".join(CONVENTIONS))
     p.add_argument("network", choices=names, metavar="NET", help=f"one of: {', '.join(names)}")
-    p.add_argument("--input-size", nargs=3, type=int, metavar=("C", "H", "W"), help="one sample's size (default: the network's own)")
-    p.add_argument("--batch", type=int, default=1, help="batch size; MACs and memory cover the whole batch (default: 1)")
+    p.add_argument("--input-size", nargs=3, type=int, metavar=("C", "H", "W"),
+                   help="one sample's size (default: the network's own)")
+    p.add_argument("--batch", type=int, default=1,
+                   help="batch size; MACs and memory cover the whole batch (default: 1)")
     p.add_argument("--depth", type=int, default=None, metavar="D",
-                   help="show the tree down to depth D (1: the top-level blocks), each node's counts summed; default: every leaf")
+                   help="show the tree down to depth D (1: the top-level blocks), each node's counts summed; "
+                        "default: every leaf")
     p.add_argument("--dtype", choices=["float32", "float64", "float16", "bfloat16"], default="float32",
                    help="element type for the memory estimates (default float32)")
     p.add_argument("--aux", action="store_true", help="include training-only heads (GoogLeNet's auxiliary classifiers)")
@@ -207,7 +211,7 @@ def table(s, rows: list[Line] | None = None, non_trainable_params: int = 0, mem:
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
 
     def line(values):
-        return "  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in enumerate(zip(values, widths))).rstrip()
+        return "  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in enumerate(zip(values, widths, strict=True))).rstrip()
 
     total = s.total
     trainable = total["params"]

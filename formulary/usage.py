@@ -64,7 +64,8 @@ def import_candidate(name: str) -> None:
     except SyntaxError as exc:
         raise UsageError(f"the candidate {name!r} has a syntax error: {exc.msg} ({where(exc)})") from None
     except Exception as exc:
-        raise UsageError(f"importing the candidate {name!r} raised {type(exc).__name__}: {exc} ({where(exc)})") from None
+        raise UsageError(f"importing the candidate {name!r} raised {type(exc).__name__}: {exc} "
+                         f"({where(exc)})") from None
 
 
 def device(name: str) -> str:

@@ -45,7 +45,8 @@ class Browser:
                 time.sleep(0.1)
         caps = {"browserName": "chrome", "goog:loggingPrefs": {"browser": "ALL"},
                 "goog:chromeOptions": {"binary": browser,
-                                       "args": [*FLAGS, f"--user-data-dir={profile_dir}", f"--window-size={width},{height}"]}}
+                                       "args": [*FLAGS, f"--user-data-dir={profile_dir}",
+                                                f"--window-size={width},{height}"]}}
         self.session = self._call("POST", "/session", {"capabilities": {"alwaysMatch": caps}})["sessionId"]
 
     def _call(self, method: str, path: str, body: dict | None = None):

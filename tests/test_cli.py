@@ -104,7 +104,8 @@ def test_a_function_raising_in_a_deviations_demonstration_is_a_failure_not_a_tra
     """})
     rc, out, err = run(["check", "--candidate", "nanstep", "--only", "nn.perceptron/step"], capsys)
     assert rc == 1 and "Traceback" not in out + err, out + err
-    assert "[deviations]" in out and "RuntimeError: NaN is not a number in `step` (nanstep/basics.py, line 8)" in out, out
+    assert "[deviations]" in out, out
+    assert "RuntimeError: NaN is not a number in `step` (nanstep/basics.py, line 8)" in out, out
 
 
 @pytest.mark.parametrize("argv, needle", [
@@ -213,7 +214,8 @@ def test_the_readmes_pytest_example_runs_tests(tmp_path):
     import shlex
     import shutil
 
-    line = next(li for li in (ROOT / "README.md").read_text().splitlines() if "pytest" in li and "--candidate mine" in li)
+    readme = (ROOT / "README.md").read_text().splitlines()
+    line = next(li for li in readme if "pytest" in li and "--candidate mine" in li)
     argv = shlex.split(line.split("#")[0].replace("~/formulary", str(ROOT)))
     shutil.copytree(ROOT / "impl", tmp_path / "mine", ignore=shutil.ignore_patterns("__pycache__"))
     argv += [str(ROOT / "tests" / "test_conformance.py"), "-k", "act.sigmoid and edges", "-q", "-p", "no:cacheprovider"]

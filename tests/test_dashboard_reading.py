@@ -43,8 +43,9 @@ def test_a_relative_error_above_rtol_on_a_pass_is_explained(doc):
 def test_explained_mutation_survivors_do_not_look_like_failures(doc):
     d = copy.deepcopy(doc)
     d["mutation"] = {"tool": "mutmut", "targets": ["impl"], "tests": "t", "score": 0.9, "killed": 9, "total": 10,
-                     "counts": {}, "survived": [{"name": "a.b__mutmut_1", "diff": "-x\n+y", "explanation": "equivalent"},
-                                                {"name": "a.b__mutmut_2", "diff": "-x\n+z"}]}
+                     "counts": {}, "survived": [
+                         {"name": "a.b__mutmut_1", "diff": "-x\n+y", "explanation": "equivalent"},
+                         {"name": "a.b__mutmut_2", "diff": "-x\n+z"}]}
     section = render_html(d).split('<section id="mutation">')[1].split("</section>")[0]
     assert section.count("s-explained") == 1 and section.count("s-survived") == 1
     assert ".s-explained { background: #57606a; }" in CSS  # grey, not the failure red

@@ -82,11 +82,13 @@ def run(*, topics: list[str] | None, count: int, level: int, seed: int | None,
             write(f"  Right. ({q.shown_answer()}; next review in box {card['box']}, due {card['due']})")
             continue
         verdict = "Skipped" if given is None else "Miss"
-        write(f"  {verdict}: the answer is {q.shown_answer()}. (Card back to box {card['box']}, due again {card['due']}.)")
+        write(f"  {verdict}: the answer is {q.shown_answer()}. "
+              f"(Card back to box {card['box']}, due again {card['due']}.)")
         if given is not None:
             trap = q.trap(given)
             if trap:
-                write(f"  Your {given:g} is what {trap} gives." if q.kind == "number" else f"  That is what {trap} gives.")
+                mine = f"Your {given:g}" if q.kind == "number" else "That"
+                write(f"  {mine} is what {trap} gives.")
             hint = q.order_hint(given)
             if hint:
                 write(f"  Hint: {hint}.")
