@@ -211,7 +211,8 @@ def table(s, rows: list[Line] | None = None, non_trainable_params: int = 0, mem:
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
 
     def line(values):
-        return "  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in enumerate(zip(values, widths, strict=True))).rstrip()
+        cells = enumerate(zip(values, widths, strict=True))
+        return "  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in cells).rstrip()
 
     total = s.total
     trainable = total["params"]
