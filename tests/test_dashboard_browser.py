@@ -73,12 +73,15 @@ def test_the_dashboard_renders_in_chromium(browser, page):
 
 def test_the_dashboard_reads_on_a_420px_screen(browser, page):
     browser.cdp("Emulation.setDeviceMetricsOverride", {"width": 420, "height": 900, "deviceScaleFactor": 1,
-                                                       "mobile": True})
+                                                       "mobile": False})  # no zoom-out to fit: the page must fit
     try:
         browser.open(page.as_uri())
         browser.run(OPEN_ALL)
-        widths = browser.run("return [document.documentElement.scrollWidth, window.innerWidth];")
-        assert widths[0] <= widths[1] + 1, f"the page scrolls sideways at 420 px: {widths}"
+        seen = browser.run("""return {inner: window.innerWidth, scroll: document.documentElement.scrollWidth,
+                                      main: document.querySelector('main').getBoundingClientRect().width};""")
+        assert seen["inner"] == 420, seen
+        assert seen["scroll"] <= seen["inner"] + 1, f"the page scrolls sideways at 420 px: {seen}"
+        assert seen["main"] >= 380, f"the content gets {seen['main']:.0f} of 420 px (a sidebar beside it?)"
     finally:
         browser.cdp("Emulation.clearDeviceMetricsOverride", {})
 

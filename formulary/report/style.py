@@ -54,7 +54,10 @@ dd > math { math-style: normal; overflow-x: auto; max-width: 100%; }  /* fractio
   nav { position: static; height: auto; width: auto; border-right: none; border-bottom: 1px solid var(--line); }
   nav a { display: inline-block; margin-right: .8rem; }
   main { padding: .6rem .7rem 3rem; }
-  dl.kv { grid-template-columns: 1fr; }
+  dl.kv { grid-template-columns: minmax(0, 1fr); }
+  dl.kv dd { min-width: 0; overflow-x: auto; }
+  p code, li code, h3 code, summary code { overflow-wrap: anywhere; }
+  .scroll td code { white-space: pre; }  /* a wide table scrolls in its box rather than growing tall */
   figure { display: block; margin: .3rem 0; }
   figure img { max-width: 100%; }
   .card { min-width: 7rem; }
