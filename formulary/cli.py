@@ -25,7 +25,7 @@ from formulary import catalog, checks, drill, inventory, peers, profiles, summar
 from formulary.candidate import Candidate, record_problems
 from formulary.diagnose import matching_mistake
 from formulary.report import html, plots
-from formulary.timelimit import DEFAULT_SECONDS, CheckTimeout, time_limit
+from formulary.timelimit import CHECK_SECONDS, CheckTimeout, time_limit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -133,6 +133,10 @@ def cmd_report(args) -> int:
     usage.profile(args.profile)
     usage.device(args.device)
     out = usage.writable_dir(args.out)
+    if out.is_dir() and any(out.iterdir()) and not (out / "conformance.json").is_file():
+        # the folder is replaced whole: only ever a report folder, never a project or a home folder
+        raise usage.UsageError(f"--out {args.out}: not empty and not a report folder (no conformance.json); "
+                               "give a new or empty folder")
     _usable_candidate(args.candidate, catalog.records())
     # the whole report is made in a fresh sibling folder and moved in whole: a failed run leaves `out` as it
     # was, and figures of an earlier run (renamed or removed since) never survive into this one
@@ -204,8 +208,8 @@ def parser() -> argparse.ArgumentParser:
     ck.add_argument("--only", nargs="+", metavar="ID", help="record IDs (an ID selects its /variants too) or chapters (act, loss...)")
     ck.add_argument("--device", default="cpu", help="torch device for the reference (default: cpu)")
     ck.add_argument("--profile", default=None, help="hypothesis profile: ci (default), dev, thorough")
-    ck.add_argument("--timeout", type=float, default=DEFAULT_SECONDS, metavar="S",
-                    help=f"time limit per check on the candidate's code, seconds (default {DEFAULT_SECONDS:g}; 0: none)")
+    ck.add_argument("--timeout", type=float, default=CHECK_SECONDS, metavar="S",
+                    help=f"time limit per check on the candidate's code, seconds (default {CHECK_SECONDS:g}; 0: none)")
     ck.set_defaults(fn=cmd_check)
 
     rp = sub.add_parser("report", help="run the suite and write reports/ (what 'make report' calls)")

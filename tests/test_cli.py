@@ -223,3 +223,10 @@ def test_the_readmes_pytest_example_runs_tests(tmp_path):
     done = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert re.search(r"\b[1-9]\d* passed", done.stdout), done.stdout[-2000:]
+
+
+def test_report_never_replaces_a_folder_that_is_not_a_report(here, capsys):
+    (here / "project").mkdir()
+    (here / "project" / "notes.txt").write_text("mine")
+    one_line_usage_error(*run(["report", "--out", str(here / "project")], capsys), "not a report folder")
+    assert (here / "project" / "notes.txt").read_text() == "mine"
