@@ -60,7 +60,7 @@ def _parse(text: str) -> tuple[dict, dict]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise Unreadable(f"not JSON ({exc.msg} at line {exc.lineno})") from None
+        raise Unreadable(f"not JSON ({exc.msg}, line {exc.lineno})") from None
     if not isinstance(doc, dict):
         raise Unreadable("not a JSON object")
     if doc.get("version") != VERSION:
