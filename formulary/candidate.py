@@ -16,6 +16,10 @@ class NotFound(LookupError):
     """A dotted name in a record does not resolve."""
 
 
+class Broken(NotFound):
+    """The candidate's module exists but cannot be imported (a syntax error, an exception at import)."""
+
+
 def resolve(package: str, dotted: str) -> Callable:
     """``resolve('impl', 'activations.sigmoid')`` -> ``impl.activations.sigmoid``."""
     module_name, _, attr = dotted.rpartition(".")
@@ -24,6 +28,14 @@ def resolve(package: str, dotted: str) -> Callable:
         module = importlib.import_module(full)
     except ModuleNotFoundError as exc:
         raise NotFound(f"{package}: cannot import {full!r} for {dotted!r} ({exc})") from exc
+    except SyntaxError as exc:  # the learner's file: say where, in one line
+        raise Broken(f"{package}: {full!r} has a syntax error: {exc.msg} ({exc.filename}, line {exc.lineno})") from None
+    except Exception as exc:
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        at = f" ({tb.tb_frame.f_code.co_filename}, line {tb.tb_lineno})" if tb is not None else ""
+        raise Broken(f"{package}: importing {full!r} raised {type(exc).__name__}: {exc}{at}") from None
     try:
         return getattr(module, attr)
     except AttributeError:

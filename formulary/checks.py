@@ -20,6 +20,7 @@ Checks, in the order they run:
 from __future__ import annotations
 
 import copy
+import inspect
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -29,7 +30,7 @@ import torch
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from formulary import tensors
+from formulary import locate, tensors
 from formulary.candidate import Candidate, reference
 from formulary.compare import Mismatch, Stats, assert_close, short_repr
 from formulary.record import Record, Sample
@@ -78,7 +79,8 @@ def run(record: Record, check: str, candidate: Candidate, *, device: str = "cpu"
     if kind == "errors":
         return _errors(record, candidate)
     if kind == "property":
-        findings = _named(record.check, "check", record)(candidate)
+        check_fn = _named(record.check, "check", record)
+        findings = _guarded(record, check, lambda: check_fn(candidate))
         return Stats(examples=1, findings=dict(findings or {}))
     if kind == "forward":
         return _drawn(record, candidate, np.dtype(dtype), device, shrink, backward=False)
@@ -87,7 +89,7 @@ def run(record: Record, check: str, candidate: Candidate, *, device: str = "cpu"
     if kind == "deviations":
         for d in record.deviations:
             if d.demonstrate:
-                d.demonstrate(candidate)
+                _guarded(record, f"{check}: {d.summary}", lambda d=d: d.demonstrate(candidate))
         return Stats(examples=len(record.deviations))
     raise ValueError(f"unknown check {check!r}; expected one of {plan(record)}")
 
@@ -115,6 +117,18 @@ def which_catches(record: Record, mistake_name: str, base: Candidate, *, device:
 
 # -- calling both sides --------------------------------------------------------------
 
+def _guarded(record: Record, check: str, fn: Callable):
+    """Run a property check or a deviation's demonstration; the candidate raising is a failure of it."""
+    try:
+        return fn()
+    except AssertionError:
+        raise
+    except Exception as exc:
+        at = locate.of_exception(exc)
+        raise CandidateCrashed(f"{record.id} [{check}]: the candidate raised {type(exc).__name__}: {exc}"
+                               + (f" in {at}" if at else "")) from exc
+
+
 def call_candidate(record: Record, fn: Callable, sample: Sample):
     args, kwargs = copy.deepcopy(sample.args), copy.deepcopy(dict(sample.kwargs))  # private copies
     try:
@@ -124,7 +138,9 @@ def call_candidate(record: Record, fn: Callable, sample: Sample):
     except AssertionError:
         raise
     except Exception as exc:
-        raise CandidateCrashed(f"{record.id}: candidate raised {type(exc).__name__}: {exc}\n  input: {sample!r}") from exc
+        at = locate.of_exception(exc)
+        raise CandidateCrashed(f"{record.id}: candidate raised {type(exc).__name__}: {exc}" + (f" in {at}" if at else "")
+                               + f"\n  input: {sample!r}") from exc
     for before, after in zip(sample.args, args):
         if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
             raise AssertionError(f"{record.id}: candidate modified its input in place\n  input: {sample!r}")
@@ -141,12 +157,40 @@ def call_reference(record: Record, sample: Sample, device: str, requires_grad: b
     return args, ref(*args, **kwargs)
 
 
-def _fail(record: Record, check: str, candidate: Candidate, sample: Sample, exc: Mismatch, extra: str = "") -> AssertionError:
+def _fail(record: Record, check: str, candidate: Candidate, sample: Sample, exc: Mismatch, extra: str = "",
+          names: list[str] | None = None, grad_output=None) -> AssertionError:
+    at = _inputs_at(sample, exc.index, names or [], grad_output)
     return AssertionError(
         f"{record.id} [{check}] candidate {candidate.label}\n"
-        f"  input: {sample!r}{extra}\n  {exc}\n"
-        f"  repro: {candidate.repro.format(id=record.id)}"
+        f"  input: {sample!r}{extra}\n  {exc}\n" + (f"  where the inputs are: {at}\n" if at else "")
+        + f"  repro: {candidate.repro.format(id=record.id)}"
     )
+
+
+def _param_names(fn: Callable, skip: int = 0) -> list[str]:
+    try:
+        return [p for p in inspect.signature(fn).parameters][skip:]
+    except (TypeError, ValueError):
+        return []
+
+
+def _inputs_at(sample: Sample, index, names: list[str], grad_output=None) -> str:
+    """The input elements at the failing output element, e.g. ``input = inf``, for elementwise formulas.
+
+    Shown only for the arguments whose shape holds the index (an elementwise input of the
+    output's shape), so that the line never points at an unrelated element.
+    """
+    if not isinstance(index, tuple) or not index:
+        return ""
+    out = []
+    args = list(sample.args)
+    if isinstance(grad_output, np.ndarray):
+        args, names = [grad_output, *args], ["grad_output", *names]
+    for i, arg in enumerate(args):
+        if isinstance(arg, np.ndarray) and arg.ndim == len(index) and all(0 <= j < n for j, n in zip(index, arg.shape)):
+            name = names[i] if i < len(names) and names[i] not in ("args", "kwargs") else f"argument {i}"
+            out.append(f"{name}{list(index)} = {arg[index].item()!r}")
+    return ", ".join(out)
 
 
 def _compare_forward(record, fn, sample, dtype, device, stats, candidate, check):
@@ -159,7 +203,7 @@ def _compare_forward(record, fn, sample, dtype, device, stats, candidate, check)
     try:
         s = assert_close(actual, expected, tol, names=record.output_names)
     except Mismatch as exc:
-        raise _fail(record, check, candidate, sample, exc) from None
+        raise _fail(record, check, candidate, sample, exc, names=_param_names(fn)) from None
     s.worst = repr(sample) if s.worst_ratio >= 0 else ""
     s.examples = 1
     s.tolerance = {dtype.name: [tol.rtol, tol.atol]}
@@ -188,7 +232,8 @@ def _compare_backward(record, bwd, sample, dtype, device, stats, candidate, chec
     try:
         s = assert_close(tuple(actual) if isinstance(actual, (tuple, list)) else actual, expected, tol, names=names)
     except Mismatch as exc:
-        raise _fail(record, check, candidate, sample, exc, f"\n  grad_output: {short_repr(grad_output)}") from None
+        raise _fail(record, check, candidate, sample, exc, f"\n  grad_output: {short_repr(grad_output)}",
+                    names=_param_names(bwd, skip=1), grad_output=grad_output) from None
     s.worst = repr(sample)
     s.examples = 1
     s.tolerance = {dtype.name: [tol.rtol, tol.atol]}

@@ -1,9 +1,15 @@
-"""Which known mistake does a failing candidate make?
+"""Which known mistake does a failing candidate make?  Right, or silent.
 
-A candidate matches a known mistake when, on the record's edge bank and a fixed set of
-drawn samples, its function gives the same values as the mistake's (within the
-record's tolerance).  Used by ``formulary check`` and the drills to tell a learner
-*which* mistake they made.
+A candidate is told it makes a known mistake only when both hold:
+
+1. the mistake, put in place of the candidate's function, fails the same check that
+   the candidate failed (so the mistake explains *this* failure);
+2. on the record's edge bank and a fixed set of drawn samples, the candidate's function
+   gives the mistake's values within the record's tolerance, and the same dtypes (a
+   float32 formula answering float64 is a different mistake from a wrong formula).
+
+Otherwise nothing is said: a wrong diagnosis teaches a wrong lesson.  Used by
+``formulary check`` and the drills.
 """
 
 from __future__ import annotations
@@ -46,17 +52,32 @@ def _outputs(record: Record, fn, name: str, sample: Sample, dtype, device: str):
     return checks.call_candidate(record, fn, sample)
 
 
-def matching_mistake(record: Record, candidate: Candidate, device: str = "cpu") -> Mistake | None:
+def matching_mistake(record: Record, candidate: Candidate, device: str = "cpu",
+                     failed_check: str | None = None) -> Mistake | None:
+    """The known mistake that reproduces the candidate's failure of ``failed_check``, or None."""
     if record.inputs is None and record.edges is None:
         return None
     for mistake in record.mistakes:
         name = record.target_name(mistake.target)
         if name not in (record.candidate, record.backward):
             continue
+        if failed_check is not None and not _fails_too(record, candidate, mistake, name, failed_check, device):
+            continue
         mine = candidate.get(name)
         if _agrees(record, mine, mistake.fn, name, device):
             return mistake
     return None
+
+
+def _fails_too(record, candidate, mistake, name, check, device) -> bool:
+    wrong = candidate.replacing(name, mistake.fn, f"known mistake {mistake.name!r}")
+    try:
+        checks.run(record, check, wrong, device=device, shrink=False)
+    except checks.CandidateCrashed:
+        return False  # a mistake that only crashes explains no wrong value
+    except AssertionError:
+        return True
+    return False
 
 
 def _agrees(record, mine, theirs, name, device) -> bool:
@@ -67,7 +88,7 @@ def _agrees(record, mine, theirs, name, device) -> bool:
             try:
                 a = _outputs(record, mine, name, sample, dtype, device)
                 b = _outputs(record, theirs, name, sample, dtype, device)
-                assert_close(a, b, tol, check_dtype=False)
+                assert_close(a, b, tol)  # dtypes included
             except AssertionError:
                 return False
     return True

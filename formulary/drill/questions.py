@@ -25,6 +25,22 @@ class Question:
     answer: object  # float, int or tuple of ints
     kind: str  # "number", "integer" or "shape"
     solution: str
+    traps: tuple = ()  # (value, name of the known mistake that gives it), to name a wrong answer
+
+    def trap(self, given) -> str | None:
+        """The known mistake that ``given`` (a wrong answer) equals, if any."""
+        for value, name in self.traps:
+            if judge(self, given, value):
+                return name
+        return None
+
+    def order_hint(self, given) -> str | None:
+        """For a shape with the right sizes in the wrong order (H×W×C for C×H×W, say)."""
+        if self.kind == "shape" and isinstance(given, tuple) and given != self.answer \
+                and sorted(given) == sorted(self.answer):
+            return "right sizes, wrong order: the question asks for them in the order it names"
+        return None
+
 
     @property
     def hint(self) -> str:
@@ -40,6 +56,18 @@ class Question:
         if self.kind == "integer":
             return f"{self.answer:,}"
         return f"{self.answer:.6g}"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a template's function returns; :func:`template` adds the template's ID and topic."""
+
+    prompt: str
+    answer: object
+    kind: str
+    solution: str
+    traps: tuple = ()
+    topic: str | None = None  # when one template drills several inventory IDs
 
 
 class BadAnswer(ValueError):
@@ -65,20 +93,29 @@ def parse(text: str, kind: str):
         raise BadAnswer(f"could not read {text.strip()!r} as {kind}") from None
 
 
-def judge(question: Question, given) -> bool:
+def judge(question: Question, given, answer=None) -> bool:
+    """Is ``given`` the answer (or ``answer``, when given: a trap's value)?"""
+    answer = question.answer if answer is None else answer
     if question.kind == "number":
-        return abs(given - question.answer) <= max(RTOL * abs(question.answer), ATOL)
-    return given == question.answer
+        return abs(given - answer) <= max(RTOL * abs(answer), ATOL)
+    return given == answer
 
 
 TEMPLATES: dict[str, tuple[str, str, Callable]] = {}  # template id -> (chapter, topic, make)
 
 
 def template(template_id: str, topic: str):
-    """Register ``make(rng, level) -> Question`` under ``template_id`` for ``topic``."""
+    """Register ``make(rng, level) -> Ask`` under ``template_id`` for ``topic`` (the ID is stated once, here)."""
 
     def register(make):
-        TEMPLATES[template_id] = (topic.split(".", 1)[0], topic, make)
+        def build(rng, level) -> Question:
+            a = make(rng, level)
+            if isinstance(a, Question):  # a template that builds its Question itself
+                return a
+            return Question(template=template_id, topic=a.topic or topic, prompt=a.prompt, answer=a.answer,
+                            kind=a.kind, solution=a.solution, traps=a.traps)
+
+        TEMPLATES[template_id] = (topic.split(".", 1)[0], topic, build)
         return make
 
     return register

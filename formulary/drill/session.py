@@ -80,8 +80,19 @@ def run(*, topics: list[str] | None, count: int, level: int, seed: int | None,
         card = progress.answer(q.template, right, today())
         if right:
             write(f"  Right. ({q.shown_answer()}; next review in box {card['box']}, due {card['due']})")
-        else:
-            write(f"  The answer is {q.shown_answer()}.\n  Worked solution: {q.solution}")
+            continue
+        verdict = "Skipped" if given is None else "Miss"
+        write(f"  {verdict}: the answer is {q.shown_answer()}. "
+              f"(Card back to box {card['box']}, due again {card['due']}.)")
+        if given is not None:
+            trap = q.trap(given)
+            if trap:
+                mine = f"Your {given:g}" if q.kind == "number" else "That"
+                write(f"  {mine} is what {trap} gives.")
+            hint = q.order_hint(given)
+            if hint:
+                write(f"  Hint: {hint}.")
+        write(f"  Worked solution: {q.solution}")
     write(f"\n{tally['right']} of {tally['asked']} right.")
     return tally
 

@@ -30,54 +30,16 @@ from pathlib import Path
 
 from formulary.inventory import KIND_NAMES, chapter_title
 from formulary.record import SOURCES
+from formulary.report import mathml, with_extras
+from formulary.report.markdown import _tol as _tolerances  # the same 'float32: rtol/atol' text as CONFORMANCE.md
+from formulary.report.style import CSS
 
 # the page anchor of each source's section, in SOURCES' order
 SOURCE_ANCHORS = ("errata", "conventions", "omissions", "extraction", "paper-errors", "deviations")
-from formulary.report import with_extras
-from formulary.report.markdown import _tol as _tolerances  # the same 'float32: rtol/atol' text as CONFORMANCE.md
 
 STATUS_ORDER = ("pass", "deviation", "fail", "error", "not run")
 _FIGURE_SEPARATORS = (".", "-", "_", "@", "+")
 
-CSS = """
-:root { --ok:#1a7f37; --dev:#9a6700; --bad:#cf222e; --grey:#6e7781; --line:#d0d7de; --bg:#f6f8fa; }
-* { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", sans-serif;
-       margin: 0; color: #1f2328; display: flex; }
-nav { position: sticky; top: 0; height: 100vh; overflow-y: auto; width: 15rem; flex: none;
-      background: var(--bg); border-right: 1px solid var(--line); padding: 1rem; font-size: 13px; }
-nav a { display: block; color: inherit; text-decoration: none; padding: .1rem 0; }
-nav a:hover { text-decoration: underline; }
-main { padding: 1rem 2rem 4rem; min-width: 0; flex: 1; max-width: 80rem; }
-h1 { font-size: 1.6rem; margin: .2rem 0 .4rem; }
-h2 { border-bottom: 1px solid var(--line); padding-bottom: .2rem; margin-top: 2.2rem; }
-h3 { margin: 1.2rem 0 .4rem; font-size: 1.05rem; }
-table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: 13px; }
-th, td { border: 1px solid var(--line); padding: .2rem .5rem; vertical-align: top; text-align: left; }
-th { background: var(--bg); }
-td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-code, pre { font: 12px/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
-pre { background: var(--bg); padding: .5rem; overflow-x: auto; white-space: pre-wrap; border-radius: 4px; }
-.badge { display: inline-block; padding: 0 .45rem; border-radius: 1rem; font-size: 12px; color: #fff;
-         background: var(--grey); white-space: nowrap; }
-.s-pass, .s-caught, .s-killed { background: var(--ok); }
-.s-deviation { background: var(--dev); }
-.s-fail, .s-error, .s-NOT-CAUGHT, .s-survived { background: var(--bad); }
-.cards { display: flex; flex-wrap: wrap; gap: .8rem; margin: 1rem 0; }
-.card { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .9rem; min-width: 9rem; }
-.card b { display: block; font-size: 1.4rem; }
-.muted { color: var(--grey); }
-.bar { display: inline-block; height: .6rem; vertical-align: middle; border-radius: 2px; margin-right: .3rem; }
-.bar.c { background: #0969da; } .bar.t { background: #bc4c00; }
-.over { color: var(--bad); font-weight: 600; }
-details.record { border: 1px solid var(--line); border-radius: 6px; margin: .4rem 0; padding: .3rem .7rem; }
-details.record > summary { cursor: pointer; }
-figure { display: inline-block; margin: .3rem 1rem .3rem 0; }
-figure img { max-width: 480px; width: 100%; border: 1px solid var(--line); }
-figcaption { font-size: 12px; color: var(--grey); }
-dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .4rem 0; }
-dl.kv dt { color: var(--grey); } dl.kv dd { margin: 0; }
-"""
 
 
 # -- small pieces -----------------------------------------------------------------------
@@ -102,11 +64,11 @@ def _slug(text: str) -> str:
 
 def _table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
     """An HTML table; cells are already HTML.  ``numeric`` columns align right."""
-    out = ["<table><thead><tr>", *(f"<th>{h}</th>" for h in head), "</tr></thead><tbody>"]
+    out = ['<div class="scroll"><table><thead><tr>', *(f"<th>{h}</th>" for h in head), "</tr></thead><tbody>"]
     for row in rows:
         out.append("<tr>" + "".join(f'<td class="n">{c}</td>' if i in numeric else f"<td>{c}</td>"
                                      for i, c in enumerate(row)) + "</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "".join(out)
 
 
@@ -237,8 +199,9 @@ def _coverage_table(doc: dict) -> str:
     for ident in doc["missing_inventory_ids"]:
         missing[chapter_title(ident.split(".", 1)[0])] += 1
     statuses = {title: Counter(r["status"] for r in recs) for _, title, recs in _chapters(doc)}
+    order = list(statuses)  # the sidebar's and the sections' order; chapters without records last
     rows = []
-    for title in sorted(set(have) | set(missing), key=lambda t: (t not in statuses, t)):
+    for title in sorted(set(have) | set(missing), key=lambda t: (t not in statuses, order.index(t) if t in statuses else 0, t)):
         st = statuses.get(title, Counter())
         rows.append([escape(title), str(have[title]), str(have[title] + missing[title]),
                      " ".join(f"{_badge(k)} {st[k]}" for k in STATUS_ORDER if st[k]) or '<span class="muted">no records yet</span>'])
@@ -254,10 +217,25 @@ def _worst_ulp(r: dict) -> str:
     return f"{_num(mine)} / {_num(theirs)}"
 
 
+REL_NOTE = ("above rtol, and still within tolerance: an element passes when |got − expected| ≤ atol + rtol·|expected|, "
+            "so where the expected value is near zero the absolute tolerance atol decides, and the relative error of "
+            "a tiny difference can be 1 or more")
+
+
+def _rel_err(value, checks: dict, status: str) -> str:
+    """The max relative error; marked † (with the reason) when it exceeds rtol on a record that passed."""
+    rtols = [tol[0] for c in checks.values() for tol in (c.get("tolerance") or {}).values()]
+    text = _num(value)
+    if status in ("pass", "deviation") and rtols and isinstance(value, (int, float)) and value > max(rtols):
+        return f'{text}<sup class="note" title="{escape(REL_NOTE, quote=True)}">†</sup>'
+    return text
+
+
 def _record_row(r: dict) -> list[str]:
     caught = sum(1 for m in r["mistakes"].values() if m["status"] == "caught")
     return [f'<a href="#r-{_slug(r["id"])}"><code>{escape(r["id"])}</code></a>', escape(r["kind"]), _badge(r["status"]),
-            str(r["examples"]), _num(r["max_abs_error"]), _num(r["max_rel_error"]), escape(_tolerances(r["checks"])),
+            str(r["examples"]), _num(r["max_abs_error"]), _rel_err(r["max_rel_error"], r["checks"], r["status"]),
+            escape(_tolerances(r["checks"])),
             _worst_ulp(r), f"{caught}/{len(r['mistakes'])}"]
 
 
@@ -282,7 +260,7 @@ def _record_details(r: dict, figs: list[tuple[str, str]], peers: dict) -> str:
     parts = [f'<details class="record" id="r-{_slug(r["id"])}"{opened}><summary><code>{escape(r["id"])}</code> '
              f'{_badge(r["status"])} <span class="muted">{escape(KIND_NAMES.get(r["kind"], r["kind"]))} · '
              f'{escape(r["section"])}</span></summary>']
-    kv = [("equation", f"<code>{escape(r['equation'])}</code>"),
+    kv = [("equation", mathml.equation(r["equation"], display="inline")),
           ("candidate", f"<code>{escape(r['candidate'] or '(property check)')}</code>"),
           ("reference", f"<code>{escape(r['reference'] or '—')}</code>")]
     if r.get("notes"):
@@ -290,7 +268,7 @@ def _record_details(r: dict, figs: list[tuple[str, str]], peers: dict) -> str:
     parts.append('<dl class="kv">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in kv) + "</dl>")
     if r["checks"]:
         rows = [[escape(name), _badge(c["status"]), str(c.get("examples", "")), _num(c.get("max_abs_error")),
-                 _num(c.get("max_rel_error")), escape(_tolerances({name: c})),
+                 _rel_err(c.get("max_rel_error"), {name: c}, c["status"]), escape(_tolerances({name: c})),
                  f"<code>{escape(c.get('worst_input', ''))}</code>"] for name, c in r["checks"].items()]
         parts.append("<h3>Checks</h3>" + _table(["check", "status", "examples", "max abs err", "max rel err",
                                                  "tolerance (rtol/atol)", "closest to tolerance"], rows, {2, 3, 4}))
@@ -341,9 +319,14 @@ def _errata_and_deviations(doc: dict) -> str:
     """A section per deviation source: the guide's errata, its conventions, torch's differences."""
     parts = []
     for (source, title), anchor in zip(SOURCES.items(), SOURCE_ANCHORS, strict=True):
-        pairs = [(r, d) for r in doc["records"] for d in r["deviations"] if d["source"] == source]
-        items = "".join(f'<li><a href="#r-{_slug(r["id"])}"><code>{escape(r["id"])}</code></a> — '
-                        f"{escape(d['summary'])}. <i>Why:</i> {escape(d['reason'])}</li>" for r, d in pairs)
+        shared: dict[tuple[str, str], list[dict]] = {}  # one deviation, however many records share it
+        for r in doc["records"]:
+            for d in r["deviations"]:
+                if d["source"] == source:
+                    shared.setdefault((d["summary"], d["reason"]), []).append(r)
+        pairs = list(shared.items())
+        items = "".join("<li>" + ", ".join(f'<a href="#r-{_slug(r["id"])}"><code>{escape(r["id"])}</code></a>' for r in recs)
+                        + f" — {escape(summary)}. <i>Why:</i> {escape(reason)}</li>" for (summary, reason), recs in pairs)
         parts.append(f'<section id="{anchor}"><h2>{escape(title)}</h2>' + (f"<ul>{items}</ul>" if pairs else "<p>None.</p>")
                      + "</section>")
     return "".join(parts)
@@ -385,7 +368,8 @@ def _mutation(mut: dict | None) -> str:
              "or names the check that would kill it.</p>"]
     for m in mut["survived"]:
         note = f"<p><i>{escape(m['explanation'])}</i></p>" if m.get("explanation") else ""
-        parts.append(f"<details><summary>{_badge('survived')} <code>{escape(m['name'])}</code></summary>{note}"
+        badge = _badge("explained") if m.get("explanation") else _badge("survived")  # explained: not a failure
+        parts.append(f"<details><summary>{badge} <code>{escape(m['name'])}</code></summary>{note}"
                      f"<pre>{escape(m['diff'])}</pre></details>")
     return "".join(parts) + "</section>"
 
@@ -431,7 +415,9 @@ def render_html(doc: dict, figures_dir: Path | None = None, speed_md: Path | Non
     if figures.get(None):
         nav.append('<a href="#figures">Other figures</a>')
     nav.append("</nav>")
-    body = [_header(doc), '<section id="summary"><h2>Summary</h2>', _coverage_table(doc)]
+    body = [_header(doc), '<section id="summary"><h2>Summary</h2>', _coverage_table(doc),
+            f'<p class="muted"><b>Reading the tables.</b> Errors are the largest over every example run; '
+            f"a <sup>†</sup> beside a max rel err means it is {escape(REL_NOTE)}.</p>"]
     if doc["missing_inventory_ids"]:
         body.append("<p>Not yet covered: " + ", ".join(f"<code>{escape(i)}</code>" for i in doc["missing_inventory_ids"]) + "</p>")
     body.append("</section>")
