@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per core (results, --formulary-report and junit are gathered in the controller)
+JOBS ?= auto
 
 .PHONY: install test report bench drill clean mutation peers dashboard screenshot
 
@@ -15,10 +17,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 report: $(STAMP)
-	$(BIN)/formulary report
+	$(BIN)/formulary report -- -n $(JOBS)
 
 bench: $(STAMP)
 	@mkdir -p reports
