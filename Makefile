@@ -23,6 +23,7 @@ report: $(STAMP)
 	$(BIN)/formulary report -- -n $(JOBS)
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	@mkdir -p reports
 	$(BIN)/python -m pytest benchmarks -p no:cacheprovider --benchmark-enable --benchmark-only \
 		--benchmark-json reports/benchmarks.json -q
