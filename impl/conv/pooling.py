@@ -211,6 +211,14 @@ def avg_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0,
     geo = _geometry(x, kernel_size, stride, padding, 1, ceil_mode)
     g = _grad(grad_output, x, geo)
     share = (g / _divisor(x, geo, flag(count_include_pad, "count_include_pad"), divisor_override)).astype(x.dtype)
-    cols = np.broadcast_to(share[:, :, None, None], (*x.shape[:2], *geo.kernel, *geo.out))
     padded_hw = (x.shape[2] + geo.pads[0] + geo.pads[1], x.shape[3] + geo.pads[2] + geo.pads[3])
+    if not any(geo.pads) and all(s >= k for k, s in zip(geo.kernel, geo.stride, strict=True)):
+        # windows neither overlap nor reach padding: each element takes one share (or none), written
+        # directly; + 0.0 gives what fold's 0 + share gives (−0 becomes +0)
+        grad = np.zeros(x.shape, dtype=x.dtype)
+        share = share + x.dtype.type(0)
+        for _, _, (rows, cols) in taps(geo.kernel, geo.stride, geo.dilation, geo.out):
+            grad[:, :, rows, cols] = share
+        return grad
+    cols = np.broadcast_to(share[:, :, None, None], (*x.shape[:2], *geo.kernel, *geo.out))
     return np.ascontiguousarray(crop(fold(cols, padded_hw, geo.stride, geo.dilation), geo.pads))
