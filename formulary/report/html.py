@@ -299,7 +299,8 @@ def _record_details(r: dict, figs: list[tuple[str, str]], peers: dict) -> str:
         parts.append("<h3>Tolerances loosened</h3><ul>" + "".join(
             f"<li>{escape(t['dtype'])}: rtol {t['rtol']:g}, atol {t['atol']:g} — {escape(t['reason'])}</li>" for t in loose) + "</ul>")
     if r["accuracy"]:
-        parts.append("<h3>Accuracy against the oracle (float64 and float32 ULP): candidate and torch</h3>" + _accuracy_table(r["accuracy"]))
+        parts.append("<h3>Accuracy against the oracle (float64 and float32 ULP): candidate and torch</h3>"
+                     + _accuracy_table(r["accuracy"]))
     if r["mistakes"]:
         rows = [[escape(name), escape(m["description"]), _badge(m["status"]),
                  escape(m.get("caught_by", "") or m.get("message", ""))] for name, m in r["mistakes"].items()]
