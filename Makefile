@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per core (results, --formulary-report and junit are gathered in the controller)
+JOBS ?= auto
 
 .PHONY: install test lint report bench drill clean mutation peers dashboard screenshot
 
@@ -15,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 # ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade) over the tree; mypy over the engine's kernel
 lint: $(STAMP)
@@ -23,9 +25,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 report: $(STAMP)
-	$(BIN)/formulary report
+	$(BIN)/formulary report -- -n $(JOBS)
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	@mkdir -p reports
 	$(BIN)/python -m pytest benchmarks -p no:cacheprovider --benchmark-enable --benchmark-only \
 		--benchmark-json reports/benchmarks.json -q

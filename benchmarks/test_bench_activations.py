@@ -1,10 +1,11 @@
-"""Activations at 1e6 elements, float64 and float32: impl against torch, forward and backward."""
+"""Activations at 1e6 elements, float64 and float32, forward and backward: impl against torch,
+the pure-NumPy peers and the floor."""
 
 import numpy as np
 import pytest
 import torch
 
-from benchmarks.conftest import run_pair
+from benchmarks.conftest import copy_floor, peer_calls, run_pair, run_sides
 from impl import activations as A
 from reference import activations as R
 
@@ -30,7 +31,8 @@ def test_forward(benchmark, side, rid, name, kw, dtype):
     x = _input(dtype, name)
     t = torch.from_numpy(x)
     run_pair(benchmark, side, f"{rid} forward n=1e6 {np.dtype(dtype).name}",
-             lambda: getattr(A, name)(x, **kw), lambda: getattr(R, name)(t, **kw))
+             lambda: getattr(A, name)(x, **kw), lambda: getattr(R, name)(t, **kw),
+             peers=("activations", lambda M: getattr(M, name)(x, **kw)), floor=copy_floor(x))
 
 
 @pytest.mark.parametrize("rid,name,kw", CASES, ids=[c[0] for c in CASES])
@@ -43,9 +45,7 @@ def test_backward(benchmark, side, rid, name, kw):
     def torch_backward():
         return torch.autograd.grad(y, t, gt, retain_graph=True)
 
-    benchmark.group = f"{rid} backward n=1e6 float64"
-    benchmark.extra_info.update(side=side)
-    if side == "impl":
-        benchmark(lambda: getattr(A, f"{name}_backward")(g, x, **kw))
-    else:
-        benchmark(torch_backward)
+    calls = {"impl": lambda: getattr(A, f"{name}_backward")(g, x, **kw), "torch": torch_backward,
+             "floor": copy_floor(g, x),
+             **peer_calls("activations", lambda M: getattr(M, f"{name}_backward")(g, x, **kw))}
+    run_sides(benchmark, side, f"{rid} backward n=1e6 float64", calls)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from benchmarks.conftest import run_pair
+from benchmarks.conftest import run_pair, run_sides
 from impl import basics as B
 from reference import basics as R
 
@@ -38,9 +38,5 @@ def test_backward(benchmark, side, dtype):
         out = R.mlp_forward(leaves[0], leaves[1:4], leaves[4:], "relu")
         return torch.autograd.grad(out, leaves, gt)
 
-    benchmark.group = f"nn.backprop 256x784-512-256-10 relu {np.dtype(dtype).name}"
-    benchmark.extra_info.update(side=side)
-    if side == "impl":
-        benchmark(lambda: B.mlp_backward(g, x, ws, bs, "relu"))
-    else:
-        benchmark(torch_backward)
+    run_sides(benchmark, side, f"nn.backprop 256x784-512-256-10 relu {np.dtype(dtype).name}",
+              {"impl": lambda: B.mlp_backward(g, x, ws, bs, "relu"), "torch": torch_backward})

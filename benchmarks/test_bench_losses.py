@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from benchmarks.conftest import run_pair
+from benchmarks.conftest import copy_floor, peer_calls, run_pair, run_sides
 from impl import losses as L
 from reference import losses as R
 
@@ -70,7 +70,8 @@ def test_forward(benchmark, side, rid, name, make, kw):
     x, t = make()
     tx, tt = torch.from_numpy(x), torch.from_numpy(t)
     run_pair(benchmark, side, f"{rid} forward {_size(name)} float64",
-             lambda: getattr(L, name)(x, t, **kw), lambda: getattr(R, name)(tx, tt, **kw))
+             lambda: getattr(L, name)(x, t, **kw), lambda: getattr(R, name)(tx, tt, **kw),
+             peers=("losses", lambda M: getattr(M, name)(x, t, **kw)), floor=copy_floor(x, t))
 
 
 @pytest.mark.parametrize("rid,name,make,kw", CASES, ids=IDS)
@@ -80,9 +81,7 @@ def test_backward(benchmark, side, rid, name, make, kw):
     loss = getattr(R, name)(tx, tt, **kw)
     one = np.array(1.0)
 
-    benchmark.group = f"{rid} backward {_size(name)} float64"
-    benchmark.extra_info.update(side=side)
-    if side == "impl":
-        benchmark(lambda: getattr(L, f"{name}_backward")(one, x, t, **kw))
-    else:
-        benchmark(lambda: torch.autograd.grad(loss, tx, retain_graph=True))
+    calls = {"impl": lambda: getattr(L, f"{name}_backward")(one, x, t, **kw),
+             "torch": lambda: torch.autograd.grad(loss, tx, retain_graph=True), "floor": copy_floor(x, t),
+             **peer_calls("losses", lambda M: getattr(M, f"{name}_backward")(one, x, t, **kw))}
+    run_sides(benchmark, side, f"{rid} backward {_size(name)} float64", calls)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from benchmarks.conftest import run_pair
+from benchmarks.conftest import run_pair, run_sides
 from impl import networks as N
 from reference import networks as R
 
@@ -34,9 +34,6 @@ def test_basic_block_backward(benchmark, side, block):
     tx = torch.from_numpy(x).requires_grad_()
     tp = tuple(torch.from_numpy(p).requires_grad_() for p in params)
     y = R.basic_block_forward(tx, tp)
-    benchmark.group = "arch.resnet/basic-block backward 8x64x28x28 float32"
-    benchmark.extra_info.update(side=side)
-    if side == "impl":
-        benchmark(lambda: N.basic_block_backward(g, x, params))
-    else:
-        benchmark(lambda: torch.autograd.grad(y, (tx, *tp), torch.from_numpy(g), retain_graph=True))
+    run_sides(benchmark, side, "arch.resnet/basic-block backward 8x64x28x28 float32",
+              {"impl": lambda: N.basic_block_backward(g, x, params),
+               "torch": lambda: torch.autograd.grad(y, (tx, *tp), torch.from_numpy(g), retain_graph=True)})

@@ -169,8 +169,9 @@ def _compare_leaf(a, e, tol: Tolerance, label: str, stats: Stats, check_dtype: b
 
 # -- ULPs against the oracle ------------------------------------------------------
 
-def ulp_error(computed: np.ndarray, truth: list) -> np.ndarray:
-    """|computed - truth| in units of the last place of the true float64 value.
+def ulp_error(computed: np.ndarray, truth: list, dtype=np.float64) -> np.ndarray:
+    """|computed - truth| in units of the last place of the true value rounded to ``dtype``
+    (float64, or float32 for float32 results).
 
     ``truth`` holds mpmath numbers (or floats) of much higher precision.  Where the true
     value is exactly 0 the result is the absolute error in units of the smallest
@@ -180,15 +181,16 @@ def ulp_error(computed: np.ndarray, truth: list) -> np.ndarray:
     out = np.empty(computed.size)
     with mpmath.workdps(60):  # or the truth would be rounded to 53 bits before the subtraction
         for i, (c, t) in enumerate(zip(computed, truth)):
-            out[i] = _ulps(c, t)
+            out[i] = _ulps(c, t, np.dtype(dtype).type)
     return out
 
 
-def _ulps(c: float, t) -> float:
-    tf = float(t)
+def _ulps(c: float, t, kind=np.float64) -> float:
+    with np.errstate(over="ignore"):  # a truth beyond float32's range rounds to ±inf there
+        tf = float(kind(float(t)))
     if np.isnan(c) or np.isnan(tf):
         return 0.0 if (np.isnan(c) and np.isnan(tf)) else np.inf
     if np.isinf(c) or np.isinf(tf):
         return 0.0 if c == tf else np.inf
     err = abs(mpmath.mpf(c) - mpmath.mpf(t))
-    return float(err / mpmath.mpf(np.spacing(abs(tf)) if tf != 0 else np.spacing(0.0)))
+    return float(err / mpmath.mpf(float(np.spacing(kind(abs(tf))) if tf != 0 else np.spacing(kind(0.0)))))

@@ -280,7 +280,8 @@ def _record_details(r: dict, figs: list[tuple[str, str]], peers: dict) -> str:
         parts.append("<h3>Tolerances loosened</h3><ul>" + "".join(
             f"<li>{escape(t['dtype'])}: rtol {t['rtol']:g}, atol {t['atol']:g} — {escape(t['reason'])}</li>" for t in loose) + "</ul>")
     if r["accuracy"]:
-        parts.append("<h3>Accuracy against the oracle (float64 ULP): candidate and torch</h3>" + _accuracy_table(r["accuracy"]))
+        parts.append("<h3>Accuracy against the oracle (float64 and float32 ULP): candidate and torch</h3>"
+                     + _accuracy_table(r["accuracy"]))
     if r["mistakes"]:
         rows = [[escape(name), escape(m["description"]), _badge(m["status"]),
                  escape(m.get("caught_by", "") or m.get("message", ""))] for name, m in r["mistakes"].items()]
@@ -342,7 +343,7 @@ def _accuracy_overview(doc: dict) -> str:
              f"{_ulp_bar(row['candidate_max_ulp'], scale, 'c')}{_num(row['candidate_max_ulp'])}",
              f"{_ulp_bar(row['torch_max_ulp'], scale, 't')}{_num(row['torch_max_ulp'])}", _num(row["bound_ulp"])]
             for r, row in rows]
-    return ('<section id="accuracy"><h2>Accuracy against the mpmath oracle (float64, ULP)</h2>'
+    return ('<section id="accuracy"><h2>Accuracy against the mpmath oracle (float64 and float32 ULP)</h2>'
             "<p>Max error in units of the last place of the true value over each input class, the candidate "
             '(<span class="bar c" style="width:1rem"></span>) and torch (<span class="bar t" style="width:1rem"></span>) '
             "side by side; bars on a log scale. The candidate must stay within the bound and not be worse than torch.</p>"

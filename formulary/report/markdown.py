@@ -88,8 +88,9 @@ def render(doc: dict) -> str:
         lines.append("")
 
     acc = [(r, row) for r in recs for row in r["accuracy"]]
-    lines += ["## Accuracy against the mpmath oracle (float64, ULP)", "",
-              "Max error in units of the last place of the true value, over each input class; the candidate "
+    lines += ["## Accuracy against the mpmath oracle (float64 and float32 ULP)", "",
+              "Max error in units of the last place of the true value (float32 classes: of float32), "
+              "over each input class; the candidate "
               "must stay within the bound and not be worse than torch (≤ torch + ½ ULP, or ≤ 1 ULP).", "",
               "| record | input class | n | candidate max ULP | torch max ULP | bound | candidate's worst input |",
               "|---|---|---:|---:|---:|---:|---|"]

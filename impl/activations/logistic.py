@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from impl._checks import float_array, same_shape
-from impl.activations._common import _logistic, _wide
+from impl.activations._common import _logistic, _logistic_pair, blockwise
 
 # -- sigmoid ------------------------------------------------------------------------
 
@@ -15,7 +15,7 @@ def sigmoid(input):
     .. math:: \sigma(x) = \frac{1}{1 + e^{-x}}
     """
     x = float_array(input, "input")
-    return _logistic(_wide(x)).astype(x.dtype)
+    return blockwise(_logistic, x.dtype, x)
 
 
 def sigmoid_backward(grad_output, input):
@@ -25,8 +25,13 @@ def sigmoid_backward(grad_output, input):
     """
     x = float_array(input, "input")
     g = same_shape(grad_output, x)
-    z = _wide(x)
-    return (g * (_logistic(z) * _logistic(-z))).astype(x.dtype)
+    return blockwise(_sigmoid_backward, x.dtype, g, x)
+
+
+def _sigmoid_backward(g, z):
+    s, sm = _logistic_pair(z)  # one exp for both
+    np.multiply(s, sm, out=s)
+    return g * s  # a new array: a 0-d input gives a scalar, as before
 
 
 # -- tanh ------------------------------------------------------------------------------
@@ -37,7 +42,7 @@ def tanh(input):
     .. math:: \tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}
     """
     x = float_array(input, "input")
-    return np.tanh(_wide(x)).astype(x.dtype)
+    return blockwise(np.tanh, x.dtype, x)
 
 
 def tanh_backward(grad_output, input):
@@ -47,8 +52,12 @@ def tanh_backward(grad_output, input):
     """
     x = float_array(input, "input")
     g = same_shape(grad_output, x)
-    t = np.tanh(_wide(x))
-    return (g * (1.0 - t * t)).astype(x.dtype)
+    return blockwise(_tanh_backward, x.dtype, g, x)
+
+
+def _tanh_backward(g, z):
+    t = np.tanh(z)
+    return g * (1.0 - t * t)
 
 
 def softsign(input):
@@ -59,9 +68,12 @@ def softsign(input):
     At ±inf this is inf/inf = NaN, as torch computes it.
     """
     x = float_array(input, "input")
-    z = _wide(x)
     with np.errstate(invalid="ignore"):
-        return (z / (1.0 + np.abs(z))).astype(x.dtype)
+        return blockwise(_softsign, x.dtype, x)
+
+
+def _softsign(z):
+    return z / (1.0 + np.abs(z))
 
 
 def softsign_backward(grad_output, input):
@@ -73,10 +85,13 @@ def softsign_backward(grad_output, input):
     """
     x = float_array(input, "input")
     g = same_shape(grad_output, x)
-    z = _wide(x)
-    d = 1.0 + np.abs(z)
     with np.errstate(over="ignore"):
-        return np.where(np.isinf(z), np.nan, g / d / d).astype(x.dtype)
+        return blockwise(_softsign_backward, x.dtype, g, x)
+
+
+def _softsign_backward(g, z):
+    d = 1.0 + np.abs(z)
+    return np.where(np.isinf(z), np.nan, g / d / d)
 
 
 def hardsigmoid(input):
@@ -85,7 +100,11 @@ def hardsigmoid(input):
     .. math:: \operatorname{hardsigmoid}(x) = \frac{\min(\max(x + 3, 0), 6)}{6}
     """
     x = float_array(input, "input")
-    return (np.clip(_wide(x) + 3.0, 0.0, 6.0) / 6.0).astype(x.dtype)
+    return blockwise(_hardsigmoid, x.dtype, x)
+
+
+def _hardsigmoid(z):
+    return np.clip(z + 3.0, 0.0, 6.0) / 6.0
 
 
 def hardsigmoid_backward(grad_output, input):
@@ -95,5 +114,9 @@ def hardsigmoid_backward(grad_output, input):
     """
     x = float_array(input, "input")
     g = same_shape(grad_output, x)
-    inside = (x > -3) & (x < 3)
-    return np.where(inside, _wide(g) / 6.0, 0.0).astype(x.dtype)
+    return blockwise(_hardsigmoid_backward, x.dtype, g, x)
+
+
+def _hardsigmoid_backward(g, z):
+    # z is x widened: the comparisons with ±3 are exact in either width
+    return np.where((z > -3) & (z < 3), g / 6.0, 0.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from impl._checks import float_array, real, same_shape
-from impl.activations._common import _wide
+from impl.activations._common import blockwise
 
 # SELU's constants (Klambauer et al. 2017), as torch defines them.
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -113,9 +113,12 @@ def elu(input, alpha=1.0):
     """
     x = float_array(input, "input")
     a = real(alpha, "alpha")
-    z = _wide(x)
+    return blockwise(lambda z: _elu(z, a), x.dtype, x)
+
+
+def _elu(z, a: float):
     neg = np.minimum(z, 0.0)  # expm1 only where it is used, so it never overflows
-    return np.where(z > 0, z, a * np.expm1(neg)).astype(x.dtype)
+    return np.where(z > 0, z, a * np.expm1(neg))
 
 
 def elu_backward(grad_output, input, alpha=1.0):
@@ -126,8 +129,11 @@ def elu_backward(grad_output, input, alpha=1.0):
     x = float_array(input, "input")
     g = same_shape(grad_output, x)
     a = real(alpha, "alpha")
-    z = _wide(x)
-    return np.where(z <= 0, g * (a * np.exp(np.minimum(z, 0.0))), g).astype(x.dtype)  # NaN passes g, like torch
+    return blockwise(lambda g, z: _elu_backward(g, z, a), x.dtype, g, x)
+
+
+def _elu_backward(g, z, a: float):
+    return np.where(z <= 0, g * (a * np.exp(np.minimum(z, 0.0))), g)  # NaN passes g, like torch
 
 
 def selu(input):
@@ -137,7 +143,7 @@ def selu(input):
     """
     x = float_array(input, "input")
     with np.errstate(over="ignore"):  # λx beyond the dtype's range is ±inf, as torch gives
-        return (SELU_SCALE * elu(_wide(x), SELU_ALPHA)).astype(x.dtype)
+        return blockwise(lambda z: SELU_SCALE * _elu(z, SELU_ALPHA), x.dtype, x)
 
 
 def selu_backward(grad_output, input):
@@ -147,4 +153,4 @@ def selu_backward(grad_output, input):
     """
     x = float_array(input, "input")
     g = same_shape(grad_output, x)
-    return (SELU_SCALE * elu_backward(_wide(g), _wide(x), SELU_ALPHA)).astype(x.dtype)
+    return blockwise(lambda g, z: SELU_SCALE * _elu_backward(g, z, SELU_ALPHA), x.dtype, g, x)

@@ -8,7 +8,7 @@ import numpy as np
 
 from impl._checks import float_array, real, same_shape
 from impl._special import erfc
-from impl.activations._common import _logistic, _wide
+from impl.activations._common import _logistic, _logistic_pair, blockwise
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 # 1/√2 as a double-double: hi is the float64 nearest, lo the rest (from mpmath, 40 digits)
@@ -77,11 +77,14 @@ def gelu(input, approximate="none"):
     Written with ``erfc`` and ``σ`` so that the negative tail does not cancel.
     """
     x = float_array(input, "input")
-    z = _wide(x)
     with np.errstate(over="ignore", invalid="ignore"):
         if _approximate(approximate) == "tanh":
-            return (z * _logistic(2.0 * _gelu_tanh_arg(z))).astype(x.dtype)  # NaN at -inf, as torch
-        return _gelu_exact(z).astype(x.dtype)  # NaN at -inf, as torch
+            return blockwise(_gelu_tanh, x.dtype, x)  # NaN at -inf, as torch
+        return blockwise(_gelu_exact, x.dtype, x)  # NaN at -inf, as torch
+
+
+def _gelu_tanh(z):
+    return z * _logistic(2.0 * _gelu_tanh_arg(z))
 
 
 def gelu_backward(grad_output, input, approximate="none"):
@@ -94,20 +97,25 @@ def gelu_backward(grad_output, input, approximate="none"):
     """
     x = float_array(input, "input")
     g = same_shape(grad_output, x)
-    z = _wide(x)
-    if _approximate(approximate) == "tanh":
-        with np.errstate(over="ignore", invalid="ignore"):
-            u2 = 2.0 * _gelu_tanh_arg(z)
-            s, sm = _logistic(u2), _logistic(-u2)
-            zc = np.clip(z, -1e100, 1e100)
-            du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_C * zc * zc)
-            d = s + 2.0 * zc * s * sm * du
-    else:
-        with np.errstate(under="ignore", over="ignore", invalid="ignore"):
-            pdf = np.exp(-0.5 * np.minimum(z * z, 1e10)) / math.sqrt(2.0 * math.pi)
-            d = 0.5 * erfc(-z * (1.0 / math.sqrt(2.0))) + z * pdf
+    kernel = _gelu_tanh_backward if _approximate(approximate) == "tanh" else _gelu_exact_backward
+    with np.errstate(under="ignore", over="ignore", invalid="ignore"):
+        return blockwise(kernel, x.dtype, g, x)
+
+
+def _gelu_tanh_backward(g, z):
+    u2 = 2.0 * _gelu_tanh_arg(z)
+    s, sm = _logistic(u2), _logistic(-u2)
+    zc = np.clip(z, -1e100, 1e100)
+    du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_C * zc * zc)
+    d = s + 2.0 * zc * s * sm * du
     # at ±inf torch's formula meets inf·0; its NaN is kept so that infinities agree
-    return np.where(np.isinf(z), np.nan, g * d).astype(x.dtype)
+    return np.where(np.isinf(z), np.nan, g * d)
+
+
+def _gelu_exact_backward(g, z):
+    pdf = np.exp(-0.5 * np.minimum(z * z, 1e10)) / math.sqrt(2.0 * math.pi)
+    d = 0.5 * erfc(-z * (1.0 / math.sqrt(2.0))) + z * pdf
+    return np.where(np.isinf(z), np.nan, g * d)
 
 
 # -- smooth ReLUs ---------------------------------------------------------------------------
@@ -127,14 +135,18 @@ def softplus(input, beta=1.0, threshold=None):
     b = real(beta, "beta")
     if b == 0:
         raise ValueError("beta must be non-zero")
-    w = _wide(x)
+    t = None if threshold is None else real(threshold, "threshold")
     with np.errstate(over="ignore", invalid="ignore"):
-        z = b * w  # may overflow to ±inf; max(βx, 0)/β is taken as max(x, 0) so that never matters
-        ramp = np.maximum(w, 0.0) if b > 0 else np.minimum(w, 0.0)
-        out = ramp + np.log1p(np.exp(-np.abs(z))) / b
+        return blockwise(lambda w: _softplus(w, b, t), x.dtype, x)
+
+
+def _softplus(w, b: float, threshold: float | None):
+    z = b * w  # may overflow to ±inf; max(βx, 0)/β is taken as max(x, 0) so that never matters
+    ramp = np.maximum(w, 0.0) if b > 0 else np.minimum(w, 0.0)
+    out = ramp + np.log1p(np.exp(-np.abs(z))) / b
     if threshold is not None:
-        out = np.where(z > real(threshold, "threshold"), _wide(x), out)
-    return out.astype(x.dtype)
+        out = np.where(z > threshold, w, out)
+    return out
 
 
 def softplus_backward(grad_output, input, beta=1.0, threshold=None):
@@ -148,12 +160,17 @@ def softplus_backward(grad_output, input, beta=1.0, threshold=None):
     b = real(beta, "beta")
     if b == 0:
         raise ValueError("beta must be non-zero")
+    t = None if threshold is None else real(threshold, "threshold")
     with np.errstate(over="ignore"):
-        z = b * _wide(x)
+        return blockwise(lambda g, w: _softplus_backward(g, w, b, t), x.dtype, g, x)
+
+
+def _softplus_backward(g, w, b: float, threshold: float | None):
+    z = b * w
     d = _logistic(z)
     if threshold is not None:
-        d = np.where(z > real(threshold, "threshold"), 1.0, d)
-    return (g * d).astype(x.dtype)
+        d = np.where(z > threshold, 1.0, d)
+    return g * d
 
 
 def silu(input):
@@ -162,16 +179,27 @@ def silu(input):
     .. math:: \operatorname{silu}(x) = x\,\sigma(x)
     """
     x = float_array(input, "input")
-    z = _wide(x)
     with np.errstate(invalid="ignore", over="ignore"):  # -inf·0 = NaN at x = -inf, as torch gives
-        out = z / (1.0 + np.exp(-np.maximum(z, _SILU_DEEP)))  # one division: fewer roundings than x·σ(x)
-        # below −708.3 e^x is subnormal and has lost bits (and e^−x overflows soon after):
-        # x·e^{x+64}·e^{−64} keeps them (x + 64 is exact there; ≤ 2 ULP for normal results,
-        # and only the last product rounds into the subnormals)
-        deep = (z < _SILU_DEEP) & np.isfinite(z)
-        out = np.where(deep, (z * np.exp(np.minimum(z, _SILU_DEEP) + 64.0)) * _EXP_MINUS_64, out)
-        out = np.where(z == -np.inf, np.nan, out)  # torch's −inf·σ(−inf) = −inf·0
-    return out.astype(x.dtype)
+        return blockwise(_silu, x.dtype, x)
+
+
+def _silu(z):
+    # fmax (not maximum, 5x slower with a scalar): NaN becomes −708.3 here, but z/(…) is NaN all the same
+    out = np.fmax(z, _SILU_DEEP, out=np.empty(np.shape(z)))  # out=: a 0-d input stays an array
+    np.negative(out, out=out)
+    np.exp(out, out=out)
+    np.add(out, 1.0, out=out)
+    np.divide(z, out, out=out)  # one division: fewer roundings than x·σ(x)
+    if np.ndim(z) and not np.fmin.reduce(z, axis=None, initial=np.inf) < _SILU_DEEP:  # fmin skips NaN: nothing to patch
+        return out
+    # below −708.3 e^x is subnormal and has lost bits (and e^−x overflows soon after):
+    # x·e^{x+64}·e^{−64} keeps them (x + 64 is exact there; ≤ 2 ULP for normal results,
+    # and only the last product rounds into the subnormals); evaluated only where needed
+    deep = (z < _SILU_DEEP) & np.isfinite(z)
+    zd = z[deep]
+    out[deep] = (zd * np.exp(np.minimum(zd, _SILU_DEEP) + 64.0)) * _EXP_MINUS_64
+    out[z == -np.inf] = np.nan  # torch's −inf·σ(−inf) = −inf·0
+    return out
 
 
 def silu_backward(grad_output, input):
@@ -181,7 +209,13 @@ def silu_backward(grad_output, input):
     """
     x = float_array(input, "input")
     g = same_shape(grad_output, x)
-    z = _wide(x)
     with np.errstate(invalid="ignore"):  # inf·0 = NaN at x = ±inf, as torch gives
-        d = _logistic(z) * (1.0 + z * _logistic(-z))
-    return (g * d).astype(x.dtype)
+        return blockwise(_silu_backward, x.dtype, g, x)
+
+
+def _silu_backward(g, z):
+    s, sm = _logistic_pair(z)  # σ(z) and σ(−z) from one exp
+    np.multiply(z, sm, out=sm)
+    np.add(sm, 1.0, out=sm)
+    np.multiply(s, sm, out=s)
+    return g * s  # a new array: a 0-d input gives a scalar, as before

@@ -84,13 +84,32 @@ def _prepare(input, weight, bias, stride, padding, dilation, groups):
     return x, w, b, _geometry(x.shape[2:], w.shape[2:], stride, padding, dilation, g)
 
 
-def _columns(x: np.ndarray, geo: _Geometry) -> np.ndarray:
-    """im2col: (N, g, C_in/g·k_h·k_w, H_out·W_out), contiguous, so that each image and group is one GEMM."""
+def _columns(x: np.ndarray, geo: _Geometry, out: np.ndarray | None = None) -> np.ndarray:
+    """im2col: (N, g, C_in/g·k_h·k_w, H_out·W_out), contiguous, so that each image and group is one GEMM
+    (written into ``out``, a buffer of that many elements, when one is given)."""
     n, c = x.shape[:2]
     view = windows(pad(x, geo.pads), geo.kernel, geo.stride, geo.dilation, geo.out)  # N, C, H_out, W_out, k_h, k_w
-    cols = np.empty((n, c, *geo.kernel, *geo.out), dtype=x.dtype)
+    shape = (n, c, *geo.kernel, *geo.out)
+    cols = np.empty(shape, dtype=x.dtype) if out is None else out.reshape(-1)[: np.prod(shape)].reshape(shape)
     np.copyto(cols, view.transpose(0, 1, 4, 5, 2, 3))  # copyto streams this gather far faster than ascontiguousarray
     return cols.reshape(n, geo.groups, (c // geo.groups) * geo.kernel[0] * geo.kernel[1], geo.out[0] * geo.out[1])
+
+
+_CHUNK_BYTES = 8 << 20  # im2col columns made for this many bytes of images at a time, the buffer reused
+
+
+def _chunks(x: np.ndarray, geo: _Geometry):
+    """Slices of the batch whose columns fit in _CHUNK_BYTES (at least one image each), and a buffer for them.
+
+    Each image's GEMMs are the same whether its columns were made with the whole batch's or
+    alone (matmul over a stack is one GEMM per image and group), so results do not change;
+    what changes is a 58 MB im2col per call (ResNet's 8×64×56×56, 3×3) becoming one 7 MB buffer.
+    """
+    n, c = x.shape[:2]
+    per_image = c * geo.kernel[0] * geo.kernel[1] * geo.out[0] * geo.out[1] * x.dtype.itemsize
+    step = max(1, _CHUNK_BYTES // max(per_image, 1))
+    buffer = np.empty(min(step, n) * per_image // x.dtype.itemsize, dtype=x.dtype)
+    return [slice(i, i + step) for i in range(0, n, step)], buffer
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -108,8 +127,12 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     x, w, b, geo = _prepare(x, weight, bias, stride, padding, dilation, groups)
     n, c_out = x.shape[0], w.shape[0]
     kernels = w.reshape(geo.groups, c_out // geo.groups, -1)  # g, C_out/g, C_in/g·k_h·k_w
+    out = np.empty((n, geo.groups, c_out // geo.groups, geo.out[0] * geo.out[1]), dtype=x.dtype)
+    chunks, buffer = _chunks(x, geo)
     with np.errstate(invalid="ignore", over="ignore"):  # inf·0 is NaN and overflow is ±inf, as in torch
-        out = np.matmul(kernels, _columns(x, geo)).reshape(n, c_out, *geo.out)  # (N, g, C_out/g, L) is NCHW already
+        for part in chunks:
+            np.matmul(kernels, _columns(x[part], geo, buffer), out=out[part])
+    out = out.reshape(n, c_out, *geo.out)  # (N, g, C_out/g, L) is NCHW already
     if b is not None:
         with np.errstate(invalid="ignore"):
             out += b.reshape(1, -1, 1, 1)
@@ -138,12 +161,26 @@ def conv2d_backward(grad_output, input, weight, bias=None, stride=1, padding=0, 
     g = g.reshape(n, c_out, *geo.out)
     gg = g.reshape(n, geo.groups, c_out // geo.groups, geo.out[0] * geo.out[1])  # N, g, C_out/g, L
     kernels_t = np.ascontiguousarray(w.reshape(geo.groups, c_out // geo.groups, -1).swapaxes(-1, -2))
-    with np.errstate(invalid="ignore", over="ignore"):
-        grad_weight = np.matmul(gg, _columns(x, geo).swapaxes(-1, -2)).sum(axis=0).reshape(w.shape)
-        grad_cols = np.matmul(kernels_t, gg).reshape(n, c_in, kh, kw, *geo.out)  # from N, g, C_in/g·k_h·k_w, L
     padded_hw = (x.shape[2] + geo.pads[0] + geo.pads[1], x.shape[3] + geo.pads[2] + geo.pads[3])
-    with np.errstate(invalid="ignore"):
-        grad_input = crop(fold(grad_cols, padded_hw, geo.stride, geo.dilation), geo.pads)
+    grad_padded = np.empty((n, c_in, *padded_hw), dtype=x.dtype)
+    grad_weight = None
+    chunks, buffer = _chunks(x, geo)
+    with np.errstate(invalid="ignore", over="ignore"):
+        for part in chunks:
+            # per image (N, g, C_out/g, C_in/g·k_h·k_w), summed over the images in order, as .sum(axis=0) adds
+            per_image = np.matmul(gg[part], _columns(x[part], geo, buffer).swapaxes(-1, -2))
+            for term in per_image:
+                grad_weight = term.copy() if grad_weight is None else np.add(grad_weight, term, out=grad_weight)
+            # the columns' gradient reuses the buffer: (images, g, C_in/g·k_h·k_w, L)
+            images = gg[part].shape[0]
+            grad_cols = np.matmul(kernels_t, gg[part], out=buffer[: images * c_in * kh * kw * geo.out[0] * geo.out[1]]
+                                  .reshape(images, geo.groups, (c_in // geo.groups) * kh * kw, -1))
+            grad_padded[part] = fold(grad_cols.reshape(images, c_in, kh, kw, *geo.out), padded_hw, geo.stride,
+                                     geo.dilation)
+    if grad_weight is None:  # an empty batch: the sum over no images
+        grad_weight = np.zeros(w.shape, dtype=x.dtype)
+    grad_weight = grad_weight.reshape(w.shape)
+    grad_input = crop(grad_padded, geo.pads)
     grad_bias = g.sum(axis=(0, 2, 3)) if b is not None else None
     return without_batch(np.ascontiguousarray(grad_input), unbatched), grad_weight, grad_bias
 

@@ -85,25 +85,36 @@ def _argmax(x: np.ndarray, geo: _Pool) -> tuple[np.ndarray, np.ndarray]:
     col0 = (np.arange(wo) * sw - left).reshape(1, -1)
     has_nan, padded = bool(np.isnan(x).any()), any(geo.pads)
     seen = np.zeros((ho, wo), dtype=bool)  # has the scan met a real element yet (the same for every image)
-    best = tap = None
+    best = tap = scratch = None
     for t, (u, v, (rows, cols)) in enumerate(taps(geo.kernel, geo.stride, geo.dilation, geo.out)):
         value = values[:, :, rows, cols]
         real = (0 <= row0 + u * dh) & (row0 + u * dh < h) & (0 <= col0 + v * dw) & (col0 + v * dw < w)
         if best is None:
             best, tap = value.copy(), np.zeros(value.shape, dtype=np.int32)
+            scratch = np.empty_like(tap)
         else:
             with np.errstate(invalid="ignore"):
                 take = value > best
-            if has_nan:
-                take |= np.isnan(value)
-            if padded:
-                take |= real & ~seen
-            np.copyto(best, value, where=take)
-            np.copyto(tap, t, where=take)
+                if has_nan:
+                    take |= np.isnan(value)
+                if padded:
+                    take |= real & ~seen
+                # masked copies cost 10x these passes: best becomes the running maximum (NaN kept),
+                # which compares exactly as the chosen elements do; tap takes t where taken, as t
+                # exceeds every earlier tap: max(tap, t·take)
+                np.maximum(best, value, out=best)
+            np.multiply(take, t, out=scratch)
+            np.maximum(tap, scratch, out=tap)
         seen |= real
     u, v = np.divmod(tap, kw)
+    if has_nan or not best.all():
+        # where the maximum could have kept the other of two equal elements (±0) or another NaN,
+        # the result is the chosen element itself, bit for bit
+        fix = np.flatnonzero((best == 0) | np.isnan(best))
+        i, c, r, q = np.unravel_index(fix, best.shape)
+        best.reshape(-1)[fix] = values[i, c, r * sh + u.reshape(-1)[fix] * dh, q * sw + v.reshape(-1)[fix] * dw]
     index = (row0 + u * dh) * w + (col0 + v * dw)
-    return best, np.where(seen, index, -1).astype(np.int64)
+    return best, (index if seen.all() else np.where(seen, index, -1)).astype(np.int64)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
@@ -143,9 +154,18 @@ def max_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0,
             raise ValueError(f"indices must be max_pool2d's integer indices of shape {g.shape[unbatched:]}, "
                              f"got {index.dtype} {index.shape}")
         index = index.reshape(g.shape)
-    hit = index >= 0  # a window that misses the input (index -1) has no input to send its gradient to
     plane = (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1, 1)
-    grad = np.bincount((index + plane)[hit], weights=g[hit], minlength=x.size)
+    flat, weights = index + plane, g
+    hit = index >= 0  # a window that misses the input (index -1) has no input to send its gradient to
+    if not hit.all():
+        flat, weights = flat[hit], g[hit]
+    if all(s >= d * (k - 1) + 1 for k, s, d in zip(geo.kernel, geo.stride, geo.dilation, strict=True)):
+        # windows do not overlap: each input element takes at most one gradient, and a plain
+        # scatter gives what bincount's float64 0 + g would (+ 0.0 turns −0 into +0 as that sum does)
+        grad = np.zeros(x.size, x.dtype)
+        grad[flat.reshape(-1)] = weights.reshape(-1) + x.dtype.type(0)
+        return without_batch(grad.reshape(x.shape), unbatched)
+    grad = np.bincount(flat.reshape(-1), weights=weights.reshape(-1), minlength=x.size)
     return without_batch(grad.reshape(x.shape).astype(x.dtype), unbatched)
 
 
@@ -202,6 +222,14 @@ def avg_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0,
     geo = _geometry(x, kernel_size, stride, padding, 1, ceil_mode)
     g = _grad(grad_output, x, geo, unbatched)
     share = (g / _divisor(x, geo, flag(count_include_pad, "count_include_pad"), divisor_override)).astype(x.dtype)
-    cols = np.broadcast_to(share[:, :, None, None], (*x.shape[:2], *geo.kernel, *geo.out))
     padded_hw = (x.shape[2] + geo.pads[0] + geo.pads[1], x.shape[3] + geo.pads[2] + geo.pads[3])
+    if not any(geo.pads) and all(s >= k for k, s in zip(geo.kernel, geo.stride, strict=True)):
+        # windows neither overlap nor reach padding: each element takes one share (or none), written
+        # directly; + 0.0 gives what fold's 0 + share gives (−0 becomes +0)
+        grad = np.zeros(x.shape, dtype=x.dtype)
+        share = share + x.dtype.type(0)
+        for _, _, (rows, cols) in taps(geo.kernel, geo.stride, geo.dilation, geo.out):
+            grad[:, :, rows, cols] = share
+        return without_batch(grad, unbatched)
+    cols = np.broadcast_to(share[:, :, None, None], (*x.shape[:2], *geo.kernel, *geo.out))
     return without_batch(np.ascontiguousarray(crop(fold(cols, padded_hw, geo.stride, geo.dilation), geo.pads)), unbatched)

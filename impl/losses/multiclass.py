@@ -84,6 +84,27 @@ def _nll_rows(logp: np.ndarray, idx: np.ndarray, valid: np.ndarray, w: np.ndarra
         return np.where(valid, -wt * picked, 0.0), wt
 
 
+_BLOCK = 1 << 15  # elements of logits per block of rows: its temporaries stay in the L2 cache
+
+
+def _picked_log_softmax(rows: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """``A.log_softmax(rows, 1)[i, idx[i]]`` for every row (float64 rows), bit for bit, without the
+    full matrix: the same row-wise steps, a block of rows at a time, and only the target's term."""
+    m, c = rows.shape
+    out = np.empty(m)
+    step = max(1, _BLOCK // c)
+    with np.errstate(invalid="ignore"):
+        for a in range(0, m, step):
+            z = rows[a : a + step]
+            arg = np.argmax(z, axis=1, keepdims=True)
+            s = z - np.take_along_axis(z, arg, axis=1)
+            e = np.exp(s)
+            np.put_along_axis(e, arg, 0.0, axis=1)  # the maximum's own term, exactly 1, goes to log1p's 1
+            lse = np.log1p(e.sum(axis=1))
+            out[a : a + step] = np.take_along_axis(s, idx[a : a + step, None], axis=1)[:, 0] - lse
+    return out
+
+
 def _per_row(grad_output, x, reduction, denominator) -> np.ndarray:
     """The upstream gradient of each row's loss, as a column (M, 1)."""
     g = reduce_backward(grad_output, _positions(x), reduction, denominator)
@@ -177,6 +198,13 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     """
     x, r, eps = _input(input), reduction_arg(reduction), _smoothing(label_smoothing)
     w = _class_weight(weight, x)
+    if not _is_probabilities(target) and eps == 0 and x.size:
+        # one class per row and no smoothing: only the target's log-probability is needed
+        idx, valid = _indices(target, x, ignore_index)
+        wt = _target_weights(idx, valid, w)
+        with np.errstate(invalid="ignore"):
+            nll = np.where(valid, -wt * _picked_log_softmax(_rows(wide(x)), idx), 0.0)
+        return reduce((1.0 * nll).reshape(_positions(x)), r, x.dtype, wt.sum())
     logp = A.log_softmax(_rows(wide(x)), 1)
     if _is_probabilities(target):
         loss, denominator = -times(_soft_targets(x, target, w, ignore_index, eps), logp).sum(axis=1), None
@@ -203,6 +231,8 @@ def cross_entropy_backward(grad_output, input, target, weight=None, ignore_index
     x, r, eps = _input(input), reduction_arg(reduction), _smoothing(label_smoothing)
     w = _class_weight(weight, x)
     p = A.softmax(_rows(wide(x)), 1)
+    if not _is_probabilities(target) and eps == 0 and p.size:
+        return narrow(_unrows(_hard_gradient(grad_output, x, r, p, target, w, ignore_index), x.shape), x.dtype)
     if _is_probabilities(target):
         q, valid, denominator = _soft_targets(x, target, w, ignore_index, eps), None, None
     else:
@@ -213,3 +243,22 @@ def cross_entropy_backward(grad_output, input, target, weight=None, ignore_index
     if valid is not None:  # an ignored row has no gradient, even where the mean is 0/0
         rows = np.where(valid[:, None], rows, 0.0)
     return narrow(_unrows(rows, x.shape), x.dtype)
+
+
+def _hard_gradient(grad_output, x, r, p, target, w, ignore_index):
+    """g·(s·p − q) of class-index targets without smoothing, q never made dense: q has one
+    term per row, w[t], so s = Σ_c q = w[t] + 0.0 exactly (as the row sum of zeros and w[t]
+    gives it), and only the target's element subtracts it.  p is overwritten."""
+    idx, valid = _indices(target, x, ignore_index)
+    wt = _target_weights(idx, valid, w)
+    g = _per_row(grad_output, x, r, wt.sum())
+    q = 1.0 * wt  # (1 − ε)·w[t] with ε = 0
+    rows = np.arange(idx.size)
+    with np.errstate(invalid="ignore"):
+        np.multiply(p, (q + 0.0)[:, None], out=p)
+        p[rows, idx] -= q
+        np.multiply(g, p, out=p)
+    if not valid.all():  # an ignored row has no gradient, even where the mean is 0/0
+        p[~valid] = 0.0
+    return p
+

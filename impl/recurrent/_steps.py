@@ -61,8 +61,13 @@ def _relu_backward(d_state, h):
 
 def _lstm_step(ig, state, w_hh, b_hh):
     h, c = state
-    a_i, a_f, a_g, a_o = np.split(ig + _project(h, w_hh, b_hh), 4, axis=-1)
-    i, f, g, o = sigmoid(a_i), sigmoid(a_f), tanh(a_g), sigmoid(a_o)
+    a = ig + _project(h, w_hh, b_hh)
+    # one sigmoid over all four blocks (elementwise, so each block is what its own call gives;
+    # the candidate's block is computed and dropped) instead of three calls on narrow blocks
+    s = sigmoid(a)
+    hidden = a.shape[-1] // 4
+    i, f, o = s[..., :hidden], s[..., hidden:2 * hidden], s[..., 3 * hidden:]
+    g = tanh(a[..., 2 * hidden:3 * hidden])
     c_new = lstm_cell_state(f, c, i, g)
     h_new = lstm_hidden_state(o, c_new)
     return (h_new, c_new), (c, i, f, g, o, c_new)
@@ -81,9 +86,11 @@ def _lstm_step_backward(d_state, cache):
 
 def _gru_step(ig, state, w_hh, b_hh):
     h = state[0]
-    i_r, i_z, i_n = np.split(ig, 3, axis=-1)
-    h_r, h_z, h_n = np.split(_project(h, w_hh, b_hh), 3, axis=-1)
-    r, z = sigmoid(i_r + h_r), sigmoid(i_z + h_z)
+    hg = _project(h, w_hh, b_hh)
+    hidden = hg.shape[-1] // 3
+    rz = sigmoid(ig[..., :2 * hidden] + hg[..., :2 * hidden])  # both gates in one call
+    r, z = rz[..., :hidden], rz[..., hidden:]
+    i_n, h_n = ig[..., 2 * hidden:], hg[..., 2 * hidden:]
     n = tanh(i_n + r * h_n)  # the reset gate scales the hidden projection, bias included (torch)
     h_new = n + z * (h - n)  # (1 − z) n + z h
     return (h_new,), (h, r, z, n, h_n)
