@@ -15,6 +15,7 @@ faithfully rounded result (≤ 1 ULP) counts as a tie with a correctly rounded o
 
 from __future__ import annotations
 
+import mpmath
 import numpy as np
 import torch
 
@@ -73,8 +74,6 @@ def float32_inputs(x: np.ndarray, kwargs: dict, truth_of) -> tuple[np.ndarray, d
 
 
 def _finite(value) -> bool:
-    import mpmath
-
     return bool(mpmath.isfinite(value))
 
 

@@ -269,7 +269,7 @@ def _edges(record: Record, candidate: Candidate, device: str) -> Stats:
             _compare_forward(record, fwd, sample, dtype, device, stats, candidate, "edges")
             if bwd is not None:
                 _compare_backward(record, bwd, sample, dtype, device, stats, candidate, "edges",
-                                  lambda shape: unit_mixed(shape, dtype))
+                                  lambda shape, dtype=dtype: unit_mixed(shape, dtype))
     return stats
 
 

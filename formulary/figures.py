@@ -19,7 +19,7 @@ def enabled() -> bool:
     if not os.environ.get(ENV):
         return False
     try:
-        import matplotlib  # noqa: F401
+        import matplotlib  # noqa: F401, PLC0415 -- optional (the figures extra): probed, not required
     except ImportError:
         return False
     return True
@@ -29,10 +29,10 @@ def save(name: str, draw: Callable, *, title: str = "") -> Path | None:
     """Call ``draw(ax)`` on a fresh axes and write ``<dir>/<name>.png``; return the path."""
     if not enabled():
         return None
-    import matplotlib
+    import matplotlib  # noqa: PLC0415 -- optional, and only a report run draws
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # noqa: PLC0415 -- after use("Agg"), which must come first
 
     out = Path(os.environ[ENV])
     out.mkdir(parents=True, exist_ok=True)

@@ -20,8 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from impl import activations
-from impl._checks import float_array, real
-from impl._checks import positive_int
+from impl._checks import float_array, positive_int, real
 
 
 def _identity(x):

@@ -41,7 +41,7 @@ def test_a_seeded_session_is_reproducible():
 def test_every_template_answers_with_its_kind():
     import random
 
-    for t, (chapter, topic, make) in TEMPLATES.items():
+    for t, (chapter, _, make) in TEMPLATES.items():
         q = make(random.Random(0), 2)
         assert q.template == t and q.topic.split(".")[0] == chapter and q.solution
         assert judge(q, q.answer), t

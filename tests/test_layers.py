@@ -74,7 +74,7 @@ def _imports(name: str, path: Path, known: set[str]) -> list[tuple[str, int, boo
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parse(text: str) -> ast.Module:
     return ast.parse(text)
 

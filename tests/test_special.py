@@ -19,7 +19,7 @@ import re
 import struct
 import sys
 import warnings
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +67,7 @@ def _true(mpfn, v: float):
         return mpfn(mpf(v))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _reference(name: str, xs_bytes: bytes) -> tuple:
     mpfn = {"erf": mp.erf, "erfc": mp.erfc}[name]
     return tuple(_true(mpfn, v) for v in np.frombuffer(xs_bytes, dtype=np.float64).tolist())

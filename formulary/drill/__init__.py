@@ -104,7 +104,7 @@ def main(argv: list[str]) -> int:
         print(session.stats(progress))
         return 0
     if args.list:
-        for t, (chapter, topic, _) in sorted(TEMPLATES.items()):
+        for t, (_, topic, _) in sorted(TEMPLATES.items()):
             print(f"{t:28s} {topic}")
         return 0
     read = session.lines_reader(stream, echo=print) if stream is not None else input

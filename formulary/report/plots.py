@@ -88,7 +88,9 @@ def draw_curves(candidate: Candidate) -> list[Path]:
     for r, kwargs, y, dy in unary_curves(candidate):
         options = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
 
-        def draw(ax, y=y, dy=dy, name=r.candidate.rsplit(".", 1)[-1]):
+        name = r.candidate.rsplit(".", 1)[-1]
+
+        def draw(ax, y=y, dy=dy, name=name):
             ax.plot(CURVE_X, y, label=f"{name}(x)")
             ax.plot(CURVE_X, dy, "--", label=f"{name}′(x) (backward)")
             ax.axhline(0, color="grey", lw=0.5)

@@ -82,10 +82,10 @@ def write_growth_figure(curves: dict, path: Path) -> bool:
     if not curves:
         return False
     try:
-        import matplotlib
+        import matplotlib  # noqa: PLC0415 -- optional (the figures extra)
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # noqa: PLC0415 -- after use("Agg")
     except ImportError:  # the figures extra is not installed
         return False
     fig, axes = plt.subplots(1, len(curves), figsize=(4 * len(curves), 3.6), squeeze=False)

@@ -13,7 +13,15 @@ import numpy as np
 from impl import activations as A
 from impl._checks import real
 from impl.losses._common import (
-    narrow, non_negative, optional_weight, pair, reduce, reduce_backward, reduction_arg, sign, wide,
+    narrow,
+    non_negative,
+    optional_weight,
+    pair,
+    reduce,
+    reduce_backward,
+    reduction_arg,
+    sign,
+    wide,
 )
 
 

@@ -4,8 +4,16 @@ their layer-by-layer summaries, and executable NumPy blocks.
 ``NETWORKS`` maps the names of ``formulary summary`` to the builders.
 """
 
-from impl.networks.blocks import (basic_block_backward, basic_block_forward, bottleneck_backward, bottleneck_forward,
-                                  inception_backward, inception_forward, lenet5_modern_backward, lenet5_modern_forward)
+from impl.networks.blocks import (
+                                  basic_block_backward,
+                                  basic_block_forward,
+                                  bottleneck_backward,
+                                  bottleneck_forward,
+                                  inception_backward,
+                                  inception_forward,
+                                  lenet5_modern_backward,
+                                  lenet5_modern_forward,
+)
 from impl.networks.classic import alexnet, alexnet_2tower, vgg16
 from impl.networks.execute import backward, forward, weight_shapes
 from impl.networks.graph import Aux, Concat, Network, Residual, Row, Sequential, Summary, summary

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from impl.networks.graph import Network, Sequential
-from impl.networks.layers import (AdaptiveAvgPool2d, Conv2d, Dropout, Flatten, Linear, LocalResponseNorm, MaxPool2d,
-                                  ReLU)
+from impl.networks.layers import AdaptiveAvgPool2d, Conv2d, Dropout, Flatten, Linear, LocalResponseNorm, MaxPool2d, ReLU
 
 
 def _numbered(*nodes) -> Sequential:

@@ -19,8 +19,18 @@ import numpy as np
 
 from impl._checks import float_array
 from impl.activations import relu, relu_backward
-from impl.conv import (avg_pool2d, avg_pool2d_backward, batch_norm, batch_norm_backward, conv2d, conv2d_backward,
-                       linear, linear_backward, max_pool2d, max_pool2d_backward)
+from impl.conv import (
+    avg_pool2d,
+    avg_pool2d_backward,
+    batch_norm,
+    batch_norm_backward,
+    conv2d,
+    conv2d_backward,
+    linear,
+    linear_backward,
+    max_pool2d,
+    max_pool2d_backward,
+)
 from impl.conv._args import pair
 from impl.networks.graph import Concat, Residual, Sequential
 from impl.networks.layers import AvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU

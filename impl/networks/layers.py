@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from impl.conv import conv2d_output_size
 from impl.conv._args import pair
 from impl.counting import batchnorm_params, conv2d_macs, conv2d_params, linear_macs, linear_params
-from impl.networks.units import lenet_conv_params, lenet_connections, lenet_pool_params
+from impl.networks.units import lenet_connections, lenet_conv_params, lenet_pool_params
+
 
 def _image(shape, channels: int | None, layer) -> tuple[int, int, int, int]:
     """The (N, C, H, W) input of a 2-d layer, checked against the channels it expects."""

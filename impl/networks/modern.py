@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from impl.networks.graph import Aux, Concat, Network, Residual, Sequential
-from impl.networks.layers import (AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d,
-                                  ReLU)
-
+from impl.networks.layers import AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU
 
 # -- GoogLeNet ---------------------------------------------------------------------------
 

@@ -18,8 +18,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from impl._checks import float_array, real
-from impl._checks import flag, integer  # noqa: F401  (shared by every chapter)
+from impl._checks import flag, float_array, integer, real  # noqa: F401  (shared by every chapter)
 
 
 class Optimizer:

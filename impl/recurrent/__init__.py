@@ -10,13 +10,27 @@ Everything follows torch's weight layout and signatures (``torch.lstm_cell``,
 """
 
 from impl.recurrent.cells import (
-    gru_cell, gru_cell_backward, lstm_cell, lstm_cell_backward, rnn_cell, rnn_cell_backward,
+    gru_cell,
+    gru_cell_backward,
+    lstm_cell,
+    lstm_cell_backward,
+    rnn_cell,
+    rnn_cell_backward,
 )
 from impl.recurrent.layers import gru, gru_backward, lstm, lstm_backward, rnn, rnn_backward
 from impl.recurrent.lstm_gates import (
-    lstm_cell_candidate, lstm_cell_candidate_backward, lstm_cell_state, lstm_cell_state_backward,
-    lstm_forget_gate, lstm_forget_gate_backward, lstm_hidden_state, lstm_hidden_state_backward,
-    lstm_input_gate, lstm_input_gate_backward, lstm_output_gate, lstm_output_gate_backward,
+    lstm_cell_candidate,
+    lstm_cell_candidate_backward,
+    lstm_cell_state,
+    lstm_cell_state_backward,
+    lstm_forget_gate,
+    lstm_forget_gate_backward,
+    lstm_hidden_state,
+    lstm_hidden_state_backward,
+    lstm_input_gate,
+    lstm_input_gate_backward,
+    lstm_output_gate,
+    lstm_output_gate_backward,
 )
 
 __all__ = [

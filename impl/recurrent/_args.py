@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 
-from impl._checks import float_array
-from impl._checks import flag, positive_int  # noqa: F401  (shared by every chapter)
+from impl._checks import flag, float_array, positive_int  # noqa: F401  (shared by every chapter)
 
 NONLINEARITIES = ("tanh", "relu")
 

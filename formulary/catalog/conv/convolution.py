@@ -37,9 +37,12 @@ def _pad_sums(padding) -> tuple[int, int]:
     return padding[0] + padding[1], padding[2] + padding[3]
 
 
+BIAS = st.booleans()  # with a bias or without, by default
+
+
 @st.composite
 def conv_samples(draw, dt, *, c_in=(1, 3), c_out=(1, 3), groups=(1,), kernel=(1, 3), stride=(1, 1), dilation=(1, 1),
-                 padding="int", bias=st.booleans(), nhwc=False):
+                 padding="int", bias=BIAS, nhwc=False):
     """conv2d's (input, weight, bias) and options; shapes small, values in [-2, 2]."""
     g = draw(st.sampled_from(groups))
     ci, co = g * draw(_ints(*c_in)), g * draw(_ints(*c_out))
