@@ -91,6 +91,9 @@ settings.register_profile("mutation", parent=settings.get_profile("ci"), phases=
 # first rule that matches wins.  "KILL:" names the check that would kill the mutant;
 # "EQUIVALENT:" says why no check can.  Written for impl/activations.py and impl/losses/.
 _ARG = r"(float_array|same_shape|real|axis)\(.*, (None|\"XX\w+XX\"|\"[A-Z_]+\")\)"
+# a mutated argument name or minimum in an integer()/pair() check: the name None, "XXnameXX", "NAME", or left out;
+# the minimum None or left out
+_REVALIDATED = r"(pair|integer)\(\w+, (None|\"XX\w+XX\"|\"[A-Z_]+\"|\d+\)|\"\w+\", (None|)\))"
 EXPLAINED: tuple[tuple[str, str, str], ...] = (
     (r".*_backward$", _ARG,
      "KILL: a *_backward's own validation is never exercised with a bad input: the records' error inputs reach it "
@@ -190,6 +193,36 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "(the errstate is redundant there)."),
     (r".*", r"np\.where\(.*, None, ",
      "EQUIVALENT: np.where(..., None, out) gives an object array whose None becomes NaN in .astype(float)."),
+    # --- chapter counting (impl/counting.py) ---------------------------------------------------------------------
+    (r"conv2d_flops$", _REVALIDATED,
+     "EQUIVALENT: re-validation that cannot fail. conv2d_flops first calls conv2d_macs, which checks kernel_size "
+     "(≥ 1) and output_size (≥ 0) under the same names and minimums and raises before this line is reached; the "
+     "pair() calls here only unpack values already accepted, so their name and minimum never reach a message."),
+    (r"linear_flops$", _REVALIDATED,
+     "EQUIVALENT: re-validation that cannot fail. linear_flops first calls linear_macs, which checks batch (≥ 0) and "
+     "out_features (≥ 1) under the same names and minimums and raises before this line is reached; the integer() "
+     "calls here only unpack values already accepted, so their name and minimum never reach a message."),
+    # --- end of chapter counting ---------------------------------------------------------------------------------
+    # --- chapter basics (impl/basics.py) -------------------------------------------------------------------------
+    (r"_backward$", r"_activation\((output_)?activation, (None|\"XX\w+XX\"|\"[A-Z_]+\")\)",
+     "EQUIVALENT: re-validation that cannot fail. Both callers of _backward (mlp_backward, mlp_train) run _forward "
+     "first with the same two names, and _forward's _activation raises on a bad one, naming the argument, before "
+     "_backward is reached; here the names only look up functions already accepted."),
+    (r"_backward$", r"if \(input_grad\) or True else None",
+     "EQUIVALENT in value: the input's gradient is then computed where it was skipped, and its only such caller, "
+     "mlp_train, discards it (`_, gw, gb = _backward(...)`); one matmul of extra work, inside mlp_train's errstate."),
+    (r"mlp_train$", r"_backward\(.*(input_grad=(None|True)|output_activation, )\)",
+     "EQUIVALENT in value: with input_grad True (or the default, True) the input's gradient is computed and "
+     "discarded (`_, gw, gb`); None is falsy, as False. Only the work differs."),
+    (r"perceptron_train$", r"while start <= len\(x\)",
+     "EQUIVALENT: at start == len(x) the slice x[start:] is empty, no mistake is found, and the loop breaks as the "
+     "original's condition would have stopped it."),
+    (r"perceptron_train$", r"eta / \(2 \* y\[i\] - 1\)",
+     "EQUIVALENT: y is 0 or 1 (checked), so 2y − 1 is ±1 and η/(±1) = η·(±1) exactly."),
+    (r"step$", r"\(s > 0\)\.astype\(None\)\)\.astype\(s\.dtype\)",
+     "EQUIVALENT: the 0/1 of the comparison go through float64 instead of s.dtype and are cast to s.dtype at the "
+     "end: 0 and 1 are exact in every float type."),
+    # --- end of chapter basics -----------------------------------------------------------------------------------
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import torch
@@ -84,6 +85,7 @@ def _mlp_edges(dt):
         Sample((np.zeros((2, 3), dt), ws, [np.zeros(4, dt), bs[1]], "relu", "relu"), {}, "pre-activations exactly 0 (relu's kink)"),
         Sample((np.array([[30.0, -30.0, 50.0]], dt), ws, bs, "sigmoid", "tanh"), {}, "saturated units"),
         Sample((x, ws[:1], bs[:1], "tanh", "sigmoid"), {}, "one layer"),
+        Sample((x, ws, bs), {}, "the default activations (tanh hidden, identity output)"),
     ]
     return out
 
@@ -97,6 +99,22 @@ def _mlp_errors():
         ErrorInput(Sample((x, ws, bs, "softmax")), ValueError, r"activation='softmax'"),
         ErrorInput(Sample((x, [ws[0].astype(np.float32), ws[1]], bs)), TypeError, r"weights\[0\]"),
         ErrorInput(Sample((np.zeros(3), ws, bs)), ValueError, r"input must be \(N, in_features\)"),
+        ErrorInput(Sample((x, ws, bs, 1)), TypeError, r"^activation must be one of \['identity', 'relu', 'sigmoid', 'tanh'\], got int$"),
+        ErrorInput(Sample((x, ws, bs, "tanh", "softmax")), ValueError, r"^output_activation='softmax'"),
+        ErrorInput(Sample((x, np.stack(ws[:1]), bs), {}, "weights as an array"), TypeError,
+                   r"^weights and biases must be lists of arrays, one per layer$"),
+        ErrorInput(Sample((x, ws, None), {}, "biases None"), TypeError, r"^weights and biases must be lists of arrays, one per layer$"),
+        ErrorInput(Sample((x, [ws[0].astype(int), ws[1]], bs), {}, "an integer weight"), TypeError, r"^weights\[0\] must be"),
+        ErrorInput(Sample((x, ws, [bs[0], bs[1].astype(int)]), {}, "an integer bias"), TypeError, r"^biases\[1\] must be"),
+        ErrorInput(Sample((x, [w.astype(np.float32) for w in ws], [b.astype(np.float32) for b in bs]), {},
+                          "float32 layers, a float64 input"), TypeError, r"^weights\[0\] and biases\[0\] must have dtype float64"),
+        ErrorInput(Sample((x, [ws[0][:, :2], ws[1]], bs), {}, "a first weight of fan-in 2 for 3 features"), ValueError,
+                   r"^weights\[0\] has shape \(4, 2\), expected \(out_features, 3\)$"),
+        ErrorInput(Sample((x, ws, [bs[0][:3], bs[1]]), {}, "a bias of 3 for 4 units"), ValueError,
+                   r"^biases\[0\] has shape \(3,\), expected \(4,\)$"),
+        ErrorInput(Sample((x.astype(int), ws, bs), {}, "an integer input"), TypeError, r"^input\b"),
+        ErrorInput(Sample(([3, 0, 2],)), ValueError, r"^sizes must be at least 1", "basics.init_mlp"),
+        ErrorInput(Sample(([3],)), ValueError, r"^sizes must list at least the input and output sizes", "basics.init_mlp"),
     )
 
 
@@ -115,6 +133,12 @@ def _init_like_torch(candidate):
         expect(w.shape == tuple(layer.weight.shape) and b.shape == tuple(layer.bias.shape), f"layer {i}: shapes {w.shape}, {b.shape}")
         expect(np.abs(w).max() <= bound and np.abs(b).max() <= bound, f"layer {i}: values beyond ±1/√fan_in = {bound:.3f}")
         expect(np.abs(w).max() > 0.8 * bound, f"layer {i}: weights use under 80% of ±1/√fan_in: not torch's scale")
+    by_default, seed0 = init(sizes), init(sizes, seed=0)
+    expect(all(np.array_equal(a, b) for a, b in zip([*by_default[0], *by_default[1]], [*seed0[0], *seed0[1]], strict=True)),
+           "init_mlp's default seed should be 0")
+    one, f32 = init([4, 2]), init([4, 3, 2], dtype=np.float32)
+    expect(len(one[0]) == 1 and one[0][0].shape == (2, 4), "init_mlp([4, 2]) is one layer (in 4, out 2)")
+    expect(all(a.dtype == np.float32 for a in [*f32[0], *f32[1]]), "init_mlp(dtype=np.float32) should give float32 arrays")
     return {"sizes": sizes}
 
 
@@ -143,6 +167,10 @@ def _collapse_claim(candidate):
             rel = float(np.linalg.norm(y - fit) / np.linalg.norm(y - y.mean(0)))
             expect(rel > 1e-3, f"{sizes} with {act}: an affine map fits the network (relative residual {rel:.2g})")
             residuals[f"{sizes} {act}"] = round(rel, 4)
+    ws, bs = _random_layers(np.float32, [3, 4, 2], seed=1)
+    w, b = collapse(ws, bs)
+    expect(w.dtype == b.dtype == np.float32 and np.allclose(w, ws[1] @ ws[0], rtol=1e-6),
+           f"a float32 stack collapses to a float32 layer W²W¹, got {w.dtype}, {b.dtype}")
     return {"largest |stack − single layer| (identity)": worst, "relative residual of the best affine fit": residuals}
 
 
@@ -172,7 +200,21 @@ def _train_edges(dt):
     ws, bs = _random_layers(dt, [2, 3, 2])
     x = np.random.default_rng(2).uniform(-1, 1, (5, 2)).astype(dt)
     y = np.random.default_rng(3).uniform(-1, 1, (5, 2)).astype(dt)
-    return [Sample((x, y, ws, bs, 0.3, 6, act, "identity"), {}, f"{act}, 6 epochs") for act in ("tanh", "relu", "sigmoid")]
+    return [*(Sample((x, y, ws, bs, 0.3, 6, act, "identity"), {}, f"{act}, 6 epochs") for act in ("tanh", "relu", "sigmoid")),
+            Sample((x, y, ws, bs), {}, "the defaults: lr 0.1, 100 epochs, tanh hidden, identity output")]
+
+
+def _diverges_quietly(candidate):
+    """The docstring's promise: a learning rate too large diverges to non-finite losses and weights, without a
+    warning (overflow and inf − inf are results there, not errors)."""
+    ws, bs = _random_layers(np.float64, [2, 3, 1], seed=7)
+    x, y = np.array([[0.5, -1.0], [2.0, 0.25], [1.0, 1.0]]), np.array([[1.0], [-1.0], [0.5]])
+    with warnings.catch_warnings(), np.errstate(over="warn", invalid="warn"):
+        warnings.simplefilter("error")
+        ws, bs, losses = candidate.get("basics.mlp_train")(x, y, ws, bs, lr=1e6, epochs=30)
+    expect(not np.isfinite(losses[-1]) and not all(np.isfinite(w).all() for w in ws),
+           f"lr = 1e6 should diverge to non-finite losses and weights, last loss {losses[-1]}")
+    return {"last loss at lr 1e6": float(losses[-1])}
 
 
 MLP_FORWARD_MISTAKES = (
@@ -232,7 +274,9 @@ RECORDS = (
         ),
         errors=(
             ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)), *_random_layers(np.float64, [3, 4, 2]))), ValueError,
-                       r"grad_output has shape", "backward"),
+                       r"^grad_output has shape \(2, 3\), expected the output's shape \(2, 2\)$", "backward"),
+            ErrorInput(Sample((np.zeros((2, 2), int), np.zeros((2, 3)), *_random_layers(np.float64, [3, 4, 2]))), TypeError,
+                       r"^grad_output\b", "backward"),
         ),
         deviations=(Deviation(
             "line 280: the backpropagation section stops at 'this part is to be updated' (此部分待更新)",
@@ -252,6 +296,7 @@ RECORDS = (
               "meaningful tolerance (measured: torch and impl each 3e-4 from the float64 truth after 4 epochs of "
               "a loss growing ×4 an epoch); float64 draws every run.",
         edges=_train_edges,
+        check=_diverges_quietly,
         output_names=("weights", "biases", "losses"),
         mistakes=(
             Mistake("loss-gradient-without-two", "∂L/∂ŷ = (ŷ − y)/N", M.mlp_train_without_two),
@@ -260,9 +305,16 @@ RECORDS = (
         ),
         errors=(
             ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 2)), *_random_layers(np.float64, [3, 4, 2])), {"epochs": 0}),
-                       ValueError, r"epochs"),
+                       ValueError, r"^epochs\b"),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 2)), *_random_layers(np.float64, [3, 4, 2])), {"lr": "0.1"}),
+                       TypeError, r"^lr\b"),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 2), int), *_random_layers(np.float64, [3, 4, 2]))), TypeError,
+                       r"^target\b"),
             ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)), *_random_layers(np.float64, [3, 4, 2]))), ValueError, r"target has shape"),
-            ErrorInput(Sample((np.zeros((0, 3)), np.zeros((0, 2)), *_random_layers(np.float64, [3, 4, 2]))), ValueError, r"no samples"),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)), *_random_layers(np.float64, [3, 4, 5, 2])), {}, "three layers"),
+                       ValueError, r"^target has shape \(2, 3\) and dtype float64, expected the output's \(2, 2\), float64$"),
+            ErrorInput(Sample((np.zeros((0, 3)), np.zeros((0, 2)), *_random_layers(np.float64, [3, 4, 2]))), ValueError,
+                       r"^input has no samples to train on$"),
         ),
     ),
     Record(

@@ -59,6 +59,8 @@ def _truth_tables(candidate):
     for name, (w, b, expected) in GATES.items():
         got = perceptron(ROWS, np.array(w), b)
         expect(np.array_equal(got, expected), f"{name} with w={w}, b={b}: expected {expected}, got {got}")
+        as_array = perceptron(ROWS, np.array(w), np.array(b))  # a 0-d float array is a bias too
+        expect(np.array_equal(as_array, expected), f"{name} with the bias as np.array({b}): expected {expected}, got {as_array}")
         found[name] = got.astype(int).tolist()
     return found
 
@@ -115,7 +117,49 @@ def _rosenblatt_converges(candidate):
         worst = max(worst, fit.updates / bound)
     xor = train(ROWS, np.array([0.0, 1.0, 1.0, 0.0]), max_epochs=100)
     expect(not xor.converged, "training reports convergence on XOR, which no perceptron computes")
-    return {"datasets": 12, "largest updates / Novikoff bound": round(worst, 4)}
+    return {"datasets": 12, "largest updates / Novikoff bound": round(worst, 4), **_rosenblatt_step_by_step(candidate)}
+
+
+def _rosenblatt_plain(x, y, lr, max_epochs):
+    """Rosenblatt's rule written out plainly, one sample at a time in float64 (the oracle of the check below)."""
+    w, b, updates = [0.0] * x.shape[1], 0.0, 0
+    for _ in range(max_epochs):
+        clean = True
+        for xi, yi in zip(x.tolist(), y.tolist(), strict=True):
+            out = 1.0 if sum(wj * xj for wj, xj in zip(w, xi, strict=True)) + b > 0 else 0.0
+            if out != yi:
+                w, b = [wj + lr * (yi - out) * xj for wj, xj in zip(w, xi, strict=True)], b + lr * (yi - out)
+                updates, clean = updates + 1, False
+        if clean:
+            return w, b, updates, True
+    return w, b, updates, False
+
+
+def _rosenblatt_step_by_step(candidate):
+    """Every weight, the bias and the update count equal the plain rule's, from w = 0, b = 0: AND (by hand: 10
+    updates to w = (2, 1), b = −2), XOR cut off after 100 epochs, a dataset at lr = 0.5; the defaults are lr = 1,
+    max_epochs = 1000; a float32 input trains float32 weights.  (Values are small multiples of 1/2: exact.)"""
+    train = candidate.get("basics.perceptron_train")
+    x3 = np.array([[1.0, 2.0, -1.0], [-2.0, 0.5, 1.0], [0.0, -1.0, 2.0], [1.5, 1.0, 0.0], [-1.0, -1.5, -0.5]])
+    cases = {"AND": (ROWS, np.array([0.0, 0.0, 0.0, 1.0]), 1.0, 1000), "XOR, 100 epochs": (ROWS, np.array([0.0, 1.0, 1.0, 0.0]), 1.0, 100),
+             "5 points in 3-D, lr 0.5": (x3, np.array([1.0, 0.0, 1.0, 1.0, 0.0]), 0.5, 50)}
+    found = {}
+    for name, (x, y, lr, epochs) in cases.items():
+        fit, (w, b, updates, converged) = train(x, y, lr=lr, max_epochs=epochs), _rosenblatt_plain(x, y, lr, epochs)
+        got = (np.asarray(fit.weight).tolist(), fit.bias, fit.updates, fit.converged)
+        expect(type(fit.updates) is int and isinstance(fit.bias, float) and isinstance(fit.weight, np.ndarray),
+               f"{name}: a fit is (ndarray, float, int, bool), got {tuple(type(v).__name__ for v in fit)}")
+        expect(got == (w, b, updates, converged), f"{name}: Rosenblatt's rule gives (w, b, updates, converged) = "
+               f"{(w, b, updates, converged)}, got {got}")
+        found[name] = {"updates": updates, "converged": converged}
+    xor = (ROWS, np.array([0.0, 1.0, 1.0, 0.0]))
+    by_default, spelled = train(*xor), train(*xor, lr=1.0, max_epochs=1000)
+    expect((by_default.weight.tolist(), by_default.bias, by_default.updates) == (spelled.weight.tolist(), spelled.bias, spelled.updates),
+           f"the defaults should be lr = 1.0, max_epochs = 1000: got {by_default}, expected {spelled}")
+    f32 = train(ROWS.astype(np.float32), np.array([0.0, 0.0, 0.0, 1.0], np.float32), lr=0.5)
+    expect(f32.weight.dtype == np.float32 and f32.weight.tolist() == [1.0, 0.5] and f32.bias == -1.0,
+           f"AND in float32 at lr 0.5: expected float32 w = (1, 0.5), b = −1, got {f32.weight!r}, {f32.bias}")
+    return found
 
 RECORDS = (
     Record(
@@ -135,9 +179,15 @@ RECORDS = (
         ),
         errors=(
             ErrorInput(Sample((np.zeros((2, 3)), np.zeros(2), 0.0)), ValueError, r"weight has shape"),
-            ErrorInput(Sample((np.zeros((2, 2)), np.zeros(2), "1")), TypeError, r"bias"),
+            ErrorInput(Sample((np.zeros(3), np.zeros(2), 0.0), {}, "one sample of 3 features, 2 weights"), ValueError,
+                       r"^weight has shape \(2,\), expected \(3,\) for the input's 3 features$"),
+            ErrorInput(Sample((np.zeros((2, 2)), np.zeros(2), "1")), TypeError, r"^bias must be a real number or a 0-d float array, got str$"),
+            ErrorInput(Sample((np.zeros((2, 2)), np.zeros(2), np.array([0.5])), {}, "a 1-d bias"), TypeError, r"^bias\b"),
+            ErrorInput(Sample((np.zeros((2, 2)), np.zeros(2), np.array(1)), {}, "a 0-d integer bias"), TypeError, r"^bias\b"),
             ErrorInput(Sample((np.zeros((1, 2, 2)), np.zeros(2), 0.0)), ValueError, r"input must be"),
             ErrorInput(Sample((np.zeros(2), np.zeros(2, np.float32), 0.0)), TypeError, r"weight has dtype"),
+            ErrorInput(Sample((np.array([1, 2]), np.zeros(2), 0.0), {}, "integer input"), TypeError, r"^input\b"),
+            ErrorInput(Sample((np.zeros(2), np.array([1, 2]), 0.0), {}, "integer weight"), TypeError, r"^weight\b"),
         ),
         deviations=(NAN_DEVIATION,),
         notes="Inputs are drawn as multiples of 1/4, so every weighted sum is exact and a tie at 0 is the same tie "
@@ -161,7 +211,7 @@ RECORDS = (
             Mistake("ge-zero", "step(0) = 1", M.step_ge_zero),
             Mistake("nan-to-zero", "NaN read as 0, as torch.heaviside does", M.step_nan_to_zero),
         ),
-        errors=(ErrorInput(Sample((np.array([1, 2]),)), TypeError, r"input"),),
+        errors=(ErrorInput(Sample((np.array([1, 2]),)), TypeError, r"^input\b"),),
         deviations=(NAN_DEVIATION,),
     ),
     Record(
@@ -197,7 +247,16 @@ RECORDS = (
             ErrorInput(Sample((ROWS, np.zeros(4)), {"lr": 0.0}), ValueError, r"lr must be positive", "basics.perceptron_train"),
             ErrorInput(Sample((ROWS, np.zeros(4)), {"max_epochs": 0}), ValueError, r"max_epochs", "basics.perceptron_train"),
             ErrorInput(Sample((ROWS + np.inf, np.zeros(4))), ValueError, r"input must be finite", "basics.perceptron_train"),
-            ErrorInput(Sample((ROWS, np.zeros(3))), ValueError, r"target has shape", "basics.perceptron_train"),
+            ErrorInput(Sample((ROWS, np.zeros(3))), ValueError, r"^target has shape \(3,\), expected \(4,\) for 4 samples$",
+                       "basics.perceptron_train"),
+            ErrorInput(Sample((ROWS, np.array([0.0, 2.0, 1.0, 0.0]))), ValueError, r"^target must hold 0 and 1 only$",
+                       "basics.perceptron_train"),
+            ErrorInput(Sample((ROWS + np.inf, np.zeros(4))), ValueError, r"^input must be finite$", "basics.perceptron_train"),
+            ErrorInput(Sample((ROWS, np.zeros(4)), {"max_epochs": 0}), ValueError, r"^max_epochs\b", "basics.perceptron_train"),
+            ErrorInput(Sample((ROWS, np.zeros(4)), {"lr": "1"}), TypeError, r"^lr\b", "basics.perceptron_train"),
+            ErrorInput(Sample((ROWS.astype(int), np.zeros(4))), TypeError, r"^input\b", "basics.perceptron_train"),
+            ErrorInput(Sample((ROWS, np.zeros(4, int))), TypeError, r"^target\b", "basics.perceptron_train"),
+            ErrorInput(Sample((np.zeros(4), np.zeros(4))), ValueError, r"^input must be \(N, in_features\)", "basics.perceptron_train"),
         ),
     ),
 

@@ -126,6 +126,7 @@ RECORDS = (
         mistakes=[Mistake("buffers-counted", "running mean and variance counted: 4C", M.batchnorm_params_with_buffers),
          Mistake("gamma-only", "only γ counted: C", M.batchnorm_params_one_per_channel)],
         strategy=st.builds(lambda c, a: Sample((c,), {"affine": a}), _ints(1, 64), st.booleans()),
+        edges=[Sample((1,), {}, "one channel: the smallest layer (num_features = 1 is allowed)")],
         kind="F", section=S_BN, check=both(_check_bn_params, integer_counts("counting.batchnorm_params")),
         errors=[ErrorInput(Sample((0,)), ValueError, r"\bnum_features\b"),
                 ErrorInput(Sample((7,), {"affine": 1}), TypeError, r"\baffine\b")],
