@@ -341,8 +341,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--work", default=str(ROOT / "build" / "mutation"), help="working copy (default: build/mutation)")
     p.add_argument("--max-children", default="2", help="parallel mutants (default: 2, this machine's cores)")
     p.add_argument("--report-only", action="store_true", help="rewrite the JSON from the last run, run nothing")
+    p.add_argument("--combine", nargs="+", metavar="JSON",
+                   help="write --out from chapter results kept elsewhere (e.g. docs/mutation/*.json), run nothing")
     args = p.parse_args(argv)
     out = Path(args.out)
+    if args.combine:
+        chapters = {}
+        for path in args.combine:
+            chapters.update(json.loads(Path(path).read_text(encoding="utf-8")).get("chapters", {}))
+        write(out, combined(chapters))
+        return 0
     if args.target:  # an ad-hoc run: one result, as before
         result = run_one(Path(args.work), targets_of(args.target), args.k, args.tests, args)
         write(out, result)
