@@ -367,6 +367,14 @@ def _mutation(mut: dict | None) -> str:
              f"<code>{escape(mut.get('tests', ''))}</code>: score <b>{100 * mut['score']:.1f}%</b> — {mut['killed']} of "
              f"{mut['total']} mutants killed ({counts}). Each survivor below is either equivalent to the original "
              "or names the check that would kill it.</p>"]
+    chapters = mut.get("chapters") or {}
+    if chapters:
+        rows = [[escape(name), f"<code>{escape(', '.join(c['targets']))}</code>", str(c["total"]), str(c["killed"]),
+                 str(len(c["survived"])), str(sum(1 for m in c["survived"] if m.get("explanation"))),
+                 f"{100 * c['score']:.1f}%"] for name, c in chapters.items()]
+        parts.append("<p>Per chapter (<code>scripts/mutation.py --chapter NAME</code>):</p>"
+                     + _table(["chapter", "mutated", "mutants", "killed", "survived", "explained", "score"], rows,
+                              {2, 3, 4, 5, 6}))
     for m in mut["survived"]:
         note = f"<p><i>{escape(m['explanation'])}</i></p>" if m.get("explanation") else ""
         badge = _badge("explained") if m.get("explanation") else _badge("survived")  # explained: not a failure
