@@ -14,63 +14,13 @@ import json
 import multiprocessing
 import sys
 import time
-import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import numpy as np
+from formulary.peers import PEERS
+from formulary.peers.campaign import run_peer
 
-from formulary import accuracy, catalog, checks, profiles
-from formulary.candidate import Candidate, NotFound
-from formulary.peers import PEERS, package, pass_counts
-from formulary.peers.autodiff import NotProvided
-
-FRAMEWORKS = ("jax", "tensorflow")  # measured against the oracle too
-JUDGED = ("cnn.pad.same", "loss.mse/guide", "loss.mae/guide", "loss.msle/guide", "loss.mape/guide",
-          "loss.cross_entropy/guide", "loss.hinge/guide", "loss.nll/guide")
 ORDER = ("jax", "tensorflow", "numpy_ml", "onnx_ref")  # the slowest first
-
-
-def accuracy_rows(peer: str) -> dict:
-    """{record ID: [{class, n, max_ulp, worst_input, torch_max_ulp}]} for the records with accuracy classes."""
-    candidate, out = Candidate(package(peer), label=peer), {}
-    for record in catalog.select(None):
-        if not record.accuracy:
-            continue
-        try:
-            candidate.get(record.candidate)
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore", RuntimeWarning)
-                rows = accuracy.measure(record, candidate)
-        except (NotFound, NotProvided):
-            continue
-        out[record.id] = [{"class": r["class"], "n": r["n"], "max_ulp": r["candidate_max_ulp"],
-                           "worst_input": r["candidate_worst_input"], "torch_max_ulp": r["torch_max_ulp"]} for r in rows]
-    return out
-
-
-def judges() -> dict:
-    """The independent judges' records run on impl here, where TensorFlow is installed: which judge ran, and its verdict."""
-    out = {}
-    for record in catalog.select(list(JUDGED)):
-        try:
-            stats = checks.run(record, "property", Candidate("impl"))
-            out[record.id] = {"status": "pass", "findings": stats.findings, "judge": stats.findings.get("judge")}
-        except AssertionError as exc:
-            out[record.id] = {"status": "fail", "message": str(exc)[:2000]}
-    return out
-
-
-def run_peer(peer: str) -> dict:
-    profiles.load()
-    start = time.monotonic()
-    result = pass_counts(peer)
-    if peer in FRAMEWORKS:
-        result["accuracy"] = accuracy_rows(peer)
-    if peer == "tensorflow":
-        result["judges"] = judges()
-    result["seconds"] = round(time.monotonic() - start, 1)
-    return result
 
 
 def main(argv: list[str]) -> int:

@@ -62,8 +62,8 @@ class Engine:
             primals = [tree(self.asarray, arguments[n]) for n in live]
 
             def at(*xs):
-                return fn(**{**arguments, **dict(zip(live, xs))})
-            grads = dict(zip(live, self.vjp(at, primals, grad_output)))
+                return fn(**{**arguments, **dict(zip(live, xs, strict=False))})
+            grads = dict(zip(live, self.vjp(at, primals, grad_output), strict=False))
             return tuple(grads.get(n) for n in wrt)
         compiled = self.compile(core)
 
@@ -73,5 +73,6 @@ class Engine:
             out = self.to_numpy(compiled(grad_output=grad_output, **bound.arguments))
             return out[0] if len(wrt) == 1 else out
         wrapper.__name__ = wrapper.__qualname__ = f"{fn.__name__}_backward"
-        wrapper.__doc__ = f"The {self.name} vector-Jacobian product of ``{fn.__name__}`` with respect to {', '.join(wrt)}."
+        wrapper.__doc__ = (f"The {self.name} vector-Jacobian product of ``{fn.__name__}`` "
+                           f"with respect to {', '.join(wrt)}.")
         return wrapper

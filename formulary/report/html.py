@@ -31,6 +31,7 @@ from pathlib import Path
 from formulary.inventory import KIND_NAMES, chapter_title
 from formulary.record import SOURCES
 from formulary.report import with_extras
+from formulary.report import matrix
 from formulary.report.markdown import _tol as _tolerances  # the same 'float32: rtol/atol' text as CONFORMANCE.md
 
 STATUS_ORDER = ("pass", "deviation", "fail", "error", "not run")
@@ -424,6 +425,7 @@ def render_html(doc: dict, figures_dir: Path | None = None, speed_md: Path | Non
            '<a href="#conventions">Conventions of the guide</a>', '<a href="#deviations">Deviations</a>']
     nav += [f'<a href="#{a}">{escape(t)} <span class="muted">({len(recs)})</span></a>' for a, t, recs in chapters]
     nav += ['<a href="#accuracy">Accuracy</a>', '<a href="#speed">Speed</a>', '<a href="#peers">Peers</a>',
+            '<a href="#matrix">Matrix</a>',
             '<a href="#mutation">Mutation</a>']
     if figures.get(None):
         nav.append('<a href="#figures">Other figures</a>')
@@ -434,7 +436,7 @@ def render_html(doc: dict, figures_dir: Path | None = None, speed_md: Path | Non
     body.append("</section>")
     body.append(_errata_and_deviations(doc))
     body += [_chapter_section(a, t, recs, figures, peers) for a, t, recs in chapters]
-    body += [_accuracy_overview(doc), _speed(speed_md), _peers(peers), _mutation(doc.get("mutation"))]
+    body += [_accuracy_overview(doc), _speed(speed_md), _peers(peers), matrix.html(doc, _slug), _mutation(doc.get("mutation"))]
     if figures.get(None):
         body.append(f'<section id="figures"><h2>Other figures</h2>{_figures_html(figures[None])}</section>')
     body.append(_failures(doc))

@@ -22,7 +22,8 @@ _F64 = Tolerance.default(np.float64)
 
 
 def _close(actual, expected, what, tol=_F64):
-    assert_close(np.asarray(actual, np.float64), np.asarray(expected, np.float64), tol, names=(what,), check_dtype=False)
+    assert_close(np.asarray(actual, np.float64), np.asarray(expected, np.float64), tol, names=(what,),
+                 check_dtype=False)
 
 
 def per_sample(name, keras_name, guide):
@@ -47,7 +48,8 @@ def msle(candidate):
     _close(keras[2:], mine[2:], "keras.losses.mean_squared_logarithmic_error against msle_loss for values > −1")
     _close(guide[2:], keras[2:], "the guide's MSLE against Keras's where no value is below 1e-5")
     expect(keras[0] < 1e-12 and guide[0] == 0.0 and mine[0] > 0.4,
-           f"at ŷ = −0.5, y = 0 Keras's clip gives ~0 like the guide's, MSLE {mine[0]}: Keras {keras[0]}, guide {guide[0]}")
+           f"at ŷ = −0.5, y = 0 Keras's clip gives ~0 like the guide's, MSLE {mine[0]}: "
+           f"Keras {keras[0]}, guide {guide[0]}")
     return {"keras_at_pred_-0.5_true_0": float(keras[0]), "keras_at_pred_0_true_1": float(keras[1]),
             "guide_at_pred_0_true_1": float(guide[1])}
 
@@ -65,7 +67,7 @@ def mape(candidate):
 
 
 def cross_entropy(candidate):
-    """Keras's categorical cross-entropy sums over the classes: its batch mean is the loss, the guide's is C× smaller."""
+    """Keras's categorical cross-entropy sums over the classes: its batch mean is the loss, the guide's C× less."""
     rng = np.random.default_rng(3)
     z = rng.normal(0.0, 2.0, (4, 10))
     p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
@@ -87,7 +89,8 @@ def hinge(candidate):
     mine = np.asarray(candidate.get("losses.hinge_loss")(f, 2 * y01 - 1, reduction="none"))
     _close(keras, mine, "keras.losses.hinge with labels 0/1 against hinge_loss with labels ±1")
     guide = M.guide_hinge(y01[:, None], f[:, None])
-    expect(not np.allclose(guide, keras), f"the guide's hinge of 0/1 labels differs from Keras's: guide {guide}, Keras {keras}")
+    expect(not np.allclose(guide, keras),
+           f"the guide's hinge of 0/1 labels differs from Keras's: guide {guide}, Keras {keras}")
     return {"keras_hinge_labels_0_1": [float(v) for v in keras]}
 
 

@@ -44,7 +44,7 @@ def _vjp(fn, primals, grad_output):
 def _like(out, grad_output):
     """``grad_output`` in the nest of ``out`` (JAX is strict about tuple against list)."""
     if isinstance(out, (tuple, list)):
-        return type(out)(_like(o, g) for o, g in zip(out, grad_output))
+        return type(out)(_like(o, g) for o, g in zip(out, grad_output, strict=False))
     return grad_output
 
 

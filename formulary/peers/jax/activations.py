@@ -1,8 +1,8 @@
 """impl.activations over ``jax.nn`` (backward passes: ``jax.vjp`` of the same function).
 
 JAX has no PReLU and no softplus ``beta``/``threshold``: PReLU is ``jnp.where(x > 0, x, a·x)``
-with the slope on dim 1 as torch lays it; softplus is ``jax.nn.softplus(βx)/β``, and torch's
-``threshold`` a ``jnp.where`` around it.
+with the slope on dim 1 as torch lays it; softplus is ``jax.nn.softplus(βx)/β`` (x itself where βx
+overflows), and torch's ``threshold`` a ``jnp.where`` around it.
 """
 
 from __future__ import annotations
@@ -54,8 +54,9 @@ def _gelu(input, approximate="none"):
 
 def _softplus(input, beta=1.0, threshold=None):
     x = jnp().asarray(input)
-    out = jax().nn.softplus(beta * x) / beta
-    return out if threshold is None else jnp().where(beta * x > threshold, x, out)
+    z = beta * x
+    out = jnp().where(z == jnp().inf, x, jax().nn.softplus(z) / beta)  # βx overflowing: the value is x itself
+    return out if threshold is None else jnp().where(z > threshold, x, out)
 
 
 def _silu(input):

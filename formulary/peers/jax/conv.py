@@ -121,7 +121,7 @@ def _batch_norm_output(input, running_mean, running_var, weight=None, bias=None,
 
 def batch_norm_backward(grad_output, input, running_mean, running_var, weight=None, bias=None, training=False,
                         momentum=0.1, eps=1e-5):
-    """``jax.vjp`` of the output (torch updates the running statistics outside autograd: their cotangents add nothing)."""
+    """``jax.vjp`` of the output (torch updates the running statistics outside autograd: no cotangent of theirs)."""
     g = grad_output[0] if isinstance(grad_output, (tuple, list)) else grad_output
     return _batch_norm_vjp(g, input, running_mean, running_var, weight, bias, training, momentum, eps)
 

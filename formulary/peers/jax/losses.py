@@ -1,7 +1,8 @@
 """impl.losses over optax's per-example losses (``optax.losses``) and ``jax.nn``.
 
 The per-element (per-example) loss is the framework's; what torch's signature adds around
-it is composed here, in JAX: the reduction ('none' / 'sum' / 'mean', the mean of nll and
+it is composed here, in JAX (optax has no loss on probabilities: binary_cross_entropy is not
+provided): the reduction ('none' / 'sum' / 'mean', the mean of nll and
 cross-entropy over Σ w_t as torch divides), element weights, class weights, ignore_index,
 pos_weight.  Where optax has no loss (MSLE, MAPE, logistic, exponential, NLL) the formula
 is written with ``jnp``/``jax.nn``, which is then what is judged.
@@ -71,12 +72,6 @@ def _exponential(input, target, reduction="mean"):
     return _reduce(jnp().exp(-target * input), reduction)
 
 
-def _bce(input, target, weight=None, reduction="mean"):
-    # optax's sigmoid_binary_cross_entropy takes logits; probabilities go through log with torch's clamp at −100
-    log_p, log_q = jnp().maximum(jnp().log(input), -100.0), jnp().maximum(jnp().log1p(-input), -100.0)
-    return _reduce(_weighted(-(target * log_p + (1 - target) * log_q), weight), reduction)
-
-
 def _bce_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     if pos_weight is None:
         loss = _optax().losses.sigmoid_binary_cross_entropy(input, target)
@@ -139,7 +134,6 @@ mape_loss, mape_loss_backward = forward(_mape), backward(_mape)
 logistic_loss, logistic_loss_backward = forward(_logistic), backward(_logistic)
 hinge_loss, hinge_loss_backward = forward(_hinge), backward(_hinge)
 exponential_loss, exponential_loss_backward = forward(_exponential), backward(_exponential)
-binary_cross_entropy, binary_cross_entropy_backward = forward(_bce), backward(_bce)
 binary_cross_entropy_with_logits = forward(_bce_logits)
 binary_cross_entropy_with_logits_backward = backward(_bce_logits)
 nll_loss, nll_loss_backward = forward(_nll), backward(_nll)

@@ -62,12 +62,12 @@ class _OptaxOptimizer:
 
     def step(self, grads) -> None:
         grads, i = list(grads), 0
-        for g, (group, tx) in enumerate(zip(self.param_groups, self._tx)):
+        for g, (group, tx) in enumerate(zip(self.param_groups, self._tx, strict=False)):
             n = len(group["params"])
             params = [jnp().asarray(p) for p in group["params"]]
             updates, self._state[g] = tx.update([jnp().asarray(x) for x in grads[i:i + n]], self._state[g], params)
             new = _optax().apply_updates(params, updates)
-            for p, q in zip(group["params"], new):
+            for p, q in zip(group["params"], new, strict=False):
                 p[...] = np.asarray(q)
             i += n
 
@@ -76,7 +76,7 @@ class _OptaxOptimizer:
         return {"state": copy.deepcopy(self._state), "param_groups": copy.deepcopy(groups)}
 
     def load_state_dict(self, state_dict: Mapping) -> None:
-        for g, saved in zip(self.param_groups, state_dict["param_groups"]):
+        for g, saved in zip(self.param_groups, state_dict["param_groups"], strict=False):
             g.update(copy.deepcopy(saved))
         self._tx = [self._chain(g) for g in self.param_groups]
         self._state = copy.deepcopy(state_dict["state"])

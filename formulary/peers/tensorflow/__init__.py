@@ -38,7 +38,7 @@ def _vjp(fn, primals, grad_output):
         tape.watch(t.nest.flatten(primals))
         out = fn(*primals)
     targets = t.nest.flatten(out)
-    cotangents = [t.cast(g, o.dtype) for o, g in zip(targets, _flat(grad_output, len(targets)))]
+    cotangents = [t.cast(g, o.dtype) for o, g in zip(targets, _flat(grad_output, len(targets)), strict=False)]
     return tape.gradient(targets, list(primals), output_gradients=cotangents,
                          unconnected_gradients=t.UnconnectedGradients.ZERO)
 

@@ -2,12 +2,14 @@
 
 TensorFlow has no functional PReLU and no softplus ``beta``/``threshold``: PReLU is
 ``tf.where(x > 0, x, a·x)`` with the slope on dim 1; softplus is ``tf.nn.softplus(βx)/β``
-and torch's ``threshold`` a ``tf.where`` around it.  ELU's ``alpha`` is Keras's
+(x itself where βx overflows) and torch's ``threshold`` a ``tf.where`` around it.  ELU's ``alpha`` is Keras's
 (``keras.activations.elu``; ``tf.nn.elu`` has none); hardsigmoid is Keras's
 (``relu6(x + 3)/6``, torch's definition since Keras 3).
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from formulary.peers.tensorflow import backward, forward, keras, tf
 
@@ -58,8 +60,9 @@ def _gelu(input, approximate="none"):
 
 def _softplus(input, beta=1.0, threshold=None):
     x = _t(input)
-    out = tf().nn.softplus(beta * x) / beta
-    return out if threshold is None else tf().where(beta * x > threshold, x, out)
+    z = beta * x
+    out = tf().where(z == np.inf, x, tf().nn.softplus(z) / beta)  # βx overflowing: the value is x itself
+    return out if threshold is None else tf().where(z > threshold, x, out)
 
 
 def _silu(input):

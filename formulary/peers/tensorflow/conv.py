@@ -45,8 +45,8 @@ def _padding(padding):
             raise ValueError(f"padding must be 'same', 'valid', an int or a tuple, got {padding!r}")
         return padding.upper()
     p = _pair(padding) if np.ndim(padding) == 0 or len(padding) == 2 else tuple(int(a) for a in padding)
-    t, b, l, r = (p[0], p[0], p[1], p[1]) if len(p) == 2 else p
-    return [[0, 0], [t, b], [l, r], [0, 0]]
+    top, bottom, left, right = (p[0], p[0], p[1], p[1]) if len(p) == 2 else p
+    return [[0, 0], [top, bottom], [left, right], [0, 0]]
 
 
 def _conv_nhwc(x, filters, strides, padding, dilations):
@@ -60,7 +60,7 @@ def _conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)
         y = _conv_nhwc(x, w, stride, padding, dilation)
     else:  # one tf.nn.conv2d per group: TensorFlow's grouped conv2d has no CPU kernel
         xs, ws = tf().split(x, groups, axis=3), tf().split(w, groups, axis=3)
-        y = tf().concat([_conv_nhwc(a, b, stride, padding, dilation) for a, b in zip(xs, ws)], axis=3)
+        y = tf().concat([_conv_nhwc(a, b, stride, padding, dilation) for a, b in zip(xs, ws, strict=False)], axis=3)
     if bias is not None:
         y = y + _t(bias)
     return _nchw(y)

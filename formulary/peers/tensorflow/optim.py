@@ -59,9 +59,9 @@ class _KerasOptimizer:
 
     def step(self, grads) -> None:
         grads, i = list(grads), 0
-        for group, opt, variables in zip(self.param_groups, self._opt, self._vars):
+        for group, opt, variables in zip(self.param_groups, self._opt, self._vars, strict=False):
             feed = []
-            for p, v in zip(group["params"], variables):
+            for p, v in zip(group["params"], variables, strict=False):
                 g = np.asarray(grads[i], p.dtype)
                 if group.get("maximize"):
                     g = -g
@@ -71,7 +71,7 @@ class _KerasOptimizer:
                 feed.append((g, v))
                 i += 1
             opt.apply_gradients(feed)
-            for p, v in zip(group["params"], variables):
+            for p, v in zip(group["params"], variables, strict=False):
                 p[...] = np.asarray(v.numpy())
 
     def _decoupled(self, group) -> bool:
@@ -83,12 +83,12 @@ class _KerasOptimizer:
         return {"state": state, "param_groups": copy.deepcopy(groups)}
 
     def load_state_dict(self, state_dict: Mapping) -> None:
-        for g, saved in zip(self.param_groups, state_dict["param_groups"]):
+        for g, saved in zip(self.param_groups, state_dict["param_groups"], strict=False):
             g.update(copy.deepcopy(saved))
         made = [self._make(g) for g in self.param_groups]
         self._opt, self._vars = [m[0] for m in made], [m[1] for m in made]
-        for opt, values in zip(self._opt, state_dict["state"]):
-            for var, value in zip(opt.variables, values):
+        for opt, values in zip(self._opt, state_dict["state"], strict=False):
+            for var, value in zip(opt.variables, values, strict=False):
                 var.assign(value)
 
 

@@ -105,7 +105,8 @@ def _step(kind, input, states, w_ih, w_hh, b_ih, b_hh, nonlinearity="tanh", grad
         return [_unrow(unbatched, a) for a in new]
     cotangents = [_t(_rows(g)[1]) if unbatched else _t(np.asarray(g)) for g in grads]
     variables = [cell.cell.kernel, cell.cell.recurrent_kernel, cell.cell.bias]
-    got = tape.gradient(new, xs + variables, output_gradients=[tf().cast(g, n.dtype) for g, n in zip(cotangents, new)],
+    cotangents = [tf().cast(g, n.dtype) for g, n in zip(cotangents, new, strict=True)]
+    got = tape.gradient(new, xs + variables, output_gradients=cotangents,
                         unconnected_gradients=tf().UnconnectedGradients.ZERO)
     n = len(xs)
     return [_unrow(unbatched, a) for a in got[:n]], cell.weight_grads(*got[n:], b_ih, b_hh)
@@ -227,7 +228,8 @@ lstm_cell_candidate, lstm_cell_candidate_backward = forward(_lstm_cell_candidate
 lstm_output_gate, lstm_output_gate_backward = forward(_lstm_output_gate), backward(_lstm_output_gate, _ALL)
 lstm_cell_state = forward(_lstm_cell_state)
 lstm_cell_state_backward = backward(_lstm_cell_state, ("forget", "cell", "input", "candidate"))
-lstm_hidden_state, lstm_hidden_state_backward = forward(_lstm_hidden_state), backward(_lstm_hidden_state, ("output", "cell"))
+lstm_hidden_state = forward(_lstm_hidden_state)
+lstm_hidden_state_backward = backward(_lstm_hidden_state, ("output", "cell"))
 rnn, rnn_backward = forward(_rnn), backward(_rnn, _SEQ)
 lstm, lstm_backward = forward(_lstm), backward(_lstm, _SEQ)
 gru, gru_backward = forward(_gru), backward(_gru, _SEQ)
