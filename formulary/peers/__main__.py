@@ -14,7 +14,7 @@ import json
 import multiprocessing
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from formulary.peers import PEERS
@@ -30,9 +30,11 @@ def main(argv: list[str]) -> int:
     out, results = Path(argv[0]), {}
     names = sorted(argv[1:] or PEERS, key=lambda p: ORDER.index(p) if p in ORDER else len(ORDER))
     start = time.monotonic()
+    out.parent.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {peer: pool.submit(run_peer, peer) for peer in names}
-        for peer, future in futures.items():
+        futures = {pool.submit(run_peer, peer): peer for peer in names}
+        for future in as_completed(futures):
+            peer = futures[future]
             try:
                 results[peer] = r = future.result()
             except ModuleNotFoundError as exc:
@@ -40,12 +42,16 @@ def main(argv: list[str]) -> int:
                 continue
             print(f"{peer}: {r['run']} records provided: {r['passed']} pass, {r['deviations']} deviation, "
                   f"{r['failed']} fail ({len(r['untriaged'])} untriaged); {len(r['not_provided'])} not provided; "
-                  f"{r['seconds']} s")
+                  f"{r['seconds']} s", flush=True)
+            _write(out, results)  # as each peer finishes: a long run's first results are readable early
     print(f"peers: {time.monotonic() - start:.0f} s wall")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    _write(out, results)
+    return 0
+
+
+def _write(out: Path, results: dict) -> None:
     out.write_text(json.dumps(results, indent=1, sort_keys=True, ensure_ascii=False, default=str) + "\n",
                    encoding="utf-8")
-    return 0
 
 
 if __name__ == "__main__":
