@@ -36,7 +36,8 @@ from formulary.peers import triage
 from formulary.peers.autodiff import NotProvided
 from formulary.record import Record
 
-PEERS = {"numpy_ml": "numpy-ml", "onnx_ref": "onnx", "jax": "jax", "tensorflow": "tensorflow-cpu"}  # adapter -> the PyPI package it needs
+# adapter -> the PyPI package it needs
+PEERS = {"numpy_ml": "numpy-ml", "onnx_ref": "onnx", "jax": "jax", "tensorflow": "tensorflow-cpu"}
 VALUE_CHECKS = ("edges", "property", "forward", "backward")
 
 

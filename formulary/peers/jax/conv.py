@@ -84,7 +84,7 @@ def _max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mod
     if return_indices:
         raise NotProvided("lax.reduce_window has no argmax: max_pool2d(return_indices=True)")
     x, window, strides, pads, dil, _, _ = _window(input, kernel_size, stride, padding, dilation, ceil_mode)
-    return _lax().reduce_window(x, -jnp().inf, _lax().max, window, strides, pads, window_dilation=dil)
+    return _lax().reduce_window(x, np.array(-np.inf, x.dtype), _lax().max, window, strides, pads, window_dilation=dil)
 
 
 def max_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -97,7 +97,8 @@ def max_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0,
 def _avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                 divisor_override=None):
     x, window, strides, pads, dil, p, extra = _window(input, kernel_size, stride, padding, 1, ceil_mode)
-    total = _lax().reduce_window(x, jnp().zeros((), x.dtype), _lax().add, window, strides, pads)
+    zero = np.zeros((), x.dtype)  # concrete: lax recognises a sum (differentiable) only from a constant init
+    total = _lax().reduce_window(x, zero, _lax().add, window, strides, pads)
     if divisor_override:
         return total / divisor_override
     lead = x.ndim - 2
@@ -105,7 +106,7 @@ def _avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, cou
     if count_include_pad:  # the declared padding counts, ceil_mode's overhang does not
         ones = jnp().pad(ones, ((0, 0),) * lead + ((p[0], p[0]), (p[1], p[1])), constant_values=1)
         pads = ((0, 0),) * lead + ((0, extra[0]), (0, extra[1]))
-    count = _lax().reduce_window(ones, jnp().zeros((), x.dtype), _lax().add, window, strides, pads)
+    count = _lax().reduce_window(ones, zero, _lax().add, window, strides, pads)
     return total / count
 
 
@@ -138,9 +139,9 @@ def _batch_norm(input, running_mean, running_var, weight=None, bias=None, traini
         y = y * weight.reshape(shape)
     if bias is not None:
         y = y + bias.reshape(shape)
-    if not training or running_mean is None:
+    n = x.size // x.shape[1] if x.shape[1] else 0
+    if not training or running_mean is None or n == 0:  # torch leaves them as they are after an empty batch
         return y, running_mean, running_var
-    n = x.size // x.shape[1]
     return (y, (1 - momentum) * running_mean + momentum * mean,
             (1 - momentum) * running_var + momentum * var * n / (n - 1))  # the running variance is unbiased
 

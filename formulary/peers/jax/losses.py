@@ -34,16 +34,21 @@ def _weighted(loss, weight):
     return loss if weight is None else loss * weight
 
 
+def _weighted_mean(loss, weight, reduction):
+    """Element weights: the mean divides by Σw, as torch's weighted regression losses do."""
+    return _reduce(_weighted(loss, weight), reduction, None if weight is None else jnp().sum(weight))
+
+
 def _mse(input, target, reduction="mean", weight=None):
-    return _reduce(_weighted(_optax().losses.squared_error(input, target), weight), reduction)
+    return _weighted_mean(_optax().losses.squared_error(input, target), weight, reduction)
 
 
 def _l1(input, target, reduction="mean", weight=None):
-    return _reduce(_weighted(jnp().abs(input - target), weight), reduction)
+    return _weighted_mean(jnp().abs(input - target), weight, reduction)
 
 
 def _huber(input, target, reduction="mean", delta=1.0, weight=None):
-    return _reduce(_weighted(_optax().losses.huber_loss(input, target, delta=delta), weight), reduction)
+    return _weighted_mean(_optax().losses.huber_loss(input, target, delta=delta), weight, reduction)
 
 
 def _smooth_l1(input, target, reduction="mean", beta=1.0):

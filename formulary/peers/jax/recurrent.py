@@ -6,8 +6,14 @@ unroll the cell with :mod:`formulary.peers.unroll`.
 
 from __future__ import annotations
 
+import dataclasses
+
 from formulary.peers import unroll
-from formulary.peers.jax import backward, forward, jax, jnp
+from formulary.peers.jax import ENGINE, backward, forward, jax, jnp
+
+# Sequences run eagerly: under jax.jit every drawn shape would compile the whole unrolled graph anew
+# (seconds each), while eager dispatch compiles each step's few primitives once per shape.
+_EAGER = dataclasses.replace(ENGINE, compile=lambda fn: fn)
 
 _ALL = ("input", "h", "w_ih", "w_hh", "b_ih", "b_hh")
 
@@ -101,6 +107,6 @@ lstm_cell_state = forward(_lstm_cell_state)
 lstm_cell_state_backward = backward(_lstm_cell_state, ("forget", "cell", "input", "candidate"))
 lstm_hidden_state = forward(_lstm_hidden_state)
 lstm_hidden_state_backward = backward(_lstm_hidden_state, ("output", "cell"))
-rnn, rnn_backward = forward(_rnn), backward(_rnn, _SEQ)
-lstm, lstm_backward = forward(_lstm), backward(_lstm, _SEQ)
-gru, gru_backward = forward(_gru), backward(_gru, _SEQ)
+rnn, rnn_backward = _EAGER.forward(_rnn), _EAGER.backward(_rnn, _SEQ)
+lstm, lstm_backward = _EAGER.forward(_lstm), _EAGER.backward(_lstm, _SEQ)
+gru, gru_backward = _EAGER.forward(_gru), _EAGER.backward(_gru, _SEQ)

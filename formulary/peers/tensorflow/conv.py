@@ -146,7 +146,9 @@ def _avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, cou
 
 
 def _linear(input, weight, bias=None):
-    out = tf().linalg.matmul(_t(input), _t(weight), transpose_b=True)
+    x = _t(input)
+    w = _t(weight)
+    out = tf().linalg.matvec(w, x) if x.shape.rank == 1 else tf().linalg.matmul(x, w, transpose_b=True)
     return out if bias is None else out + _t(bias)
 
 
@@ -161,9 +163,9 @@ def _batch_norm(input, running_mean, running_var, weight=None, bias=None, traini
     def channel(v):
         return None if v is None else tf().reshape(_t(v), shape)
     y = tf().nn.batch_normalization(x, channel(mean), channel(var), channel(bias), channel(weight), eps)
-    if not training or running_mean is None:
+    n = int(np.prod(x.shape)) // x.shape[1] if x.shape[1] else 0
+    if not training or running_mean is None or n == 0:  # torch leaves them as they are after an empty batch
         return y, running_mean, running_var
-    n = int(np.prod(x.shape)) // x.shape[1]
     mean, var = tf().stop_gradient(mean), tf().stop_gradient(var)  # torch updates them outside autograd
     return (y, (1 - momentum) * _t(running_mean) + momentum * mean,
             (1 - momentum) * _t(running_var) + momentum * var * n / (n - 1))

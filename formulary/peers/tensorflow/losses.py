@@ -41,16 +41,21 @@ def _weighted(loss, weight):
     return loss if weight is None else loss * _t(weight)
 
 
+def _weighted_mean(loss, weight, reduction):
+    """Element weights: the mean divides by Σw, as torch's weighted regression losses do."""
+    return _reduce(_weighted(loss, weight), reduction, None if weight is None else tf().reduce_sum(_t(weight)))
+
+
 def _mse(input, target, reduction="mean", weight=None):
-    return _reduce(_weighted(_elementwise("mean_squared_error", input, target), weight), reduction)
+    return _weighted_mean(_elementwise("mean_squared_error", input, target), weight, reduction)
 
 
 def _l1(input, target, reduction="mean", weight=None):
-    return _reduce(_weighted(_elementwise("mean_absolute_error", input, target), weight), reduction)
+    return _weighted_mean(_elementwise("mean_absolute_error", input, target), weight, reduction)
 
 
 def _huber(input, target, reduction="mean", delta=1.0, weight=None):
-    return _reduce(_weighted(_elementwise("huber", input, target, delta=delta), weight), reduction)
+    return _weighted_mean(_elementwise("huber", input, target, delta=delta), weight, reduction)
 
 
 def _smooth_l1(input, target, reduction="mean", beta=1.0):
@@ -129,9 +134,10 @@ def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mea
     if t.dtype.is_floating:  # class probabilities
         c = x.shape[1]
         y = _rows(t) * (1 - label_smoothing) + label_smoothing / c
-        if weight is not None:
-            y = y * _t(weight)
-        loss = tf().nn.softmax_cross_entropy_with_logits(labels=y, logits=x)
+        if weight is None:
+            loss = tf().nn.softmax_cross_entropy_with_logits(labels=y, logits=x)
+        else:  # the fused op's gradient (softmax − labels) holds only for labels summing to 1: weighted, log-softmax
+            loss = -tf().reduce_sum(y * _t(weight) * tf().nn.log_softmax(x, axis=-1), axis=-1)
         return _reduce(_positions(input, loss), reduction)
     safe, valid, wt, w, c = _class_targets(input, target, weight, ignore_index)
     loss = wt * tf().nn.sparse_softmax_cross_entropy_with_logits(labels=safe, logits=x)
