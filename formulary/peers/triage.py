@@ -139,6 +139,13 @@ TRIAGE: dict[tuple[str, str], Triage] = {
     ("tensorflow", "loss.mape/guide"): _c("keras-loss-clips", "MAPE at y = 0 is 1e9 % (ε = 1e-7), not inf", "property"),
     ("tensorflow", "loss.hinge/guide"): _c("keras-loss-clips", "keras.losses.hinge accepts 0/1 labels (read as ±1)",
                                            "property"),
+    ("tensorflow", "loss.mae"): _c("nan-input-gradient", "NaN gradient at a NaN input (torch: −0)", "edges"),
+    ("tensorflow", "cnn.conv.single"): _e("tf-conv-empty-batch", "tf.nn.conv2d of an empty batch keeps the input's "
+                                          "spatial shape", "edges"),
+    ("tensorflow", "cnn.batchnorm"): _e("tf-moments-constant-channel", "a constant float32 channel: x̂ ≠ 0 after "
+                                        "tf.nn.moments, weight gradient −4.2e-5 for 0", "edges"),
+    ("tensorflow", "lstm.sequence"): _c("float32-accumulation", "float32 gradient through 5 steps with weights ±25: "
+                                        "2e-5 relative for a 1.6e-5 tolerance", "edges"),
     ("tensorflow", "opt.momentum.ravine"): _c("keras-epsilon", _OPT_TF, "property"),
     ("tensorflow", "opt.rmsprop.damping"): _c("keras-epsilon", _OPT_TF, "property"),
     **{("tensorflow", rid): _c("keras-epsilon", _OPT_TF + "; " + _CKPT,

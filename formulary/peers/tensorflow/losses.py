@@ -134,10 +134,13 @@ def _cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mea
     if t.dtype.is_floating:  # class probabilities
         c = x.shape[1]
         y = _rows(t) * (1 - label_smoothing) + label_smoothing / c
-        if weight is None:
+        rows_sum_to_1 = bool(tf().reduce_all(tf().abs(tf().reduce_sum(y, axis=-1) - 1) < 1e-6))
+        if weight is None and rows_sum_to_1:
             loss = tf().nn.softmax_cross_entropy_with_logits(labels=y, logits=x)
-        else:  # the fused op's gradient (softmax − labels) holds only for labels summing to 1: weighted, log-softmax
-            loss = -tf().reduce_sum(y * _t(weight) * tf().nn.log_softmax(x, axis=-1), axis=-1)
+        else:  # the fused op's gradient (softmax − labels) holds only for labels summing to 1 (its documented
+            # contract): weighted or unnormalised targets go through tf.nn.log_softmax
+            w = 1.0 if weight is None else _t(weight)
+            loss = -tf().reduce_sum(y * w * tf().nn.log_softmax(x, axis=-1), axis=-1)
         return _reduce(_positions(input, loss), reduction)
     safe, valid, wt, w, c = _class_targets(input, target, weight, ignore_index)
     loss = wt * tf().nn.sparse_softmax_cross_entropy_with_logits(labels=safe, logits=x)
