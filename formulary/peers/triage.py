@@ -139,6 +139,10 @@ TRIAGE: dict[tuple[str, str], Triage] = {
     ("tensorflow", "loss.mape/guide"): _c("keras-loss-clips", "MAPE at y = 0 is 1e9 % (ε = 1e-7), not inf", "property"),
     ("tensorflow", "loss.hinge/guide"): _c("keras-loss-clips", "keras.losses.hinge accepts 0/1 labels (read as ±1)",
                                            "property"),
+    ("tensorflow", "loss.softmax_ce"): _c("all-ignored", "an ignored 0-d target: NaN gradient of 0/0",
+                                          "edges", "backward-float32"),
+    ("tensorflow", "loss.cross_entropy/probs"): _e("tf-softmax-ce-masked-class", "softmax_cross_entropy_with_logits: "
+                                                   "NaN for a −inf logit whose label is 0", "edges"),
     ("tensorflow", "loss.mae"): _c("nan-input-gradient", "NaN gradient at a NaN input (torch: −0)", "edges"),
     ("tensorflow", "cnn.conv.single"): _e("tf-conv-empty-batch", "tf.nn.conv2d of an empty batch keeps the input's "
                                           "spatial shape", "edges"),

@@ -36,7 +36,9 @@ def cell(entry: dict | None) -> tuple[str, str | None, str]:
 def summary(name: str, p: dict) -> str:
     total = p["run"] + len(p.get("not_provided", []))
     version = f" {p['version']}" if p.get("version") else ""
-    untriaged = len(p.get("untriaged", []))
+    # peers.json from before the triage has no "untriaged": count its failures without a triage
+    untriaged = len(p["untriaged"]) if "untriaged" in p else sum(
+        1 for e in p.get("records", {}).values() if e["status"] == "fail" and not e.get("triage"))
     return (f"{NAMES.get(name, name)} ({p.get('package', name)}{version}): provides {p['run']} of {total} records — "
             f"{p['passed']} pass, {p.get('deviations', 0)} deviation (conventions), {p['failed']} fail"
             + (f" ({untriaged} untriaged)" if untriaged else " (all triaged)")
