@@ -23,7 +23,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from formulary.peers.autodiff import NotProvided
-from formulary.peers.tensorflow import keras
+from formulary.peers.tensorflow import keras, tf
 
 
 class _KerasOptimizer:
@@ -68,7 +68,8 @@ class _KerasOptimizer:
                 if group.get("weight_decay") and not self._decoupled(group):
                     g = g + p.dtype.type(group["weight_decay"]) * p
                 v.assign(p)
-                feed.append((g, v))
+                # a tensor of the parameters' dtype: Keras converts a NumPy gradient with floatx (float32)
+                feed.append((tf().convert_to_tensor(g), v))
                 i += 1
             opt.apply_gradients(feed)
             for p, v in zip(group["params"], variables, strict=False):
