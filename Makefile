@@ -39,9 +39,18 @@ mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[mutation]'
 	$(BIN)/python scripts/mutation.py
 
-peers: $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[peers]'
-	$(BIN)/python -m formulary.peers reports/peers.json
+# The peers (JAX, TensorFlow, numpy-ml, ONNX) get a venv of their own, so that .venv, which make test and CI
+# use, never has TensorFlow: its presence switches the independent judges on (formulary/judges.py).
+PEERS_VENV  := .venv-peers
+PEERS_STAMP := $(PEERS_VENV)/.installed-stamp
+
+$(PEERS_STAMP): pyproject.toml
+	@test -x $(PEERS_VENV)/bin/python || $(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,peers]'
+	@touch $(PEERS_STAMP)
+
+peers: $(PEERS_STAMP)
+	$(PEERS_VENV)/bin/python -m formulary.peers reports/peers.json
 
 dashboard: $(STAMP)
 	$(BIN)/python -m formulary.report.html reports
@@ -53,5 +62,5 @@ drill: $(STAMP)
 	$(BIN)/formulary drill
 
 clean:
-	rm -rf $(VENV) build .hypothesis .benchmarks *.egg-info
+	rm -rf $(VENV) .venv-peers build .hypothesis .benchmarks *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -12,22 +12,32 @@ writes them for the report.
 What a peer is held to: the value checks of a record (``edges``, ``property``,
 ``forward-*``, and ``backward-*`` where the peer has the backward pass).  Not
 ``errors``, which is impl's own argument-validation contract (messages naming the
-argument), nor ``deviations``, which state where impl differs from torch.
+argument), nor ``deviations``, which state where impl differs from torch.  A check whose
+call reaches an option the framework lacks (the adapter raises :class:`NotProvided`) is
+"not provided", not failed.
+
+A failed record is looked up in :mod:`formulary.peers.triage`: a disagreement triaged
+as a *convention* makes the record a ``deviation``; a *framework error* stays ``fail``,
+with its triage; a failure nobody triaged stays ``fail`` and says so (``untriaged``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import importlib
+import importlib.metadata
 import warnings
 
 import numpy as np
 
 from formulary import catalog, checks
 from formulary.candidate import Candidate, NotFound
+from formulary.peers import triage
+from formulary.peers.autodiff import NotProvided
 from formulary.record import Record
 
-PEERS = {"numpy_ml": "numpy-ml", "onnx_ref": "onnx"}  # adapter -> the PyPI package it needs
+# adapter -> the PyPI package it needs
+PEERS = {"numpy_ml": "numpy-ml", "onnx_ref": "onnx", "jax": "jax", "tensorflow": "tensorflow-cpu"}
 VALUE_CHECKS = ("edges", "property", "forward", "backward")
 
 
@@ -62,20 +72,44 @@ def _gist(message: str, n: int = 4) -> str:
     return "\n".join(keep[:n])
 
 
-def run_record(record: Record, candidate: Candidate, device: str = "cpu") -> dict | None:
-    """The peer's result on one record, or None when the peer cannot express it."""
+def _not_provided(exc: BaseException) -> NotProvided | None:
+    """The :class:`NotProvided` behind ``exc`` (a candidate's raise is wrapped as CandidateCrashed), if any."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, NotProvided):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def run_record(record: Record, candidate: Candidate, device: str = "cpu", shrink: bool = False) -> dict | None:
+    """The peer's result on one record, or None when the peer cannot express it.
+
+    Failing examples are not shrunk by default: a framework compiles (JAX) or traces anew for
+    every new shape hypothesis tries, and the triage writes its minimal repro by hand.
+    """
     plan = [c for c in checks.plan(record) if c.partition("-")[0] in VALUE_CHECKS]
-    results, message = {}, ""
+    results, message, lacking, findings = {}, "", [], {}
     for name in plan:
         try:
-            checks.run(record, name, candidate, device=device)
+            stats = checks.run(record, name, candidate, device=device, shrink=shrink)
             results[name] = "pass"
+            findings.update(getattr(stats, "findings", None) or {})
         except NotFound:
             results[name] = "not provided"  # a property check asked for a name the peer lacks: judge the rest
         except AssertionError as exc:
+            if (why := _not_provided(exc)) is not None:
+                results[name] = "not provided"
+                lacking.append(f"{name}: {why}")
+                continue
             results[name] = "fail"
             message = message or _gist(str(exc))
         except Exception as exc:  # the peer raised outside the candidate call: a failure all the same
+            if (why := _not_provided(exc)) is not None:
+                results[name] = "not provided"
+                lacking.append(f"{name}: {why}")
+                continue
             results[name] = "error"
             message = message or f"{type(exc).__name__}: {exc}"
     ran = {v for v in results.values() if v != "not provided"}
@@ -84,6 +118,10 @@ def run_record(record: Record, candidate: Candidate, device: str = "cpu") -> dic
     entry = {"status": "pass" if ran <= {"pass"} else "fail", "checks": results}
     if message:
         entry["message"] = message
+    if lacking:
+        entry["not_provided"] = sorted(set(lacking))
+    if "judge" in findings:
+        entry["judge"] = findings["judge"]
     return entry
 
 
@@ -107,9 +145,21 @@ def pass_counts(peer: str, *, only: list[str] | None = None, device: str = "cpu"
             if sub.backward is None and r.backward:
                 entry["forward_only"] = True
             records[r.id] = entry
-    passed = sum(1 for e in records.values() if e["status"] == "pass")
-    return {"peer": peer, "package": PEERS[peer], "run": len(records), "passed": passed,
-            "failed": len(records) - passed, "not_provided": missing, "records": records}
+    for rid, entry in records.items():
+        triage.apply(peer, rid, entry)
+    count = {s: sum(1 for e in records.values() if e["status"] == s) for s in ("pass", "deviation", "fail")}
+    return {"peer": peer, "package": PEERS[peer], "version": _version(PEERS[peer]), "run": len(records),
+            "passed": count["pass"], "deviations": count["deviation"], "failed": count["fail"],
+            "untriaged": sorted(r for r, e in records.items()
+                               if e["status"] == "fail" and ("triage" not in e or "untriaged_checks" in e)),
+            "not_provided": missing, "records": records}
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def check(peer: str, only: list[str] | None = None, device: str = "cpu") -> int:
@@ -119,10 +169,13 @@ def check(peer: str, only: list[str] | None = None, device: str = "cpu") -> int:
     """
     result = pass_counts(peer, only=only, device=device)
     for rid, entry in result["records"].items():
-        print(f"{'ok  ' if entry['status'] == 'pass' else 'FAIL'}  {rid}" + ("  (forward only)" if entry.get("forward_only") else ""))
+        mark = {"pass": "ok  ", "deviation": "DEV ", "fail": "FAIL"}[entry["status"]]
+        print(f"{mark}  {rid}" + ("  (forward only)" if entry.get("forward_only") else ""))
+        if entry.get("triage"):
+            print(f"    triage: {entry['triage']['class']}: {entry['triage']['summary']}")
         if entry.get("message"):
             print("    " + entry["message"].replace("\n", "\n    "))
     if result["not_provided"]:
         print(f"not expressible by {peer}: {', '.join(result['not_provided'])}")
-    print(f"{result['passed']} passed, {result['failed']} failed")
+    print(f"{result['passed']} passed, {result['deviations']} deviations (conventions), {result['failed']} failed")
     return 1 if result["failed"] else 0

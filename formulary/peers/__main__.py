@@ -1,35 +1,57 @@
-"""``python -m formulary.peers OUT.json [PEER ...]``: every peer's pass counts, for the report.
+"""``python -m formulary.peers OUT.json [PEER ...]``: every peer's results, for the report.
 
-A peer whose package is not installed is left out, and said so.
+Each peer runs in a worker process of its own, two at a time (JAX and TensorFlow each
+load a runtime that the other need not share; two workers fill two cores).  Beside its
+per-record results a framework peer (JAX, TensorFlow) gets its float64 accuracy against
+the mpmath oracle on the records' accuracy classes, and the TensorFlow worker also runs
+the independent judges (``cnn.pad.same``, ``loss.*/guide``) on impl, recording which judge
+ran.  A peer whose package is not installed is left out, and said so.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from formulary import profiles
-from formulary.peers import PEERS, pass_counts
+from formulary.peers import PEERS
+from formulary.peers.campaign import run_peer
+
+ORDER = ("jax", "tensorflow", "numpy_ml", "onnx_ref")  # the slowest first
 
 
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    profiles.load()
     out, results = Path(argv[0]), {}
-    for peer in argv[1:] or sorted(PEERS):
-        try:
-            results[peer] = pass_counts(peer)
-        except ModuleNotFoundError as exc:
-            print(f"{peer}: not installed ({exc}); pip install {PEERS[peer]}", file=sys.stderr)
-            continue
-        r = results[peer]
-        print(f"{peer}: {r['passed']} of {r['run']} records pass ({len(r['not_provided'])} it cannot express)")
+    names = sorted(argv[1:] or PEERS, key=lambda p: ORDER.index(p) if p in ORDER else len(ORDER))
+    start = time.monotonic()
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(run_peer, peer): peer for peer in names}
+        for future in as_completed(futures):
+            peer = futures[future]
+            try:
+                results[peer] = r = future.result()
+            except ModuleNotFoundError as exc:
+                print(f"{peer}: not installed ({exc}); pip install {PEERS[peer]}", file=sys.stderr)
+                continue
+            print(f"{peer}: {r['run']} records provided: {r['passed']} pass, {r['deviations']} deviation, "
+                  f"{r['failed']} fail ({len(r['untriaged'])} untriaged); {len(r['not_provided'])} not provided; "
+                  f"{r['seconds']} s", flush=True)
+            _write(out, results)  # as each peer finishes: a long run's first results are readable early
+    print(f"peers: {time.monotonic() - start:.0f} s wall")
+    _write(out, results)
     return 0
+
+
+def _write(out: Path, results: dict) -> None:
+    out.write_text(json.dumps(results, indent=1, sort_keys=True, ensure_ascii=False, default=str) + "\n",
+                   encoding="utf-8")
 
 
 if __name__ == "__main__":

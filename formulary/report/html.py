@@ -30,7 +30,7 @@ from pathlib import Path
 
 from formulary.inventory import KIND_NAMES, chapter_title
 from formulary.record import SOURCES
-from formulary.report import mathml, with_extras
+from formulary.report import mathml, matrix, with_extras
 from formulary.report.markdown import _tol as _tolerances  # the same 'float32: rtol/atol' text as CONFORMANCE.md
 from formulary.report.style import CSS
 
@@ -420,6 +420,7 @@ def render_html(doc: dict, figures_dir: Path | None = None, speed_md: Path | Non
            *(f'<a href="#{a}">{escape(t)}</a>' for a, t in zip(SOURCE_ANCHORS, SOURCES.values(), strict=True))]
     nav += [f'<a href="#{a}">{escape(t)} <span class="muted">({len(recs)})</span></a>' for a, t, recs in chapters]
     nav += ['<a href="#accuracy">Accuracy</a>', '<a href="#speed">Speed</a>', '<a href="#peers">Peers</a>',
+            '<a href="#matrix">Matrix</a>',
             '<a href="#mutation">Mutation</a>']
     if figures.get(None):
         nav.append('<a href="#figures">Other figures</a>')
@@ -432,7 +433,7 @@ def render_html(doc: dict, figures_dir: Path | None = None, speed_md: Path | Non
     body.append("</section>")
     body.append(_errata_and_deviations(doc))
     body += [_chapter_section(a, t, recs, figures, peers) for a, t, recs in chapters]
-    body += [_accuracy_overview(doc), _speed(speed_md), _peers(peers), _mutation(doc.get("mutation"))]
+    body += [_accuracy_overview(doc), _speed(speed_md), _peers(peers), matrix.html(doc, _slug), _mutation(doc.get("mutation"))]
     if figures.get(None):
         body.append(f'<section id="figures"><h2>Other figures</h2>{_figures_html(figures[None])}</section>')
     body.append(_failures(doc))

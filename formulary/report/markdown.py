@@ -6,6 +6,7 @@ from itertools import groupby
 
 from formulary.inventory import chapter_title
 from formulary.record import SOURCE_NOUNS, SOURCES
+from formulary.report import matrix
 
 ICON = {"pass": "pass", "deviation": "deviation", "fail": "**FAIL**", "error": "**ERROR**", "not run": "not run"}
 
@@ -110,6 +111,8 @@ def render(doc: dict) -> str:
             items = ", ".join(f"{k} = {_num(v)}" for k, v in r["findings"].items())
             lines.append(f"- `{r['id']}` ({r['kind']}): {items}")
         lines.append("")
+
+    lines += matrix.markdown(doc)  # frameworks × records, judges, the frameworks' accuracy (make peers)
 
     bad = [(r, name, c) for r in recs for name, c in r["checks"].items() if c["status"] != "pass"]
     bad += [(r, f"mistake:{n}", m) for r in recs for n, m in r["mistakes"].items() if m["status"] not in ("caught",)]

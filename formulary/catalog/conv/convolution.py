@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -11,9 +12,11 @@ from hypothesis import strategies as st
 from formulary.candidate import reference
 from formulary.catalog.conv._common import EXACT, INT, S_CONV, S_PAD, _compact, _dense, _ints, _values
 from formulary.compare import assert_close
+from formulary.judges import judged
 from formulary.mistakes import conv as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample, Tolerance
 from formulary.verdict import expect
+from reference import tf_judge
 
 # -- convolution samples ------------------------------------------------------------------
 
@@ -227,6 +230,31 @@ def _check_same_sizes(candidate):
     return {"cases": len(_sizes_grid())}
 
 
+def _same_by_tensorflow(candidate):
+    """tf.nn.conv2d(padding='SAME') against conv2d(padding='same') at strides 1–3 and dilations 1–3, and TensorFlow's
+    measured 'SAME' split against same_padding: TensorFlow judges, not reference.conv's transcription of its rule."""
+    conv, pads = candidate.get("conv.conv2d"), candidate.get("conv.same_padding")
+    rng, cases, worst = np.random.default_rng(16), 0, 0.0
+    for hw in ((5, 6), (8, 7)):
+        for k in ((1, 2), (2, 2), (3, 2), (4, 3)):
+            for s in (1, 2, 3):
+                for d in (1, 2, 3):
+                    x, w = rng.standard_normal((1, 2, *hw)), rng.standard_normal((2, 2, *k))
+                    mine, theirs = np.asarray(conv(x, w, None, s, "same", d)), tf_judge.conv2d_same(x, w, s, d)
+                    expect(mine.shape == theirs.shape, f"'same' {hw}, k={k}, s={s}, d={d}: TensorFlow's shape "
+                                                       f"{theirs.shape}, candidate {mine.shape}")
+                    err = float(np.max(np.abs(mine - theirs), initial=0.0))
+                    expect(err <= 1e-12 * max(1.0, float(np.max(np.abs(theirs), initial=0.0))),
+                           f"'same' {hw}, k={k}, s={s}, d={d}: candidate differs from tf.nn.conv2d by {err:.3g}")
+                    worst, cases = max(worst, err), cases + 1
+    splits = 0
+    for n, k, s, d in itertools.product(range(1, 10), range(1, 5), range(1, 4), range(1, 3)):
+        want, got = tf_judge.same_padding(n, k, s, d), tuple(pads(n, k, s, d))
+        expect(got == want, f"same_padding({n}, {k}, {s}, {d}): TensorFlow pads {want}, candidate {got}")
+        splits += 1
+    return {"tensorflow_conv_cases": cases, "tensorflow_max_abs_diff": worst, "tensorflow_same_splits": splits}
+
+
 def _check_valid_sizes(candidate):
     """The guide's 'valid' formula floor((in − k) / s) + 1 (dilated kernels: k_eff = d(k − 1) + 1)."""
     shape, size = candidate.get("conv.conv2d_output_shape"), candidate.get("conv.conv2d_output_size")
@@ -360,9 +388,10 @@ RECORDS = (
                lambda dt: _conv_edge(dt, (1, 2, 5, 4), (2, 2, 2, 2), False, "even kernel, stride 1", padding="same"),
                lambda dt: _conv_edge(dt, (1, 1, 7, 8), (1, 1, 3, 3), True, "7×8, stride 3", stride=3, padding="same"),
                lambda dt: _conv_edge(dt, (1, 1, 5, 6), (1, 1, 2, 3), True, "dilation 2, stride 2", stride=2, dilation=2, padding="same")],
-        check=_check_same_sizes, deviations=[SAME_AT_STRIDE],
+        check=judged(_check_same_sizes, _same_by_tensorflow, by="tf.nn.conv2d(padding='SAME') at strides 1–3, "
+                     "dilations 1–3, and its 'SAME' split measured", otherwise="the hand-written rule (reference.conv)"), deviations=[SAME_AT_STRIDE],
         notes="torch refuses padding='same' at stride > 1; the reference pads by TensorFlow's documented rule with "
-              "F.pad, then convolves.",
+              "F.pad, then convolves. With TensorFlow installed, tf.nn.conv2d(padding='SAME') judges too.",
     ),
     Record(
         id="cnn.pad.same/padding", kind="F", section=S_PAD,

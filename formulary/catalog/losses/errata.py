@@ -12,8 +12,10 @@ import numpy as np
 import torch
 
 from formulary.candidate import reference
+from formulary.catalog.losses import keras_judge as K
 from formulary.catalog.losses._shared import CLASSIFICATION, REGRESSION, seeded
 from formulary.compare import assert_close
+from formulary.judges import judged
 from formulary.mistakes import losses as M
 from formulary.record import Deviation, Mistake, Record, Tolerance
 from formulary.verdict import expect
@@ -132,8 +134,19 @@ def _nll(candidate):
 
 
 def _erratum(*, id, section, equation, check, summary, reason, mistakes, source="guide"):
+    keras = _KERAS[id]
+    check = judged(check, keras, by=f"keras.losses ({keras.__doc__.splitlines()[0]})",
+                   otherwise="torch and the loss's definition")
     return Record(id=id, kind="F", section=section, equation=equation, check=check, mistakes=tuple(mistakes),
                   deviations=(Deviation(summary, reason, check, source=source),))
+
+
+_KERAS = {  # the Keras judge of each erratum (formulary.catalog.losses.keras_judge)
+    "loss.mse/guide": K.per_sample("mse_loss", "mean_squared_error", M.guide_mean_squared_error),
+    "loss.mae/guide": K.per_sample("l1_loss", "mean_absolute_error", M.guide_mean_absolute_error),
+    "loss.msle/guide": K.msle, "loss.mape/guide": K.mape, "loss.cross_entropy/guide": K.cross_entropy,
+    "loss.hinge/guide": K.hinge, "loss.nll/guide": K.nll,
+}
 
 
 RECORDS = (

@@ -1,0 +1,95 @@
+"""impl.activations over ``jax.nn`` (backward passes: ``jax.vjp`` of the same function).
+
+JAX has no PReLU and no softplus ``beta``/``threshold``: PReLU is ``jnp.where(x > 0, x, a·x)``
+with the slope on dim 1 as torch lays it; softplus is ``jax.nn.softplus(βx)/β`` (x itself where βx
+overflows), and torch's ``threshold`` a ``jnp.where`` around it.
+"""
+
+from __future__ import annotations
+
+from formulary.peers.jax import backward, forward, jax, jnp
+
+
+def _sigmoid(input):
+    return jax().nn.sigmoid(jnp().asarray(input))
+
+
+def _tanh(input):
+    return jnp().tanh(jnp().asarray(input))
+
+
+def _relu(input):
+    return jax().nn.relu(jnp().asarray(input))
+
+
+def _leaky_relu(input, negative_slope=0.01):
+    return jax().nn.leaky_relu(jnp().asarray(input), negative_slope)
+
+
+def _slope(x, weight):
+    w = jnp().asarray(weight, dtype=x.dtype)
+    if x.ndim >= 2 and w.size > 1:
+        return w.reshape((1, -1) + (1,) * (x.ndim - 2))  # one slope per channel, dim 1
+    return w.reshape(()) if w.size == 1 else w
+
+
+def _prelu(input, weight):
+    x = jnp().asarray(input)
+    return jnp().where(x > 0, x, _slope(x, weight) * x)
+
+
+def _elu(input, alpha=1.0):
+    return jax().nn.elu(jnp().asarray(input), alpha)
+
+
+def _selu(input):
+    return jax().nn.selu(jnp().asarray(input))
+
+
+def _gelu(input, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
+    return jax().nn.gelu(jnp().asarray(input), approximate=approximate == "tanh")
+
+
+def _softplus(input, beta=1.0, threshold=None):
+    x = jnp().asarray(input)
+    z = beta * x
+    out = jnp().where(z == jnp().inf, x, jax().nn.softplus(z) / beta)  # βx overflowing: the value is x itself
+    return out if threshold is None else jnp().where(z > threshold, x, out)
+
+
+def _silu(input):
+    return jax().nn.silu(jnp().asarray(input))
+
+
+def _softsign(input):
+    return jax().nn.soft_sign(jnp().asarray(input))
+
+
+def _hardsigmoid(input):
+    return jax().nn.hard_sigmoid(jnp().asarray(input))
+
+
+def _softmax(input, dim):
+    return jax().nn.softmax(jnp().asarray(input), axis=dim)
+
+
+def _log_softmax(input, dim):
+    return jax().nn.log_softmax(jnp().asarray(input), axis=dim)
+
+
+sigmoid, sigmoid_backward = forward(_sigmoid), backward(_sigmoid)
+tanh, tanh_backward = forward(_tanh), backward(_tanh)
+relu, relu_backward = forward(_relu), backward(_relu)
+leaky_relu, leaky_relu_backward = forward(_leaky_relu), backward(_leaky_relu)
+prelu, prelu_backward = forward(_prelu), backward(_prelu, ("input", "weight"))
+elu, elu_backward = forward(_elu), backward(_elu)
+selu, selu_backward = forward(_selu), backward(_selu)
+gelu, gelu_backward = forward(_gelu), backward(_gelu)
+softplus, softplus_backward = forward(_softplus), backward(_softplus)
+silu, silu_backward = forward(_silu), backward(_silu)
+softsign, softsign_backward = forward(_softsign), backward(_softsign)
+hardsigmoid, hardsigmoid_backward = forward(_hardsigmoid), backward(_hardsigmoid)
+softmax, softmax_backward = forward(_softmax), backward(_softmax)
+log_softmax, log_softmax_backward = forward(_log_softmax), backward(_log_softmax)
