@@ -154,21 +154,19 @@ def html(doc: dict, slug) -> str:
             tds.append(f'<td class="{_CLASS.get(status, "")}">{inner}</td>')
         body.append(f'<tr><td><a href="#r-{slug(rid)}"><code>{escape(rid)}</code></a></td>{"".join(tds)}</tr>')
     parts = ['<section id="matrix"><h2>Conformance matrix: frameworks × records</h2>',
-             "<style>.matrix td.pass{color:#1a7f37}.matrix td.deviation{color:#9a6700}"
-             ".matrix td.fail{color:#cf222e;font-weight:600}</style>",
              "<ul>" + "".join(f"<li>{escape(summary(n, peers[n]))}</li>" for n in names) + "</ul>",
              f'<p class="muted">Deviations are triaged conventions; fails are framework errors or untriaged; '
              f"each links to its triage in <code>{escape(DOC)}</code>. Records no framework provides are left out.</p>",
-             f'<table class="matrix"><thead><tr><th>record</th>{head}</tr></thead>'
-             f'<tbody>{"".join(body)}</tbody></table>']
+             f'<div class="scroll"><table class="matrix"><thead><tr><th>record</th>{head}</tr></thead>'
+             f'<tbody>{"".join(body)}</tbody></table></div>']
     js = (peers.get("tensorflow") or {}).get("judges") or {}
     if js:
         rows = "".join(f"<tr><td><code>{escape(rid)}</code></td><td class=\"{_CLASS.get(j['status'], '')}\">"
                        f"{escape(j['status'])}</td>"
                        f"<td>{escape(str(j.get('judge') or j.get('message', '')[:200]))}</td></tr>"
                        for rid, j in sorted(js.items()))
-        parts.append('<h3 id="judges">Independent judges</h3><table><thead><tr><th>record</th><th>status</th>'
-                     f"<th>judge</th></tr></thead><tbody>{rows}</tbody></table>")
+        parts.append('<h3 id="judges">Independent judges</h3><div class="scroll"><table><thead><tr><th>record</th>'
+                     f"<th>status</th><th>judge</th></tr></thead><tbody>{rows}</tbody></table></div>")
     acc_names, acc = _acc(doc, peers)
     if acc_names and acc:
         head = "".join(f"<th>{escape(NAMES.get(n, n))}</th>" for n in acc_names)
@@ -178,6 +176,6 @@ def html(doc: dict, slug) -> str:
                        for rid, cls, mine, torch, theirs, b in acc)
         parts.append('<h3 id="accuracy-frameworks">Accuracy against the mpmath oracle, every framework '
                      "(float64, max ULP)"
-                     f"</h3><table><thead><tr><th>record</th><th>input class</th><th>impl</th><th>torch</th>{head}"
-                     f"<th>bound</th></tr></thead><tbody>{rows}</tbody></table>")
+                     f'</h3><div class="scroll"><table><thead><tr><th>record</th><th>input class</th><th>impl</th>'
+                     f"<th>torch</th>{head}<th>bound</th></tr></thead><tbody>{rows}</tbody></table></div>")
     return "".join(parts) + "</section>"
