@@ -116,6 +116,7 @@ def assert_within_bounds(record: Record, rows: list[dict]) -> None:
         if not mine <= bound:
             problems.append(f"{row['class']}: {mine:.3g} ULP > bound {bound:g} (at x = {row['candidate_worst_input']})")
         if not mine <= max(theirs + SLACK_ULP, 1.0):
-            problems.append(f"{row['class']}: {mine:.3g} ULP, worse than torch's {theirs:.3g} (at x = {row['candidate_worst_input']})")
+            problems.append(f"{row['class']}: {mine:.3g} ULP, worse than torch's {theirs:.3g} (at x = "
+                            f"{row['candidate_worst_input']})")
     if problems:
         raise AssertionError(f"{record.id} accuracy: " + "; ".join(problems))

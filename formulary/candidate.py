@@ -77,7 +77,8 @@ def record_problems(record, candidate: Candidate) -> list[str]:
     """Every name of ``record`` that does not resolve, as messages."""
     out = []
     names = [("candidate", record.candidate), ("backward", record.backward)]
-    names += [(f"mistake {m.name!r} target", record.target_name(m.target)) for m in record.mistakes if m.target not in (None, "backward")]
+    names += [(f"mistake {m.name!r} target", record.target_name(m.target)) for m in record.mistakes
+              if m.target not in (None, "backward")]
     for field_name, dotted in names:
         if dotted:
             try:

@@ -101,7 +101,8 @@ def which_catches(record: Record, mistake_name: str, base: Candidate, *, device:
     there) or only makes the candidate crash (a mistake must give wrong values).
     """
     mistake = next(m for m in record.mistakes if m.name == mistake_name)
-    wrong = base.replacing(_named(record.target_name(mistake.target), "target", record), mistake.fn, f"{base.label} with mistake {mistake.name!r}")
+    wrong = base.replacing(_named(record.target_name(mistake.target), "target", record), mistake.fn,
+                           f"{base.label} with mistake {mistake.name!r}")
     crashes = []
     # value checks first: a mistake caught only by the error inputs proves little about its values
     for name in sorted(plan(record), key=lambda n: n == "errors"):
@@ -112,7 +113,8 @@ def which_catches(record: Record, mistake_name: str, base: Candidate, *, device:
         except AssertionError as exc:
             return name, str(exc)
     detail = "; it only crashed: " + " | ".join(crashes) if crashes else ""
-    raise AssertionError(f"{record.id}: known mistake {mistake.name!r} passes every check ({', '.join(plan(record))}){detail}")
+    raise AssertionError(f"{record.id}: known mistake {mistake.name!r} "
+                         f"passes every check ({', '.join(plan(record))}){detail}")
 
 
 # -- calling both sides --------------------------------------------------------------
@@ -139,7 +141,8 @@ def call_candidate(record: Record, fn: Callable, sample: Sample):
         raise
     except Exception as exc:
         at = locate.of_exception(exc)
-        raise CandidateCrashed(f"{record.id}: candidate raised {type(exc).__name__}: {exc}" + (f" in {at}" if at else "")
+        raise CandidateCrashed(f"{record.id}: candidate raised {type(exc).__name__}: {exc}"
+                               + (f" in {at}" if at else "")
                                + f"\n  input: {sample!r}") from exc
     for before, after in zip(sample.args, args):
         if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
@@ -281,9 +284,11 @@ def _errors(record: Record, candidate: Candidate) -> Stats:
             fn(*err.sample.args, **err.sample.kwargs)
         except err.error as exc:
             if not re.search(err.match, str(exc)):
-                raise AssertionError(f"{where}: raised {type(exc).__name__}({exc!s}), whose message does not match {err.match!r}") from None
+                raise AssertionError(f"{where}: raised {type(exc).__name__}({exc!s}), whose message does not match "
+                                     f"{err.match!r}") from None
         except Exception as exc:  # a failure; for the meta-test, a crash rather than a wrong value
-            raise CandidateCrashed(f"{where}: expected {err.error.__name__} matching {err.match!r}, got {type(exc).__name__}: {exc}") from None
+            raise CandidateCrashed(f"{where}: expected {err.error.__name__} matching {err.match!r}, got "
+                                   f"{type(exc).__name__}: {exc}") from None
         else:
             raise AssertionError(f"{where}: expected {err.error.__name__} matching {err.match!r}; nothing was raised")
     return Stats(examples=len(record.errors))

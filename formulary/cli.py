@@ -162,7 +162,8 @@ def _run_report(args, work: Path) -> int:
     env = dict(os.environ, FORMULARY_FIGURES=str(work / "figures"),
                PYTHONPATH=os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
     cmd = [sys.executable, "-m", "pytest", str(ROOT / "tests"), "-q", "--candidate", args.candidate, "--device",
-           args.device, "--formulary-report", str(work), "--junitxml", str(work / "junit.xml"), "-o", "junit_family=xunit2"]
+           args.device, "--formulary-report", str(work), "--junitxml", str(work / "junit.xml"), "-o",
+               "junit_family=xunit2"]
     if args.profile:
         cmd += ["--hypothesis-profile", args.profile]
     cmd += args.pytest_args
@@ -205,7 +206,8 @@ def parser() -> argparse.ArgumentParser:
 
     ck = sub.add_parser("check", help="run records' checks against a candidate package; exit 1 on failure")
     ck.add_argument("--candidate", default="impl", help="package with impl's API (default: impl)")
-    ck.add_argument("--only", nargs="+", metavar="ID", help="record IDs (an ID selects its /variants too) or chapters (act, loss...)")
+    ck.add_argument("--only", nargs="+", metavar="ID",
+                    help="record IDs (an ID selects its /variants too) or chapters (act, loss...)")
     ck.add_argument("--device", default="cpu", help="torch device for the reference (default: cpu)")
     ck.add_argument("--profile", default=None, help="hypothesis profile: ci (default), dev, thorough")
     ck.add_argument("--timeout", type=float, default=CHECK_SECONDS, metavar="S",

@@ -73,7 +73,9 @@ def short_repr(value, limit: int = 12) -> str:
         return f"array(shape={value.shape}, dtype={value.dtype}, first=[{head}, ...])"
     if isinstance(value, (tuple, list)):
         inner = ", ".join(short_repr(v, limit) for v in value)
-        return f"({inner},)" if isinstance(value, tuple) and len(value) == 1 else (f"({inner})" if isinstance(value, tuple) else f"[{inner}]")
+        return f"({inner},)" if isinstance(value, tuple) and len(value) == 1 else (f"({inner})"
+                                                                                   if isinstance(value, tuple)
+                                                                                       else f"[{inner}]")
     if hasattr(value, "detach"):  # a torch tensor in a message
         return short_repr(value.detach().cpu().numpy(), limit)
     if callable(value) and hasattr(value, "__qualname__"):  # by name: its address would make reports differ per run
@@ -100,7 +102,8 @@ def _structure(tree):
     return None
 
 
-def assert_close(actual, expected, tol: Tolerance, *, names: tuple[str, ...] | None = None, check_dtype: bool = True) -> Stats:
+def assert_close(actual, expected, tol: Tolerance, *, names: tuple[str, ...] | None = None,
+                 check_dtype: bool = True) -> Stats:
     """Compare ``actual`` with ``expected`` leaf by leaf; return the error statistics.
 
     Raises :class:`Mismatch` naming the component, the worst element, expected and got.

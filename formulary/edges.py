@@ -41,7 +41,8 @@ def around(points: Iterable[float], dtype) -> np.ndarray:
     return np.array(out, dtype=dtype)
 
 
-def elementwise(dtype, kinks: Sequence[float] = (), kwargs: Sequence[Mapping] = ({},), drop: Sequence[float] = ()) -> list[Sample]:
+def elementwise(dtype, kinks: Sequence[float] = (), kwargs: Sequence[Mapping] = ({},),
+                drop: Sequence[float] = ()) -> list[Sample]:
     """The edge bank of an elementwise function of one array, for each kwargs variant.
 
     ``drop`` removes special values that the record judges separately (where the

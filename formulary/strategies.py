@@ -32,7 +32,8 @@ def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 0, max_side: in
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
 
 
-def arrays(dtype, shape=None, min_value: float = -10.0, max_value: float = 10.0, **shape_kw) -> st.SearchStrategy[np.ndarray]:
+def arrays(dtype, shape=None, min_value: float = -10.0, max_value: float = 10.0,
+           **shape_kw) -> st.SearchStrategy[np.ndarray]:
     """Arrays of ``dtype``; ``shape`` a tuple or strategy (default: 0-3 dims, sides 0-5)."""
     if shape is None:
         shape = shapes(**shape_kw)

@@ -29,13 +29,15 @@ def ntuple(value, name: str, n: int, minimum: int, *, empty=None) -> tuple[int, 
         if len(value) == 0 and empty is not None:
             return tuple(empty)
         if len(value) not in (1, n):
-            raise ValueError(f"{name} must be an int or a sequence of 1 or {n} ints, got {len(value)} values: {value!r}")
+            raise ValueError(f"{name} must be an int or a sequence of 1 or {n} ints, got {len(value)} values: "
+                             f"{value!r}")
         values = tuple(integer(v, name, minimum) for v in value)
         return values * n if len(values) == 1 else values
     return (integer(value, name, minimum),) * n
 
 
-def with_batch(x: np.ndarray, ndim: int, name: str = "input", *, layout: str = "(N, C, H, W)") -> tuple[np.ndarray, bool]:
+def with_batch(x: np.ndarray, ndim: int, name: str = "input", *, layout: str = "(N, C, H, W)") -> tuple[np.ndarray,
+                                                                                                        bool]:
     """``x`` with ``ndim`` dimensions, a batch of one prepended to an unbatched (``ndim`` − 1)-D input.
 
     Returns the batched array (a view) and whether it was unbatched, for :func:`without_batch`.

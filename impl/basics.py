@@ -59,7 +59,8 @@ def _perceptron_args(input, weight, bias):
     if x.ndim not in (1, 2):
         raise ValueError(f"input must be (in_features,) or (N, in_features), got shape {x.shape}")
     if w.shape != (x.shape[-1],):
-        raise ValueError(f"weight has shape {w.shape}, expected ({x.shape[-1]},) for the input's {x.shape[-1]} features")
+        raise ValueError(f"weight has shape {w.shape}, expected ({x.shape[-1]},) for the input's {x.shape[-1]} "
+                         f"features")
     if w.dtype != x.dtype:
         raise TypeError(f"weight has dtype {w.dtype}, expected the input's dtype {x.dtype}")
     scalar_array = isinstance(bias, np.ndarray) and bias.shape == () and bias.dtype.kind == "f"
@@ -154,7 +155,8 @@ def _layers(weights, biases, fan_in=None, dtype=None):
     if not isinstance(weights, (list, tuple)) or not isinstance(biases, (list, tuple)):
         raise TypeError("weights and biases must be lists of arrays, one per layer")
     if len(weights) == 0 or len(weights) != len(biases):
-        raise ValueError(f"weights and biases must be non-empty and of equal length, got {len(weights)} and {len(biases)}")
+        raise ValueError(f"weights and biases must be non-empty and of equal length, got {len(weights)} and "
+                         f"{len(biases)}")
     ws, bs = [], []
     for i, (w, b) in enumerate(zip(weights, biases)):
         w, b = float_array(w, f"weights[{i}]"), float_array(b, f"biases[{i}]")
@@ -280,7 +282,8 @@ def mlp_train(input, target, weights, biases, lr=0.1, epochs=100, activation="ta
         raise ValueError("input has no samples to train on")
     y = float_array(target, "target")
     if y.shape != (len(x), ws[-1].shape[0]) or y.dtype != x.dtype:
-        raise ValueError(f"target has shape {y.shape} and dtype {y.dtype}, expected the output's {(len(x), ws[-1].shape[0])}, {x.dtype}")
+        raise ValueError(f"target has shape {y.shape} and dtype {y.dtype}, "
+                         f"expected the output's {(len(x), ws[-1].shape[0])}, {x.dtype}")
     eta = x.dtype.type(real(lr, "lr"))
     n_epochs = positive_int(epochs, "epochs")
     losses = np.empty(n_epochs, x.dtype)

@@ -61,7 +61,8 @@ def conv2d_flops(in_channels, out_channels, kernel_size, output_size, groups=1, 
 
     .. math::
         \text{torch}: 2\,\text{MACs} \qquad
-        \text{guide}: \Bigl\{H W\bigl[k^2 + (k^2 - 1)\bigr]\tfrac{C_\text{in}}{g} + H W\bigl(\tfrac{C_\text{in}}{g} - 1\bigr)\Bigr\} C_\text{out}
+        \text{guide}: \Bigl\{H W\bigl[k^2 + (k^2 - 1)\bigr]\tfrac{C_\text{in}}{g} + H W\bigl(\tfrac{C_\text{in}}{g} -
+        1\bigr)\Bigr\} C_\text{out}
 
         \text{exact}: 2\,\text{MACs} - H W C_\text{out} + H W C_\text{out}\,[\text{bias}]
 

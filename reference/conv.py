@@ -56,7 +56,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return F.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
     return F.avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
@@ -82,7 +83,8 @@ def conv2d_output_size(size, kernel_size, stride=1, padding=0, dilation=1, ceil_
     if ceil_mode:
         out = F.max_pool2d(_meta(1, 1, size, 1), (kernel_size, 1), (stride, 1), (padding, 0), (dilation, 1), True)
     else:
-        out = F.conv2d(_meta(1, 1, size, 1), _meta(1, 1, kernel_size, 1), None, (stride, 1), (padding, 0), (dilation, 1))
+        out = F.conv2d(_meta(1, 1, size, 1), _meta(1, 1, kernel_size, 1), None, (stride, 1), (padding, 0),
+                       (dilation, 1))
     return out.shape[2]
 
 

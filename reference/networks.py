@@ -61,7 +61,8 @@ class PartialConv2d(nn.Module):
         super().__init__()
         self.table = table
         for j, maps in enumerate(table):
-            self.register_parameter(f"weight{j}", nn.Parameter(torch.empty(1, len(maps), kernel_size, kernel_size).normal_(0, 0.1)))
+            self.register_parameter(f"weight{j}",
+                                    nn.Parameter(torch.empty(1, len(maps), kernel_size, kernel_size).normal_(0, 0.1)))
             self.register_buffer(f"maps{j}", torch.tensor(maps))
         self.bias = nn.Parameter(torch.zeros(len(table)))
 
@@ -192,8 +193,10 @@ class Inception(nn.Module):
         self.branch2 = nn.Sequential(BasicConv2d(in_channels, ch3x3red, kernel_size=1),
                                      BasicConv2d(ch3x3red, ch3x3, kernel_size=3, padding=1))
         self.branch3 = nn.Sequential(BasicConv2d(in_channels, ch5x5red, kernel_size=1),
-                                     BasicConv2d(ch5x5red, ch5x5, kernel_size=branch3_kernel, padding=branch3_kernel // 2))
-        self.branch4 = nn.Sequential(nn.MaxPool2d(3, 1, 1, ceil_mode=True), BasicConv2d(in_channels, pool_proj, kernel_size=1))
+                                     BasicConv2d(ch5x5red, ch5x5, kernel_size=branch3_kernel,
+                                                 padding=branch3_kernel // 2))
+        self.branch4 = nn.Sequential(nn.MaxPool2d(3, 1, 1, ceil_mode=True),
+                                     BasicConv2d(in_channels, pool_proj, kernel_size=1))
 
     def forward(self, x):
         return torch.cat([self.branch1(x), self.branch2(x), self.branch3(x), self.branch4(x)], 1)

@@ -84,7 +84,8 @@ import formulary.profiles  # registers ci
 
 torch.set_num_threads(1)
 
-settings.register_profile("mutation", parent=settings.get_profile("ci"), phases=(Phase.explicit, Phase.reuse, Phase.generate))
+settings.register_profile("mutation", parent=settings.get_profile("ci"),
+                          phases=(Phase.explicit, Phase.reuse, Phase.generate))
 '''
 
 # Why a surviving mutant survives: (function regex, mutated-line regex, explanation), the
@@ -109,7 +110,8 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "EQUIVALENT: at 0 both branches give 0 (x = αx = α(e⁰ − 1) = 0; g·x = 0); only the sign of a zero "
      "could differ, and the comparison (like torch.testing.assert_close) does not look at it."),
     (r"elu(_backward)?$", r"np\.minimum\(z, 1\.0\)",
-     "EQUIVALENT: the clamp only keeps expm1/exp finite on the branch np.where discards; 1.0 bounds it as well as 0.0."),
+     "EQUIVALENT: the clamp only keeps expm1/exp finite on the branch np.where discards; 1.0 bounds it as well as "
+     "0.0."),
     (r"prelu_backward$", r"reduce = tuple",
      "EQUIVALENT: a dead branch. A per-channel weight (size > 1) needs x.ndim > 1 (_prelu_weight rejects it "
      "otherwise), so `1 if x.ndim > 1 else 0` is always 1 here; impl could write `if i != 1`."),
@@ -145,7 +147,8 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "EQUIVALENT: the 1.0 goes only into ignored rows (valid False), whose gradient cross_entropy_backward then "
      "replaces by 0 (np.where(valid[:, None], rows, 0.0)); q feeds nothing else."),
     (r"_indices$", r"not in \"XXiuXX\"",
-     "EQUIVALENT: the test is on one-letter dtype kinds: 'i' and 'u' are still in \"XXiuXX\", and no dtype has kind 'X'."),
+     "EQUIVALENT: the test is on one-letter dtype kinds: 'i' and 'u' are still in \"XXiuXX\", and no dtype has kind "
+     "'X'."),
     (r"(_indices|_per_row|_rows)$", r"reshape\(-2|reshape\(1, -2\)",
      "EQUIVALENT: NumPy (2.x) reads any negative size in reshape as the one inferred dimension, as it reads −1."),
     (r"_nll_rows$", r"take_along_axis\(logp, idx\[:, None\], \)",
@@ -334,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--target", action="append", metavar="PATH",
                    help="file or folder to mutate; repeatable or comma-separated "
                         f"(default: {' '.join(DEFAULT_TARGETS)})")
-    p.add_argument("-k", default=DEFAULT_K, help=f"pytest -k expression choosing the relevant records (default: {DEFAULT_K})")
+    p.add_argument("-k", default=DEFAULT_K,
+                   help=f"pytest -k expression choosing the relevant records (default: {DEFAULT_K})")
     p.add_argument("--tests", default="tests/test_conformance.py tests/test_accuracy.py",
                    help="test file(s) that judge the mutants (accuracy too: it judges the last ULPs)")
     p.add_argument("--out", default=str(ROOT / "reports" / "mutation.json"))
@@ -380,7 +384,8 @@ def combined(chapters: dict[str, dict]) -> dict:
     order = [c for c in CHAPTERS if c in chapters]
     killed = sum(chapters[c]["killed"] for c in order)
     judged = sum(chapters[c].get("judged", chapters[c]["total"]) for c in order)
-    return {"tool": chapters[order[0]]["tool"] if order else "", "targets": [t for c in order for t in chapters[c]["targets"]],
+    return {"tool": chapters[order[0]]["tool"] if order else "",
+            "targets": [t for c in order for t in chapters[c]["targets"]],
             "tests": "per chapter", "total": sum(chapters[c]["total"] for c in order), "killed": killed,
             "score": killed / judged if judged else 0.0,
             "survived": [s for c in order for s in chapters[c]["survived"]],

@@ -19,7 +19,8 @@ from formulary.report.markdown import render as render_markdown
 from formulary.report.model import build
 
 # a valid 1×1 PNG: the page embeds figures byte for byte
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGA"
+                       "WjR9awAAAABJRU5ErkJggg==")
 VOID = {"meta", "img", "br", "hr", "link", "input", "source", "col", "wbr"}
 
 
@@ -140,10 +141,13 @@ def test_speed_mutation_and_peers_sections(doc, tmp_path):
     extra = dict(doc,
                  mutation={"tool": "mutmut 3.8.1", "targets": ["impl/activations.py"], "tests": "-k act.", "total": 3,
                            "counts": {"killed": 2, "survived": 1}, "killed": 2, "score": 2 / 3,
-                           "survived": [{"name": "m_1", "function": "relu", "diff": "-a <= 0\n+a < 0", "explanation": "equivalent"}]},
+                           "survived": [{"name": "m_1", "function": "relu", "diff": "-a <= 0\n+a < 0",
+                                         "explanation": "equivalent"}]},
                  peers={"onnx_ref": {"peer": "onnx_ref", "package": "onnx", "run": 1, "passed": 0, "failed": 1,
-                                     "not_provided": [], "records": {rid: {"status": "fail", "checks": {"edges": "fail"},
-                                                                           "message": "NaN <here>", "forward_only": True}}}})
+                                     "not_provided": [],
+                                         "records": {rid: {"status": "fail", "checks": {"edges": "fail"},
+                                                                           "message": "NaN <here>",
+                                                                               "forward_only": True}}}})
     text = render_html(extra, None, speed)
     Page(text)
     assert '<td class="n">1.10</td>' in text

@@ -139,7 +139,8 @@ def test_exercise_start_then_check_a_planted_mistake_then_a_solution(workspace):
 
 def test_start_never_overwrites_the_learners_code(workspace):
     path = exercise.start("act.relu", workspace)[0]
-    path.write_text(path.read_text().replace("raise NotImplementedError", "return 0  # mine\n    raise NotImplementedError", 1))
+    path.write_text(path.read_text().replace("raise NotImplementedError",
+                                             "return 0  # mine\n    raise NotImplementedError", 1))
     exercise.start("act.relu", workspace)
     assert "# mine" in path.read_text()
 

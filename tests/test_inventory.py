@@ -34,5 +34,6 @@ def test_every_record_belongs_to_an_inventory_id():
 
 def test_record_kind_matches_inventory_kind():
     kinds = {e.id: e.kind for e in inventory.entries()}
-    wrong = [(r.id, r.kind, kinds[r.base_id]) for r in catalog.records() if r.base_id in kinds and r.kind != kinds[r.base_id]]
+    wrong = [(r.id, r.kind, kinds[r.base_id]) for r in catalog.records() if r.base_id in kinds
+             and r.kind != kinds[r.base_id]]
     assert not wrong, wrong

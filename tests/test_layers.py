@@ -65,7 +65,8 @@ def _imports(name: str, path: Path, known: set[str]) -> list[tuple[str, int, boo
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]
+                                + ([base] if base else []))
             for a in node.names:
                 full = f"{base}.{a.name}"
                 # `from pkg import module` imports the module; `from module import name` the name in it

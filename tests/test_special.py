@@ -163,7 +163,8 @@ def test_special_values():
     inf, nan = np.inf, np.nan
     x = np.array([0.0, -0.0, inf, -inf, nan, 6.0, -6.0, 1e300, -1e300, 28.0, 30.0, -30.0])
     assert same_bits(erf(x), np.array([0.0, -0.0, 1.0, -1.0, nan, 1.0, -1.0, 1.0, -1.0, 1.0, 1.0, -1.0]))
-    assert same_bits(erfc(x), np.array([1.0, 1.0, 0.0, 2.0, nan, erfc(np.array([6.0]))[0], 2.0, 0.0, 2.0, 0.0, 0.0, 2.0]))
+    assert same_bits(erfc(x),
+                     np.array([1.0, 1.0, 0.0, 2.0, nan, erfc(np.array([6.0]))[0], 2.0, 0.0, 2.0, 0.0, 0.0, 2.0]))
     # erf is odd bit for bit (every branch of the C code is), NaN keeps its sign bit.
     assert same_bits(erf(-GRID), -erf(GRID))
     assert np.signbit(erf(np.array([-np.nan])))[0]

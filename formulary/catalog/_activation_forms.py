@@ -30,7 +30,8 @@ def dtype_edges(dt) -> list[Sample]:
 
 
 def check_dtype_downcast(candidate, name):
-    """dtype=float32 on a float64 input: computed in float32 as torch does, forward and backward, within float32's tolerance."""
+    """dtype=float32 on a float64 input: computed in float32 as torch does, forward and backward, within float32's
+    tolerance."""
     x = np.random.default_rng(5).uniform(-5, 5, (3, 4))
     g = np.random.default_rng(6).uniform(-1, 1, (3, 4)).astype(np.float32)
     t = torch.from_numpy(x).requires_grad_()
@@ -40,7 +41,8 @@ def check_dtype_downcast(candidate, name):
     grad = candidate.get(f"activations.{name}_backward")(g, x, 1, dtype=np.float32)
     expect(mine.dtype == np.float32 and grad.dtype == np.float64, f"dtypes: output {mine.dtype} (expected float32), "
            f"gradient {grad.dtype} (expected the input's float64)")
-    assert_close((mine, grad), (out.detach().numpy(), t.grad.numpy()), Tolerance.default(np.float32), names=("output", "grad"))
+    assert_close((mine, grad), (out.detach().numpy(), t.grad.numpy()), Tolerance.default(np.float32),
+                 names=("output", "grad"))
 
 
 INPLACE_FUNCTIONS = ("relu", "leaky_relu", "elu", "selu", "silu", "hardsigmoid")
@@ -84,13 +86,16 @@ def _torch_implicit_softmax_dim(candidate):
 IMPLICIT_DIM = Deviation(
     "softmax/log_softmax without dim (dim=None): torch chooses dim 0 for 0-, 1- and 3-D inputs and 1 otherwise, with a "
     "deprecation warning; impl raises a TypeError naming dim",
-    "torch's documentation gives dim as an int and calls the implicit choice deprecated; a guessed axis is a silent bug",
+    "torch's documentation gives dim as an int and calls the implicit choice deprecated; a guessed axis is a silent "
+    "bug",
     _torch_implicit_softmax_dim)
 
 
 DTYPE_ERRORS = (
-    ErrorInput(Sample((np.zeros(3), 0), {"dtype": np.int64}, "integer dtype (out of impl's scope)"), TypeError, r"\bdtype\b.*float32 or float64"),
+    ErrorInput(Sample((np.zeros(3), 0), {"dtype": np.int64}, "integer dtype (out of impl's scope)"), TypeError,
+               r"\bdtype\b.*float32 or float64"),
     ErrorInput(Sample((np.zeros(3), 0), {"dtype": "half"}, "float16"), TypeError, r"\bdtype\b"),
     ErrorInput(Sample((np.zeros(3), 0), {"dtype": "no such type"}, "not a dtype"), TypeError, r"\bdtype\b"),
-    ErrorInput(Sample((np.zeros(3), np.zeros(3), 0), {"dtype": np.int32}, "integer dtype"), TypeError, r"\bdtype\b", "backward"),
+    ErrorInput(Sample((np.zeros(3), np.zeros(3), 0), {"dtype": np.int32}, "integer dtype"), TypeError, r"\bdtype\b",
+               "backward"),
 )

@@ -245,7 +245,8 @@ def _rrelu_train_edges(dt):
 
 
 def _rrelu_matches_torch_kernel(candidate):
-    """torch's training kernel draws slopes into ``noise``; given them, the candidate's output is torch's, bit for bit."""
+    """torch's training kernel draws slopes into ``noise``; given them, the candidate's output is torch's, bit for
+    bit."""
     fwd = candidate.get("activations.rrelu")
     bwd = candidate.get("activations.rrelu_backward")
     for dtype in (torch.float32, torch.float64):
@@ -273,7 +274,8 @@ RRELU_TRAIN = Record(
     id="act.rrelu/train",
     kind="F",
     section=SECTION,
-    equation=r"\operatorname{rrelu}(x) = \begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases},\ a \sim \mathcal{U}(l, u)",
+    equation=r"\operatorname{rrelu}(x) = \begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases},\ a \sim \mathcal{U}(l, "
+             r"u)",
     candidate="activations.rrelu",
     reference="activations.rrelu",
     backward="activations.rrelu_backward",
@@ -311,7 +313,8 @@ RECORDS = (
         options={"min_val": st.sampled_from([-1.0, -2.0, 0.0]), "max_val": st.sampled_from([1.0, 3.0])},
         option_edges=({}, {"min_val": -2.0, "max_val": 3.0}),
         deviations=[_nan_gradient_by_position("hardtanh")],
-        errors=[ErrorInput(Sample((np.zeros(2),), {"min_val": 2.0, "max_val": 1.0}), ValueError, r"\bmin_val\b.*\bmax_val\b"),
+        errors=[ErrorInput(Sample((np.zeros(2),), {"min_val": 2.0, "max_val": 1.0}), ValueError,
+                           r"\bmin_val\b.*\bmax_val\b"),
                 ErrorInput(Sample((np.zeros(2),), {"max_val": "1"}), TypeError, r"\bmax_val\b")],
     ))),
     _exact(_nan_apart(elementwise(
@@ -371,7 +374,8 @@ RECORDS = (
         mistakes=[
             Mistake("keras-gate", "x·clip(0.2x + 0.5, 0, 1)", M.hardswish_keras_gate),
             Mistake("silu", "x·σ(x): the smooth swish", M.hardswish_as_silu),
-            Mistake("backward-closed-interval", "(2x + 3)/6 on the closed [−3, 3]: −1/2 and 3/2 at the ends; torch gives 0 and 1",
+            Mistake("backward-closed-interval",
+                    "(2x + 3)/6 on the closed [−3, 3]: −1/2 and 3/2 at the ends; torch gives 0 and 1",
                     M.hardswish_backward_closed_interval, "backward"),
         ],
         kinks=(-3.0, 3.0), oracle=False,
@@ -422,13 +426,15 @@ RECORDS = (
                                                                                       {"lambd": -0.5}),
         deviations=[_nan_gradient_by_position("hardshrink")],
         errors=[ErrorInput(Sample((np.zeros(2),), {"lambd": None}), TypeError, r"\blambd\b")],
-        notes="torch accepts a negative λ for hardshrink (then it is the identity) but not for softshrink; impl follows.",
+        notes="torch accepts a negative λ for hardshrink (then it is the identity) but not for softshrink; impl "
+              "follows.",
     ))),
     GLU,
     SOFTMIN,
     _exact(elementwise(
         id="act.rrelu", name="rrelu",
-        equation=r"\operatorname{rrelu}_{\text{eval}}(x) = \begin{cases} x & x > 0 \\ \frac{l + u}{2} x & x \le 0 \end{cases}",
+        equation=r"\operatorname{rrelu}_{\text{eval}}(x) = \begin{cases} x & x > 0 \\ \frac{l + u}{2} x & x \le 0 "
+                 r"\end{cases}",
         mistakes=[
             Mistake("eval-lower", "evaluation with slope lower instead of (l + u)/2", M.rrelu_eval_lower),
             Mistake("eval-fixed-slope", "evaluation with 0.01 whatever l and u say", M.rrelu_eval_fixed_slope),

@@ -235,7 +235,8 @@ RECORDS = (
                       Mistake("mean-ignored", "centred at 0", M.normal_mean_ignored)],
             errors=_errors("normal", fans=False)
             + (ErrorInput(Sample((np.zeros(3), 0.0, -1.0)), ValueError, r"\bstd\b"),)),
-    _record(id="init.trunc_normal", name="trunc_normal", equation=r"w \sim \mathcal{N}(\mu, \sigma^2 \mid a \le w \le b)",
+    _record(id="init.trunc_normal", name="trunc_normal",
+            equation=r"w \sim \mathcal{N}(\mu, \sigma^2 \mid a \le w \le b)",
             cases=[(_SQ, (0.0, 1.0, -2.0, 2.0), {}), (_RECT, (0.5, 2.0, -1.0, 1.0), {}),
                    (_CONV, (0.0, 1.0, 0.5, 3.0), {})],
             mistakes=[Mistake("clipped", "clipped to [a, b] instead of redrawn", M.trunc_normal_clipped),
@@ -277,24 +278,29 @@ RECORDS = (
             errors=_errors("kaiming_normal")
             + (ErrorInput(Sample((np.zeros((3, 4)),), {"mode": 1}), ValueError, r"\bmode\b"),)),
     _record(id="init.orthogonal", name="orthogonal",
-            equation=r"W = \text{gain}\cdot Q\operatorname{diag}(\operatorname{sign} R_{ii}),\ QR = X \sim \mathcal{N}(0, 1)",
+            equation=r"W = \text{gain}\cdot Q\operatorname{diag}(\operatorname{sign} R_{ii}),\ QR = X \sim "
+                     r"\mathcal{N}(0, 1)",
             cases=[(_SQ, (), {}), (_RECT, (2.0,), {}), ((64, 64), (), {}), (_CONV, (), {})],
-            mistakes=[Mistake("no-sign-fix", "Q without the signs of R's diagonal (not Haar)", M.orthogonal_no_sign_fix),
+            mistakes=[Mistake("no-sign-fix", "Q without the signs of R's diagonal (not Haar)",
+                              M.orthogonal_no_sign_fix),
                       Mistake("gain-ignored", "gain accepted and ignored", M.orthogonal_gain_ignored)],
             errors=_errors("orthogonal"), exact=False, extra=_orthogonal_extra, more=_haar_corner,
             notes="Judged by orthonormality (to 1e-12), KS of the entries and of the corner entry Q[0, 0] against "
                   "torch's samples; the QR's rounding differs between LAPACK builds, so no bit-for-bit draw."),
     Record(
         id="init.variance", kind="C", section=SECTION,
-        equation=r"\operatorname{Var}(w) = \frac{\text{gain}^2}{\text{fan\_in}}:\ \mathbb{E}[a_l^2] \approx \mathbb{E}[x^2]\ "
-                 r"(\text{relu}),\ \operatorname{Var}(z_l) \approx \text{const}\ (\tanh);\ \text{naive } \sigma = 0.01 \to 0,\ \sigma = 1 \to \infty",
+        equation=r"\operatorname{Var}(w) = \frac{\text{gain}^2}{\text{fan\_in}}:\ \mathbb{E}[a_l^2] \approx "
+                 r"\mathbb{E}[x^2]\ "
+                 r"(\text{relu}),\ \operatorname{Var}(z_l) \approx \text{const}\ (\tanh);\ \text{naive } \sigma = 0.01 "
+                 r"\to 0,\ \sigma = 1 \to \infty",
         check=lambda candidate: _variance(candidate),
         mistakes=(
             Mistake("kaiming-no-gain", "kaiming_normal without the gain √2", M.kaiming_normal_no_gain,
                     "init.kaiming_normal"),
             Mistake("tanh-gain-one", "calculate_gain('tanh') = 1", M.gain_tanh_one, "init.calculate_gain"),
         ),
-        notes="Guide §7: 小随机数用来保证网络不会因权值过大而进入饱和状态 (small random numbers keep the network out of "
+        notes="Guide §7: 小随机数用来保证网络不会因权值过大而进入饱和状态 (small random numbers keep the network out "
+              "of "
               "saturation). Means over 8 networks of width 128 (batch 16): a single network of finite width drifts "
               "(log-variance random walk), the expectation is what He and Glorot's analysis fixes.",
     ),

@@ -146,7 +146,8 @@ class _Net:
 
     def __init__(self, candidate, p, seed):
         self.relu, self.drelu = candidate.get("activations.relu"), candidate.get("activations.relu_backward")
-        self.drop, self.ddrop = candidate.get("regularization.dropout"), candidate.get("regularization.dropout_backward")
+        self.drop = candidate.get("regularization.dropout")
+        self.ddrop = candidate.get("regularization.dropout_backward")
         self.mask = candidate.get("regularization.dropout_mask")
         init = np.random.default_rng(100 + seed)
         self.params = [init.normal(0, math.sqrt(2 / _DIM), (_DIM, _WIDTH)), np.zeros(_WIDTH),
@@ -215,7 +216,8 @@ def _dropout_gap(candidate):
             key = "dropout" if p else "plain"
             row.update({f"{key}_train": tr, f"{key}_val": va, f"{key}_gap": va - tr})
         expect(row["dropout_gap"] < 0.9 * row["plain_gap"],
-               f"seed {seed}: gap with dropout {row['dropout_gap']:.4f} is not at least 10% below the gap without, {row['plain_gap']:.4f}")
+               f"seed {seed}: gap with dropout {row['dropout_gap']:.4f} is not at least 10% below the gap without, "
+               f"{row['plain_gap']:.4f}")
         expect(row["dropout_train"] > row["plain_train"], f"seed {seed}: dropout should cost training fit")
         rows.append(row)
 
@@ -263,7 +265,8 @@ def _early_stopping(candidate):
         es = ES(patience=patience, min_delta=delta)
         t = _run(es, metrics)
         expect(t == stop and es.best_epoch == best,
-               f"{metrics}, patience {patience}, min_delta {delta}: stopped at {t} with best epoch {es.best_epoch}, expected {stop} and {best}")
+               f"{metrics}, patience {patience}, min_delta {delta}: stopped at {t} with best epoch {es.best_epoch}, "
+               f"expected {stop} and {best}")
     acc = ES(patience=2, mode="max")
     t = _run(acc, [0.5, 0.7, 0.7, 0.69, 0.9])
     expect(t == 3 and acc.best == 0.7,
@@ -287,7 +290,8 @@ def _accuracy_stop(candidate):
     for target, every, want in ((0.1, 5, 10), (0.09, 5, 15), (0.1, 1, 10), (0.05, 7, 21), (0.2, 10, 10)):
         t = _run(Stop(target, every), errors)
         expect(t is not None and t + 1 == want,
-               f"e_t = 1/t, target {target}, every {every}: stopped at t = {None if t is None else t + 1}, expected {want}")
+               f"e_t = 1/t, target {target}, every {every}: stopped at t = {None if t is None else t + 1}, expected "
+               f"{want}")
     accs = [0.5, 0.8, 0.95, 0.99, 0.97, 0.99]
     t = _run(Stop(0.97, 2, mode="max"), accs)
     expect(t == 3, f"mode max, every 2: stopped at iteration {None if t is None else t + 1}, expected 4")
@@ -308,7 +312,8 @@ RECORDS = (
     Record(
         id="reg.weight_decay", kind="C", section=SECTION,
         equation=r"\text{SGD: } \theta - \eta(g + \lambda\theta) = (1 - \eta\lambda)\theta - \eta g;\quad "
-                 r"\text{Adam: } \frac{\hat m(g + \lambda\theta)}{\sqrt{\hat v(g + \lambda\theta)}} \ne \frac{\hat m(g)}{\sqrt{\hat v(g)}} + \lambda\theta",
+                 r"\text{Adam: } \frac{\hat m(g + \lambda\theta)}{\sqrt{\hat v(g + \lambda\theta)}} \ne \frac{\hat "
+                 r"m(g)}{\sqrt{\hat v(g)}} + \lambda\theta",
         check=_weight_decay,
         mistakes=(
             Mistake("l2-gradient-doubled", "the L2 penalty's gradient 2λw", M.l2_backward_doubled,
@@ -319,7 +324,8 @@ RECORDS = (
     ),
     Record(
         id="reg.dropout.gap", kind="C", section=SECTION,
-        equation=r"\text{gap} = \mathrm{MSE}_{\text{val}} - \mathrm{MSE}_{\text{train}}:\ \text{gap}_{p = 0.5} < \text{gap}_{p = 0}",
+        equation=r"\text{gap} = \mathrm{MSE}_{\text{val}} - \mathrm{MSE}_{\text{train}}:\ \text{gap}_{p = 0.5} < "
+                 r"\text{gap}_{p = 0}",
         check=_dropout_gap,
         mistakes=(
             Mistake("identity", "dropout that drops nothing in training", M.dropout_identity, "regularization.dropout"),
@@ -329,7 +335,8 @@ RECORDS = (
     ),
     Record(
         id="reg.early_stopping", kind="A", section=SECTION,
-        equation=r"\text{stop at the first } t \text{ with } t - t^\ast \ge \text{patience},\ t^\ast = \text{last } t \text{ with } m_t < m^\ast - \delta",
+        equation=r"\text{stop at the first } t \text{ with } t - t^\ast \ge \text{patience},\ t^\ast = \text{last } t "
+                 r"\text{ with } m_t < m^\ast - \delta",
         candidate="regularization.EarlyStopping", check=_early_stopping,
         mistakes=(
             Mistake("off-by-one", "stops after patience − 1 evaluations", M.EarlyStoppingOffByOne),

@@ -183,13 +183,15 @@ def _statistics(candidate):
 
 RECORDS = (
     _record(id="reg.dropout", name="dropout",
-            equation=r"y = \frac{m \odot x}{1 - p},\ m_i \sim \operatorname{Bernoulli}(1 - p);\ y = x \text{ in evaluation}",
+            equation=r"y = \frac{m \odot x}{1 - p},\ m_i \sim \operatorname{Bernoulli}(1 - p);\ y = x \text{ in "
+                     r"evaluation}",
             mistakes=[Mistake("no-rescale", "m ⊙ x without 1/(1 − p)", M.dropout_no_rescale),
              Mistake("scale-by-p", "survivors scaled by 1/p", M.dropout_scale_by_p),
              Mistake("mask-inverted", "the mask read as 'dropped'", M.dropout_mask_inverted),
              Mistake("eval-scaled", "evaluation scaled by 1 − p on top of inverted training", M.dropout_eval_scaled),
              Mistake("backward-unscaled", "m ⊙ g without 1/(1 − p)", M.dropout_backward_unscaled, "backward"),
-             Mistake("backward-no-mask", "dropped units still receive gradient", M.dropout_backward_no_mask, "backward")],
+             Mistake("backward-no-mask", "dropped units still receive gradient", M.dropout_backward_no_mask,
+                     "backward")],
             check=_agrees_with_torch("dropout", F.dropout, (300,))),
     _record(id="reg.dropout2d", name="dropout2d",
             equation=r"y_{n,c} = \frac{m_{n,c}\,x_{n,c}}{1 - p},\ m_{n,c} \sim \operatorname{Bernoulli}(1 - p)",
@@ -197,7 +199,8 @@ RECORDS = (
              Mistake("backward-unscaled", "m ⊙ g without 1/(1 − p)", M.dropout2d_backward_unscaled, "backward")],
             check=_agrees_with_torch("dropout2d", F.dropout2d, (6, 5, 3, 2)), channelwise=True),
     _record(id="reg.alpha_dropout", name="alpha_dropout",
-            equation=r"y = a\,(m \odot x + (1 - m)\alpha') + b,\ a = ((1 - p)(1 + p\alpha'^2))^{-1/2},\ b = -a\alpha' p,\ \alpha' = -\lambda\alpha",
+            equation=r"y = a\,(m \odot x + (1 - m)\alpha') + b,\ a = ((1 - p)(1 + p\alpha'^2))^{-1/2},\ b = -a\alpha' "
+                     r"p,\ \alpha' = -\lambda\alpha",
             mistakes=[Mistake("to-zero", "plain dropout: dropped units at 0", M.alpha_dropout_to_zero),
              Mistake("no-affine", "dropped units at α' without the affine correction", M.alpha_dropout_no_affine),
              Mistake("backward-unscaled", "m ⊙ g without a", M.alpha_dropout_backward_unscaled, "backward")],

@@ -26,7 +26,8 @@ EXERCISES_HELP = """implement-it exercises (a record's function, judged by the s
 
 
 def _quiz_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="formulary drill", description="Quizzes on fresh instances of the guide's formulas.",
+    p = argparse.ArgumentParser(prog="formulary drill",
+                                description="Quizzes on fresh instances of the guide's formulas.",
                                 epilog=EXERCISES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--topic", nargs="+", help="chapters (act, cnn, nn...), inventory IDs or template IDs")
     p.add_argument("--level", choices=["easy", "medium", "hard"], default="medium")

@@ -82,7 +82,8 @@ def start(record_id: str, workspace: Path = DEFAULT_WORKSPACE, package: str = DE
             if parent == pkg.parent:
                 break
             (parent / "__init__.py").touch()
-        text = path.read_text(encoding="utf-8") if path.exists() else '"""My implementations."""\n\nimport numpy as np\n'
+        fresh = '"""My implementations."""\n\nimport numpy as np\n'
+        text = path.read_text(encoding="utf-8") if path.exists() else fresh
         if f"def {attr}(" in text or f"class {attr}" in text:
             continue  # never overwrite the learner's work
         text += "\n\n" + skeleton(resolve("impl", dotted), attr, contract(record, dotted))

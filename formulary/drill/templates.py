@@ -192,7 +192,8 @@ def adam_step(rng, level):
     param = np.array([theta])
     opt = Adam([param], lr=lr)
     opt.load_state_dict({"state": {0: {"step": float(t - 1), "exp_avg": np.array([m]), "exp_avg_sq": np.array([v])}},
-                         "param_groups": [{**{k: val for k, val in opt.param_groups[0].items() if k != "params"}, "params": [0]}]})
+                         "param_groups": [{**{k: val for k, val in opt.param_groups[0].items() if k != "params"},
+                                           "params": [0]}]})
     opt.step([np.array([g])])
     new = float(param[0])
     m1, v1 = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
@@ -212,7 +213,8 @@ def momentum_step(rng, level):
     param = np.array([theta])
     opt = SGD([param], lr=0.1, momentum=0.9)
     opt.load_state_dict({"state": {0: {"momentum_buffer": np.array([buf])}},
-                         "param_groups": [{**{k: val for k, val in opt.param_groups[0].items() if k != "params"}, "params": [0]}]})
+                         "param_groups": [{**{k: val for k, val in opt.param_groups[0].items() if k != "params"},
+                                           "params": [0]}]})
     opt.step([np.array([g])])
     b1 = 0.9 * buf + g
     return Ask(f"One SGD-with-momentum step as torch defines it (lr 0.1, momentum 0.9, no dampening): θ = {theta}, "
@@ -263,7 +265,8 @@ def rnn_cell_value(rng, level):
                          np.array([b]), np.array([0.0]))[0, 0])
     z = w_x * x + w_h * h + b
     return Ask(f"One-unit RNN cell: x_t = {x}, h_(t−1) = {h}, W_ih = {w_x}, W_hh = {w_h}, "
-               f"bias {b}. h_t?", out, "number", f"h_t = tanh(W_ih·x + W_hh·h + b) = tanh({w_x}·{x} + {w_h}·{h} + {b}) = "
+               f"bias {b}. h_t?", out, "number",
+                   f"h_t = tanh(W_ih·x + W_hh·h + b) = tanh({w_x}·{x} + {w_h}·{h} + {b}) = "
                f"tanh({fmt(z)}) = {fmt(out)}")
 
 

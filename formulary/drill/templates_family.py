@@ -63,7 +63,8 @@ def mish_value(rng, level):
 def glu_value(rng, level):
     a, b = _x(rng, -3, 3, level), _x(rng, -3, 3, level)
     y = float(glu(np.array([a, b]), 0)[0])
-    return Question("act.glu.value", "act.glu", f"GLU of the vector [{a}, {b}] (halved into a = {a}, b = {b})?", y, "number",
+    return Question("act.glu.value", "act.glu", f"GLU of the vector [{a}, {b}] (halved into a = {a}, b = {b})?", y,
+                    "number",
                     f"a·σ(b) = {a}·σ({b}) = {a}·{fmt(1 / (1 + math.exp(-b)))} = {fmt(y)}")
 
 
@@ -97,8 +98,10 @@ def sgd_weight_decay(rng, level):
     param = np.array([theta])
     SGD([param], lr=lr, weight_decay=wd).step([np.array([g])])
     return Question("reg.weight_decay.sgd_step", "reg.weight_decay",
-                    f"One SGD step with lr 0.1 and weight_decay {wd} (= an L2 penalty (λ/2)θ²): θ = {theta}, g = {g}. New θ?",
-                    float(param[0]), "number", f"θ − lr·(g + λθ) = {theta} − 0.1·({g} + {wd}·{theta}) = {fmt(float(param[0]))}")
+                    f"One SGD step with lr 0.1 and weight_decay {wd} (= an L2 penalty (λ/2)θ²): θ = {theta}, g = {g}. "
+                    f"New θ?",
+                    float(param[0]), "number",
+                        f"θ − lr·(g + λθ) = {theta} − 0.1·({g} + {wd}·{theta}) = {fmt(float(param[0]))}")
 
 
 @template("reg.weight_decay.adamw_decay", "reg.weight_decay")
@@ -125,9 +128,11 @@ def early_stopping_epoch(rng, level):
     answer = stop + 1 if stop is not None else 0
     return Question("reg.early_stopping.epoch", "reg.early_stopping",
                     f"Validation losses after epochs 1..{n}: {losses}. Early stopping with patience {patience} (an "
-                    f"improvement is a strictly lower loss): after which epoch does training stop (0 if it never does)?",
+                    f"improvement is a strictly lower loss): after which epoch does training stop (0 if it never "
+                    f"does)?",
                     answer, "integer",
-                    f"best {es.best} after epoch {es.best_epoch + 1}; stop when {patience} epochs in a row bring no new "
+                    f"best {es.best} after epoch {es.best_epoch + 1}; stop when {patience} epochs in a row bring no "
+                    f"new "
                     f"best: {'epoch ' + str(answer) if answer else 'never within these epochs'}")
 
 
@@ -231,8 +236,10 @@ def rrelu_eval_value(rng, level):
     x = -abs(_x(rng, 0.5, 4, level))
     y = float(rrelu(np.array(x), lower, upper))
     return Question("act.rrelu.eval_value", "act.rrelu",
-                    f"rrelu in evaluation mode with lower = {fmt(lower)}, upper = {fmt(upper)}, for x = {x}?", y, "number",
-                    f"evaluation uses the mean slope (l + u)/2 = {fmt((lower + upper) / 2)}: {x}·{fmt((lower + upper) / 2)} = {fmt(y)}")
+                    f"rrelu in evaluation mode with lower = {fmt(lower)}, upper = {fmt(upper)}, for x = {x}?", y,
+                        "number",
+                    f"evaluation uses the mean slope (l + u)/2 = {fmt((lower + upper) / 2)}: "
+                    f"{x}·{fmt((lower + upper) / 2)} = {fmt(y)}")
 
 
 @template("act.softmin.component", "act.softmin")
@@ -252,9 +259,11 @@ def dropout2d_maps(rng, level):
     n, c, p = rng.choice([2, 4, 8]), rng.choice([16, 32, 64]), rng.choice([0.1, 0.2, 0.5])
     kept = round(n * c * (1 - p))
     return Question("reg.dropout2d.kept_maps", "reg.dropout2d",
-                    f"dropout2d with p = {p} on a batch of {n} images with {c} channels of 28×28: how many feature maps "
+                    f"dropout2d with p = {p} on a batch of {n} images with {c} channels of 28×28: how many feature "
+                    f"maps "
                     f"are kept on average?", kept, "integer",
-                    f"one draw per (sample, channel): {n}·{c} maps, each kept with probability 1 − p: {n * c}·{fmt(1 - p)} = {kept}")
+                    f"one draw per (sample, channel): {n}·{c} maps, each kept with probability 1 − p: "
+                    f"{n * c}·{fmt(1 - p)} = {kept}")
 
 
 @template("reg.alpha_dropout.dropped_value", "reg.alpha_dropout")
@@ -292,7 +301,8 @@ def accuracy_stop_iteration(rng, level):
     stop = AccuracyStop(target, every)
     t = next(i for i, e in enumerate(errors) if stop.step(e)) + 1
     return Question("reg.accuracy_stop.iteration", "reg.accuracy_stop",
-                    f"The guide's rule: every M = {every} iterations check whether the error meets ε = {target}. The error "
+                    f"The guide's rule: every M = {every} iterations check whether the error meets ε = {target}. The "
+                    f"error "
                     f"after iteration t is 1/t. At which iteration does training stop?", t, "integer",
                     f"1/t ≤ {target} from t = {math.ceil(1 / target)} on; the first check at or after it is t = {t}")
 
@@ -303,7 +313,8 @@ def accuracy_stop_iteration(rng, level):
 def uniform_variance(rng, level):
     b = rng.choice([0.1, 0.5, 1.0, 2.0])
     v = (2 * b) ** 2 / 12
-    return Question("init.uniform.variance", "init.uniform", f"Variance of weights drawn from U(−{b}, {b})?", v, "number",
+    return Question("init.uniform.variance", "init.uniform", f"Variance of weights drawn from U(−{b}, {b})?", v,
+                    "number",
                     f"(b − a)²/12 = {fmt(2 * b)}²/12 = {fmt(v)}")
 
 
@@ -312,7 +323,8 @@ def normal_interval(rng, level):
     s = rng.choice([0.01, 0.02, 0.1])
     k = rng.choice([1, 2, 3])
     frac = math.erf(k / math.sqrt(2))
-    return Question("init.normal.interval", "init.normal", f"Weights from N(0, {s}²): what fraction lies within ±{k * s:g}?",
+    return Question("init.normal.interval", "init.normal",
+                    f"Weights from N(0, {s}²): what fraction lies within ±{k * s:g}?",
                     frac, "number", f"±{k}σ of a normal: erf({k}/√2) = {fmt(frac)}")
 
 
@@ -350,5 +362,6 @@ def orthogonal_gram(rng, level):
     w = orthogonal(np.zeros((n, 2 * n)), gain, generator=np.random.default_rng(0))
     value = float(np.round((w @ w.T)[0, 0], 12))
     return Question("init.orthogonal.gram", "init.orthogonal",
-                    f"W = orthogonal(empty({n}, {2 * n}), gain = {gain}): the diagonal entries of W·Wᵀ?", value, "number",
+                    f"W = orthogonal(empty({n}, {2 * n}), gain = {gain}): the diagonal entries of W·Wᵀ?", value,
+                        "number",
                     f"the rows are orthonormal times the gain: W·Wᵀ = gain²·I, diagonal {fmt(gain * gain)}")

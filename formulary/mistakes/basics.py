@@ -121,7 +121,8 @@ def _wrong_backward(g, zs, acts, weights, activation, output_activation, *, at_o
 def _mlp_backward_with(**mistake):
     def backward(grad_output, input, weights, biases, activation="tanh", output_activation="identity"):
         zs, acts = B._forward(np.asarray(input), list(weights), list(biases), activation, output_activation)
-        return _wrong_backward(np.asarray(grad_output), zs, acts, list(weights), activation, output_activation, **mistake)
+        return _wrong_backward(np.asarray(grad_output), zs, acts, list(weights), activation, output_activation,
+                               **mistake)
     return backward
 
 
@@ -143,7 +144,8 @@ def _train_with(*, grad_scale=2.0, per_sample=False, ascent=False, **backward_mi
             err = acts[-1] - y
             losses.append(np.mean(err * err))
             g = grad_scale * err / (len(err) if per_sample else err.size)
-            _, gw, gb = _wrong_backward(g.astype(x.dtype), zs, acts, ws, activation, output_activation, **backward_mistake)
+            _, gw, gb = _wrong_backward(g.astype(x.dtype), zs, acts, ws, activation, output_activation,
+                                        **backward_mistake)
             sign = 1 if ascent else -1
             ws = [w + sign * x.dtype.type(lr) * d for w, d in zip(ws, gw)]
             bs = [b + sign * x.dtype.type(lr) * d for b, d in zip(bs, gb)]
@@ -154,7 +156,8 @@ def _train_with(*, grad_scale=2.0, per_sample=False, ascent=False, **backward_mi
 mlp_train_without_two = _train_with(grad_scale=1.0)
 mlp_train_without_two.__doc__ = "∂L/∂ŷ = (ŷ − y)/N: the 2 of the square dropped"
 mlp_train_mean_over_samples_only = _train_with(per_sample=True)
-mlp_train_mean_over_samples_only.__doc__ = "the loss averaged over samples but summed over outputs: torch's mse_loss averages both"
+mlp_train_mean_over_samples_only.__doc__ = ("the loss averaged over samples but summed over outputs: "
+                                            "torch's mse_loss averages both")
 mlp_train_ascent = _train_with(ascent=True)
 mlp_train_ascent.__doc__ = "θ ← θ + η∇L: gradient ascent"
 mlp_train_no_derivative = _train_with(derivative=False)

@@ -123,7 +123,8 @@ def conv2d_dilation_ignored(input, weight, bias=None, stride=1, padding=0, dilat
     return C.conv2d(input, weight, bias, stride, padding, 1, groups)
 
 
-def conv2d_backward_weight_first_sample(grad_output, input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d_backward_weight_first_sample(grad_output, input, weight, bias=None, stride=1, padding=0, dilation=1,
+                                        groups=1):
     """The kernel's gradient from the first image only, not summed over the batch."""
     gi, gw, gb = C.conv2d_backward(grad_output, input, weight, bias, stride, padding, dilation, groups)
     g, x = _a(grad_output), _a(input)
@@ -151,14 +152,16 @@ def conv2d_nhwc_filters_reshaped(input, filters, bias=None, strides=1, padding="
     """[k, k, C_in, C_out] filters reshaped to (C_out, C_in, k, k) instead of transposed."""
     x, f = _a(input), _a(filters)
     w = f.reshape(f.shape[3], f.shape[2], f.shape[0], f.shape[1])
-    return C.conv2d(np.ascontiguousarray(x.transpose(0, 3, 1, 2)), w, bias, strides, padding, dilations).transpose(0, 2, 3, 1)
+    nchw = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+    return C.conv2d(nchw, w, bias, strides, padding, dilations).transpose(0, 2, 3, 1)
 
 
 def conv2d_nhwc_input_reshaped(input, filters, bias=None, strides=1, padding="valid", dilations=1):
     """The NHWC input reshaped to NCHW instead of transposed."""
     x, f = _a(input), _a(filters)
     xr = x.reshape(x.shape[0], x.shape[3], x.shape[1], x.shape[2])
-    return C.conv2d(xr, np.ascontiguousarray(f.transpose(3, 2, 0, 1)), bias, strides, padding, dilations).transpose(0, 2, 3, 1)
+    w = np.ascontiguousarray(f.transpose(3, 2, 0, 1))
+    return C.conv2d(xr, w, bias, strides, padding, dilations).transpose(0, 2, 3, 1)
 
 
 # output sizes and padding ---------------------------------------------------------------------
@@ -206,22 +209,26 @@ def output_shape_valid_no_plus_one(input_size, kernel_size, stride=1, padding=0,
 
 
 # pooling --------------------------------------------------------------------------------------
-def max_pool2d_zero_padding(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool2d_zero_padding(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
     """Padded with zeros instead of −∞: a window of negatives at the border returns 0."""
     p = pair(padding, "padding", 0)
     x = np.pad(_a(input), ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])))
     return C.max_pool2d(x, kernel_size, stride, 0, dilation, ceil_mode, return_indices)
 
 
-def max_pool2d_ceil_ignored(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool2d_ceil_ignored(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
     """ceil_mode accepted and ignored."""
     return C.max_pool2d(input, kernel_size, stride, padding, dilation, False, return_indices)
 
 
-def max_pool2d_nan_skipped(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool2d_nan_skipped(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                           return_indices=False):
     """NaN skipped (a nanmax) where torch propagates it."""
     x = _a(input)
-    return C.max_pool2d(np.where(np.isnan(x), -np.inf, x), kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    return C.max_pool2d(np.where(np.isnan(x), -np.inf, x), kernel_size, stride, padding, dilation, ceil_mode,
+                        return_indices)
 
 
 def max_pool2d_backward_all_ties(grad_output, input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
@@ -333,29 +340,35 @@ def _bn_with(input, running_mean, running_var, weight, bias, training, momentum,
     return out.astype(dt), new_mean.astype(dt), new_var.astype(dt)
 
 
-def batch_norm_biased_running_var(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+def batch_norm_biased_running_var(input, running_mean, running_var, weight=None, bias=None, training=False,
+                                  momentum=0.1, eps=1e-5):
     """The running variance updated with the biased batch variance (torch uses n/(n − 1))."""
     return _bn_with(input, running_mean, running_var, weight, bias, training, momentum, eps, unbiased_update=False)
 
 
-def batch_norm_keras_momentum(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+def batch_norm_keras_momentum(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
+                              eps=1e-5):
     """Keras's momentum (the weight of the old value) in torch's place (the weight of the new batch)."""
     return _bn_with(input, running_mean, running_var, weight, bias, training, momentum, eps, keras_momentum=True)
 
 
-def batch_norm_batch_stats_in_eval(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+def batch_norm_batch_stats_in_eval(input, running_mean, running_var, weight=None, bias=None, training=False,
+                                   momentum=0.1, eps=1e-5):
     """Evaluation mode normalising with the batch's statistics instead of the running ones."""
     return _bn_with(input, running_mean, running_var, weight, bias, training, momentum, eps, batch_stats_in_eval=True)
 
 
-def batch_norm_eps_outside_sqrt(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+def batch_norm_eps_outside_sqrt(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
+                                eps=1e-5):
     """(x − μ)/(σ + ε) instead of (x − μ)/√(σ² + ε)."""
     return _bn_with(input, running_mean, running_var, weight, bias, training, momentum, eps, eps_outside=True)
 
 
-def batch_norm_unbiased_normalisation(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+def batch_norm_unbiased_normalisation(input, running_mean, running_var, weight=None, bias=None, training=False,
+                                      momentum=0.1, eps=1e-5):
     """The batch normalised with the unbiased variance (torch normalises with the biased one)."""
-    return _bn_with(input, running_mean, running_var, weight, bias, training, momentum, eps, unbiased_normalisation=True)
+    return _bn_with(input, running_mean, running_var, weight, bias, training, momentum, eps,
+                    unbiased_normalisation=True)
 
 
 def batch_norm_backward_no_stat_terms(grad_output, input, running_mean, running_var, weight=None, bias=None,
@@ -386,7 +399,8 @@ def conv2d_params_groups_ignored(in_channels, out_channels, kernel_size, groups=
 
 def conv2d_params_bias_per_input_channel(in_channels, out_channels, kernel_size, groups=1, bias=True):
     """One bias per input channel of every kernel."""
-    return K.conv2d_params(in_channels, out_channels, kernel_size, groups, False) + (in_channels * out_channels if bias else 0)
+    return K.conv2d_params(in_channels, out_channels, kernel_size, groups, False) + (in_channels * out_channels if bias
+                                                                                     else 0)
 
 
 def conv2d_macs_as_flops(in_channels, out_channels, kernel_size, output_size, groups=1):
@@ -412,7 +426,8 @@ def conv2d_flops_as_macs(in_channels, out_channels, kernel_size, output_size, gr
     return K.conv2d_macs(in_channels, out_channels, kernel_size, output_size, groups)
 
 
-def conv2d_flops_bias_in_torch(in_channels, out_channels, kernel_size, output_size, groups=1, bias=True, convention="torch"):
+def conv2d_flops_bias_in_torch(in_channels, out_channels, kernel_size, output_size, groups=1, bias=True,
+                               convention="torch"):
     """The bias additions counted in torch's convention (FlopCounterMode does not count them)."""
     out = K.conv2d_flops(in_channels, out_channels, kernel_size, output_size, groups, bias, convention)
     if convention == "torch" and bias:
@@ -421,7 +436,8 @@ def conv2d_flops_bias_in_torch(in_channels, out_channels, kernel_size, output_si
     return out
 
 
-def conv2d_flops_guide_channel_sum(in_channels, out_channels, kernel_size, output_size, groups=1, bias=True, convention="torch"):
+def conv2d_flops_guide_channel_sum(in_channels, out_channels, kernel_size, output_size, groups=1, bias=True,
+                                   convention="torch"):
     """The guide's formula with C_in additions across channels instead of C_in − 1."""
     out = K.conv2d_flops(in_channels, out_channels, kernel_size, output_size, groups, bias, convention)
     if convention == "guide":

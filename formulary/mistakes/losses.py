@@ -89,7 +89,9 @@ def mse_weighted_mean_over_count(input, target, reduction="mean", weight=None):
 
 def mse_backward_without_two(grad_output, input, target, reduction="mean", weight=None):
     """(x − y) instead of 2(x − y)."""
-    return (0.5 * L.mse_loss_backward(grad_output, input, target, reduction, weight).astype(np.float64)).astype(_f(input).dtype)
+    return (0.5
+            * L.mse_loss_backward(grad_output, input, target, reduction,
+                                  weight).astype(np.float64)).astype(_f(input).dtype)
 
 
 def mse_backward_not_averaged(grad_output, input, target, reduction="mean", weight=None):
@@ -157,7 +159,8 @@ def smooth_l1_backward_slope_beta(grad_output, input, target, reduction="mean", 
         return L.smooth_l1_loss_backward(grad_output, input, target, reduction, beta)
     x = _f(input)
     d = x.astype(np.float64) - _f(target)
-    return (_scale(grad_output, x.shape, reduction) * np.clip(d, -beta, beta) / np.where(np.abs(d) < beta, beta, 1.0)).astype(x.dtype)
+    return (_scale(grad_output, x.shape, reduction) * np.clip(d, -beta, beta)
+            / np.where(np.abs(d) < beta, beta, 1.0)).astype(x.dtype)
 
 
 def huber_as_smooth_l1(input, target, reduction="mean", delta=1.0, weight=None):
@@ -198,7 +201,8 @@ def msle_log_not_log1p(input, target, reduction="mean"):
 def msle_clipped_like_guide(input, target, reduction="mean"):
     """The guide's clip at 10e-6 = 1e-5 before the log: predictions below it all count as 1e-5."""
     x = _f(input)
-    d = np.log1p(np.clip(x.astype(np.float64), 10e-6, None)) - np.log1p(np.clip(_f(target).astype(np.float64), 10e-6, None))
+    d = np.log1p(np.clip(x.astype(np.float64), 10e-6, None)) - np.log1p(np.clip(_f(target).astype(np.float64), 10e-6,
+                                                                                None))
     return _reduce(d * d, reduction, x.dtype)
 
 
@@ -394,7 +398,8 @@ def nll_backward_sign_flipped(grad_output, input, target, weight=None, ignore_in
     return -L.nll_loss_backward(grad_output, input, target, weight, ignore_index, reduction)
 
 
-def ce_smoothing_over_other_classes(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def ce_smoothing_over_other_classes(input, target, weight=None, ignore_index=-100, reduction="mean",
+                                    label_smoothing=0.0):
     """1 − ε on the target and ε/(C − 1) on each other class (torch spreads ε/C over all C)."""
     x = _f(input)
     if label_smoothing == 0 or _f(target).dtype.kind == "f":
@@ -433,7 +438,8 @@ def guide_ce_mean_over_classes(input, target, weight=None, ignore_index=-100, re
     return (out.astype(np.float64) / x.shape[0 if x.ndim == 1 else 1]).astype(x.dtype)
 
 
-def ce_backward_p_minus_onehot(grad_output, input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def ce_backward_p_minus_onehot(grad_output, input, target, weight=None, ignore_index=-100, reduction="mean",
+                               label_smoothing=0.0):
     """p − onehot(t) (divided by the count kept) whatever the weights and the smoothing say."""
     x = _f(input)
     if _f(target).dtype.kind == "f":
@@ -441,7 +447,8 @@ def ce_backward_p_minus_onehot(grad_output, input, target, weight=None, ignore_i
     return L.cross_entropy_backward(grad_output, input, target, None, ignore_index, reduction, 0.0).astype(x.dtype)
 
 
-def ce_backward_assumes_normalised_target(grad_output, input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def ce_backward_assumes_normalised_target(grad_output, input, target, weight=None, ignore_index=-100, reduction="mean",
+                                          label_smoothing=0.0):
     """p − q for (N, C) probability targets: right only when each row of q sums to 1."""
     x = _f(input)
     if _f(target).dtype.kind != "f" or x.ndim != 2:
@@ -463,16 +470,20 @@ def ce_probs_mean_over_elements(input, target, weight=None, ignore_index=-100, r
 
 def ce_probs_smoothing_ignored(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """label_smoothing accepted and silently ignored for probability targets."""
-    return L.cross_entropy(input, target, weight, ignore_index, reduction, 0.0 if _f(target).dtype.kind == "f" else label_smoothing)
+    return L.cross_entropy(input, target, weight, ignore_index, reduction, 0.0 if _f(target).dtype.kind == "f"
+                           else label_smoothing)
 
 
-def ce_backward_target_class_only(grad_output, input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def ce_backward_target_class_only(grad_output, input, target, weight=None, ignore_index=-100, reduction="mean",
+                                  label_smoothing=0.0):
     """p_t − 1 at the target class and 0 at the others: the softmax's coupling forgotten."""
-    g = L.cross_entropy_backward(grad_output, input, target, weight, ignore_index, reduction, label_smoothing).astype(np.float64)
+    g = L.cross_entropy_backward(grad_output, input, target, weight, ignore_index, reduction,
+                                 label_smoothing).astype(np.float64)
     return np.where(g < 0, g, 0.0).astype(_f(input).dtype)
 
 
-def ce_backward_y_minus_p(grad_output, input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def ce_backward_y_minus_p(grad_output, input, target, weight=None, ignore_index=-100, reduction="mean",
+                          label_smoothing=0.0):
     """y − p: the descent direction returned as the gradient."""
     return -L.cross_entropy_backward(grad_output, input, target, weight, ignore_index, reduction, label_smoothing)
 
@@ -498,7 +509,8 @@ def relu_mse_backward_relu_slope(grad_output, input, target, negative_slope=0.0,
 
 # -- the claim's gradients --------------------------------------------------------------------------
 
-def ce_backward_sum_for_mean(grad_output, input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def ce_backward_sum_for_mean(grad_output, input, target, weight=None, ignore_index=-100, reduction="mean",
+                             label_smoothing=0.0):
     """The 1/N of the mean forgotten: the gradient of the sum."""
     return L.cross_entropy_backward(grad_output, input, target, weight, ignore_index,
                                     "sum" if reduction == "mean" else reduction, label_smoothing)

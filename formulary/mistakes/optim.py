@@ -705,7 +705,8 @@ def descent_summed(input, target, weight, lr, batch_size, epochs=1, seed=0):
 
 def descent_without_two(input, target, weight, lr, batch_size, epochs=1, seed=0):
     """The derivative of (xw − y)² taken as x(xw − y): the factor 2 dropped."""
-    return _descent(input, target, weight, lr, batch_size, epochs, seed, orders=_shuffled, scale=lambda size, b: 1 / size)
+    return _descent(input, target, weight, lr, batch_size, epochs, seed, orders=_shuffled, scale=lambda size, b: 1
+                    / size)
 
 
 def descent_mean_over_b(input, target, weight, lr, batch_size, epochs=1, seed=0):

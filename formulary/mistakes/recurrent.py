@@ -89,7 +89,8 @@ def _layer_one_bias(fn):
     def wrong(input, hx, weights, *rest, bias=True, **kw):
         if not bias:
             return fn(input, hx, weights, *rest, bias=bias, **kw)
-        return fn(input, hx, [np.zeros_like(w) if i % 4 == 3 else w for i, w in enumerate(weights)], *rest, bias=bias, **kw)
+        return fn(input, hx, [np.zeros_like(w) if i % 4 == 3 else w for i, w in enumerate(weights)], *rest, bias=bias,
+                  **kw)
 
     return wrong
 
@@ -231,15 +232,18 @@ GRU_ONNX = _kind(_steps.GRU, step=_gru_step_onnx)
 GRU_RESET_IGNORED = _kind(_steps.GRU, step_backward=_gru_backward_reset_ignored)
 
 
-def lstm_backward_no_forget(grad_output, input, hx, weights, num_layers=1, bias=True, batch_first=False, bidirectional=False):
+def lstm_backward_no_forget(grad_output, input, hx, weights, num_layers=1, bias=True, batch_first=False,
+                            bidirectional=False):
     """BPTT that carries the cell's gradient back unchanged: ∂L/∂c_{t−1} = δc_t, not δc_t ⊙ f_t."""
-    return layers._backward(LSTM_NO_FORGET, grad_output, input, hx, weights, num_layers, bias, batch_first, bidirectional)
+    return layers._backward(LSTM_NO_FORGET, grad_output, input, hx, weights, num_layers, bias, batch_first,
+                            bidirectional)
 
 
 def rnn_backward_no_derivative(grad_output, input, hx, weights, num_layers=1, nonlinearity="tanh", bias=True,
                                batch_first=False, bidirectional=False):
     """BPTT through a tanh RNN without tanh's derivative (whatever nonlinearity says)."""
-    return layers._backward(RNN_NO_DERIVATIVE, grad_output, input, hx, weights, num_layers, bias, batch_first, bidirectional)
+    return layers._backward(RNN_NO_DERIVATIVE, grad_output, input, hx, weights, num_layers, bias, batch_first,
+                            bidirectional)
 
 
 def gru_cell_onnx_reset(input, h, w_ih, w_hh, b_ih=None, b_hh=None):
@@ -271,9 +275,11 @@ def gru_cell_backward_reset_ignored(grad_output, input, h, w_ih, w_hh, b_ih=None
     return (d_x, d_h, *d_w)
 
 
-def gru_backward_reset_ignored(grad_output, input, hx, weights, num_layers=1, bias=True, batch_first=False, bidirectional=False):
+def gru_backward_reset_ignored(grad_output, input, hx, weights, num_layers=1, bias=True, batch_first=False,
+                               bidirectional=False):
     """BPTT with the reset gate's factor r_t left out of the hidden projection's gradient."""
-    return layers._backward(GRU_RESET_IGNORED, grad_output, input, hx, weights, num_layers, bias, batch_first, bidirectional)
+    return layers._backward(GRU_RESET_IGNORED, grad_output, input, hx, weights, num_layers, bias, batch_first,
+                            bidirectional)
 
 
 # -- sequence layers ----------------------------------------------------------------------

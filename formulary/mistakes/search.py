@@ -22,7 +22,8 @@ def _grid_with(axis, combine=itertools.product):
     def grid_search(objective, space, points=5):
         space = check_space(space)
         p = positive_int(points, "points")
-        axes = [(np.arange(len(d.values)) + 0.5) / len(d.values) if isinstance(d, Choice) else axis(d, p) for d in space.values()]
+        axes = [(np.arange(len(d.values)) + 0.5) / len(d.values) if isinstance(d, Choice) else axis(d, p)
+                for d in space.values()]
         result = SearchResult(space)
         for unit in combine(*axes):
             result.evaluate(objective, np.array(unit, dtype=float), "grid")
@@ -33,7 +34,8 @@ def _grid_with(axis, combine=itertools.product):
 grid_search_endpoint_dropped = _grid_with(lambda d, p: np.linspace(0.0, 1.0, p, endpoint=False))
 grid_search_endpoint_dropped.__doc__ = "np.linspace(low, high, n, endpoint=False): high never tried"
 grid_search_log_as_linear = _grid_with(
-    lambda d, p: np.log(np.linspace(d.low, d.high, p) / d.low) / np.log(d.high / d.low) if d.log else np.linspace(0.0, 1.0, p))
+    lambda d, p: np.log(np.linspace(d.low, d.high, p) / d.low) / np.log(d.high / d.low) if d.log
+        else np.linspace(0.0, 1.0, p))
 grid_search_log_as_linear.__doc__ = "a log-scale range gridded evenly on the linear scale"
 grid_search_diagonal = _grid_with(lambda d, p: np.linspace(0.0, 1.0, p), combine=zip)
 grid_search_diagonal.__doc__ = "zip instead of product: only the diagonal of the grid"
@@ -121,7 +123,8 @@ def gp_log_marginal_likelihood_without_half(x_train, y_train, length_scale=0.2, 
     """−yᵀK⁻¹y − ½ log|K| − n/2 log 2π: the ½ of the quadratic term dropped."""
     x, y, *_, dtype = bayes._gp_args(x_train, y_train, length_scale, signal_variance, noise)
     K = bayes.rbf_kernel(x, x, length_scale, signal_variance) + noise * np.eye(len(x))
-    return dtype.type(-(y @ np.linalg.solve(K, y)) - 0.5 * np.linalg.slogdet(K)[1] - 0.5 * len(y) * math.log(2 * math.pi))
+    return dtype.type(-(y @ np.linalg.solve(K, y)) - 0.5 * np.linalg.slogdet(K)[1] - 0.5 * len(y)
+                      * math.log(2 * math.pi))
 
 
 def _ei(mean, std, best, xi, *, sign=1.0, sigma_term=True, xi_sign=-1.0):
@@ -150,7 +153,8 @@ def expected_improvement_xi_added(mean, std, best, xi=0.0):
 
 def bayes_search_ei_sign_flipped(objective, space, n_trials=30, seed=0, n_initial=5, n_candidates=1000, xi=0.0):
     """Bayesian optimisation driven by the maximisation EI: it hunts for high values."""
-    return bayes._search(objective, space, n_trials, seed, n_initial, n_candidates, xi, expected_improvement_sign_flipped)
+    return bayes._search(objective, space, n_trials, seed, n_initial, n_candidates, xi,
+                         expected_improvement_sign_flipped)
 
 
 def bayes_search_ei_minimised(objective, space, n_trials=30, seed=0, n_initial=5, n_candidates=1000, xi=0.0):

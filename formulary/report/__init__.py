@@ -35,6 +35,7 @@ def write_all(out_dir, outcomes, *, candidate: str, device: str, profile: str) -
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     doc = build(outcomes, candidate=candidate, device=device, profile=profile)
-    (out / "conformance.json").write_text(json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "conformance.json").write_text(json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+                                          encoding="utf-8")
     (out / "CONFORMANCE.md").write_text(render(with_extras(doc, out)), encoding="utf-8")
     return doc

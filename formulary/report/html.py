@@ -179,7 +179,8 @@ def _header(doc: dict) -> str:
             f"{escape(v.get('torch', '?'))} on <code>{escape(doc['device'])}</code>; hypothesis profile "
             f"<code>{escape(doc['hypothesis_profile'])}</code>; schema {escape(doc['schema_version'])}.</p>"
             f'<p class="muted">{versions}</p>'
-            '<div class="cards">' + "".join(f'<div class="card"><b>{escape(str(n))}</b>{escape(k)}</div>' for k, n in cards)
+            '<div class="cards">'
+                + "".join(f'<div class="card"><b>{escape(str(n))}</b>{escape(k)}</div>' for k, n in cards)
             + "</div>")
 
 
@@ -201,10 +202,12 @@ def _coverage_table(doc: dict) -> str:
     statuses = {title: Counter(r["status"] for r in recs) for _, title, recs in _chapters(doc)}
     order = list(statuses)  # the sidebar's and the sections' order; chapters without records last
     rows = []
-    for title in sorted(set(have) | set(missing), key=lambda t: (t not in statuses, order.index(t) if t in statuses else 0, t)):
+    for title in sorted(set(have) | set(missing),
+                        key=lambda t: (t not in statuses, order.index(t) if t in statuses else 0, t)):
         st = statuses.get(title, Counter())
         rows.append([escape(title), str(have[title]), str(have[title] + missing[title]),
-                     " ".join(f"{_badge(k)} {st[k]}" for k in STATUS_ORDER if st[k]) or '<span class="muted">no records yet</span>'])
+                     " ".join(f"{_badge(k)} {st[k]}" for k in STATUS_ORDER if st[k])
+                         or '<span class="muted">no records yet</span>'])
     return _table(["chapter", "IDs covered", "IDs in the guide", "records by status"], rows, {1, 2})
 
 
@@ -247,7 +250,8 @@ def _accuracy_table(rows: list[dict]) -> str:
         mine, theirs, bound = row["candidate_max_ulp"], row["torch_max_ulp"], row["bound_ulp"]
         over = ' class="over"' if not mine <= bound else ""
         body.append([escape(row["class"]), str(row["n"]),
-                     f"{_ulp_bar(mine, scale, 'c')}<span{over}>{_num(mine)}</span>", _num(row.get("candidate_mean_ulp")),
+                     f"{_ulp_bar(mine, scale, 'c')}<span{over}>{_num(mine)}</span>",
+                         _num(row.get("candidate_mean_ulp")),
                      f"{_ulp_bar(theirs, scale, 't')}{_num(theirs)}", _num(row.get("torch_mean_ulp")), _num(bound),
                      f"<code>{escape(row.get('candidate_worst_input', ''))}</code>",
                      f"<code>{escape(row.get('torch_worst_input', ''))}</code>", escape(row.get("why", ""))])
@@ -278,7 +282,8 @@ def _record_details(r: dict, figs: list[tuple[str, str]], peers: dict) -> str:
     loose = [t for t in r["tolerance_overrides"] if t["reason"]]
     if loose:
         parts.append("<h3>Tolerances loosened</h3><ul>" + "".join(
-            f"<li>{escape(t['dtype'])}: rtol {t['rtol']:g}, atol {t['atol']:g} — {escape(t['reason'])}</li>" for t in loose) + "</ul>")
+            f"<li>{escape(t['dtype'])}: rtol {t['rtol']:g}, atol {t['atol']:g} — {escape(t['reason'])}</li>"
+                for t in loose) + "</ul>")
     if r["accuracy"]:
         parts.append("<h3>Accuracy against the oracle (float64 and float32 ULP): candidate and torch</h3>"
                      + _accuracy_table(r["accuracy"]))
@@ -299,7 +304,8 @@ def _record_details(r: dict, figs: list[tuple[str, str]], peers: dict) -> str:
     seen = [(name, p["records"][r["id"]]) for name, p in sorted(peers.items()) if r["id"] in p.get("records", {})]
     if seen:
         rows = [[escape(name), _badge(e["status"]),
-                 escape(", ".join(c for c, v in e.get("checks", {}).items() if v != "not provided")) + (" (forward only: no backward)" if e.get("forward_only") else ""),
+                 escape(", ".join(c for c, v in e.get("checks", {}).items() if v != "not provided"))
+                     + (" (forward only: no backward)" if e.get("forward_only") else ""),
                  f"<pre>{escape(e['message'])}</pre>" if e.get("message") else ""] for name, e in seen]
         parts.append("<h3>Peers</h3>" + _table(["peer", "status", "checks run", "first failure"], rows))
     parts.append("</details>")
@@ -326,9 +332,12 @@ def _errata_and_deviations(doc: dict) -> str:
                 if d["source"] == source:
                     shared.setdefault((d["summary"], d["reason"]), []).append(r)
         pairs = list(shared.items())
-        items = "".join("<li>" + ", ".join(f'<a href="#r-{_slug(r["id"])}"><code>{escape(r["id"])}</code></a>' for r in recs)
-                        + f" — {escape(summary)}. <i>Why:</i> {escape(reason)}</li>" for (summary, reason), recs in pairs)
-        parts.append(f'<section id="{anchor}"><h2>{escape(title)}</h2>' + (f"<ul>{items}</ul>" if pairs else "<p>None.</p>")
+        items = "".join("<li>"
+                        + ", ".join(f'<a href="#r-{_slug(r["id"])}"><code>{escape(r["id"])}</code></a>' for r in recs)
+                        + f" — {escape(summary)}. <i>Why:</i> {escape(reason)}</li>" for (summary, reason),
+                            recs in pairs)
+        parts.append(f'<section id="{anchor}"><h2>{escape(title)}</h2>'
+                     + (f"<ul>{items}</ul>" if pairs else "<p>None.</p>")
                      + "</section>")
     return "".join(parts)
 
@@ -345,9 +354,12 @@ def _accuracy_overview(doc: dict) -> str:
             for r, row in rows]
     return ('<section id="accuracy"><h2>Accuracy against the mpmath oracle (float64 and float32 ULP)</h2>'
             "<p>Max error in units of the last place of the true value over each input class, the candidate "
-            '(<span class="bar c" style="width:1rem"></span>) and torch (<span class="bar t" style="width:1rem"></span>) '
-            "side by side; bars on a log scale. The candidate must stay within the bound and not be worse than torch.</p>"
-            + _table(["record", "input class", "candidate max ULP", "torch max ULP", "bound"], body, {2, 3, 4}) + "</section>")
+            '(<span class="bar c" style="width:1rem"></span>) and torch (<span class="bar t" '
+            'style="width:1rem"></span>) '
+            "side by side; bars on a log scale. The candidate must stay within the bound and not be worse than "
+            "torch.</p>"
+            + _table(["record", "input class", "candidate max ULP", "torch max ULP", "bound"], body, {2, 3, 4})
+                + "</section>")
 
 
 def _speed(speed_md: Path | None) -> str:
@@ -363,8 +375,10 @@ def _mutation(mut: dict | None) -> str:
                 "writes <code>reports/mutation.json</code>.</p></section>")
     counts = ", ".join(f"{n} {escape(k)}" for k, n in sorted(mut.get("counts", {}).items()))
     parts = ['<section id="mutation"><h2>Mutation testing: the suite\'s own sharpness</h2>',
-             f"<p>{escape(mut.get('tool', ''))} over <code>{escape(', '.join(mut.get('targets', [])))}</code>, judged by "
-             f"<code>{escape(mut.get('tests', ''))}</code>: score <b>{100 * mut['score']:.1f}%</b> — {mut['killed']} of "
+             f"<p>{escape(mut.get('tool', ''))} over <code>{escape(', '.join(mut.get('targets', [])))}</code>, judged "
+             f"by "
+             f"<code>{escape(mut.get('tests', ''))}</code>: score <b>{100 * mut['score']:.1f}%</b> — {mut['killed']} "
+             f"of "
              f"{mut['total']} mutants killed ({counts}). Each survivor below is either equivalent to the original "
              "or names the check that would kill it.</p>"]
     chapters = mut.get("chapters") or {}
@@ -395,19 +409,22 @@ def _peers(peers: dict) -> str:
             "<p>The records run against other libraries through adapters with impl's names "
             "(<code>formulary.peers</code>): only the records whose names a peer provides, and only the value "
             "checks (not impl's own argument validation).</p>"
-            + _table(["peer", "package", "records run", "passed", "failed", "records it cannot express"], rows, {2, 3, 4})
+            + _table(["peer", "package", "records run", "passed", "failed", "records it cannot express"], rows,
+                     {2, 3, 4})
             + "</section>")
 
 
 def _failures(doc: dict) -> str:
-    bad = [(r, name, c.get("message", c["status"])) for r in doc["records"] for name, c in r["checks"].items() if c["status"] != "pass"]
+    bad = [(r, name, c.get("message", c["status"])) for r in doc["records"] for name, c in r["checks"].items()
+           if c["status"] != "pass"]
     bad += [(r, f"mistake:{n}", m.get("message", m["status"])) for r in doc["records"]
             for n, m in r["mistakes"].items() if m["status"] != "caught"]
     bad += [(r, "(record)", "no check ran") for r in doc["records"] if r["status"] == "not run"]
     if not bad:
         return ""
     return ('<section id="failures"><h2>Failures</h2>' + "".join(
-        f'<h3><a href="#r-{_slug(r["id"])}"><code>{escape(r["id"])}</code></a> — {escape(name)}</h3><pre>{escape(msg)}</pre>'
+        f'<h3><a href="#r-{_slug(r["id"])}"><code>{escape(r["id"])}</code></a> — '
+        f'{escape(name)}</h3><pre>{escape(msg)}</pre>'
         for r, name, msg in bad) + "</section>")
 
 
@@ -429,11 +446,13 @@ def render_html(doc: dict, figures_dir: Path | None = None, speed_md: Path | Non
             f'<p class="muted"><b>Reading the tables.</b> Errors are the largest over every example run; '
             f"a <sup>†</sup> beside a max rel err means it is {escape(REL_NOTE)}.</p>"]
     if doc["missing_inventory_ids"]:
-        body.append("<p>Not yet covered: " + ", ".join(f"<code>{escape(i)}</code>" for i in doc["missing_inventory_ids"]) + "</p>")
+        body.append("<p>Not yet covered: "
+                    + ", ".join(f"<code>{escape(i)}</code>" for i in doc["missing_inventory_ids"]) + "</p>")
     body.append("</section>")
     body.append(_errata_and_deviations(doc))
     body += [_chapter_section(a, t, recs, figures, peers) for a, t, recs in chapters]
-    body += [_accuracy_overview(doc), _speed(speed_md), _peers(peers), matrix.html(doc, _slug), _mutation(doc.get("mutation"))]
+    body += [_accuracy_overview(doc), _speed(speed_md), _peers(peers), matrix.html(doc, _slug),
+             _mutation(doc.get("mutation"))]
     if figures.get(None):
         body.append(f'<section id="figures"><h2>Other figures</h2>{_figures_html(figures[None])}</section>')
     body.append(_failures(doc))

@@ -69,13 +69,15 @@ def render(doc: dict) -> str:
     for source, title in SOURCES.items():
         pairs = [(r, d) for r in recs for d in r["deviations"] if d["source"] == source]
         lines += [f"## {title}", ""]
-        lines += [f"- **{r['id']}** — {_cell(d['summary'])}. *Why:* {_cell(d['reason'])}" for r, d in pairs] or ["None."]
+        lines += [f"- **{r['id']}** — {_cell(d['summary'])}. *Why:* {_cell(d['reason'])}" for r,
+                  d in pairs] or ["None."]
         lines.append("")
 
     for prefix, group in groupby(recs, key=lambda r: chapter_title(r["chapter"])):
         group = list(group)
         lines += [f"## {prefix}", "",
-                  "| record | kind | status | examples | max abs err | max rel err | tolerance (rtol/atol) | mistakes caught |",
+                  "| record | kind | status | examples | max abs err | max rel err | tolerance (rtol/atol) | mistakes "
+                  "caught |",
                   "|---|---|---|---:|---:|---:|---|---|"]
         for r in group:
             caught = sum(1 for m in r["mistakes"].values() if m["status"] == "caught")
@@ -85,7 +87,8 @@ def render(doc: dict) -> str:
         loose = [(r, t) for r in group for t in r["tolerance_overrides"] if t["reason"]]
         if loose:
             lines += ["", "Tolerances loosened, with their reasons:", ""]
-            lines += [f"- `{r['id']}` {t['dtype']}: rtol {t['rtol']:g}, atol {t['atol']:g} — {_cell(t['reason'])}" for r, t in loose]
+            lines += [f"- `{r['id']}` {t['dtype']}: rtol {t['rtol']:g}, atol {t['atol']:g} — {_cell(t['reason'])}"
+                      for r, t in loose]
         lines.append("")
 
     acc = [(r, row) for r in recs for row in r["accuracy"]]
@@ -97,7 +100,8 @@ def render(doc: dict) -> str:
               "|---|---|---:|---:|---:|---:|---|"]
     for r, row in acc:
         lines.append(f"| `{r['id']}` | {_cell(row['class'])} | {row['n']} | {_num(row['candidate_max_ulp'])} | "
-                     f"{_num(row['torch_max_ulp'])} | {_num(row['bound_ulp'])} | {_cell(row['candidate_worst_input'])} |")
+                     f"{_num(row['torch_max_ulp'])} | {_num(row['bound_ulp'])} | {_cell(row['candidate_worst_input'])} "
+                     f"|")
     whys = [(r, row) for r, row in acc if row.get("why")]
     if whys:
         lines += ["", "Bounds above 4 ULP, and why:", ""]

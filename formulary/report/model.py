@@ -54,11 +54,13 @@ def build(outcomes: list[Outcome], *, candidate: str, device: str, profile: str)
             "equation": r.equation,
             "candidate": r.candidate,
             "reference": r.reference,
-            "status": record_status(checks + mistakes + ([acc] if acc else []), r.differs_from_torch) if outs else "not run",
+            "status": record_status(checks + mistakes + ([acc] if acc else []), r.differs_from_torch) if outs
+                else "not run",
             "examples": examples,
             "max_abs_error": max((o.stats.get("max_abs_error", 0.0) for o in checks), default=0.0),
             "max_rel_error": max((o.stats.get("max_rel_error", 0.0) for o in checks), default=0.0),
-            "checks": {o.check: {"status": o.status, **o.stats, **({"message": o.message} if o.message else {})} for o in checks},
+            "checks": {o.check: {"status": o.status, **o.stats, **({"message": o.message} if o.message else {})}
+                       for o in checks},
             "mistakes": {m.name: _mistake_entry(m, outs) for m in r.mistakes},
             "accuracy": acc.extra.get("accuracy", []) if acc else [],
             "findings": {k: v for o in checks for k, v in o.stats.get("findings", {}).items()},

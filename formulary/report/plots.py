@@ -32,7 +32,8 @@ from formulary.candidate import Candidate
 from formulary.inventory import chapter_title
 
 CURVE_X = np.linspace(-5.0, 5.0, 1001)
-STATUS_COLOURS = {"pass": "#1a7f37", "deviation": "#9a6700", "fail": "#cf222e", "error": "#8250df", "not run": "#6e7781"}
+STATUS_COLOURS = {"pass": "#1a7f37", "deviation": "#9a6700", "fail": "#cf222e", "error": "#8250df",
+                  "not run": "#6e7781"}
 
 
 @contextmanager
@@ -166,7 +167,8 @@ def main(argv: list[str]) -> int:
     doc_path = out / "conformance.json"
     doc = json.loads(doc_path.read_text(encoding="utf-8")) if doc_path.is_file() else None
     paths = write_all(out / "figures", doc, doc["candidate"] if doc else "impl")
-    print(f"wrote {len(paths)} figures to {out / 'figures'}" if paths else "no figures written (is matplotlib installed?)")
+    print(f"wrote {len(paths)} figures to {out / 'figures'}" if paths
+          else "no figures written (is matplotlib installed?)")
     return 0
 
 

@@ -188,9 +188,11 @@ def render_oracles(rows: list[dict]) -> str:
     if not rows:
         return ""
     lines = ["", "## Search methods against their oracles", "",
-             "A method's own time per evaluation (the objective costs about a microsecond). Ratio > 1: impl is slower.", "",
+             "A method's own time per evaluation (the objective costs about a microsecond). Ratio > 1: impl is "
+             "slower.", "",
              "| benchmark | oracle | impl (ms/eval) | oracle (ms/eval) | impl/oracle |", "|---|---|---:|---:|---:|"]
-    lines += [f"| {r['group']} | {r['oracle']} | {r['impl_ms']:.3g} | {r['oracle_ms']:.3g} | {r['ratio']:.2f} |" for r in rows]
+    lines += [f"| {r['group']} | {r['oracle']} | {r['impl_ms']:.3g} | {r['oracle_ms']:.3g} | {r['ratio']:.2f} |"
+              for r in rows]
     return "\n".join(lines) + "\n"
 
 

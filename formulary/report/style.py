@@ -44,7 +44,8 @@ figcaption { font-size: 12px; color: var(--grey); }
 dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .4rem 0; }
 dl.kv dt { color: var(--grey); } dl.kv dd { margin: 0; }
 .scroll { overflow-x: auto; max-width: 100%; }
-.matrix td.pass { color: #1a7f37; } .matrix td.deviation { color: #9a6700; } .matrix td.fail { color: #cf222e; font-weight: 600; }
+.matrix td.pass { color: #1a7f37; } .matrix td.deviation { color: #9a6700; }
+.matrix td.fail { color: #cf222e; font-weight: 600; }
 .s-explained { background: #57606a; }
 sup.note { color: var(--grey); cursor: help; }
 math[display="block"] { margin: .2rem 0; overflow-x: auto; overflow-y: hidden; max-width: 100%; }

@@ -93,7 +93,8 @@ def gelu_backward(grad_output, input, approximate="none"):
     .. math::
         \operatorname{gelu}'(x) = \Phi(x) + x\,\varphi(x)
         \qquad
-        \operatorname{gelu}_{\tanh}'(x) = \sigma(2u) + 2x\,\sigma(2u)\sigma(-2u)\,\sqrt{2/\pi}\,(1 + 3 \cdot 0.044715\,x^2)
+        \operatorname{gelu}_{\tanh}'(x) = \sigma(2u) + 2x\,\sigma(2u)\sigma(-2u)\,\sqrt{2/\pi}\,(1 + 3 \cdot
+        0.044715\,x^2)
     """
     x = float_array(input, "input")
     g = same_shape(grad_output, x)

@@ -91,7 +91,8 @@ def log_softmax_backward(grad_output, input, dim, dtype=None):
     """
     x = float_array(input, "input")
     if dtype is not None:
-        return log_softmax_backward(grad_output, x.astype(float_dtype(dtype), copy=False), dim).astype(x.dtype, copy=False)
+        return log_softmax_backward(grad_output, x.astype(float_dtype(dtype), copy=False), dim).astype(x.dtype,
+                                                                                                       copy=False)
     g = same_shape(grad_output, x)
     d = axis(dim, x.ndim)
     if x.size == 0:

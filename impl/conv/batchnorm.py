@@ -80,7 +80,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     m is torch's ``momentum`` (the weight of the new batch, 0.1 by default), n the
     number of values per channel: the running variance is the unbiased estimate.
     """
-    x, rm, rv, w, b, training, momentum, eps = _prepare(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    x, rm, rv, w, b, training, momentum, eps = _prepare(input, running_mean, running_var, weight, bias, training,
+                                                        momentum, eps)
     shape, _ = _shape(x)
     if x.size == 0:  # an empty batch: torch returns it and leaves the statistics alone
         return x.copy(), *(None if v is None else v.copy() for v in (rm, rv))
@@ -114,10 +115,12 @@ def batch_norm_backward(grad_output, input, running_mean, running_var, weight=No
 
     (bars: means over a channel's values).
     """
-    x, rm, rv, w, b, training, momentum, eps = _prepare(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    x, rm, rv, w, b, training, momentum, eps = _prepare(input, running_mean, running_var, weight, bias, training,
+                                                        momentum, eps)
     if isinstance(grad_output, (tuple, list)):
         if len(grad_output) != 3:
-            raise ValueError(f"grad_output must be an array or batch_norm's triple of cotangents, got {len(grad_output)} values")
+            raise ValueError(f"grad_output must be an array or batch_norm's triple of cotangents, got "
+                             f"{len(grad_output)} values")
         for cot, stat, name in zip(grad_output[1:], (rm, rv), ("running_mean", "running_var")):
             if cot is not None and (stat is None or np.shape(cot) != stat.shape):
                 raise ValueError(f"grad_output's cotangent for {name} must be None or shaped like it")

@@ -146,7 +146,8 @@ def conv2d_backward(grad_output, input, weight, bias=None, stride=1, padding=0, 
         \frac{\partial L}{\partial w_{o,c,u,v}} = \sum_{n,i,j} g_{n,o,i,j}\,\tilde x_{n,c,s_h i + d_h u, s_w j + d_w v}
         \qquad \frac{\partial L}{\partial b_o} = \sum_{n,i,j} g_{n,o,i,j}
 
-        \frac{\partial L}{\partial \tilde x_{n,c,p,q}} = \sum_{o,u,v,i,j:\ s_h i + d_h u = p,\ s_w j + d_w v = q} g_{n,o,i,j}\, w_{o,c,u,v}
+        \frac{\partial L}{\partial \tilde x_{n,c,p,q}} = \sum_{o,u,v,i,j:\ s_h i + d_h u = p,\ s_w j + d_w v = q}
+        g_{n,o,i,j}\, w_{o,c,u,v}
 
     grad_input is the padded input's gradient with the padding cropped (col2im).
     grad_bias is None when ``bias`` is None.  An unbatched input takes an unbatched grad_output.
@@ -157,7 +158,8 @@ def conv2d_backward(grad_output, input, weight, bias=None, stride=1, padding=0, 
     c_out, kh, kw = w.shape[0], *geo.kernel
     g = _array(grad_output, "grad_output", 4 - unbatched, x.dtype)
     if g.shape != (n, c_out, *geo.out)[unbatched:]:
-        raise ValueError(f"grad_output has shape {g.shape}, expected the output's shape {(n, c_out, *geo.out)[unbatched:]}")
+        raise ValueError(f"grad_output has shape {g.shape}, "
+                         f"expected the output's shape {(n, c_out, *geo.out)[unbatched:]}")
     g = g.reshape(n, c_out, *geo.out)
     gg = g.reshape(n, geo.groups, c_out // geo.groups, geo.out[0] * geo.out[1])  # N, g, C_out/g, L
     kernels_t = np.ascontiguousarray(w.reshape(geo.groups, c_out // geo.groups, -1).swapaxes(-1, -2))

@@ -24,7 +24,8 @@ def _prepare(input, weight, bias):
     b = float_array(bias, "bias")
     shapes = [(), (w.shape[0],)] if w.ndim == 2 else [()]
     if b.shape not in shapes:
-        raise ValueError(f"bias has shape {b.shape}, expected {' or '.join(map(str, shapes))} for a weight of shape {w.shape}")
+        raise ValueError(f"bias has shape {b.shape}, expected {' or '.join(map(str, shapes))} for a weight of shape "
+                         f"{w.shape}")
     return x, w, _array(b, "bias", b.ndim, x.dtype)
 
 
@@ -57,6 +58,7 @@ def linear_backward(grad_output, input, weight, bias=None):
     w2 = w.reshape(w.shape[0] if w.ndim == 2 else 1, w.shape[-1])  # a 1-D weight is one output feature
     rows = int(np.prod(x.shape[:-1]))  # not -1: in_features or out_features may be 0
     rows_g, rows_x = g.reshape(rows, w2.shape[0]), x.reshape(rows, w2.shape[1])
-    grad_bias = None if b is None else rows_g.sum(axis=0).reshape(b.shape) if b.ndim else np.array(rows_g.sum(), x.dtype)
+    grad_bias = None if b is None else rows_g.sum(axis=0).reshape(b.shape) if b.ndim else np.array(rows_g.sum(),
+                                                                                                   x.dtype)
     grad_input = (g.reshape(*g.shape, 1) if w.ndim == 1 else g) @ w2
     return grad_input.reshape(x.shape), (rows_g.T @ rows_x).reshape(w.shape), grad_bias

@@ -192,10 +192,12 @@ def _divisor(x: np.ndarray, geo: _Pool, count_include_pad: bool, divisor_overrid
     return np.outer(*counts)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
     r"""Average pooling: each window's sum divided by its size (torch's counting rules).
 
-    .. math:: y_{n,c,i,j} = \frac{1}{D_{ij}} \sum_{u < k_h,\ v < k_w} \tilde x_{n,c,\; s_h i + u - p_h,\; s_w j + v - p_w}
+    .. math:: y_{n,c,i,j} = \frac{1}{D_{ij}} \sum_{u < k_h,\ v < k_w} \tilde x_{n,c,\; s_h i + u - p_h,\; s_w j + v -
+    p_w}
 
     x̃ is 0 outside the input; D is ``divisor_override`` if given, else the number of
     window elements inside the padded input (``count_include_pad=True``) or inside
@@ -216,7 +218,8 @@ def avg_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0,
                         count_include_pad=True, divisor_override=None):
     r"""Gradient of :func:`avg_pool2d`: each window spreads g/D over its elements (col2im).
 
-    .. math:: \frac{\partial L}{\partial x_{n,c,p,q}} = \sum_{(i,j):\ (p,q) \in \text{window}_{ij}} \frac{g_{n,c,i,j}}{D_{ij}}
+    .. math:: \frac{\partial L}{\partial x_{n,c,p,q}} = \sum_{(i,j):\ (p,q) \in \text{window}_{ij}}
+    \frac{g_{n,c,i,j}}{D_{ij}}
     """
     x, unbatched = _pooled_input(input)
     geo = _geometry(x, kernel_size, stride, padding, 1, ceil_mode)
@@ -232,4 +235,5 @@ def avg_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0,
             grad[:, :, rows, cols] = share
         return without_batch(grad, unbatched)
     cols = np.broadcast_to(share[:, :, None, None], (*x.shape[:2], *geo.kernel, *geo.out))
-    return without_batch(np.ascontiguousarray(crop(fold(cols, padded_hw, geo.stride, geo.dilation), geo.pads)), unbatched)
+    return without_batch(np.ascontiguousarray(crop(fold(cols, padded_hw, geo.stride, geo.dilation), geo.pads)),
+                         unbatched)

@@ -49,7 +49,8 @@ def same_padding(size, kernel_size, stride=1, dilation=1) -> tuple[int, int]:
     .. math::
         n_\text{out} = \left\lceil \frac{n}{s} \right\rceil,\quad
         P = \max\bigl((n_\text{out} - 1)s + d(k - 1) + 1 - n,\ 0\bigr),\quad
-        (p_\text{before}, p_\text{after}) = \left(\left\lfloor \tfrac{P}{2} \right\rfloor,\ P - \left\lfloor \tfrac{P}{2} \right\rfloor\right)
+        (p_\text{before}, p_\text{after}) = \left(\left\lfloor \tfrac{P}{2} \right\rfloor,\ P - \left\lfloor
+        \tfrac{P}{2} \right\rfloor\right)
     """
     n = integer(size, "size", 0)
     k, s, d = integer(kernel_size, "kernel_size", 1), integer(stride, "stride", 1), integer(dilation, "dilation", 1)

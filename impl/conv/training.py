@@ -58,7 +58,8 @@ def _forward(params, images):
 def forward(params, images):
     r"""Step 2: the class scores (logits) of a batch of (N, C, H, W) images.
 
-    .. math:: \text{logits} = W_\text{fc}\,\operatorname{flatten}(\operatorname{maxpool}_2(\operatorname{relu}(w * x + b))) + b_\text{fc}
+    .. math:: \text{logits} = W_\text{fc}\,\operatorname{flatten}(\operatorname{maxpool}_2(\operatorname{relu}(w * x +
+    b))) + b_\text{fc}
     """
     return _forward(params, images)[0]
 
@@ -67,7 +68,8 @@ def loss_and_grads(params, images, labels):
     r"""Steps 3-4: the mean cross-entropy and its gradient for every parameter (backpropagation).
 
     .. math:: L = -\frac1N \sum_n \log \operatorname{softmax}(\text{logits}_n)_{y_n},
-              \qquad \frac{\partial L}{\partial\,\text{logits}} = \frac{\operatorname{softmax}(\text{logits}) - \operatorname{onehot}(y)}{N}
+              \qquad \frac{\partial L}{\partial\,\text{logits}} = \frac{\operatorname{softmax}(\text{logits}) -
+              \operatorname{onehot}(y)}{N}
     """
     labels = np.asarray(labels)
     n = len(images)

@@ -55,7 +55,8 @@ def optional_weight(weight, x: np.ndarray, name: str = "weight", broadcast: bool
         try:
             return wide(np.broadcast_to(w, x.shape))
         except ValueError:
-            raise ValueError(f"{name} has shape {w.shape}, which does not broadcast to the input's shape {x.shape}") from None
+            raise ValueError(f"{name} has shape {w.shape}, which does not broadcast to the input's shape "
+                             f"{x.shape}") from None
     if w.shape != x.shape:
         raise ValueError(f"{name} has shape {w.shape}, expected the input's shape {x.shape}")
     return wide(w)

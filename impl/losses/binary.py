@@ -70,7 +70,8 @@ def _logits(input, target, weight, pos_weight, reduction):
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     r"""Binary cross-entropy on logits x: sigmoid and BCE fused, stable for any x.
 
-    .. math:: \ell_i = w_i \bigl[\, (1 - y_i) \operatorname{softplus}(x_i) + \pi_i\, y_i \operatorname{softplus}(-x_i) \bigr]
+    .. math:: \ell_i = w_i \bigl[\, (1 - y_i) \operatorname{softplus}(x_i) + \pi_i\, y_i \operatorname{softplus}(-x_i)
+    \bigr]
               = -w_i \bigl[\pi_i y_i \log\sigma(x_i) + (1 - y_i) \log(1 - \sigma(x_i))\bigr]
 
     with π the ``pos_weight`` (1 when not given).  Both terms are non-negative for y in
@@ -85,7 +86,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     return reduce(loss if w is None else loss * w, r, x.dtype)
 
 
-def binary_cross_entropy_with_logits_backward(grad_output, input, target, weight=None, reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits_backward(grad_output, input, target, weight=None, reduction="mean",
+                                              pos_weight=None):
     r"""Gradient of binary_cross_entropy_with_logits: σ(x) − y, scaled by the weights.
 
     .. math:: \frac{\partial \ell_i}{\partial x_i} = w_i \bigl[(1 - y_i)\, \sigma(x_i) - \pi_i y_i\, \sigma(-x_i)\bigr]

@@ -58,7 +58,8 @@ def _indices(target, x: np.ndarray, ignore_index) -> tuple[np.ndarray, np.ndarra
         raise TypeError(f"ignore_index must be an int, got {type(ignore_index).__name__}")
     t = np.asarray(target)
     if t.dtype.kind not in "iu":
-        raise TypeError(f"target must be an integer array of class indices (or float probabilities), got dtype {t.dtype}")
+        raise TypeError(f"target must be an integer array of class indices (or float probabilities), got dtype "
+                        f"{t.dtype}")
     if t.shape != _positions(x):
         raise ValueError(f"target has shape {t.shape}, expected {_positions(x)} for an input of shape {x.shape}")
     classes = x.shape[0 if x.ndim == 1 else 1]
@@ -218,7 +219,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     return reduce(loss.reshape(_positions(x)), r, x.dtype, denominator)
 
 
-def cross_entropy_backward(grad_output, input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def cross_entropy_backward(grad_output, input, target, weight=None, ignore_index=-100, reduction="mean",
+                           label_smoothing=0.0):
     r"""Gradient of cross_entropy with respect to the logits: p − y, generalised.
 
     With q the weighted, smoothed target of each row and s its sum:

@@ -89,7 +89,8 @@ def l1_loss(input, target, reduction="mean", weight=None):
 def l1_loss_backward(grad_output, input, target, reduction="mean", weight=None):
     r"""Gradient of l1_loss: the sign of the error (0 at a tie, and at NaN, as torch).
 
-    .. math:: \frac{\partial L}{\partial x_i} = g\, w_i \operatorname{sign}(x_i - y_i) / \textstyle\sum_j w_j\ (\text{mean})
+    .. math:: \frac{\partial L}{\partial x_i} = g\, w_i \operatorname{sign}(x_i - y_i) / \textstyle\sum_j w_j\
+    (\text{mean})
     """
     return _l1(grad_output, input, target, reduction, weight)
 
@@ -111,7 +112,8 @@ def _smooth_l1(grad, input, target, reduction, beta):
 def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     r"""Smooth L1 loss: quadratic below β, linear (slope 1) above; β = 0 is L1.
 
-    .. math:: \ell_i = \begin{cases} 0.5\, d_i^2 / \beta & |d_i| < \beta \\ |d_i| - 0.5\,\beta & \text{otherwise} \end{cases},
+    .. math:: \ell_i = \begin{cases} 0.5\, d_i^2 / \beta & |d_i| < \beta \\ |d_i| - 0.5\,\beta & \text{otherwise}
+    \end{cases},
               \quad d_i = x_i - y_i
     """
     return _smooth_l1(None, input, target, reduction, beta)
@@ -140,7 +142,8 @@ def _huber(grad, input, target, reduction, delta, weight):
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     r"""Huber loss: quadratic below δ, linear (slope δ) above; δ · smooth_l1 with β = δ.
 
-    .. math:: \ell_i = w_i \begin{cases} 0.5\, d_i^2 & |d_i| < \delta \\ \delta (|d_i| - 0.5\,\delta) & \text{otherwise} \end{cases}
+    .. math:: \ell_i = w_i \begin{cases} 0.5\, d_i^2 & |d_i| < \delta \\ \delta (|d_i| - 0.5\,\delta) & \text{otherwise}
+    \end{cases}
 
     A weighted mean divides by the element count, not by Σw (torch's definition, unlike
     its mse_loss and l1_loss).
@@ -254,7 +257,8 @@ def relu_mse_loss(input, target, negative_slope=0.0, reduction="mean"):
 def relu_mse_loss_backward(grad_output, input, target, negative_slope=0.0, reduction="mean"):
     r"""Gradient of relu_mse_loss with respect to the pre-activation: the chain through the pair.
 
-    .. math:: \frac{\partial L}{\partial z_i} = \frac{2}{n}\bigl(a_i - y_i\bigr)\begin{cases} 1 & z_i > 0 \\ \alpha & z_i \le 0 \end{cases}
+    .. math:: \frac{\partial L}{\partial z_i} = \frac{2}{n}\bigl(a_i - y_i\bigr)\begin{cases} 1 & z_i > 0 \\ \alpha &
+    z_i \le 0 \end{cases}
               \ (\text{mean}),\quad a = \operatorname{leaky\_relu}_\alpha(z)
 
     With α = 0 (ReLU) every unit with z ≤ 0 gets no gradient at all.

@@ -62,7 +62,8 @@ def _inception(input, params):
 def lenet5_modern_forward(input, params) -> np.ndarray:
     r"""The modern LeNet-5 on an (N, 1, 32, 32) batch: logits (N, 10).
 
-    .. math:: y = W_3\,\mathrm{relu}(W_2\,\mathrm{relu}(W_1\,\mathrm{flat}(P(\mathrm{relu}(K_2 * P(\mathrm{relu}(K_1 * x))))))
+    .. math:: y = W_3\,\mathrm{relu}(W_2\,\mathrm{relu}(W_1\,\mathrm{flat}(P(\mathrm{relu}(K_2 * P(\mathrm{relu}(K_1 *
+    x))))))
     """
     return forward(lenet5_modern().body, input, params)
 

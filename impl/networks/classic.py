@@ -15,8 +15,10 @@ def alexnet() -> Network:
     r"""torchvision's AlexNet: one tower, 64-192-384-256-256 kernels (after "One weird
     trick", Krizhevsky 2014), no LRN, an adaptive 6×6 pool before the classifier.
 
-    .. math:: 224 \xrightarrow{11, s4, p2} 55 \xrightarrow{\text{pool}} 27 \xrightarrow{5, p2} 27 \xrightarrow{\text{pool}} 13
-              \xrightarrow{3 \times 3, p1} 13 \xrightarrow{\text{pool}} 6:\ 256 \cdot 6 \cdot 6 = 9216 \to 4096 \to 4096 \to 1000
+    .. math:: 224 \xrightarrow{11, s4, p2} 55 \xrightarrow{\text{pool}} 27 \xrightarrow{5, p2} 27
+    \xrightarrow{\text{pool}} 13
+              \xrightarrow{3 \times 3, p1} 13 \xrightarrow{\text{pool}} 6:\ 256 \cdot 6 \cdot 6 = 9216 \to 4096 \to 4096
+              \to 1000
     """
     return Network("alexnet", Sequential((
         ("features", _numbered(
@@ -43,12 +45,14 @@ def alexnet_2tower() -> Network:
     follows the ReLUs of conv1 and conv2.  The input is 227×227: the paper's 224 gives
     (224 − 11)/4 + 1 = 54.25, not its 55.
 
-    .. math:: P_\text{conv} = k^2 \frac{C_\text{in}}{g} C_\text{out} + C_\text{out},\quad g = 2 \text{ for conv2, conv4, conv5}
+    .. math:: P_\text{conv} = k^2 \frac{C_\text{in}}{g} C_\text{out} + C_\text{out},\quad g = 2 \text{ for conv2, conv4,
+    conv5}
     """
     lrn = LocalResponseNorm(5, alpha=5e-4, beta=0.75, k=2.0)
     return Network("alexnet-2tower", Sequential((
         ("conv1", Conv2d(3, 96, 11, stride=4)), ("relu1", ReLU()), ("norm1", lrn), ("pool1", MaxPool2d(3, 2)),
-        ("conv2", Conv2d(96, 256, 5, padding=2, groups=2)), ("relu2", ReLU()), ("norm2", lrn), ("pool2", MaxPool2d(3, 2)),
+        ("conv2", Conv2d(96, 256, 5, padding=2, groups=2)), ("relu2", ReLU()), ("norm2", lrn),
+            ("pool2", MaxPool2d(3, 2)),
         ("conv3", Conv2d(256, 384, 3, padding=1)), ("relu3", ReLU()),
         ("conv4", Conv2d(384, 384, 3, padding=1, groups=2)), ("relu4", ReLU()),
         ("conv5", Conv2d(384, 256, 3, padding=1, groups=2)), ("relu5", ReLU()), ("pool5", MaxPool2d(3, 2)),
@@ -66,7 +70,8 @@ def vgg16() -> Network:
     r"""VGG-16 (configuration D of Simonyan and Zisserman 2015), torchvision's layout:
     3×3 convolutions with padding 1, 2×2 max pooling, an adaptive 7×7 pool.
 
-    .. math:: 224 \xrightarrow{[3 \times 3]^{2,2,3,3,3},\ 5 \text{ pools}} 7:\ 512 \cdot 7 \cdot 7 = 25088 \to 4096 \to 4096 \to 1000
+    .. math:: 224 \xrightarrow{[3 \times 3]^{2,2,3,3,3},\ 5 \text{ pools}} 7:\ 512 \cdot 7 \cdot 7 = 25088 \to 4096 \to
+    4096 \to 1000
     """
     features, channels = [], 3
     for v in VGG16_CONFIG:

@@ -187,7 +187,8 @@ def backward(grad_output, node, input, params):
     r"""The vector-Jacobian product of :func:`forward`: (grad_input, grads of ``params``).
 
     .. math:: \frac{\partial L}{\partial x} = J_1^\top \cdots J_L^\top g,\qquad
-              \frac{\partial L}{\partial \theta_\ell} = \Bigl(\frac{\partial f_\ell}{\partial \theta_\ell}\Bigr)^{\!\top}
+              \frac{\partial L}{\partial \theta_\ell} = \Bigl(\frac{\partial f_\ell}{\partial
+              \theta_\ell}\Bigr)^{\!\top}
               J_{\ell+1}^\top \cdots J_L^\top g
 
     A residual sum passes its gradient to both the body and the shortcut and adds what

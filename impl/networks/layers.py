@@ -101,7 +101,8 @@ class Conv2d(Layer):
 
     def connections(self, shape):
         _, c, h, w = self.output_shape(shape)
-        return lenet_connections(c, *pair(self.kernel_size, "kernel_size", 1), h, w, self.in_channels // self.groups, self.bias)
+        return lenet_connections(c, *pair(self.kernel_size, "kernel_size", 1), h, w, self.in_channels // self.groups,
+                                 self.bias)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,8 @@ class PartialConv2d(Layer):
 
     def macs(self, shape):
         n, _, h, w = self.output_shape(shape)
-        weights = lenet_conv_params(self.out_channels, *pair(self.kernel_size, "kernel_size", 1), self._in_maps(), bias=False)
+        weights = lenet_conv_params(self.out_channels, *pair(self.kernel_size, "kernel_size", 1), self._in_maps(),
+                                    bias=False)
         return n * h * w * weights
 
     def connections(self, shape):
@@ -247,7 +249,8 @@ class BatchNorm2d(Layer):
 class MaxPool2d(Layer):
     r"""``torch.nn.MaxPool2d`` (stride defaults to the kernel size); no parameters, no MACs.
 
-    .. math:: H_\text{out} = \left\lfloor \frac{H + 2p - k}{s} \right\rfloor + 1 \ (\lceil\cdot\rceil \text{ with ceil\_mode})
+    .. math:: H_\text{out} = \left\lfloor \frac{H + 2p - k}{s} \right\rfloor + 1 \ (\lceil\cdot\rceil \text{ with
+    ceil\_mode})
     """
 
     kernel_size: int | tuple
@@ -291,7 +294,8 @@ class AdaptiveAvgPool2d(Layer):
 class LocalResponseNorm(Layer):
     r"""``torch.nn.LocalResponseNorm`` (AlexNet 2012): no parameters.
 
-    .. math:: b_c = a_c \Big/ \Bigl(k + \tfrac{\alpha}{n} \sum_{c' \in \text{the } n \text{ nearest maps}} a_{c'}^2\Bigr)^{\beta}
+    .. math:: b_c = a_c \Big/ \Bigl(k + \tfrac{\alpha}{n} \sum_{c' \in \text{the } n \text{ nearest maps}}
+    a_{c'}^2\Bigr)^{\beta}
 
     (torch divides α by n; the paper's α = 1e-4 is ``alpha=5e-4`` in torch's terms.)
     """

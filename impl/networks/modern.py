@@ -67,7 +67,8 @@ def googlenet() -> Network:
     kernels in the "5×5" branches).  The auxiliary heads after 4a and 4d train only:
     the summary leaves them out unless asked (``aux=True``).
 
-    .. math:: 224 \xrightarrow{7, s2} 112 \to 56 \to 28\,[3a, 3b] \to 14\,[4a\text{-}4e] \to 7\,[5a, 5b] \to 1024 \to 1000
+    .. math:: 224 \xrightarrow{7, s2} 112 \to 56 \to 28\,[3a, 3b] \to 14\,[4a\text{-}4e] \to 7\,[5a, 5b] \to 1024 \to
+    1000
     """
     mod = {k: inception(*v) for k, v in GOOGLENET_INCEPTIONS.items()}
     return Network("googlenet", Sequential((
@@ -120,7 +121,8 @@ def bottleneck(in_channels: int, planes: int, stride: int = 1) -> Residual:
     r"""ResNet's bottleneck block (v1.5: the stride on the 3×3): 1×1 to ``planes``,
     3×3, 1×1 to 4·planes, each with BN, plus the shortcut, ReLU.
 
-    .. math:: y = \mathrm{relu}\bigl(\mathrm{BN}(K_3 * \mathrm{relu}(\mathrm{BN}(K_2 *_s \mathrm{relu}(\mathrm{BN}(K_1 * x))))) + S(x)\bigr)
+    .. math:: y = \mathrm{relu}\bigl(\mathrm{BN}(K_3 * \mathrm{relu}(\mathrm{BN}(K_2 *_s \mathrm{relu}(\mathrm{BN}(K_1 *
+    x))))) + S(x)\bigr)
     """
     return Residual(
         Sequential((*_conv_bn(in_channels, planes, 1, 1, 0, "1"), ("relu1", ReLU()),

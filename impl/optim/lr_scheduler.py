@@ -25,7 +25,8 @@ from impl.optim.optimizer import integer
 def _param_groups(optimizer) -> list[dict]:
     groups = getattr(optimizer, "param_groups", None)
     if not isinstance(groups, list) or not all(isinstance(g, dict) and "lr" in g for g in groups):
-        raise TypeError(f"optimizer must be an optimizer with param_groups holding 'lr', got {type(optimizer).__name__}")
+        raise TypeError(f"optimizer must be an optimizer with param_groups holding 'lr', got "
+                        f"{type(optimizer).__name__}")
     return groups
 
 
@@ -96,7 +97,8 @@ class LambdaLR(LRScheduler):
         groups = _param_groups(optimizer)
         if isinstance(lr_lambda, (list, tuple)):
             if len(lr_lambda) != len(groups):
-                raise ValueError(f"lr_lambda has {len(lr_lambda)} functions, expected one per param group ({len(groups)})")
+                raise ValueError(f"lr_lambda has {len(lr_lambda)} functions, expected one per param group "
+                                 f"({len(groups)})")
             self.lr_lambdas = list(lr_lambda)
         else:
             self.lr_lambdas = [lr_lambda] * len(groups)

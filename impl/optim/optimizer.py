@@ -116,7 +116,8 @@ class Optimizer:
             raise ValueError(f"state_dict has {len(saved)} parameter groups, the optimizer {len(self.param_groups)}")
         for i, (s, g) in enumerate(zip(saved, self.param_groups)):
             if len(s["params"]) != len(g["params"]):
-                raise ValueError(f"parameter group {i} has {len(g['params'])} parameters, the state_dict {len(s['params'])}")
+                raise ValueError(f"parameter group {i} has {len(g['params'])} parameters, the state_dict "
+                                 f"{len(s['params'])}")
         params = [p for p, _ in self._params()]
         order = [k for s in saved for k in s["params"]]
         state = {}

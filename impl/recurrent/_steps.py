@@ -78,7 +78,8 @@ def _lstm_step_backward(d_state, cache):
     c, i, f, g, o, c_new = cache
     t = tanh(c_new)
     dc = dc + dh * o * (1 - t * t)
-    da = np.concatenate([dc * g * i * (1 - i), dc * c * f * (1 - f), dc * i * (1 - g * g), dh * t * o * (1 - o)], axis=-1)
+    da = np.concatenate([dc * g * i * (1 - i), dc * c * f * (1 - f), dc * i * (1 - g * g), dh * t * o * (1 - o)], axis=
+                        -1)
     return da, da, (0, dc * f)  # the old cell reaches the new one through f alone
 
 

@@ -80,7 +80,8 @@ def run_layers(kind: Kind, x, states: tuple, weights: list, num_layers: int, dir
     return layer_in, stacked, tapes
 
 
-def layers_backward(kind: Kind, d_output, d_finals: tuple, tapes: list, weights: list, num_layers: int, directions: int):
+def layers_backward(kind: Kind, d_output, d_finals: tuple, tapes: list, weights: list, num_layers: int,
+                    directions: int):
     """Gradients of the input (T, N, I), the initial states (a tuple) and every weight (a list of 4-tuples)."""
     hidden = weights[0][1].shape[1]
     d_states = [None] * len(weights)

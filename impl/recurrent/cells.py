@@ -45,7 +45,8 @@ def _forward(kind, x, states, weights):
 
 def _backward(kind, grad_states, x, states, weights):
     xs, states_b = _batched(x, states)
-    grads = tuple(_args.state(g, f"grad_output[{j}]" if len(states) > 1 else "grad_output", x.dtype, s.shape, x.ndim == 2)
+    grads = tuple(_args.state(g, f"grad_output[{j}]" if len(states) > 1 else "grad_output", x.dtype, s.shape,
+                              x.ndim == 2)
                   for j, (g, s) in enumerate(zip(grad_states, states)))
     _, grads_b = _batched(x, grads)
     _, _, tape = run_direction(kind, xs, states_b, *weights, reverse=False)
@@ -66,10 +67,12 @@ def rnn_cell(input, h, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
 
 
 def rnn_cell_backward(grad_output, input, h, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
-    r"""Gradients of rnn_cell; with :math:`\delta = g \odot \phi'(a_t)` (``1 - h_t^2`` for tanh, ``[h_t > 0]`` for relu):
+    r"""Gradients of rnn_cell; with :math:`\delta = g \odot \phi'(a_t)` (``1 - h_t^2`` for tanh, ``[h_t > 0]`` for
+    relu):
 
     .. math:: \frac{\partial L}{\partial x_t} = \delta W_{ih},\ \frac{\partial L}{\partial h_{t-1}} = \delta W_{hh},\
-              \frac{\partial L}{\partial W_{ih}} = \delta^\top x_t,\ \frac{\partial L}{\partial W_{hh}} = \delta^\top h_{t-1},\
+              \frac{\partial L}{\partial W_{ih}} = \delta^\top x_t,\ \frac{\partial L}{\partial W_{hh}} = \delta^\top
+              h_{t-1},\
               \frac{\partial L}{\partial b_{ih}} = \frac{\partial L}{\partial b_{hh}} = \textstyle\sum_n \delta
     """
     kind = _steps.rnn_kind(_args.nonlinearity(nonlinearity))

@@ -114,7 +114,8 @@ def _parse(kind, input, hx, weights, num_layers, bias, batch_first, bidirectiona
     else:
         parts, names = (_args.pair(hx, "hx"), ("hx[0] (h_0)", "hx[1] (c_0)")) if kind.states == 2 else ((hx,), ("hx",))
         expected = (rows, hidden) if frame.unbatched else (rows, batch, hidden)
-        states = tuple(frame.state_in(_args.state(s, n, x.dtype, expected, not frame.unbatched)) for s, n in zip(parts, names))
+        states = tuple(frame.state_in(_args.state(s, n, x.dtype, expected, not frame.unbatched)) for s,
+                       n in zip(parts, names))
     return frame, xs, states, per_layer, num_layers, directions
 
 
@@ -131,14 +132,18 @@ def _backward(kind, grad_output, input, hx, weights, num_layers, bias, batch_fir
         kind, input, hx, weights, num_layers, bias, batch_first, bidirectional)
     out, finals, tapes = run_layers(kind, xs, states, per_layer, num_layers, directions)
     if not isinstance(grad_output, (tuple, list)) or len(grad_output) != 2:
-        raise TypeError("grad_output must be a tuple (grad of the output, grad of the final state), like the forward's result")
+        raise TypeError("grad_output must be a tuple (grad of the output, grad of the final state), like the forward's "
+                        "result")
     g_out = _args.like(grad_output[0], "grad_output[0]", xs.dtype)
     if g_out.shape != frame.outward(out).shape:
-        raise ValueError(f"grad_output[0] has shape {g_out.shape}, expected the output's shape {frame.outward(out).shape}")
+        raise ValueError(f"grad_output[0] has shape {g_out.shape}, expected the output's shape "
+                         f"{frame.outward(out).shape}")
     g_final = _args.pair(grad_output[1], "grad_output[1]") if kind.states == 2 else (grad_output[1],)
-    g_final = tuple(frame.state_in(_args.state(g, "grad_output[1]", xs.dtype, frame.state_out(f).shape, not frame.unbatched))
+    g_final = tuple(frame.state_in(_args.state(g, "grad_output[1]", xs.dtype, frame.state_out(f).shape,
+                                               not frame.unbatched))
                     for g, f in zip(g_final, finals))
-    d_x, d_states, d_weights = layers_backward(kind, frame.inward(g_out), g_final, tapes, per_layer, num_layers, directions)
+    d_x, d_states, d_weights = layers_backward(kind, frame.inward(g_out), g_final, tapes, per_layer, num_layers,
+                                               directions)
     d_states = tuple(frame.state_out(s) for s in d_states)
     d_hx = None if hx is None else (d_states if kind.states == 2 else d_states[0])
     return frame.outward(d_x), d_hx, [g for per in d_weights for g in per if g is not None]
@@ -147,7 +152,8 @@ def _backward(kind, grad_output, input, hx, weights, num_layers, bias, batch_fir
 def rnn(input, hx, weights, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False, bidirectional=False):
     r"""An Elman RNN over a sequence, like torch.nn.RNN: returns ``(output, h_n)``.
 
-    .. math:: h_t^{(l)} = \tanh\left(W_{ih}^{(l)} h_t^{(l-1)} + b_{ih}^{(l)} + W_{hh}^{(l)} h_{t-1}^{(l)} + b_{hh}^{(l)}\right),
+    .. math:: h_t^{(l)} = \tanh\left(W_{ih}^{(l)} h_t^{(l-1)} + b_{ih}^{(l)} + W_{hh}^{(l)} h_{t-1}^{(l)} +
+    b_{hh}^{(l)}\right),
               \quad h_t^{(0)} = x_t
 
     (relu in place of tanh with ``nonlinearity='relu'``; the reverse direction runs
@@ -203,6 +209,7 @@ def gru(input, hx, weights, num_layers=1, bias=True, batch_first=False, bidirect
 def gru_backward(grad_output, input, hx, weights, num_layers=1, bias=True, batch_first=False, bidirectional=False):
     r"""Backpropagation through time for gru: ``(grad_input, grad_hx, grad_weights)``.
 
-    .. math:: \frac{\partial L}{\partial h_{t-1}} = g_t \odot z_t + [\delta r_t, \delta z_t, \delta n_t \odot r_t]\, W_{hh}
+    .. math:: \frac{\partial L}{\partial h_{t-1}} = g_t \odot z_t + [\delta r_t, \delta z_t, \delta n_t \odot r_t]\,
+    W_{hh}
     """
     return _backward(_steps.GRU, grad_output, input, hx, weights, num_layers, bias, batch_first, bidirectional)

@@ -134,7 +134,8 @@ def lstm_input_gate_backward(grad_output, input, h, w_ih, w_hh, b_ih=None, b_hh=
 def lstm_forget_gate_backward(grad_output, input, h, w_ih, w_hh, b_ih=None, b_hh=None):
     r"""Gradients of the forget gate, as for the input gate with :math:`\delta = g\,f_t(1 - f_t)`.
 
-    .. math:: \frac{\partial L}{\partial x_t} = \delta W_{if},\quad \frac{\partial L}{\partial W_{hf}} = \delta^\top h_{t-1}
+    .. math:: \frac{\partial L}{\partial x_t} = \delta W_{if},\quad \frac{\partial L}{\partial W_{hf}} = \delta^\top
+    h_{t-1}
     """
     return _gate_backward(1, sigmoid, _sigmoid_grad, grad_output, input, h, w_ih, w_hh, b_ih, b_hh)
 
@@ -142,7 +143,8 @@ def lstm_forget_gate_backward(grad_output, input, h, w_ih, w_hh, b_ih=None, b_hh
 def lstm_cell_candidate_backward(grad_output, input, h, w_ih, w_hh, b_ih=None, b_hh=None):
     r"""Gradients of the candidate, as for the input gate with :math:`\delta = g\,(1 - \tilde C_t^2)`.
 
-    .. math:: \frac{\partial L}{\partial x_t} = \delta W_{ig},\quad \frac{\partial L}{\partial W_{hg}} = \delta^\top h_{t-1}
+    .. math:: \frac{\partial L}{\partial x_t} = \delta W_{ig},\quad \frac{\partial L}{\partial W_{hg}} = \delta^\top
+    h_{t-1}
     """
     return _gate_backward(2, tanh, _tanh_grad, grad_output, input, h, w_ih, w_hh, b_ih, b_hh)
 
@@ -150,7 +152,8 @@ def lstm_cell_candidate_backward(grad_output, input, h, w_ih, w_hh, b_ih=None, b
 def lstm_output_gate_backward(grad_output, input, h, w_ih, w_hh, b_ih=None, b_hh=None):
     r"""Gradients of the output gate, as for the input gate with :math:`\delta = g\,o_t(1 - o_t)`.
 
-    .. math:: \frac{\partial L}{\partial x_t} = \delta W_{io},\quad \frac{\partial L}{\partial W_{ho}} = \delta^\top h_{t-1}
+    .. math:: \frac{\partial L}{\partial x_t} = \delta W_{io},\quad \frac{\partial L}{\partial W_{ho}} = \delta^\top
+    h_{t-1}
     """
     return _gate_backward(3, sigmoid, _sigmoid_grad, grad_output, input, h, w_ih, w_hh, b_ih, b_hh)
 

@@ -30,7 +30,8 @@ from impl.search.space import SearchResult, check_space, positive_int
 FIRST_BATCH = 64  # candidates drawn at once; doubled while none passes
 
 
-def lipschitz_lower_bound(candidates: np.ndarray, units: np.ndarray, values: np.ndarray, lipschitz: float) -> np.ndarray:
+def lipschitz_lower_bound(candidates: np.ndarray, units: np.ndarray, values: np.ndarray,
+                          lipschitz: float) -> np.ndarray:
     r"""The lower bound at each candidate (rows) from the evaluated points.
 
     .. math:: L(x) = \max_i \bigl(f_i - k\,\lVert x - x_i\rVert_2\bigr)

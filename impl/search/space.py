@@ -179,5 +179,6 @@ def encode(space: dict, params, name: str = "start") -> np.ndarray:
         x = _finite_real(params[key], f"{name}[{key!r}]")
         if not dim.low <= x <= dim.high:
             raise ValueError(f"{name}[{key!r}]={x} is outside [{dim.low}, {dim.high}]")
-        unit.append(math.log(x / dim.low) / math.log(dim.high / dim.low) if dim.log else (x - dim.low) / (dim.high - dim.low))
+        unit.append(math.log(x / dim.low) / math.log(dim.high / dim.low) if dim.log else (x - dim.low)
+                    / (dim.high - dim.low))
     return np.clip(np.array(unit), 0.0, 1.0)

@@ -82,7 +82,8 @@ def _mlp_edges(dt):
     out += [
         Sample((np.zeros((0, 3), dt), ws, bs, "tanh", "identity"), {}, "empty batch"),
         Sample((x[:, :2], w0, b0, "relu", "identity"), {}, "a hidden layer of width 0: the output is the last bias"),
-        Sample((np.zeros((2, 3), dt), ws, [np.zeros(4, dt), bs[1]], "relu", "relu"), {}, "pre-activations exactly 0 (relu's kink)"),
+        Sample((np.zeros((2, 3), dt), ws, [np.zeros(4, dt), bs[1]], "relu", "relu"), {},
+               "pre-activations exactly 0 (relu's kink)"),
         Sample((np.array([[30.0, -30.0, 50.0]], dt), ws, bs, "sigmoid", "tanh"), {}, "saturated units"),
         Sample((x, ws[:1], bs[:1], "tanh", "sigmoid"), {}, "one layer"),
         Sample((x, ws, bs), {}, "the default activations (tanh hidden, identity output)"),
@@ -99,22 +100,28 @@ def _mlp_errors():
         ErrorInput(Sample((x, ws, bs, "softmax")), ValueError, r"activation='softmax'"),
         ErrorInput(Sample((x, [ws[0].astype(np.float32), ws[1]], bs)), TypeError, r"weights\[0\]"),
         ErrorInput(Sample((np.zeros(3), ws, bs)), ValueError, r"input must be \(N, in_features\)"),
-        ErrorInput(Sample((x, ws, bs, 1)), TypeError, r"^activation must be one of \['identity', 'relu', 'sigmoid', 'tanh'\], got int$"),
+        ErrorInput(Sample((x, ws, bs, 1)), TypeError,
+                   r"^activation must be one of \['identity', 'relu', 'sigmoid', 'tanh'\], got int$"),
         ErrorInput(Sample((x, ws, bs, "tanh", "softmax")), ValueError, r"^output_activation='softmax'"),
         ErrorInput(Sample((x, np.stack(ws[:1]), bs), {}, "weights as an array"), TypeError,
                    r"^weights and biases must be lists of arrays, one per layer$"),
-        ErrorInput(Sample((x, ws, None), {}, "biases None"), TypeError, r"^weights and biases must be lists of arrays, one per layer$"),
-        ErrorInput(Sample((x, [ws[0].astype(int), ws[1]], bs), {}, "an integer weight"), TypeError, r"^weights\[0\] must be"),
-        ErrorInput(Sample((x, ws, [bs[0], bs[1].astype(int)]), {}, "an integer bias"), TypeError, r"^biases\[1\] must be"),
+        ErrorInput(Sample((x, ws, None), {}, "biases None"), TypeError,
+                   r"^weights and biases must be lists of arrays, one per layer$"),
+        ErrorInput(Sample((x, [ws[0].astype(int), ws[1]], bs), {}, "an integer weight"), TypeError,
+                   r"^weights\[0\] must be"),
+        ErrorInput(Sample((x, ws, [bs[0], bs[1].astype(int)]), {}, "an integer bias"), TypeError,
+                   r"^biases\[1\] must be"),
         ErrorInput(Sample((x, [w.astype(np.float32) for w in ws], [b.astype(np.float32) for b in bs]), {},
-                          "float32 layers, a float64 input"), TypeError, r"^weights\[0\] and biases\[0\] must have dtype float64"),
+                          "float32 layers, a float64 input"), TypeError,
+                              r"^weights\[0\] and biases\[0\] must have dtype float64"),
         ErrorInput(Sample((x, [ws[0][:, :2], ws[1]], bs), {}, "a first weight of fan-in 2 for 3 features"), ValueError,
                    r"^weights\[0\] has shape \(4, 2\), expected \(out_features, 3\)$"),
         ErrorInput(Sample((x, ws, [bs[0][:3], bs[1]]), {}, "a bias of 3 for 4 units"), ValueError,
                    r"^biases\[0\] has shape \(3,\), expected \(4,\)$"),
         ErrorInput(Sample((x.astype(int), ws, bs), {}, "an integer input"), TypeError, r"^input\b"),
         ErrorInput(Sample(([3, 0, 2],)), ValueError, r"^sizes must be at least 1", "basics.init_mlp"),
-        ErrorInput(Sample(([3],)), ValueError, r"^sizes must list at least the input and output sizes", "basics.init_mlp"),
+        ErrorInput(Sample(([3],)), ValueError, r"^sizes must list at least the input and output sizes",
+                   "basics.init_mlp"),
     )
 
 
@@ -130,15 +137,19 @@ def _init_like_torch(candidate):
         layer = torch.nn.Linear(sizes[i], sizes[i + 1])
         # torch.nn.Linear.reset_parameters: kaiming_uniform_(a=√5), i.e. bound = gain·√(3/fan_in)
         bound = torch.nn.init.calculate_gain("leaky_relu", math.sqrt(5)) * math.sqrt(3 / sizes[i])
-        expect(w.shape == tuple(layer.weight.shape) and b.shape == tuple(layer.bias.shape), f"layer {i}: shapes {w.shape}, {b.shape}")
-        expect(np.abs(w).max() <= bound and np.abs(b).max() <= bound, f"layer {i}: values beyond ±1/√fan_in = {bound:.3f}")
+        expect(w.shape == tuple(layer.weight.shape) and b.shape == tuple(layer.bias.shape),
+               f"layer {i}: shapes {w.shape}, {b.shape}")
+        expect(np.abs(w).max() <= bound and np.abs(b).max() <= bound,
+               f"layer {i}: values beyond ±1/√fan_in = {bound:.3f}")
         expect(np.abs(w).max() > 0.8 * bound, f"layer {i}: weights use under 80% of ±1/√fan_in: not torch's scale")
     by_default, seed0 = init(sizes), init(sizes, seed=0)
-    expect(all(np.array_equal(a, b) for a, b in zip([*by_default[0], *by_default[1]], [*seed0[0], *seed0[1]], strict=True)),
+    expect(all(np.array_equal(a, b) for a,
+               b in zip([*by_default[0], *by_default[1]], [*seed0[0], *seed0[1]], strict=True)),
            "init_mlp's default seed should be 0")
     one, f32 = init([4, 2]), init([4, 3, 2], dtype=np.float32)
     expect(len(one[0]) == 1 and one[0][0].shape == (2, 4), "init_mlp([4, 2]) is one layer (in 4, out 2)")
-    expect(all(a.dtype == np.float32 for a in [*f32[0], *f32[1]]), "init_mlp(dtype=np.float32) should give float32 arrays")
+    expect(all(a.dtype == np.float32 for a in [*f32[0], *f32[1]]),
+           "init_mlp(dtype=np.float32) should give float32 arrays")
     return {"sizes": sizes}
 
 
@@ -154,11 +165,13 @@ def _collapse_claim(candidate):
         w_ref = torch.linalg.multi_dot(tw[::-1]) if len(tw) > 1 else tw[0]
         b_ref = sum((torch.linalg.multi_dot([*tw[:i:-1], torch.from_numpy(bl)[:, None]])[:, 0] if i < len(tw) - 1
                      else torch.from_numpy(bl)) for i, bl in enumerate(bs))
-        expect(np.allclose(w, w_ref.numpy(), rtol=1e-12, atol=1e-12), f"{sizes}: collapsed W differs from torch's W^L⋯W^1")
+        expect(np.allclose(w, w_ref.numpy(), rtol=1e-12, atol=1e-12),
+               f"{sizes}: collapsed W differs from torch's W^L⋯W^1")
         expect(np.allclose(b, b_ref.numpy(), rtol=1e-12, atol=1e-12), f"{sizes}: collapsed b differs from torch's")
         deep = forward(x, ws, bs, "identity")
         diff = float(np.abs(deep - (x @ w.T + b)).max())
-        expect(diff <= 1e-12 * max(1.0, float(np.abs(deep).max())), f"{sizes}: the linear stack differs from one layer by {diff}")
+        expect(diff <= 1e-12 * max(1.0, float(np.abs(deep).max())),
+               f"{sizes}: the linear stack differs from one layer by {diff}")
         worst = max(worst, diff)
         for act in ("relu", "tanh"):  # with a non-linearity, no affine map fits the network
             y = forward(x, ws, bs, act)
@@ -200,7 +213,8 @@ def _train_edges(dt):
     ws, bs = _random_layers(dt, [2, 3, 2])
     x = np.random.default_rng(2).uniform(-1, 1, (5, 2)).astype(dt)
     y = np.random.default_rng(3).uniform(-1, 1, (5, 2)).astype(dt)
-    return [*(Sample((x, y, ws, bs, 0.3, 6, act, "identity"), {}, f"{act}, 6 epochs") for act in ("tanh", "relu", "sigmoid")),
+    return [*(Sample((x, y, ws, bs, 0.3, 6, act, "identity"), {}, f"{act}, 6 epochs")
+              for act in ("tanh", "relu", "sigmoid")),
             Sample((x, y, ws, bs), {}, "the defaults: lr 0.1, 100 epochs, tanh hidden, identity output")]
 
 
@@ -218,7 +232,8 @@ def _diverges_quietly(candidate):
 
 
 MLP_FORWARD_MISTAKES = (
-    Mistake("output-activated", "the hidden activation applied to the output layer too", M.mlp_forward_output_activated),
+    Mistake("output-activated", "the hidden activation applied to the output layer too",
+            M.mlp_forward_output_activated),
     Mistake("bias-after-activation", "f(x Wᵀ) + b instead of f(x Wᵀ + b)", M.mlp_forward_bias_after_activation),
     Mistake("activation-ignored", "the activation argument accepted and ignored", M.mlp_forward_activation_ignored),
 )
@@ -259,7 +274,8 @@ RECORDS = (
         kind="F",
         section=SECTION,
         equation=r"\delta^L = g \odot f_L'(z^L),\ \delta^l = (\delta^{l+1} W^{l+1}) \odot f'(z^l),\ "
-                 r"\tfrac{\partial L}{\partial W^l} = \delta^{l\top} a^{l-1},\ \tfrac{\partial L}{\partial b^l} = \textstyle\sum_n \delta^l_n",
+                 r"\tfrac{\partial L}{\partial W^l} = \delta^{l\top} a^{l-1},\ \tfrac{\partial L}{\partial b^l} = "
+                 r"\textstyle\sum_n \delta^l_n",
         candidate="basics.mlp_forward",
         reference="basics.mlp_forward",
         backward="basics.mlp_backward",
@@ -267,15 +283,20 @@ RECORDS = (
         inputs=_mlp_inputs,
         edges=_mlp_edges,
         mistakes=(
-            Mistake("no-activation-derivative", "δ^l = δ^{l+1} W^{l+1}: f'(z^l) forgotten", M.mlp_backward_no_derivative, "backward"),
-            Mistake("derivative-at-output", "f' taken at a^l = f(z^l) instead of z^l", M.mlp_backward_derivative_at_output, "backward"),
-            Mistake("bias-gradient-mean", "the bias gradient averaged over the batch", M.mlp_backward_bias_mean, "backward"),
-            Mistake("wrong-layer-activation", "∂L/∂W^l = δ^{l⊤} a^l (the layer's own output)", M.mlp_backward_wrong_layer, "backward"),
+            Mistake("no-activation-derivative", "δ^l = δ^{l+1} W^{l+1}: f'(z^l) forgotten",
+                    M.mlp_backward_no_derivative, "backward"),
+            Mistake("derivative-at-output", "f' taken at a^l = f(z^l) instead of z^l",
+                    M.mlp_backward_derivative_at_output, "backward"),
+            Mistake("bias-gradient-mean", "the bias gradient averaged over the batch", M.mlp_backward_bias_mean,
+                    "backward"),
+            Mistake("wrong-layer-activation", "∂L/∂W^l = δ^{l⊤} a^l (the layer's own output)",
+                    M.mlp_backward_wrong_layer, "backward"),
         ),
         errors=(
             ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)), *_random_layers(np.float64, [3, 4, 2]))), ValueError,
                        r"^grad_output has shape \(2, 3\), expected the output's shape \(2, 2\)$", "backward"),
-            ErrorInput(Sample((np.zeros((2, 2), int), np.zeros((2, 3)), *_random_layers(np.float64, [3, 4, 2]))), TypeError,
+            ErrorInput(Sample((np.zeros((2, 2), int), np.zeros((2, 3)), *_random_layers(np.float64, [3, 4, 2]))),
+                       TypeError,
                        r"^grad_output\b", "backward"),
         ),
         deviations=(Deviation(
@@ -287,7 +308,8 @@ RECORDS = (
         id="nn.backprop/sgd",
         kind="F",
         section=SECTION,
-        equation=r"L = \tfrac{1}{NK}\textstyle\sum (\hat y - y)^2,\quad \theta \leftarrow \theta - \eta\, \partial L/\partial\theta "
+        equation=r"L = \tfrac{1}{NK}\textstyle\sum (\hat y - y)^2,\quad \theta \leftarrow \theta - \eta\, \partial "
+                 r"L/\partial\theta "
                  r"\ (\texttt{torch.optim.SGD},\ \texttt{F.mse\_loss})",
         candidate="basics.mlp_train",
         reference="basics.mlp_train",
@@ -304,15 +326,21 @@ RECORDS = (
             Mistake("gradient-ascent", "θ ← θ + η∇L", M.mlp_train_ascent),
         ),
         errors=(
-            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 2)), *_random_layers(np.float64, [3, 4, 2])), {"epochs": 0}),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 2)), *_random_layers(np.float64, [3, 4, 2])),
+                              {"epochs": 0}),
                        ValueError, r"^epochs\b"),
-            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 2)), *_random_layers(np.float64, [3, 4, 2])), {"lr": "0.1"}),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 2)), *_random_layers(np.float64, [3, 4, 2])),
+                              {"lr": "0.1"}),
                        TypeError, r"^lr\b"),
-            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 2), int), *_random_layers(np.float64, [3, 4, 2]))), TypeError,
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 2), int), *_random_layers(np.float64, [3, 4, 2]))),
+                       TypeError,
                        r"^target\b"),
-            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)), *_random_layers(np.float64, [3, 4, 2]))), ValueError, r"target has shape"),
-            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)), *_random_layers(np.float64, [3, 4, 5, 2])), {}, "three layers"),
-                       ValueError, r"^target has shape \(2, 3\) and dtype float64, expected the output's \(2, 2\), float64$"),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)), *_random_layers(np.float64, [3, 4, 2]))),
+                       ValueError, r"target has shape"),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)), *_random_layers(np.float64, [3, 4, 5, 2])), {},
+                              "three layers"),
+                       ValueError,
+                           r"^target has shape \(2, 3\) and dtype float64, expected the output's \(2, 2\), float64$"),
             ErrorInput(Sample((np.zeros((0, 3)), np.zeros((0, 2)), *_random_layers(np.float64, [3, 4, 2]))), ValueError,
                        r"^input has no samples to train on$"),
         ),
@@ -321,16 +349,22 @@ RECORDS = (
         id="nn.linear_collapse",
         kind="C",
         section=SECTION,
-        equation=r"x W^{1\top} \cdots W^{L\top} + \ldots = x W^\top + b,\ W = W^L \cdots W^1,\ b = \textstyle\sum_l W^L \cdots W^{l+1} b^l",
+        equation=r"x W^{1\top} \cdots W^{L\top} + \ldots = x W^\top + b,\ W = W^L \cdots W^1,\ b = \textstyle\sum_l "
+                 r"W^L \cdots W^{l+1} b^l",
         check=_collapse_claim,
         mistakes=(
-            Mistake("first-bias-only", "the later layers' biases forgotten", M.collapse_linear_first_bias_only, "basics.collapse_linear"),
-            Mistake("last-bias-only", "only the last layer's bias kept", M.collapse_linear_last_bias, "basics.collapse_linear"),
+            Mistake("first-bias-only", "the later layers' biases forgotten", M.collapse_linear_first_bias_only,
+                    "basics.collapse_linear"),
+            Mistake("last-bias-only", "only the last layer's bias kept", M.collapse_linear_last_bias,
+                    "basics.collapse_linear"),
             Mistake("reversed-product", "W = W^1 W^2 ⋯ W^L", M.collapse_linear_reversed, "basics.collapse_linear"),
         ),
-        errors=(ErrorInput(Sample(([np.zeros((2, 3))], [])), ValueError, r"weights and biases", "basics.collapse_linear"),),
-        deviations=(Deviation("line 335: an activation maps the features to another space 'through a linear mapping' (通过一定的线性映射)",
-                              "the activation is what is not linear: were it a linear map, every stack would collapse to one "
+        errors=(ErrorInput(Sample(([np.zeros((2, 3))], [])), ValueError, r"weights and biases",
+                           "basics.collapse_linear"),),
+        deviations=(Deviation("line 335: an activation maps the features to another space 'through a linear mapping' "
+                              "(通过一定的线性映射)",
+                              "the activation is what is not linear: were it a linear map, every stack would collapse "
+                              "to one "
                               "linear layer, as this record proves of linear stacks", _activation_not_linear,
                               source="guide"),),
     ),

@@ -60,7 +60,8 @@ def _truth_tables(candidate):
         got = perceptron(ROWS, np.array(w), b)
         expect(np.array_equal(got, expected), f"{name} with w={w}, b={b}: expected {expected}, got {got}")
         as_array = perceptron(ROWS, np.array(w), np.array(b))  # a 0-d float array is a bias too
-        expect(np.array_equal(as_array, expected), f"{name} with the bias as np.array({b}): expected {expected}, got {as_array}")
+        expect(np.array_equal(as_array, expected),
+               f"{name} with the bias as np.array({b}): expected {expected}, got {as_array}")
         found[name] = got.astype(int).tolist()
     return found
 
@@ -70,7 +71,8 @@ def _nand_example(candidate):
     perceptron, w = candidate.get("basics.perceptron"), np.array([-2.0, -2.0])
     table = perceptron(ROWS, w, 3.0)
     expect(np.array_equal(table, [1, 1, 1, 0]), f"NAND truth table: expected [1, 1, 1, 0], got {table}")
-    # the sum at (0, 1) is exactly 1: with the bias lowered by 1 it sits on the threshold (output 0), a hair above it is 1
+    # the sum at (0, 1) is exactly 1: with the bias lowered by 1 it sits on the threshold (output 0), a hair above it is
+    # 1
     at = np.array([0.0, 1.0])
     on, above = perceptron(at, w, 2.0), perceptron(at, w, 2.0 + 2.0**-40)
     expect(on == 0 and above == 1, f"the sum at (0, 1) is not 1: outputs {on}, {above} at biases 2, 2 + 2^-40")
@@ -111,7 +113,8 @@ def _rosenblatt_converges(candidate):
         fit = train(x, y, lr=lr, max_epochs=1000)
         expect(fit.converged, f"dataset {i} (d={d}) is separable, yet training did not converge")
         pred = (x @ fit.weight + fit.bias > 0).astype(np.float64)
-        expect(np.array_equal(pred, y), f"dataset {i}: converged, yet {int((pred != y).sum())} points are misclassified")
+        expect(np.array_equal(pred, y),
+               f"dataset {i}: converged, yet {int((pred != y).sum())} points are misclassified")
         bound = (np.max(np.linalg.norm(np.hstack([x, np.ones((len(x), 1))]), axis=1)) / gamma) ** 2
         expect(fit.updates <= bound, f"dataset {i}: {fit.updates} updates exceed Novikoff's bound (R/γ)² = {bound:.0f}")
         worst = max(worst, fit.updates / bound)
@@ -141,7 +144,8 @@ def _rosenblatt_step_by_step(candidate):
     max_epochs = 1000; a float32 input trains float32 weights.  (Values are small multiples of 1/2: exact.)"""
     train = candidate.get("basics.perceptron_train")
     x3 = np.array([[1.0, 2.0, -1.0], [-2.0, 0.5, 1.0], [0.0, -1.0, 2.0], [1.5, 1.0, 0.0], [-1.0, -1.5, -0.5]])
-    cases = {"AND": (ROWS, np.array([0.0, 0.0, 0.0, 1.0]), 1.0, 1000), "XOR, 100 epochs": (ROWS, np.array([0.0, 1.0, 1.0, 0.0]), 1.0, 100),
+    cases = {"AND": (ROWS, np.array([0.0, 0.0, 0.0, 1.0]), 1.0, 1000),
+             "XOR, 100 epochs": (ROWS, np.array([0.0, 1.0, 1.0, 0.0]), 1.0, 100),
              "5 points in 3-D, lr 0.5": (x3, np.array([1.0, 0.0, 1.0, 1.0, 0.0]), 0.5, 50)}
     found = {}
     for name, (x, y, lr, epochs) in cases.items():
@@ -154,7 +158,8 @@ def _rosenblatt_step_by_step(candidate):
         found[name] = {"updates": updates, "converged": converged}
     xor = (ROWS, np.array([0.0, 1.0, 1.0, 0.0]))
     by_default, spelled = train(*xor), train(*xor, lr=1.0, max_epochs=1000)
-    expect((by_default.weight.tolist(), by_default.bias, by_default.updates) == (spelled.weight.tolist(), spelled.bias, spelled.updates),
+    expect((by_default.weight.tolist(), by_default.bias, by_default.updates) == (spelled.weight.tolist(), spelled.bias,
+                                                                                 spelled.updates),
            f"the defaults should be lr = 1.0, max_epochs = 1000: got {by_default}, expected {spelled}")
     f32 = train(ROWS.astype(np.float32), np.array([0.0, 0.0, 0.0, 1.0], np.float32), lr=0.5)
     expect(f32.weight.dtype == np.float32 and f32.weight.tolist() == [1.0, 0.5] and f32.bias == -1.0,
@@ -181,9 +186,12 @@ RECORDS = (
             ErrorInput(Sample((np.zeros((2, 3)), np.zeros(2), 0.0)), ValueError, r"weight has shape"),
             ErrorInput(Sample((np.zeros(3), np.zeros(2), 0.0), {}, "one sample of 3 features, 2 weights"), ValueError,
                        r"^weight has shape \(2,\), expected \(3,\) for the input's 3 features$"),
-            ErrorInput(Sample((np.zeros((2, 2)), np.zeros(2), "1")), TypeError, r"^bias must be a real number or a 0-d float array, got str$"),
-            ErrorInput(Sample((np.zeros((2, 2)), np.zeros(2), np.array([0.5])), {}, "a 1-d bias"), TypeError, r"^bias\b"),
-            ErrorInput(Sample((np.zeros((2, 2)), np.zeros(2), np.array(1)), {}, "a 0-d integer bias"), TypeError, r"^bias\b"),
+            ErrorInput(Sample((np.zeros((2, 2)), np.zeros(2), "1")), TypeError,
+                       r"^bias must be a real number or a 0-d float array, got str$"),
+            ErrorInput(Sample((np.zeros((2, 2)), np.zeros(2), np.array([0.5])), {}, "a 1-d bias"), TypeError,
+                       r"^bias\b"),
+            ErrorInput(Sample((np.zeros((2, 2)), np.zeros(2), np.array(1)), {}, "a 0-d integer bias"), TypeError,
+                       r"^bias\b"),
             ErrorInput(Sample((np.zeros((1, 2, 2)), np.zeros(2), 0.0)), ValueError, r"input must be"),
             ErrorInput(Sample((np.zeros(2), np.zeros(2, np.float32), 0.0)), TypeError, r"weight has dtype"),
             ErrorInput(Sample((np.array([1, 2]), np.zeros(2), 0.0), {}, "integer input"), TypeError, r"^input\b"),
@@ -218,7 +226,8 @@ RECORDS = (
         id="nn.perceptron.nand",
         kind="E",
         section=SECTION,
-        equation=r"w = (-2, -2),\ b = 3:\quad 0 \cdot (-2) + 1 \cdot (-2) + 3 = 1 > 0 \Rightarrow 1;\quad \text{NAND} = (1, 1, 1, 0)",
+        equation=r"w = (-2, -2),\ b = 3:\quad 0 \cdot (-2) + 1 \cdot (-2) + 3 = 1 > 0 \Rightarrow 1;\quad \text{NAND} "
+                 r"= (1, 1, 1, 0)",
         check=_nand_example,
         mistakes=(
             Mistake("step-ge-zero", "output 1 at a sum of exactly 0", M.perceptron_ge_zero, "basics.perceptron"),
@@ -227,36 +236,48 @@ RECORDS = (
         deviations=(Deviation(
             "line 240: 'set suitable x and b' (设置合适的x和b); the unit's parameters are w and b",
             "x is the input (the truth table's rows); only the weights w = (−2, −2) with b = 3 make the unit a NAND: "
-            "no bias does it with w = (1, 1). Line 242 also calls the weighted sum 1 'the output'; the output is step(1) = 1",
+            "no bias does it with w = (1, 1). Line 242 also calls the weighted sum 1 'the output'; the output is "
+            "step(1) = 1",
             _weights_make_the_gate, source="guide"),),
     ),
     Record(
         id="nn.perceptron.learning",
         kind="A",
         section=SECTION,
-        equation=r"w \leftarrow w + \eta (y - \hat y) x,\ b \leftarrow b + \eta (y - \hat y);\ \text{updates} \le (R/\gamma)^2",
+        equation=r"w \leftarrow w + \eta (y - \hat y) x,\ b \leftarrow b + \eta (y - \hat y);\ \text{updates} \le "
+                 r"(R/\gamma)^2",
         check=_rosenblatt_converges,
         mistakes=(
-            Mistake("update-sign-flipped", "w ← w − η(y − ŷ)x", M.perceptron_train_sign_flipped, "basics.perceptron_train"),
+            Mistake("update-sign-flipped", "w ← w − η(y − ŷ)x", M.perceptron_train_sign_flipped,
+                    "basics.perceptron_train"),
             Mistake("bias-frozen", "the bias never updated", M.perceptron_train_bias_frozen, "basics.perceptron_train"),
-            Mistake("claims-convergence", "converged=True once max_epochs are spent", M.perceptron_train_claims_convergence,
+            Mistake("claims-convergence", "converged=True once max_epochs are spent",
+                    M.perceptron_train_claims_convergence,
                     "basics.perceptron_train"),
         ),
         errors=(
-            ErrorInput(Sample((ROWS, np.array([0.0, 2.0, 1.0, 0.0]))), ValueError, r"target must hold 0 and 1", "basics.perceptron_train"),
-            ErrorInput(Sample((ROWS, np.zeros(4)), {"lr": 0.0}), ValueError, r"lr must be positive", "basics.perceptron_train"),
-            ErrorInput(Sample((ROWS, np.zeros(4)), {"max_epochs": 0}), ValueError, r"max_epochs", "basics.perceptron_train"),
-            ErrorInput(Sample((ROWS + np.inf, np.zeros(4))), ValueError, r"input must be finite", "basics.perceptron_train"),
-            ErrorInput(Sample((ROWS, np.zeros(3))), ValueError, r"^target has shape \(3,\), expected \(4,\) for 4 samples$",
+            ErrorInput(Sample((ROWS, np.array([0.0, 2.0, 1.0, 0.0]))), ValueError, r"target must hold 0 and 1",
+                       "basics.perceptron_train"),
+            ErrorInput(Sample((ROWS, np.zeros(4)), {"lr": 0.0}), ValueError, r"lr must be positive",
+                       "basics.perceptron_train"),
+            ErrorInput(Sample((ROWS, np.zeros(4)), {"max_epochs": 0}), ValueError, r"max_epochs",
+                       "basics.perceptron_train"),
+            ErrorInput(Sample((ROWS + np.inf, np.zeros(4))), ValueError, r"input must be finite",
+                       "basics.perceptron_train"),
+            ErrorInput(Sample((ROWS, np.zeros(3))), ValueError,
+                       r"^target has shape \(3,\), expected \(4,\) for 4 samples$",
                        "basics.perceptron_train"),
             ErrorInput(Sample((ROWS, np.array([0.0, 2.0, 1.0, 0.0]))), ValueError, r"^target must hold 0 and 1 only$",
                        "basics.perceptron_train"),
-            ErrorInput(Sample((ROWS + np.inf, np.zeros(4))), ValueError, r"^input must be finite$", "basics.perceptron_train"),
-            ErrorInput(Sample((ROWS, np.zeros(4)), {"max_epochs": 0}), ValueError, r"^max_epochs\b", "basics.perceptron_train"),
+            ErrorInput(Sample((ROWS + np.inf, np.zeros(4))), ValueError, r"^input must be finite$",
+                       "basics.perceptron_train"),
+            ErrorInput(Sample((ROWS, np.zeros(4)), {"max_epochs": 0}), ValueError, r"^max_epochs\b",
+                       "basics.perceptron_train"),
             ErrorInput(Sample((ROWS, np.zeros(4)), {"lr": "1"}), TypeError, r"^lr\b", "basics.perceptron_train"),
             ErrorInput(Sample((ROWS.astype(int), np.zeros(4))), TypeError, r"^input\b", "basics.perceptron_train"),
             ErrorInput(Sample((ROWS, np.zeros(4, int))), TypeError, r"^target\b", "basics.perceptron_train"),
-            ErrorInput(Sample((np.zeros(4), np.zeros(4))), ValueError, r"^input must be \(N, in_features\)", "basics.perceptron_train"),
+            ErrorInput(Sample((np.zeros(4), np.zeros(4))), ValueError, r"^input must be \(N, in_features\)",
+                       "basics.perceptron_train"),
         ),
     ),
 

@@ -19,7 +19,8 @@ def _cross(o, a, b):
 
 
 def _on_segment(p, a, b):
-    return _cross(a, b, p) == 0 and min(a[0], b[0]) <= p[0] <= max(a[0], b[0]) and min(a[1], b[1]) <= p[1] <= max(a[1], b[1])
+    return _cross(a, b, p) == 0 and min(a[0], b[0]) <= p[0] <= max(a[0], b[0]) and min(a[1], b[1]) <= p[1] <= max(a[1],
+                                                                                                                  b[1])
 
 
 def _segments_meet(a, b, c, d):
@@ -46,7 +47,8 @@ def _hulls_meet(pos, neg) -> bool:
                 or any(_on_segment(p, a, b) for a, b in itertools.combinations(pts, 2))
                 or any(_in_triangle(p, *t) for t in itertools.combinations(pts, 3)))
 
-    return (any(_segments_meet(a, b, c, d) for a, b in itertools.combinations(pos, 2) for c, d in itertools.combinations(neg, 2))
+    return (any(_segments_meet(a, b, c, d) for a, b in itertools.combinations(pos, 2) for c,
+                d in itertools.combinations(neg, 2))
             or any(inside(p, neg) for p in pos) or any(inside(n, pos) for n in neg))
 
 
@@ -75,12 +77,14 @@ def _xor_claim(candidate):
         if fit.converged:
             got = (ROWS @ fit.weight + fit.bias > 0).astype(int).tolist()
             expect(got == list(labels), f"perceptron training claims {labels} but computes {got}")
-        expect(fit.converged != certified_inseparable, f"labels {labels}: hulls {'meet' if certified_inseparable else 'are apart'}, "
+        expect(fit.converged != certified_inseparable,
+               f"labels {labels}: hulls {'meet' if certified_inseparable else 'are apart'}, "
             f"yet perceptron training {'converged' if fit.converged else 'did not converge'}")
         separable += fit.converged
         if certified_inseparable:
             not_separable.append("".join(map(str, labels)))
-    expect(not_separable == ["0110", "1001"], f"the functions no perceptron computes: {not_separable}, expected XOR, XNOR")
+    expect(not_separable == ["0110", "1001"],
+           f"the functions no perceptron computes: {not_separable}, expected XOR, XNOR")
     mlp, (ws, bs) = _train_xor(candidate, "tanh")
     linear, _ = _train_xor(candidate, "identity")
     expect(mlp == 10, f"a 2-4-1 tanh MLP learned XOR for {mlp} of 10 seeds")
@@ -107,7 +111,8 @@ RECORDS = (
         id="nn.xor",
         kind="C",
         section=SECTION,
-        equation=r"\nexists\, (w, b):\ \operatorname{step}(w \cdot x + b) = x_1 \oplus x_2;\ \text{a 2-4-1 MLP learns it}",
+        equation=r"\nexists\, (w, b):\ \operatorname{step}(w \cdot x + b) = x_1 \oplus x_2;\ \text{a 2-4-1 MLP learns "
+                 r"it}",
         check=_xor_claim,
         mistakes=(
             Mistake("perceptron-claims-convergence", "perceptron training reports convergence after max_epochs",

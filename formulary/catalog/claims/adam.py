@@ -128,7 +128,9 @@ RECORDS = (
                  r"\eta_t = \eta\sqrt{1 - \alpha^t},\ \epsilon_t = \epsilon\sqrt{1 - \alpha^t}\bigr)",
         check=_adam_is_rmsprop,
         deviations=(Deviation("line 448: Adam 'is RMSprop + Momentum' (相当于 RMSprop + Momentum)",
-                              "an identity only at β1 = 0 and only against RMSprop with bias correction (step η√(1 − αᵗ), ε√(1 − αᵗ)); torch's RMSprop has none, and with β1 = 0.9 Adam and RMSprop with momentum part (6.5% of the distance travelled here)",
+                              "an identity only at β1 = 0 and only against RMSprop with bias correction (step η√(1 − "
+                              "αᵗ), ε√(1 − αᵗ)); torch's RMSprop has none, and with β1 = 0.9 Adam and RMSprop with "
+                              "momentum part (6.5% of the distance travelled here)",
                               _adam_is_rmsprop, source="guide"),),
         mistakes=(Mistake("adam-no-bias-correction", "Adam without the 1 − βᵗ corrections, which β1 = 0 makes torch's "
                                                      "RMSprop",

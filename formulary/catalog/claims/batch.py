@@ -102,8 +102,11 @@ RECORDS = (
         equation=r"\text{MACs}(B)/B = 784 \cdot 256 + 256 \cdot 10 \ \forall B;\quad t(B)/B \text{ measured for } B = "
                  r"60 \ldots 260",
         check=_batch_sizes,
-        deviations=(Deviation("line 408: with mini-batches of 64–256, 'if the mini-batch is a power of 2, the code runs a little faster' (如果mini-batch是2的次方,代码会运行地更快一些)",
-                              'the arithmetic per sample is the same at every batch size (checked), so a power of 2 can only help through the hardware; measured by make bench on this machine, neither impl nor torch is faster at 64, 128 or 256 than at their neighbours',
+        deviations=(Deviation("line 408: with mini-batches of 64–256, 'if the mini-batch is a power of 2, the code "
+                              "runs a little faster' (如果mini-batch是2的次方,代码会运行地更快一些)",
+                              'the arithmetic per sample is the same at every batch size (checked), so a power of 2 '
+                              'can only help through the hardware; measured by make bench on this machine, neither '
+                              'impl nor torch is faster at 64, 128 or 256 than at their neighbours',
                               _batch_sizes, source="guide"),),
         mistakes=(Mistake("macs-batch-ignored", "the count for one row whatever the batch", M.linear_macs_batch_ignored,
                           "counting.linear_macs"),

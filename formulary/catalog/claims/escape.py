@@ -103,8 +103,12 @@ RECORDS = (
         equation=r"f(x) = \tfrac14(x^2 - 1)^2 + 0.2x,\quad g_t = f'(x_t) + s\,\xi_t,\quad v \leftarrow \mu v + g_t,\ x "
                  r"\leftarrow x - \eta v",
         check=_escape,
-        deviations=(Deviation("lines 392 and 431: SGD's fluctuation 'lets it jump to a new, possibly better local minimum' (SGD 的波动使它能够跳到新的可能更好的局部最小值) and momentum has 'some ability to escape local optima' (还有一定摆脱局部最优的能力)",
-                              "conditional: the noise hops both ways (37% of the runs that reached the lower well were thrown back out), and momentum escapes only a run that starts above the barrier's height; plain gradient descent never leaves",
+        deviations=(Deviation("lines 392 and 431: SGD's fluctuation 'lets it jump to a new, possibly better local "
+                              "minimum' (SGD 的波动使它能够跳到新的可能更好的局部最小值) and momentum has 'some "
+                              "ability to escape local optima' (还有一定摆脱局部最优的能力)",
+                              "conditional: the noise hops both ways (37% of the runs that reached the lower well were "
+                              "thrown back out), and momentum escapes only a run that starts above the barrier's "
+                              "height; plain gradient descent never leaves",
                               _escape, source="guide"),),
         mistakes=(Mistake("momentum-ignored", "momentum accepted and ignored", M.MomentumIgnored, "optim.SGD"),
                   Mistake("ema-momentum", "v ← μv + (1 − μ)g: no build-up of speed", M.MomentumEMA, "optim.SGD"),

@@ -245,8 +245,10 @@ RECORDS = (
         equation=r"L(w) = \tfrac1n\sum_i (\sigma(w x_i) - y_i)^2 \text{ has two local minima; } -\tfrac1n\sum_i [y_i "
                  r"\log\sigma + (1 - y_i)\log(1 - \sigma)] \text{ is convex}",
         check=_mse_sigmoid,
-        deviations=(Deviation("line 487: MSE as the loss 'converges slowly and may get stuck in local optima' (收敛速度慢,可能会陷入局部最优解)",
-                              'true only through a non-linear output: MSE∘σ is not convex in the weights (two minima here), while MSE on a linear output is convex and has no local optima to get stuck in',
+        deviations=(Deviation("line 487: MSE as the loss 'converges slowly and may get stuck in local optima' "
+                              "(收敛速度慢,可能会陷入局部最优解)",
+                              'true only through a non-linear output: MSE∘σ is not convex in the weights (two minima '
+                              'here), while MSE on a linear output is convex and has no local optima to get stuck in',
                               _mse_sigmoid, source="guide"),),
         mistakes=(Mistake("ce-as-mse", "'cross-entropy' computed as the squared error of σ(x)",
                           MC.bce_with_logits_as_mse,

@@ -283,8 +283,10 @@ RECORDS = (
         equation=r"\{\eta : L_{20}(\eta) < \tfrac1{10} L_0\}_\text{BN} \text{ reaches larger } \eta "
                  r"\text{ than without BN}",
         check=_batchnorm_rates,
-        deviations=(Deviation("line 800: BN 'makes the setting of the hyperparameters freer' (使得网络的超参数的设定更加自由)",
-                              'the usable learning rates move up (0.1–0.316 without BN, 1–3.16 with it) rather than widen: BN allows larger rates, not a freer choice of them',
+        deviations=(Deviation("line 800: BN 'makes the setting of the hyperparameters freer' "
+                              "(使得网络的超参数的设定更加自由)",
+                              'the usable learning rates move up (0.1–0.316 without BN, 1–3.16 with it) rather than '
+                              'widen: BN allows larger rates, not a freer choice of them',
                               _batchnorm_rates, source="guide"),),
         mistakes=(Mistake("running-stats-in-training", "training mode normalising with the running statistics",
                           MC.batch_norm_running_stats_in_training,

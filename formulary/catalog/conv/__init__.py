@@ -8,4 +8,5 @@ parameters, MACs and FLOPs, and the guide's training procedure on a small CNN.
 
 from formulary.catalog.conv import batchnorm, convolution, counting, linear, pooling, training
 
-RECORDS = convolution.RECORDS + pooling.RECORDS + linear.RECORDS + counting.RECORDS + batchnorm.RECORDS + training.RECORDS
+RECORDS = (convolution.RECORDS + pooling.RECORDS + linear.RECORDS + counting.RECORDS + batchnorm.RECORDS
+           + training.RECORDS)

@@ -49,14 +49,16 @@ def _torch_bn_f32_ill_conditioned(candidate):
     truth = _bn_close_truth()[0].astype(np.float32)
     theirs = torch.nn.functional.batch_norm(torch.from_numpy(_BN_CLOSE), None, None, training=True).numpy()
     mine = candidate.get("conv.batch_norm")(_BN_CLOSE, None, None, training=True)[0]
-    expect(abs(theirs[0, 1] - truth[0, 1]) > 1e-5, f"torch now gives {theirs[0, 1]!r} (true {truth[0, 1]!r}): drop the deviation")
+    expect(abs(theirs[0, 1] - truth[0, 1]) > 1e-5,
+           f"torch now gives {theirs[0, 1]!r} (true {truth[0, 1]!r}): drop the deviation")
     np.testing.assert_allclose(mine, truth, rtol=2e-7, err_msg="candidate")
 
 
 def _bn_edges(dt) -> list[Sample]:
     x = _values(dt, (4, 3, 2, 2), 61)
     x[:, 1] = 0.75  # a constant channel: zero variance, x̂ = 0
-    rm, rv, w, b = _values(dt, (3,), 62), np.abs(_values(dt, (3,), 63)) + 0.1, _values(dt, (3,), 64), _values(dt, (3,), 65)
+    rm, rv, w, b = _values(dt, (3,), 62), np.abs(_values(dt, (3,), 63)) + 0.1, _values(dt, (3,), 64), _values(dt, (3,),
+                                                                                                              65)
     return [
         Sample((x, rm, rv, w, b), {"training": True, "eps": 0.5}, "training, a constant channel, large eps"),
         Sample((x, rm, rv, w, b), {"training": False, "eps": 0.5}, "evaluation: the running statistics"),
@@ -68,10 +70,12 @@ def _bn_edges(dt) -> list[Sample]:
         # torch's documented forms (docs/input-surface.md)
         Sample((np.zeros((0, 3, 2, 2), dt), rm, rv, w, b), {"training": True}, "empty batch, (N, C, H, W)"),
         Sample((np.zeros((0, 3), dt), rm, rv, w, b), {"training": False}, "empty batch, evaluation"),
-        Sample((np.zeros((0, 3), dt), None, None, None, None), {"training": True}, "empty batch, no running statistics"),
+        Sample((np.zeros((0, 3), dt), None, None, None, None), {"training": True},
+               "empty batch, no running statistics"),
         Sample((np.zeros((2, 3, 0), dt), rm, rv, w, b), {"training": True}, "empty length, (N, C, L) with L = 0"),
         Sample((np.zeros((2, 0), dt), np.zeros(0, dt), np.ones(0, dt), None, None), {"training": True}, "no channels"),
-        Sample((_values(dt, (2, 3, 2, 1, 2), 67), rm, rv, w, b), {"training": True, "momentum": 0.5}, "5-D (N, C, D, H, W)"),
+        Sample((_values(dt, (2, 3, 2, 1, 2), 67), rm, rv, w, b), {"training": True, "momentum": 0.5},
+               "5-D (N, C, D, H, W)"),
         Sample((_values(dt, (1, 3, 2), 68), rm, rv, w, b), {"training": True}, "one sample, two values per channel"),
         Sample((_values(dt, (1, 3), 69), rm, rv, w, b), {"training": False}, "one sample, evaluation"),
     ]
@@ -88,28 +92,41 @@ RECORDS = (
     Record(
         id="cnn.batchnorm", kind="F", section=S_BN,
         equation=r"y = \gamma \frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}} + \beta;\ "
-                 r"\hat\mu \leftarrow (1 - m)\hat\mu + m\mu,\ \hat\sigma^2 \leftarrow (1 - m)\hat\sigma^2 + m \tfrac{n}{n-1}\sigma^2",
-        candidate="conv.batch_norm", reference="conv.batch_norm", backward="conv.batch_norm_backward", grad_args=(0, 3, 4),
+                 r"\hat\mu \leftarrow (1 - m)\hat\mu + m\mu,\ \hat\sigma^2 \leftarrow (1 - m)\hat\sigma^2 + m "
+                 r"\tfrac{n}{n-1}\sigma^2",
+        candidate="conv.batch_norm", reference="conv.batch_norm", backward="conv.batch_norm_backward",
+            grad_args=(0, 3, 4),
         output_names=("output", "new_running_mean", "new_running_var"),
         inputs=bn_samples, edges=_bn_edges,
-        mistakes=(Mistake("biased-running-var", "the running variance updated with the biased variance", M.batch_norm_biased_running_var),
-                  Mistake("keras-momentum", "momentum as the weight of the old value (Keras)", M.batch_norm_keras_momentum),
-                  Mistake("batch-stats-in-eval", "evaluation normalising with the batch's statistics", M.batch_norm_batch_stats_in_eval),
+        mistakes=(Mistake("biased-running-var", "the running variance updated with the biased variance",
+                          M.batch_norm_biased_running_var),
+                  Mistake("keras-momentum", "momentum as the weight of the old value (Keras)",
+                          M.batch_norm_keras_momentum),
+                  Mistake("batch-stats-in-eval", "evaluation normalising with the batch's statistics",
+                          M.batch_norm_batch_stats_in_eval),
                   Mistake("eps-outside-sqrt", "(x − μ)/(σ + ε)", M.batch_norm_eps_outside_sqrt),
-                  Mistake("unbiased-normalisation", "normalised with the unbiased variance", M.batch_norm_unbiased_normalisation),
-                  Mistake("backward-no-stat-terms", "dx = g·γ/σ in training", M.batch_norm_backward_no_stat_terms, "backward")),
-        errors=(ErrorInput(Sample((np.zeros((1, 3)), None, None), {"training": True}), ValueError, r"more than 1 value"),
+                  Mistake("unbiased-normalisation", "normalised with the unbiased variance",
+                          M.batch_norm_unbiased_normalisation),
+                  Mistake("backward-no-stat-terms", "dx = g·γ/σ in training", M.batch_norm_backward_no_stat_terms,
+                          "backward")),
+        errors=(ErrorInput(Sample((np.zeros((1, 3)), None, None), {"training": True}), ValueError,
+                           r"more than 1 value"),
                 ErrorInput(Sample((np.zeros((2, 3)), np.zeros(2), np.ones(2))), ValueError, r"running_mean"),
                 ErrorInput(Sample((np.zeros((2, 3)), None, None), {"training": False}), ValueError, r"running_mean"),
                 ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), np.ones(3)), {"eps": -1.0}), ValueError, r"eps"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), np.ones(3)), {"training": True, "eps": 0.0}, "eps = 0 in training"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), np.ones(3)), {"training": True, "eps": 0.0},
+                                  "eps = 0 in training"),
                            ValueError, r"eps must be positive in training"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), None), {"training": True}, "running_mean without running_var"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), None), {"training": True},
+                                  "running_mean without running_var"),
                            ValueError, r"running_mean and running_var"),
-                ErrorInput(Sample((np.zeros(3), np.zeros(3), np.ones(3)), {}, "1-D input"), ValueError, r"input.*at least 2 dimensions"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), np.ones(3)), {"momentum": None}, "momentum=None (torch: an error)"),
+                ErrorInput(Sample((np.zeros(3), np.zeros(3), np.ones(3)), {}, "1-D input"), ValueError,
+                           r"input.*at least 2 dimensions"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), np.ones(3)), {"momentum": None},
+                                  "momentum=None (torch: an error)"),
                            TypeError, r"momentum"),
-                ErrorInput(Sample((np.zeros((2, 3), np.int64), np.zeros(3), np.ones(3)), {}, "integer input (out of impl's scope)"),
+                ErrorInput(Sample((np.zeros((2, 3), np.int64), np.zeros(3), np.ones(3)), {},
+                                  "integer input (out of impl's scope)"),
                            TypeError, r"input.*float32 or float64")),
         deviations=(Deviation(
             "float32: on a channel of two nearly equal values (x = [[0.0472865, 1.8018547], [−1.4233615, 1.7945977]]) "
@@ -122,7 +139,8 @@ RECORDS = (
               "triple of cotangents (those of the running statistics, which are not differentiable, add nothing).",
     ),
     count_record(
-        id="cnn.batchnorm/params", candidate="counting.batchnorm_params", equation=r"2C \text{ trainable } (\gamma, \beta);\ \text{running } \mu, \sigma^2 \text{ are buffers}",
+        id="cnn.batchnorm/params", candidate="counting.batchnorm_params",
+            equation=r"2C \text{ trainable } (\gamma, \beta);\ \text{running } \mu, \sigma^2 \text{ are buffers}",
         mistakes=[Mistake("buffers-counted", "running mean and variance counted: 4C", M.batchnorm_params_with_buffers),
          Mistake("gamma-only", "only γ counted: C", M.batchnorm_params_one_per_channel)],
         strategy=st.builds(lambda c, a: Sample((c,), {"affine": a}), _ints(1, 64), st.booleans()),

@@ -1,4 +1,5 @@
-"""Convolution records: one channel, several channels and kernels, groups, the guide's layout, padding, stride, dilation."""
+"""Convolution records: one channel, several channels and kernels, groups, the guide's layout, padding, stride,
+dilation."""
 
 from __future__ import annotations
 
@@ -88,7 +89,8 @@ def _six_maps_six_neurons(candidate):
     return {"parameters of one map": one, "parameters of six maps": six}
 
 
-def conv_record(*, id, equation, mistakes, section=S_CONV, strategy=None, edges=(), errors=(), check=None, deviations=(),
+def conv_record(*, id, equation, mistakes, section=S_CONV, strategy=None, edges=(), errors=(), check=None,
+                deviations=(),
                 notes=""):
     """A conv2d comparison record: forward and backward (input, weight and bias) against torch."""
     options = {} if strategy is None else strategy
@@ -142,7 +144,8 @@ SAME_AT_STRIDE = Deviation(
     "padding='same' at a stride above 1: torch raises ('not supported for strided convolutions'); impl pads by "
     "TensorFlow's rule, the guide's (output ceil(H / s), the odd extra row and column at the bottom and right)",
     "the guide teaches TensorFlow's 'same' at any stride; the reference pads with F.pad by TensorFlow's documented "
-    "rule and convolves with F.conv2d", _torch_refuses("same", 2, "padding='same' at stride 2"), source="guide convention")
+    "rule and convolves with F.conv2d", _torch_refuses("same", 2, "padding='same' at stride 2"),
+        source="guide convention")
 
 FOUR_SIDED_PADDING = Deviation(
     "padding=(top, bottom, left, right): torch's conv2d raises (it takes 1 or 2 values); impl pads each side as "
@@ -198,7 +201,8 @@ def _check_multikernel(candidate):
     out = conv2d(x, w, b)
     expect(out.shape[1] == 2, f"output channels = number of kernels (2), got {out.shape[1]}")
     for o in range(2):
-        assert_close(out[:, o : o + 1], conv2d(x, w[o : o + 1], b[o : o + 1]), Tolerance.default(np.float64), names=(f"channel {o}",))
+        assert_close(out[:, o : o + 1], conv2d(x, w[o : o + 1], b[o : o + 1]), Tolerance.default(np.float64),
+                     names=(f"channel {o}",))
     return {"kernels": 2, "output channels": int(out.shape[1])}
 
 
@@ -209,7 +213,8 @@ def _check_layout(candidate):
     for padding, strides in (("valid", 1), ("same", 2)):
         out = nhwc(x, w, None, strides, padding)
         expect(out.shape[-1] == 2, f"[k, k, 3, 2] gives 2 output channels, got shape {out.shape}")
-        same = nchw(x.transpose(0, 3, 1, 2).copy(), w.transpose(3, 2, 0, 1).copy(), None, strides, padding).transpose(0, 2, 3, 1)
+        same = nchw(x.transpose(0, 3, 1, 2).copy(), w.transpose(3, 2, 0, 1).copy(), None, strides,
+                    padding).transpose(0, 2, 3, 1)
         assert_close(out, same, Tolerance.default(np.float64), names=(f"NHWC vs NCHW, {padding}",))
     return {"output shape (same, stride 2)": list(out.shape)}
 
@@ -271,7 +276,8 @@ def _check_valid_sizes(candidate):
 
 
 def _check_custom_sizes(candidate):
-    """Explicit (top, bottom, left, right): out = floor((in + p1 + p2 − k) / s) + 1; the guide's [[0,0],[1,1],[1,1],[0,0]]."""
+    """Explicit (top, bottom, left, right): out = floor((in + p1 + p2 − k) / s) + 1; the guide's
+    [[0,0],[1,1],[1,1],[0,0]]."""
     shape = candidate.get("conv.conv2d_output_shape")
     cases = 0
     for n, k, s, _ in _sizes_grid():
@@ -280,7 +286,8 @@ def _check_custom_sizes(candidate):
                 continue
             want = (n + p1 + p2 - k) // s + 1
             got = shape((n, n), k, s, (p1, p2, p2, p1))
-            expect(got == (want, want), f"n={n}, k={k}, s={s}, pads ({p1}, {p2}, {p2}, {p1}): expected {(want, want)}, got {got}")
+            expect(got == (want, want),
+                   f"n={n}, k={k}, s={s}, pads ({p1}, {p2}, {p2}, {p1}): expected {(want, want)}, got {got}")
             cases += 1
     expect(shape((28, 28), 3, 1, (1, 1, 1, 1)) == (28, 28), "the guide's padding [[0,0],[1,1],[1,1],[0,0]] keeps 28×28")
     return {"cases": cases}
@@ -289,35 +296,47 @@ CONV_EQ = r"y_{n,o,i,j} = b_o + \sum_{c,u,v} w_{o,c,u,v}\,\tilde x_{n,c,\,s_h i 
 
 RECORDS = (
     conv_record(
-        id="cnn.conv.single", equation=r"y_{i,j} = b + \sum_{u,v} w_{u,v}\, x_{i+u,\,j+v} \quad \text{(one channel, one kernel)}",
-        mistakes=[Mistake("flipped-kernel", "the textbook convolution (kernel rotated 180°); frameworks cross-correlate", M.conv2d_flipped_kernel),
+        id="cnn.conv.single",
+            equation=r"y_{i,j} = b + \sum_{u,v} w_{u,v}\, x_{i+u,\,j+v} \quad \text{(one channel, one kernel)}",
+        mistakes=[Mistake("flipped-kernel",
+                          "the textbook convolution (kernel rotated 180°); frameworks cross-correlate",
+                              M.conv2d_flipped_kernel),
          Mistake("bias-forgotten", "the bias left out", M.conv2d_bias_forgotten),
-         Mistake("backward-input-unflipped", "the input's gradient spread with the kernel unrotated", M.conv2d_backward_input_unflipped, "backward"),
-         Mistake("backward-bias-mean", "the bias gradient averaged instead of summed", M.conv2d_backward_bias_mean, "backward")],
+         Mistake("backward-input-unflipped", "the input's gradient spread with the kernel unrotated",
+                 M.conv2d_backward_input_unflipped, "backward"),
+         Mistake("backward-bias-mean", "the bias gradient averaged instead of summed", M.conv2d_backward_bias_mean,
+                 "backward")],
         strategy={"c_in": (1, 1), "c_out": (1, 1), "kernel": (1, 4), "stride": (1, 2), "bias": st.just(True)},
         edges=[lambda dt: _conv_edge(dt, (1, 1, 5, 5), (1, 1, 3, 3), True, "5×5 image, 3×3 kernel"),
                lambda dt: _conv_edge(dt, (0, 1, 5, 5), (1, 1, 3, 3), True, "empty batch"),
-               lambda dt: _conv_edge(dt, (0, 1, 4, 5), (1, 1, 3, 3), True, "empty batch, padded, strided", padding=1, stride=2),
+               lambda dt: _conv_edge(dt, (0, 1, 4, 5), (1, 1, 3, 3), True, "empty batch, padded, strided", padding=1,
+                                     stride=2),
                lambda dt: _conv_edge(dt, (1, 5, 5), (1, 1, 3, 3), True, "unbatched (1, H, W)")],
         errors=[_conv_error((1, 1, 5, 5), (1, 1, 3, 3), "stride 0", r"stride", stride=0)],
     ),
     Record(
         id="cnn.conv.single.example", kind="E", section=S_CONV,
-        equation=r"(-1)\cdot1 + 0\cdot0 + 1\cdot2 + (-1)\cdot5 + 0\cdot4 + 1\cdot2 + (-1)\cdot3 + 0\cdot4 + 1\cdot5 + 1 = 1",
+        equation=r"(-1)\cdot1 + 0\cdot0 + 1\cdot2 + (-1)\cdot5 + 0\cdot4 + 1\cdot2 + (-1)\cdot3 + 0\cdot4 + 1\cdot5 + "
+                 r"1 = 1",
         check=_check_single_example,
-        mistakes=(Mistake("bias-forgotten", "the bias left out (the guide: 注意不要忘记加偏置)", M.conv2d_bias_forgotten, "conv.conv2d"),
+        mistakes=(Mistake("bias-forgotten", "the bias left out (the guide: 注意不要忘记加偏置)",
+                          M.conv2d_bias_forgotten, "conv.conv2d"),
                   Mistake("flipped-kernel", "the kernel rotated 180°", M.conv2d_flipped_kernel, "conv.conv2d")),
         notes="The guide prints only the first 3×3 window of its 5×5 image; the remaining entries are ours, and the "
               "whole 3×3 map is held against torch. The printed window cannot tell convolution from cross-correlation "
               "(both give 1): the kernel's columns are antisymmetric and the window's row sums balance.",
     ),
     conv_record(
-        id="cnn.conv.multichannel", equation=CONV_EQ + r"\quad (C_\text{in} > 1:\ \text{the kernel is as deep as the input})",
-        mistakes=[Mistake("channels-summed-first", "input channels summed, then convolved with the summed kernel", M.conv2d_channels_summed_first),
+        id="cnn.conv.multichannel", equation=CONV_EQ
+            + r"\quad (C_\text{in} > 1:\ \text{the kernel is as deep as the input})",
+        mistakes=[Mistake("channels-summed-first", "input channels summed, then convolved with the summed kernel",
+                          M.conv2d_channels_summed_first),
          Mistake("bias-per-channel", "the bias added once per input channel", M.conv2d_bias_per_channel),
-         Mistake("backward-weight-first-sample", "the kernel's gradient from the first image only", M.conv2d_backward_weight_first_sample, "backward")],
+         Mistake("backward-weight-first-sample", "the kernel's gradient from the first image only",
+                 M.conv2d_backward_weight_first_sample, "backward")],
         strategy={"c_in": (2, 3), "c_out": (1, 1), "stride": (1, 2)},
-        edges=[lambda dt: _conv_edge(dt, (2, 3, 5, 5), (1, 3, 3, 3), True, "RGB image, a 3×3×3 kernel"), _special_input],
+        edges=[lambda dt: _conv_edge(dt, (2, 3, 5, 5), (1, 3, 3, 3), True, "RGB image, a 3×3×3 kernel"),
+               _special_input],
         check=_check_multichannel, deviations=[NO_INPUT_CHANNELS],
         errors=[_conv_error((1, 3, 5, 5), (2, 2, 3, 3), "3 input channels, kernels 2 deep", r"weight.*input channels")],
     ),
@@ -325,89 +344,119 @@ RECORDS = (
         id="cnn.conv.multikernel", equation=CONV_EQ + r"\quad (C_\text{out} \text{ kernels}, \text{ one bias each})",
         mistakes=[Mistake("shared-bias", "one bias for every kernel", M.conv2d_shared_bias),
          Mistake("kernels-reversed", "output channels stacked in reverse kernel order", M.conv2d_kernels_reversed),
-         Mistake("backward-bias-mean", "the bias gradient averaged instead of summed", M.conv2d_backward_bias_mean, "backward")],
+         Mistake("backward-bias-mean", "the bias gradient averaged instead of summed", M.conv2d_backward_bias_mean,
+                 "backward")],
         strategy={"c_in": (1, 3), "c_out": (2, 3), "stride": (1, 2), "bias": st.just(True)},
-        edges=[lambda dt: _conv_edge(dt, (1, 3, 6, 6), (2, 3, 3, 3), True, "3 channels, 2 kernels (the guide's figure)"),
+        edges=[lambda dt: _conv_edge(dt, (1, 3, 6, 6), (2, 3, 3, 3), True,
+                                     "3 channels, 2 kernels (the guide's figure)"),
                lambda dt: _conv_edge(dt, (3, 6, 5), (2, 3, 3, 3), True, "unbatched (C, H, W)", padding=1),
                lambda dt: _conv_edge(dt, (3, 5, 6), (2, 3, 3, 2), False, "unbatched, padding='same'", padding="same"),
-               lambda dt: _conv_edge(dt, (3, 7, 6), (2, 3, 3, 3), True, "unbatched, stride 2, padding 'valid'", stride=2, padding="valid")],
+               lambda dt: _conv_edge(dt, (3, 7, 6), (2, 3, 3, 3), True, "unbatched, stride 2, padding 'valid'",
+                                     stride=2, padding="valid")],
         check=_check_multikernel,
-        deviations=[Deviation("line 648: six kernels give six feature maps, and 'these six feature maps together are one "
+        deviations=[Deviation("line 648: six kernels give six feature maps, and 'these six feature maps together are "
+                              "one "
                               "neuron' (将这6个Feature Map组成一起就是一个神经元), with 101 × 6 = 606 parameters",
-                              "each map is its own neuron (one kernel and one bias, 10 × 10 + 1 = 101 weights, shared over "
-                              "positions): six maps are six neurons, which is why the count is 6 × 101", _six_maps_six_neurons,
+                              "each map is its own neuron (one kernel and one bias, 10 × 10 + 1 = 101 weights, shared "
+                              "over "
+                              "positions): six maps are six neurons, which is why the count is 6 × 101",
+                                  _six_maps_six_neurons,
                               source="guide")],
         errors=[_conv_error((1, 3, 5, 5), (2, 3, 3, 3), "3 biases for 2 kernels", r"bias", bias=np.zeros(3)),
-                _conv_error((1, 3, 5, 5), (0, 3, 3, 3), "no kernels (torch: weight needs at least 1)", r"weight.*at least 1 output channel"),
+                _conv_error((1, 3, 5, 5), (0, 3, 3, 3), "no kernels (torch: weight needs at least 1)",
+                            r"weight.*at least 1 output channel"),
                 _conv_error((1, 3, 5, 5), (2, 3, 3, 3), "0-d bias (torch: 1-D)", r"bias.*1-D", bias=np.zeros(())),
                 _conv_error((5, 5), (2, 3, 3, 3), "2-D input", r"input must be 4-D.*or 3-D unbatched"),
                 _conv_error((1, 1, 3, 5, 5), (2, 3, 3, 3), "5-D input", r"input must be 4-D.*or 3-D unbatched"),
                 _conv_error((1, 3, 5, 5), (2, 3, 3), "3-D weight", r"weight must be 4-D"),
-                _conv_error((2, 3, 0, 5), (2, 3, 3, 3), "no rows, padded (torch: only N or C may be empty)", r"input.*only the batch N or the channels C",
+                _conv_error((2, 3, 0, 5), (2, 3, 3, 3), "no rows, padded (torch: only N or C may be empty)",
+                            r"input.*only the batch N or the channels C",
                             padding=2),
-                ErrorInput(Sample((np.zeros((1, 3, 5, 5), np.int64), np.zeros((2, 3, 3, 3), np.int64)), {}, "integer input (out of impl's scope)"),
+                ErrorInput(Sample((np.zeros((1, 3, 5, 5), np.int64), np.zeros((2, 3, 3, 3), np.int64)), {},
+                                  "integer input (out of impl's scope)"),
                            TypeError, r"input.*float32 or float64"),
-                ErrorInput(Sample((np.zeros((1, 3, 5, 5)), np.zeros((2, 3, 3, 3), np.float32)), {}, "float32 weight, float64 input"),
+                ErrorInput(Sample((np.zeros((1, 3, 5, 5)), np.zeros((2, 3, 3, 3), np.float32)), {},
+                                  "float32 weight, float64 input"),
                            TypeError, r"weight.*dtype")],
     ),
     conv_record(
-        id="cnn.conv.multikernel/groups", equation=CONV_EQ + r"\quad (c \in \text{the group of } o:\ C_\text{in}/g \text{ channels})",
-        mistakes=[Mistake("groups-swapped", "each group of kernels applied to the wrong input channels", M.conv2d_groups_swapped),
-         Mistake("backward-weight-first-sample", "the kernel's gradient from the first image only", M.conv2d_backward_weight_first_sample, "backward")],
+        id="cnn.conv.multikernel/groups", equation=CONV_EQ
+            + r"\quad (c \in \text{the group of } o:\ C_\text{in}/g \text{ channels})",
+        mistakes=[Mistake("groups-swapped", "each group of kernels applied to the wrong input channels",
+                          M.conv2d_groups_swapped),
+         Mistake("backward-weight-first-sample", "the kernel's gradient from the first image only",
+                 M.conv2d_backward_weight_first_sample, "backward")],
         strategy={"groups": (1, 2, 3), "c_in": (1, 2), "c_out": (1, 2), "stride": (1, 2), "dilation": (1, 2)},
         edges=[lambda dt: _conv_edge(dt, (2, 4, 5, 5), (6, 2, 3, 3), True, "groups=2", groups=2),
                lambda dt: _conv_edge(dt, (1, 3, 5, 5), (3, 1, 3, 3), False, "depthwise, groups=3", groups=3),
                lambda dt: _conv_edge(dt, (4, 5, 5), (6, 2, 3, 3), True, "unbatched, groups=2", groups=2)],
         errors=[_conv_error((1, 3, 5, 5), (2, 1, 3, 3), "groups=2 with 3 channels", r"groups", groups=2),
-                _conv_error((1, 4, 5, 5), (2, 1, 3, 3), "kernels 1 deep, groups=2 of 2 channels", r"weight.*per group", groups=2)],
+                _conv_error((1, 4, 5, 5), (2, 1, 3, 3), "kernels 1 deep, groups=2 of 2 channels", r"weight.*per group",
+                            groups=2)],
     ),
     Record(
         id="cnn.conv.layout", kind="F", section=S_CONV,
-        equation=r"X: [N, H, W, C_\text{in}],\ W: [k, k, C_\text{in}, C_\text{out}] \to [N, H', W', C_\text{out}],\quad "
+        equation=r"X: [N, H, W, C_\text{in}],\ W: [k, k, C_\text{in}, C_\text{out}] \to [N, H', W', "
+                 r"C_\text{out}],\quad "
                  r"y_{n,i,j,o} = b_o + \sum_{u,v,c} \tilde x_{n,\,s i + d u,\,s j + d v,\,c}\, W_{u,v,c,o}",
         candidate="conv.conv2d_nhwc", reference="conv.conv2d_nhwc",
         inputs=lambda dt: st.sampled_from(["valid", "same", "int"]).flatmap(
-            lambda mode: conv_samples(dt, c_in=(1, 3), c_out=(1, 3), stride=(1, 3), dilation=(1, 2), padding=mode, nhwc=True)),
+            lambda mode: conv_samples(dt, c_in=(1, 3), c_out=(1, 3), stride=(1, 3), dilation=(1, 2), padding=mode,
+                                      nhwc=True)),
         edges=lambda dt: [Sample((_values(dt, (1, 5, 6, 3), 71), _values(dt, (3, 3, 3, 2), 72), None),
                                  {"strides": 2, "padding": "same"}, "the guide's X [1, h, w, 3], W [3, 3, 3, 2]")],
         check=_check_layout,
-        mistakes=(Mistake("filters-reshaped", "[k, k, C_in, C_out] reshaped to (C_out, C_in, k, k) instead of transposed", M.conv2d_nhwc_filters_reshaped),
-                  Mistake("input-reshaped", "the NHWC input reshaped to NCHW instead of transposed", M.conv2d_nhwc_input_reshaped)),
-        errors=(ErrorInput(Sample((np.zeros((1, 5, 5, 3)), np.zeros((3, 3, 2, 4)))), ValueError, r"filters.*input channels"),),
+        mistakes=(Mistake("filters-reshaped",
+                          "[k, k, C_in, C_out] reshaped to (C_out, C_in, k, k) instead of transposed",
+                              M.conv2d_nhwc_filters_reshaped),
+                  Mistake("input-reshaped", "the NHWC input reshaped to NCHW instead of transposed",
+                          M.conv2d_nhwc_input_reshaped)),
+        errors=(ErrorInput(Sample((np.zeros((1, 5, 5, 3)), np.zeros((3, 3, 2, 4)))), ValueError,
+                           r"filters.*input channels"),),
         notes="Forward only: the layout changes where the numbers sit, not the gradients (those are conv2d's).",
     ),
     conv_record(
-        id="cnn.pad.same", equation=r"H_\text{out} = \lceil H / s \rceil,\ P = \max((H_\text{out} - 1)s + d(k - 1) + 1 - H, 0),\ "
+        id="cnn.pad.same",
+            equation=r"H_\text{out} = \lceil H / s \rceil,\ P = \max((H_\text{out} - 1)s + d(k - 1) + 1 - H, 0),\ "
                         r"(p_\text{top}, p_\text{bottom}) = (\lfloor P/2 \rfloor, \lceil P/2 \rceil)",
-        mistakes=[Mistake("symmetric-padding", "d(k − 1)/2 zeros on both sides whatever the stride", M.conv2d_same_symmetric),
+        mistakes=[Mistake("symmetric-padding", "d(k − 1)/2 zeros on both sides whatever the stride",
+                          M.conv2d_same_symmetric),
          Mistake("extra-row-first", "the odd extra row and column at the top and left", M.conv2d_same_extra_first),
          Mistake("same-floor", "'same' giving floor(n / s)", M.output_shape_same_floor, "conv.conv2d_output_shape")],
         section=S_PAD,
         strategy={"kernel": (1, 4), "stride": (1, 3), "dilation": (1, 2), "padding": "same"},
-        edges=[lambda dt: _conv_edge(dt, (1, 1, 6, 6), (1, 1, 3, 3), True, "6×6, 3×3, stride 2: one extra row/column", stride=2, padding="same"),
+        edges=[lambda dt: _conv_edge(dt, (1, 1, 6, 6), (1, 1, 3, 3), True, "6×6, 3×3, stride 2: one extra row/column",
+                                     stride=2, padding="same"),
                lambda dt: _conv_edge(dt, (1, 2, 5, 4), (2, 2, 2, 2), False, "even kernel, stride 1", padding="same"),
                lambda dt: _conv_edge(dt, (1, 1, 7, 8), (1, 1, 3, 3), True, "7×8, stride 3", stride=3, padding="same"),
-               lambda dt: _conv_edge(dt, (1, 1, 5, 6), (1, 1, 2, 3), True, "dilation 2, stride 2", stride=2, dilation=2, padding="same")],
+               lambda dt: _conv_edge(dt, (1, 1, 5, 6), (1, 1, 2, 3), True, "dilation 2, stride 2", stride=2,
+                                     dilation=2, padding="same")],
         check=judged(_check_same_sizes, _same_by_tensorflow, by="tf.nn.conv2d(padding='SAME') at strides 1–3, "
-                     "dilations 1–3, and its 'SAME' split measured", otherwise="the hand-written rule (reference.conv)"), deviations=[SAME_AT_STRIDE],
+                     "dilations 1–3, and its 'SAME' split measured",
+                         otherwise="the hand-written rule (reference.conv)"), deviations=[SAME_AT_STRIDE],
         notes="torch refuses padding='same' at stride > 1; the reference pads by TensorFlow's documented rule with "
               "F.pad, then convolves. With TensorFlow installed, tf.nn.conv2d(padding='SAME') judges too.",
     ),
     Record(
         id="cnn.pad.same/padding", kind="F", section=S_PAD,
-        equation=r"P = \max(k_\text{eff} - (n \bmod s \text{ or } s),\ 0),\quad (\lfloor P/2 \rfloor,\ P - \lfloor P/2 \rfloor)",
+        equation=r"P = \max(k_\text{eff} - (n \bmod s \text{ or } s),\ 0),\quad (\lfloor P/2 \rfloor,\ P - \lfloor P/2 "
+                 r"\rfloor)",
         candidate="conv.same_padding", reference="conv.same_padding", dtypes=INT,
-        inputs=lambda dt: st.builds(lambda n, k, s, d: Sample((n, k, s, d)), _ints(1, 12), _ints(1, 5), _ints(1, 4), _ints(1, 3)),
-        edges=lambda dt: [Sample((6, 3, 2, 1), {}, "odd total: the extra one after"), Sample((7, 3, 3, 1), {}, "stride 3")],
+        inputs=lambda dt: st.builds(lambda n, k, s, d: Sample((n, k, s, d)), _ints(1, 12), _ints(1, 5), _ints(1, 4),
+                                    _ints(1, 3)),
+        edges=lambda dt: [Sample((6, 3, 2, 1), {}, "odd total: the extra one after"),
+                          Sample((7, 3, 3, 1), {}, "stride 3")],
         mistakes=(Mistake("extra-before", "the odd extra row/column before (top/left)", M.same_padding_extra_before),
-                  Mistake("stride-ignored", "the stride-1 padding d(k − 1) at every stride", M.same_padding_ignores_stride)),
+                  Mistake("stride-ignored", "the stride-1 padding d(k − 1) at every stride",
+                          M.same_padding_ignores_stride)),
         errors=(ErrorInput(Sample((6, 3, 0)), ValueError, r"stride"),
                 ErrorInput(Sample((6, 0, 1)), ValueError, r"kernel_size")),
     ),
     conv_record(
         id="cnn.pad.valid", equation=r"H_\text{out} = \left\lfloor \frac{H - k}{s} \right\rfloor + 1",
         mistakes=[Mistake("padded-anyway", "'valid' still padded by (k − 1)/2", M.conv2d_valid_as_same),
-         Mistake("no-plus-one", "floor((n − k)/s) without the + 1", M.output_shape_valid_no_plus_one, "conv.conv2d_output_shape")],
+         Mistake("no-plus-one", "floor((n − k)/s) without the + 1", M.output_shape_valid_no_plus_one,
+                 "conv.conv2d_output_shape")],
         section=S_PAD,
         strategy={"kernel": (1, 4), "stride": (1, 3), "dilation": (1, 2), "padding": "valid"},
         edges=[lambda dt: _conv_edge(dt, (1, 2, 7, 6), (2, 2, 3, 3), True, "3×3 'valid'", padding="valid")],
@@ -415,32 +464,43 @@ RECORDS = (
         errors=[_conv_error((1, 1, 2, 2), (1, 1, 3, 3), "3×3 kernel over 2×2", r"kernel_size", padding="valid")],
     ),
     conv_record(
-        id="cnn.pad.custom", equation=r"H_\text{out} = \left\lfloor \frac{H + p_\text{top} + p_\text{bottom} - k}{s} \right\rfloor + 1",
-        mistakes=[Mistake("f-pad-order", "(top, bottom, left, right) read in F.pad's order (left, right, top, bottom)", M.conv2d_pad_tuple_as_f_pad),
+        id="cnn.pad.custom",
+            equation=r"H_\text{out} = \left\lfloor \frac{H + p_\text{top} + p_\text{bottom} - k}{s} \right\rfloor + 1",
+        mistakes=[Mistake("f-pad-order", "(top, bottom, left, right) read in F.pad's order (left, right, top, bottom)",
+                          M.conv2d_pad_tuple_as_f_pad),
          Mistake("symmetric", "top and left padding used on both sides", M.conv2d_pad_tuple_symmetric)],
         section=S_PAD,
         strategy={"kernel": (1, 3), "stride": (1, 2), "padding": "tuple4"},
-        edges=[lambda dt: _conv_edge(dt, (1, 1, 5, 6), (1, 1, 3, 3), True, "(top, bottom, left, right) = (0, 2, 1, 0)", padding=(0, 2, 1, 0)),
-               lambda dt: _conv_edge(dt, (1, 2, 4, 4), (1, 2, 3, 3), True, "the guide's [[0,0],[1,1],[1,1],[0,0]]", padding=(1, 1, 1, 1))],
+        edges=[lambda dt: _conv_edge(dt, (1, 1, 5, 6), (1, 1, 3, 3), True, "(top, bottom, left, right) = (0, 2, 1, 0)",
+                                     padding=(0, 2, 1, 0)),
+               lambda dt: _conv_edge(dt, (1, 2, 4, 4), (1, 2, 3, 3), True, "the guide's [[0,0],[1,1],[1,1],[0,0]]",
+                                     padding=(1, 1, 1, 1))],
         check=_check_custom_sizes, deviations=[FOUR_SIDED_PADDING],
         errors=[_conv_error((1, 1, 5, 5), (1, 1, 3, 3), "padding='full'", r"padding", padding="full"),
                 _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "three values", r"padding", padding=(1, 1, 1)),
                 _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "negative", r"padding", padding=(1, -1, 0, 0))],
     ),
     conv_record(
-        id="cnn.stride_dilation", equation=r"H_\text{out} = \left\lfloor \frac{H + 2p_h - d_h(k_h - 1) - 1}{s_h} \right\rfloor + 1",
-        mistakes=[Mistake("stride-dilation-swapped", "stride and dilation in each other's place", M.conv2d_stride_dilation_swapped),
+        id="cnn.stride_dilation",
+            equation=r"H_\text{out} = \left\lfloor \frac{H + 2p_h - d_h(k_h - 1) - 1}{s_h} \right\rfloor + 1",
+        mistakes=[Mistake("stride-dilation-swapped", "stride and dilation in each other's place",
+                          M.conv2d_stride_dilation_swapped),
          Mistake("dilation-ignored", "dilation accepted and ignored", M.conv2d_dilation_ignored)],
         section=S_PAD,
         strategy={"kernel": (1, 3), "stride": (1, 3), "dilation": (1, 3)},
-        edges=[lambda dt: _conv_edge(dt, (1, 1, 9, 8), (1, 1, 3, 2), True, "stride (2, 3), dilation (3, 2)", stride=(2, 3), dilation=(3, 2), padding=(1, 0)),
-               lambda dt: _conv_edge(dt, (2, 1, 9, 8), (1, 1, 3, 2), True, "1-sequences: stride=(2,), dilation=(2,), padding=(1,)",
+        edges=[lambda dt: _conv_edge(dt, (1, 1, 9, 8), (1, 1, 3, 2), True, "stride (2, 3), dilation (3, 2)",
+                                     stride=(2, 3), dilation=(3, 2), padding=(1, 0)),
+               lambda dt: _conv_edge(dt, (2, 1, 9, 8), (1, 1, 3, 2), True,
+                                     "1-sequences: stride=(2,), dilation=(2,), padding=(1,)",
                                      stride=(2,), dilation=(2,), padding=(1,)),
-               lambda dt: _conv_edge(dt, (1, 2, 9, 8), (2, 2, 2, 3), False, "lists: stride=[2, 1], dilation=[1, 2], padding=[1, 0]",
+               lambda dt: _conv_edge(dt, (1, 2, 9, 8), (2, 2, 2, 3), False,
+                                     "lists: stride=[2, 1], dilation=[1, 2], padding=[1, 0]",
                                      stride=[2, 1], dilation=[1, 2], padding=[1, 0]),
-               lambda dt: _conv_edge(dt, (2, 7, 8), (3, 2, 3, 3), True, "unbatched, stride (2, 1), dilation 2", stride=(2, 1), dilation=2)],
+               lambda dt: _conv_edge(dt, (2, 7, 8), (3, 2, 3, 3), True, "unbatched, stride (2, 1), dilation 2",
+                                     stride=(2, 1), dilation=2)],
         errors=[_conv_error((1, 1, 5, 5), (1, 1, 3, 3), "negative stride", r"stride", stride=-1),
-                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "stride=() (torch: an error for conv2d)", r"stride.*0 values", stride=()),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "stride=() (torch: an error for conv2d)", r"stride.*0 values",
+                            stride=()),
                 _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "dilation=()", r"dilation.*0 values", dilation=()),
                 _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "padding=()", r"padding.*0", padding=()),
                 _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "three strides", r"stride.*3 values", stride=(1, 1, 1)),
@@ -462,7 +522,8 @@ RECORDS = (
         mistakes=(Mistake("rounded", "rounded to nearest instead of floored", M.output_size_rounded),
                   Mistake("dilation-ignored", "dilation left out", M.output_size_no_dilation),
                   Mistake("ceil-without-rule", "ceil_mode as a bare ceiling", M.output_size_ceil_without_rule)),
-        errors=(ErrorInput(Sample((2, 3)), ValueError, r"kernel_size"), ErrorInput(Sample((5, 3, 0)), ValueError, r"stride"),
+        errors=(ErrorInput(Sample((2, 3)), ValueError, r"kernel_size"),
+                ErrorInput(Sample((5, 3, 0)), ValueError, r"stride"),
                 ErrorInput(Sample((5, 3), {"padding": True}), TypeError, r"padding")),
         notes="The reference is the height of torch's own output on a meta tensor (conv2d; max_pool2d for ceil_mode).",
     ),

@@ -63,7 +63,8 @@ def arg_errors(args: tuple, kwargs: dict, bad: list[tuple[str, object]]) -> list
     for name, value in bad:
         error = TypeError if name in FLAGS else ValueError
         if name in names[: len(args)]:
-            call = Sample(tuple(value if n == name else a for n, a in zip(names, args)), dict(kwargs), f"{name}={value!r}")
+            call = Sample(tuple(value if n == name else a for n, a in zip(names, args)), dict(kwargs),
+                          f"{name}={value!r}")
         else:
             call = Sample(args, {**kwargs, name: value}, f"{name}={value!r}")
         out.append(ErrorInput(call, error, rf"\b{name}\b"))
@@ -107,7 +108,8 @@ def both(*checks):
     return check
 
 
-def count_record(*, id, candidate, equation, mistakes, strategy, kind="E", section=S_COUNT, edges=(), check=None, errors=(),
+def count_record(*, id, candidate, equation, mistakes, strategy, kind="E", section=S_COUNT, edges=(), check=None,
+                 errors=(),
                  deviations=(), notes=""):
     """A counting record: the candidate's count equals the one read off torch, on drawn layers."""
     return Record(
@@ -122,7 +124,8 @@ def _check_conv_params(candidate):
     params = candidate.get("counting.conv2d_params")
     found = {"3x3x3x64+64": params(3, 64, 3), "Conv2D(100, 3) on 32x32x3": params(3, 100, 3),
              "10x10 kernel": params(1, 1, 10), "six 10x10 kernels": params(1, 6, 10)}
-    expect(found == {"3x3x3x64+64": 1792, "Conv2D(100, 3) on 32x32x3": 2800, "10x10 kernel": 101, "six 10x10 kernels": 606}, found)
+    expect(found == {"3x3x3x64+64": 1792, "Conv2D(100, 3) on 32x32x3": 2800, "10x10 kernel": 101,
+                     "six 10x10 kernels": 606}, found)
     return found
 
 
@@ -135,10 +138,13 @@ def _check_conv_macs(candidate):
 
 
 def _guide_output_typo(candidate):
-    """The guide prints the output as 224×244×64; a 3×3 stride-1 convolution of 224×224 gives 224×224 ('same') or 222×222."""
+    """The guide prints the output as 224×244×64; a 3×3 stride-1 convolution of 224×224 gives 224×224 ('same') or
+    222×222."""
     shape = candidate.get("conv.conv2d_output_shape")
-    expect(shape((224, 224), 3, 1, "same") == (224, 224) and shape((224, 224), 3, 1, "valid") == (222, 222), "a 3×3 kernel at stride 1 keeps 224×224 with 'same' and gives 222×222 with 'valid'")
-    expect(224 * 244 * 64 * 3 * 3 * 3 != candidate.get("counting.conv2d_macs")(3, 64, 3, (224, 224)), "the MAC count must not equal the guide's 224×244 product (its typo)")
+    expect(shape((224, 224), 3, 1, "same") == (224, 224) and shape((224, 224), 3, 1, "valid") == (222, 222),
+           "a 3×3 kernel at stride 1 keeps 224×224 with 'same' and gives 222×222 with 'valid'")
+    expect(224 * 244 * 64 * 3 * 3 * 3 != candidate.get("counting.conv2d_macs")(3, 64, 3, (224, 224)),
+           "the MAC count must not equal the guide's 224×244 product (its typo)")
 
 
 def _check_conv_flops(candidate):
@@ -177,19 +183,24 @@ def _guide_fc_flops_inconsistent(candidate):
     flops = candidate.get("counting.conv2d_flops")
     # the same layer as a 1×1 convolution of a 1×1 image with 5 channels, by the guide's conv formula
     as_conv = flops(5, 10, 1, (1, 1), convention="guide")
-    expect(counter.get_total_flops() == 100 and as_conv == 90, f"torch counts 100 FLOPs for the 5→10 linear and the guide's conv formula 90 for it as a 1×1 conv: got {counter.get_total_flops()} and {as_conv}")
-    expect(candidate.get("counting.linear_flops")(5, 10, convention="guide") == 60, "the guide's convention counts 60 FLOPs for a 5→10 linear layer")
+    expect(counter.get_total_flops() == 100 and as_conv == 90,
+           f"torch counts 100 FLOPs for the 5→10 linear and the guide's conv formula 90 for it as a 1×1 conv: got "
+           f"{counter.get_total_flops()} and {as_conv}")
+    expect(candidate.get("counting.linear_flops")(5, 10, convention="guide") == 60,
+           "the guide's convention counts 60 FLOPs for a 5→10 linear layer")
 
 
 def _check_bn_params(candidate):
     got = candidate.get("counting.batchnorm_params")(64)
     layer = torch.nn.BatchNorm2d(64)
     expect(got == 128 == sum(p.numel() for p in layer.parameters()), f"2·64 trainable, got {got}")
-    return {"BatchNorm2d(64) trainable": got, "buffers (running mean, var)": int(layer.running_mean.numel() + layer.running_var.numel())}
+    return {"BatchNorm2d(64) trainable": got,
+            "buffers (running mean, var)": int(layer.running_mean.numel() + layer.running_var.numel())}
 
 RECORDS = (
     count_record(
-        id="cnn.fc.params", candidate="counting.linear_params", equation=r"n_\text{in} n_\text{out} + n_\text{out} = 5 \cdot 10 + 10 = 60",
+        id="cnn.fc.params", candidate="counting.linear_params",
+            equation=r"n_\text{in} n_\text{out} + n_\text{out} = 5 \cdot 10 + 10 = 60",
         mistakes=[Mistake("bias-forgotten", "in·out without the biases", M.linear_params_bias_forgotten),
          Mistake("bias-per-input", "one bias per input feature", M.linear_params_bias_per_input)],
         strategy=linear_count_samples(bias=True), edges=[Sample((5, 10), {}, "the guide's 5 → 10")],
@@ -199,7 +210,8 @@ RECORDS = (
                 ErrorInput(Sample((5, 10), {"bias": 1}), TypeError, r"\bbias\b")],
     ),
     count_record(
-        id="cnn.fc.params/macs", candidate="counting.linear_macs", equation=r"\text{MACs} = B\, n_\text{in} n_\text{out}",
+        id="cnn.fc.params/macs", candidate="counting.linear_macs",
+            equation=r"\text{MACs} = B\, n_\text{in} n_\text{out}",
         mistakes=[Mistake("as-flops", "two per product", M.linear_macs_as_flops),
          Mistake("batch-ignored", "one row counted whatever the batch", M.linear_macs_batch_ignored)],
         strategy=linear_count_samples(batch=True),
@@ -212,7 +224,8 @@ RECORDS = (
     ),
     count_record(
         id="cnn.fc.params/flops", candidate="counting.linear_flops",
-        equation=r"\text{torch: } 2 B n_\text{in} n_\text{out};\ \text{guide: } B(n_\text{in} n_\text{out} + n_\text{out}) = 60;\ "
+        equation=r"\text{torch: } 2 B n_\text{in} n_\text{out};\ \text{guide: } B(n_\text{in} n_\text{out} + "
+                 r"n_\text{out}) = 60;\ "
         r"\text{exact: } B(2 n_\text{in} n_\text{out} - n_\text{out} + n_\text{out})",
         mistakes=[Mistake("as-macs", "FLOPs counted as MACs", M.linear_flops_as_macs),
          Mistake("guide-as-torch", "the guide's convention replaced by torch's", M.linear_flops_guide_as_torch)],
@@ -225,25 +238,32 @@ RECORDS = (
                 ErrorInput(Sample((5, 0)), ValueError, r"\bout_features\b"),
                 ErrorInput(Sample((5, 10), {"bias": 1}), TypeError, r"\bbias\b")],
         deviations=[Deviation(
-            "seed lines 796–799: its 5 → 10 layer has '5x10+10 = 60' FLOPs, a multiply-add counted as one operation; its own "
-            "convolution formula counts the multiply and the add apart, which gives 90 for the same layer (100 with the "
+            "seed lines 796–799: its 5 → 10 layer has '5x10+10 = 60' FLOPs, a multiply-add counted as one operation; "
+            "its own "
+            "convolution formula counts the multiply and the add apart, which gives 90 for the same layer (100 with "
+            "the "
             "bias additions, as FlopCounterMode's 2·MACs)",
             "two conventions in one section of the guide; counting.linear_flops(convention='guide') reproduces the 60",
             _guide_fc_flops_inconsistent, source="guide")],
     ),
     count_record(
-        id="cnn.conv.params", candidate="counting.conv2d_params", equation=r"k_h k_w \tfrac{C_\text{in}}{g} C_\text{out} + C_\text{out}:\ 3\cdot3\cdot3\cdot64 + 64 = 1792",
+        id="cnn.conv.params", candidate="counting.conv2d_params",
+            equation=r"k_h k_w \tfrac{C_\text{in}}{g} C_\text{out} + C_\text{out}:\ 3\cdot3\cdot3\cdot64 + 64 = 1792",
         mistakes=[Mistake("bias-forgotten", "the C_out biases left out", M.conv2d_params_bias_forgotten),
          Mistake("groups-ignored", "every kernel as deep as the input", M.conv2d_params_groups_ignored),
-         Mistake("bias-per-input-channel", "one bias per input channel of every kernel", M.conv2d_params_bias_per_input_channel)],
-        strategy=conv_count_samples(output=False), edges=[Sample((3, 64, 3), {}, "the guide's 1,792"), Sample((4, 6, (3, 2)), {"groups": 2})],
+         Mistake("bias-per-input-channel", "one bias per input channel of every kernel",
+                 M.conv2d_params_bias_per_input_channel)],
+        strategy=conv_count_samples(output=False),
+            edges=[Sample((3, 64, 3), {}, "the guide's 1,792"), Sample((4, 6, (3, 2)), {"groups": 2})],
         check=both(_check_conv_params, integer_counts("counting.conv2d_params")),
         errors=[ErrorInput(Sample((3, 4, 3), {"groups": 2}), ValueError, r"\bgroups\b"),
                 *arg_errors((3, 4, 3), {}, [("in_channels", 0), ("out_channels", 0), ("kernel_size", 0),
                                             ("kernel_size", (3, 0)), ("groups", 0), ("bias", 1)])],
     ),
     count_record(
-        id="cnn.conv.macs", candidate="counting.conv2d_macs", equation=r"H_\text{out} W_\text{out} C_\text{out} k_h k_w \tfrac{C_\text{in}}{g}:\ 224\cdot224\cdot64\cdot3\cdot3\cdot3 = 86{,}704{,}128",
+        id="cnn.conv.macs", candidate="counting.conv2d_macs",
+            equation=r"H_\text{out} W_\text{out} C_\text{out} k_h k_w \tfrac{C_\text{in}}{g}"
+                     r":\ 224\cdot224\cdot64\cdot3\cdot3\cdot3 = 86{,}704{,}128",
         mistakes=[Mistake("as-flops", "two per product", M.conv2d_macs_as_flops),
          Mistake("groups-ignored", "every output summing all input channels", M.conv2d_macs_groups_ignored),
          Mistake("bias-counted", "the bias as one more MAC per output", M.conv2d_macs_bias_counted)],
@@ -256,15 +276,18 @@ RECORDS = (
         deviations=[Deviation(
             "seed line 773: the output is printed '224x244x64'; a 3×3 stride-1 convolution of 224×224 gives 224×224 "
             "('same') or 222×222 ('valid'), and the guide's own count 224x224x64x3x3x3 uses 224×224",
-            "a typo (244 for 224); 224·244·64·27 = 94,445,568 would be wrong by 9%", _guide_output_typo, source="guide")],
+            "a typo (244 for 224); 224·244·64·27 = 94,445,568 would be wrong by 9%", _guide_output_typo,
+                source="guide")],
     ),
     count_record(
         id="cnn.conv.flops", candidate="counting.conv2d_flops",
-        equation=r"\text{guide: } \{H W [k^2 + (k^2 - 1)] C_\text{in} + H W (C_\text{in} - 1)\} C_\text{out} = 5{,}427{,}200;\ "
+        equation=r"\text{guide: } \{H W [k^2 + (k^2 - 1)] C_\text{in} + H W (C_\text{in} - 1)\} C_\text{out} = "
+                 r"5{,}427{,}200;\ "
         r"\text{torch: } 2\,\text{MACs} = 5{,}529{,}600",
         mistakes=[Mistake("as-macs", "FLOPs counted as MACs (torch's convention)", M.conv2d_flops_as_macs),
          Mistake("bias-in-torch", "the bias additions counted in torch's convention", M.conv2d_flops_bias_in_torch),
-         Mistake("guide-channel-sum", "C_in additions across channels instead of C_in − 1", M.conv2d_flops_guide_channel_sum)],
+         Mistake("guide-channel-sum", "C_in additions across channels instead of C_in − 1",
+                 M.conv2d_flops_guide_channel_sum)],
         strategy=conv_count_samples(conventions=True),
         edges=[Sample((3, 100, 3, (32, 32)), {"convention": "guide"}, "the guide's 5,427,200"),
                Sample((3, 100, 3, (32, 32)), {}, "torch: 5,529,600"),
@@ -276,9 +299,11 @@ RECORDS = (
         errors=[ErrorInput(Sample((3, 100, 3, (32, 32)), {"convention": "macs"}), ValueError, r"\bconvention\b"),
                 *arg_errors((3, 100, 3, (32, 32)), {}, [("output_size", -1), ("in_channels", 0), ("out_channels", 0),
                                                         ("kernel_size", 0), ("groups", 0), ("bias", 1)])],
-        deviations=[Deviation("seed lines 780–785: the parameters are counted with the biases (3×3×3×100 + 100 = 2,800) and "
+        deviations=[Deviation("seed lines 780–785: the parameters are counted with the biases (3×3×3×100 + 100 = "
+                              "2,800) and "
                               "the FLOPs without them ({32×32×[3×3 + (3×3 − 1)]×3 + 32×32×(3 − 1)}×100 = 5,427,200)",
-                              "the bias addition is one more FLOP per output (53 → 54 each): 5,529,600 with it, which is "
+                              "the bias addition is one more FLOP per output (53 → 54 each): 5,529,600 with it, which "
+                              "is "
                               "also torch's 2 × MACs; a count should treat the bias the same way in both",
                               _guide_flops_leave_out_bias, source="guide")],
         notes="The guide's formula counts every multiply and add of the sums but no bias addition: it equals the exact "

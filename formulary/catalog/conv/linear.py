@@ -29,13 +29,17 @@ def linear_samples(draw, dt):
 def _linear_edges(dt) -> list[Sample]:
     return [
         Sample((_values(dt, (3, 4), 51), _values(dt, (4, 4), 52), _values(dt, (4,), 53)), {}, "square weight"),
-        Sample((_values(dt, (5,), 54), _values(dt, (10, 5), 55), _values(dt, (10,), 56)), {}, "the guide's 5 → 10, one sample"),
+        Sample((_values(dt, (5,), 54), _values(dt, (10, 5), 55), _values(dt, (10,), 56)), {},
+               "the guide's 5 → 10, one sample"),
         Sample((np.zeros((0, 3), dt), _values(dt, (2, 3), 57), _values(dt, (2,), 58)), {}, "empty batch"),
         # torch's documented shapes (docs/input-surface.md): weight (out, in) or (in,), bias (out,) or ()
         Sample((_values(dt, (2, 3, 4), 59), _values(dt, (4,), 60), None), {}, "1-D weight (in_features,): output (*)"),
-        Sample((_values(dt, (4,), 61), _values(dt, (4,), 62), _values(dt, (), 63)), {}, "1-D input, 1-D weight, 0-d bias: a 0-d output"),
-        Sample((_values(dt, (2, 3, 4), 64), _values(dt, (5, 4), 65), _values(dt, (), 66)), {}, "0-d bias, added to every output"),
-        Sample((np.zeros((3, 0), dt), np.zeros((2, 0), dt), _values(dt, (2,), 67)), {}, "in_features = 0: the bias alone"),
+        Sample((_values(dt, (4,), 61), _values(dt, (4,), 62), _values(dt, (), 63)), {},
+               "1-D input, 1-D weight, 0-d bias: a 0-d output"),
+        Sample((_values(dt, (2, 3, 4), 64), _values(dt, (5, 4), 65), _values(dt, (), 66)), {},
+               "0-d bias, added to every output"),
+        Sample((np.zeros((3, 0), dt), np.zeros((2, 0), dt), _values(dt, (2,), 67)), {},
+               "in_features = 0: the bias alone"),
         Sample((_values(dt, (3, 4), 68), np.zeros((0, 4), dt), None), {}, "out_features = 0"),
     ]
 
@@ -54,7 +58,8 @@ def _torch_linear_vector_weight_with_bias(candidate):
 
 
 def _torch_linear_broadcast_bias(candidate):
-    """A bias of shape (1,) for 4 outputs: torch broadcasts it (its documentation says (out,) or ()); impl refuses it."""
+    """A bias of shape (1,) for 4 outputs: torch broadcasts it (its documentation says (out,) or ()); impl refuses
+    it."""
     x, w, b = np.zeros((3, 2)), np.zeros((4, 2)), np.ones(1)
     theirs = torch.nn.functional.linear(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b))
     expect(tuple(theirs.shape) == (3, 4), f"torch now gives {tuple(theirs.shape)}: drop the deviation")
@@ -72,14 +77,20 @@ RECORDS = (
         inputs=linear_samples, edges=_linear_edges,
         mistakes=(Mistake("bias-forgotten", "y = xWᵀ without b", M.linear_bias_forgotten),
                   Mistake("bias-per-input", "the bias added once per input feature", M.linear_bias_twice),
-                  Mistake("backward-weight-transposed", "the weight's gradient as xᵀg, (in, out)", M.linear_backward_weight_transposed, "backward"),
-                  Mistake("backward-bias-mean", "the bias gradient averaged over rows", M.linear_backward_bias_mean, "backward")),
+                  Mistake("backward-weight-transposed", "the weight's gradient as xᵀg, (in, out)",
+                          M.linear_backward_weight_transposed, "backward"),
+                  Mistake("backward-bias-mean", "the bias gradient averaged over rows", M.linear_backward_bias_mean,
+                          "backward")),
         errors=(ErrorInput(Sample((np.zeros((2, 3)), np.zeros((4, 5)))), ValueError, r"weight.*in_features"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros((1, 4, 3))), {}, "3-D weight"), ValueError, r"weight.*2-D.*or 1-D"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.zeros((1, 4, 3))), {}, "3-D weight"), ValueError,
+                           r"weight.*2-D.*or 1-D"),
                 ErrorInput(Sample((np.zeros((2, 3)), np.zeros((4, 3)), np.zeros(3))), ValueError, r"bias"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), np.zeros(4)), {}, "1-D weight with a 1-D bias"), ValueError, r"bias.*\(\)"),
-                ErrorInput(Sample((np.array(1.0), np.zeros((4, 1))), {}, "0-d input (torch: an error)"), ValueError, r"input.*at least 1 dimension"),
-                ErrorInput(Sample((np.zeros((2, 3), np.int64), np.zeros((4, 3), np.int64)), {}, "integer input (out of impl's scope)"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), np.zeros(4)), {}, "1-D weight with a 1-D bias"),
+                           ValueError, r"bias.*\(\)"),
+                ErrorInput(Sample((np.array(1.0), np.zeros((4, 1))), {}, "0-d input (torch: an error)"), ValueError,
+                           r"input.*at least 1 dimension"),
+                ErrorInput(Sample((np.zeros((2, 3), np.int64), np.zeros((4, 3), np.int64)), {},
+                                  "integer input (out of impl's scope)"),
                            TypeError, r"input.*float32 or float64")),
         deviations=(Deviation(
             "a 1-D weight with a bias on an input of 2 or more dimensions: torch raises 'mat2 must be a matrix'; impl "

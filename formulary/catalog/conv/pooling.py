@@ -43,7 +43,8 @@ def pool_samples(draw, dt, *, avg: bool):
         p = (0, 0)
     ties = draw(st.booleans())  # small integers: ties in the windows (torch keeps the first maximum)
     elements = st.sampled_from([-2.0, -1.0, 0.0, 1.0]) if ties else floats(dt, -2.0, 2.0)
-    x = draw(hnp.arrays(np.dtype(dt), (draw(_ints(1, 2)), draw(_ints(1, 2)), *hw), elements=elements, fill=st.nothing()))
+    x = draw(hnp.arrays(np.dtype(dt), (draw(_ints(1, 2)), draw(_ints(1, 2)), *hw), elements=elements,
+                        fill=st.nothing()))
     kwargs = {"kernel_size": _compact(k), "stride": None if s is None else _compact(s), "padding": _compact(p),
               "ceil_mode": ceil_mode}
     if avg:
@@ -65,21 +66,26 @@ def _pool_edges(dt, avg: bool) -> list[Sample]:
     surface = [  # torch's input forms (docs/input-surface.md)
         Sample((ragged[0],), {"kernel_size": 3, "stride": 2, "padding": 1}, "unbatched (C, H, W)"),
         Sample((ragged[0],), {"kernel_size": 2, "ceil_mode": True}, "unbatched, ceil_mode"),
-        Sample((ragged,), {"kernel_size": (2,), "stride": (1,), "padding": (1,)}, "1-sequences: kernel_size=(2,), stride=(1,), padding=(1,)"),
+        Sample((ragged,), {"kernel_size": (2,), "stride": (1,), "padding": (1,)},
+               "1-sequences: kernel_size=(2,), stride=(1,), padding=(1,)"),
         Sample((ragged,), {"kernel_size": [3, 2], "stride": ()}, "stride=(): the default, the kernel size"),
         Sample((ragged,), {"kernel_size": 2, "stride": []}, "stride=[]: the default"),
-        Sample((np.zeros((0, 2, 5, 7), dt),), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}, "empty batch, padded, ceil_mode"),
+        Sample((np.zeros((0, 2, 5, 7), dt),), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True},
+               "empty batch, padded, ceil_mode"),
     ]
     if avg:
         return [
             Sample((ragged,), {"kernel_size": 3, "stride": 2, "padding": 1}, "padding counted (torch's default)"),
-            Sample((ragged,), {"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": False}, "padding not counted"),
+            Sample((ragged,), {"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": False},
+                   "padding not counted"),
             Sample((ragged,), {"kernel_size": 2, "stride": 2, "ceil_mode": True}, "ceil_mode: clipped last windows"),
-            Sample((ragged,), {"kernel_size": (2, 3), "stride": 2, "padding": 1, "ceil_mode": True, "count_include_pad": True},
+            Sample((ragged,),
+                   {"kernel_size": (2, 3), "stride": 2, "padding": 1, "ceil_mode": True, "count_include_pad": True},
                    "ceil_mode window overhanging the padding"),
             Sample((ragged,), {"kernel_size": 2, "divisor_override": 3}, "divisor_override"),
             Sample((np.zeros((0, 2, 4, 4), dt),), {"kernel_size": 2}, "empty batch"),
-            Sample((ragged[0],), {"kernel_size": 3, "padding": 1, "count_include_pad": False}, "unbatched, padding not counted"),
+            Sample((ragged[0],), {"kernel_size": 3, "padding": 1, "count_include_pad": False},
+                   "unbatched, padding not counted"),
             Sample((ragged[0],), {"kernel_size": (2,), "divisor_override": 3}, "unbatched, divisor_override"),
         ] + surface  # after the bank's own samples: a known mistake may not take torch's forms
     return [
@@ -101,7 +107,8 @@ def _check_max_indices(candidate):
     batch = np.round(_values(np.float64, (2, 3, 6, 7), 44))  # integers in [-2, 2]: many ties
     for x, kw in ((batch, {"kernel_size": 3, "stride": 2, "padding": 1}),
                   (batch, {"kernel_size": 2, "stride": 1, "dilation": 2, "ceil_mode": True}),
-                  (batch[1], {"kernel_size": (3,), "stride": (2, 1), "padding": (1,)})):  # unbatched: indices (C, H_out, W_out)
+                  (batch[1],
+                   {"kernel_size": (3,), "stride": (2, 1), "padding": (1,)})):  # unbatched: indices (C, H_out, W_out)
         out, idx = pool(x, return_indices=True, **kw)
         t_out, t_idx = F.max_pool2d(_torch(x), return_indices=True, **kw)
         assert_close((out, idx), (t_out.numpy(), t_idx.numpy()), EXACT, names=("output", "indices"))
@@ -114,8 +121,10 @@ def _torch_pool_misses_input(candidate):
     """A dilated window that misses the input: torch's index points past the H·W plane."""
     x = np.arange(1.0, 9.0).reshape(2, 1, 2, 2)
     kw = {"kernel_size": (2, 1), "stride": 1, "padding": (1, 0), "dilation": (3, 1)}
-    t_out, t_idx = F.max_pool2d(_torch(x), return_indices=True, **kw)  # forward only: torch's backward writes out of bounds
-    expect((t_idx.numpy() >= 4).all() and np.isneginf(t_out.numpy()).all(), f"torch now gives {t_idx}: drop the deviation")
+    t_out, t_idx = F.max_pool2d(_torch(x), return_indices=True,
+                                **kw)  # forward only: torch's backward writes out of bounds
+    expect((t_idx.numpy() >= 4).all() and np.isneginf(t_out.numpy()).all(),
+           f"torch now gives {t_idx}: drop the deviation")
     out, idx = candidate.get("conv.max_pool2d")(x, return_indices=True, **kw)
     expect(np.isneginf(out).all() and (idx == -1).all(), f"candidate gives {out}, {idx}")
     grad = candidate.get("conv.max_pool2d_backward")(np.ones_like(out), x, **kw)
@@ -126,18 +135,28 @@ POOL_ERRORS = (
     ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "stride": 0}), ValueError, r"stride"),
     ErrorInput(Sample((np.zeros((1, 1, 2, 2)),), {"kernel_size": 3}), ValueError, r"kernel_size"),
     ErrorInput(Sample((np.zeros((4, 4)),), {"kernel_size": 2}), ValueError, r"input.*4-D"),
-    ErrorInput(Sample((np.zeros((1, 1, 1, 4, 4)),), {"kernel_size": 2}, "5-D input"), ValueError, r"input.*4-D.*3-D unbatched"),
-    ErrorInput(Sample((np.zeros((1, 0, 4, 4)),), {"kernel_size": 2}, "no channels (torch: only N may be empty)"), ValueError, r"input.*only the batch"),
-    ErrorInput(Sample((np.zeros((0, 4, 4)),), {"kernel_size": 2}, "unbatched, no channels"), ValueError, r"input.*only the batch"),
-    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": ()}, "kernel_size=()"), ValueError, r"kernel_size.*0 values"),
-    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "padding": ()}, "padding=()"), ValueError, r"padding.*0 values"),
-    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "stride": (1, 1, 1)}, "three strides"), ValueError, r"stride.*3 values"),
-    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2.0}, "float kernel_size"), TypeError, r"kernel_size.*int"),
-    ErrorInput(Sample((np.zeros((1, 1, 4, 4), np.int64),), {"kernel_size": 2}, "integer input (out of impl's scope)"), TypeError, r"input.*float32 or float64"),
+    ErrorInput(Sample((np.zeros((1, 1, 1, 4, 4)),), {"kernel_size": 2}, "5-D input"), ValueError,
+               r"input.*4-D.*3-D unbatched"),
+    ErrorInput(Sample((np.zeros((1, 0, 4, 4)),), {"kernel_size": 2}, "no channels (torch: only N may be empty)"),
+               ValueError, r"input.*only the batch"),
+    ErrorInput(Sample((np.zeros((0, 4, 4)),), {"kernel_size": 2}, "unbatched, no channels"), ValueError,
+               r"input.*only the batch"),
+    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": ()}, "kernel_size=()"), ValueError,
+               r"kernel_size.*0 values"),
+    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "padding": ()}, "padding=()"), ValueError,
+               r"padding.*0 values"),
+    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "stride": (1, 1, 1)}, "three strides"), ValueError,
+               r"stride.*3 values"),
+    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2.0}, "float kernel_size"), TypeError,
+               r"kernel_size.*int"),
+    ErrorInput(Sample((np.zeros((1, 1, 4, 4), np.int64),), {"kernel_size": 2}, "integer input (out of impl's scope)"),
+               TypeError, r"input.*float32 or float64"),
 )
 MAX_POOL_ERRORS = (
-    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "dilation": ()}, "dilation=()"), ValueError, r"dilation.*0 values"),
-    ErrorInput(Sample((np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 4, 4))), {"kernel_size": 2, "indices": np.zeros((1, 1, 2, 2))},
+    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "dilation": ()}, "dilation=()"), ValueError,
+               r"dilation.*0 values"),
+    ErrorInput(Sample((np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 4, 4))),
+                      {"kernel_size": 2, "indices": np.zeros((1, 1, 2, 2))},
                       "float indices"), ValueError, r"indices", "backward"),
 )
 
@@ -159,15 +178,18 @@ def _pooling_saves_downstream(candidate):
 RECORDS = (
     Record(
         id="cnn.pool.max", kind="F", section=S_POOL,
-        equation=r"y_{n,c,i,j} = \max_{u,v} \tilde x_{n,c,\,s_h i + d_h u - p_h,\,s_w j + d_w v - p_w}\quad(\tilde x = -\infty \text{ outside})",
+        equation=r"y_{n,c,i,j} = \max_{u,v} \tilde x_{n,c,\,s_h i + d_h u - p_h,\,s_w j + d_w v - p_w}\quad(\tilde x = "
+                 r"-\infty \text{ outside})",
         candidate="conv.max_pool2d", reference="conv.max_pool2d", backward="conv.max_pool2d_backward",
         inputs=lambda dt: pool_samples(dt, avg=False), edges=lambda dt: _pool_edges(dt, avg=False),
         check=_check_max_indices,
         mistakes=(Mistake("zero-padding", "padded with zeros instead of −∞", M.max_pool2d_zero_padding),
                   Mistake("ceil-mode-ignored", "ceil_mode accepted and ignored", M.max_pool2d_ceil_ignored),
                   Mistake("nan-skipped", "NaN skipped (nanmax) where torch propagates it", M.max_pool2d_nan_skipped),
-                  Mistake("backward-all-ties", "the gradient to every tied maximum", M.max_pool2d_backward_all_ties, "backward"),
-                  Mistake("backward-last-tie", "ties broken toward the last maximum", M.max_pool2d_backward_last_tie, "backward")),
+                  Mistake("backward-all-ties", "the gradient to every tied maximum", M.max_pool2d_backward_all_ties,
+                          "backward"),
+                  Mistake("backward-last-tie", "ties broken toward the last maximum", M.max_pool2d_backward_last_tie,
+                          "backward")),
         errors=POOL_ERRORS + MAX_POOL_ERRORS,
         deviations=(Deviation(
             "a dilated window that misses the input altogether (e.g. 2 rows, padding 1, dilation 3): torch returns an "
@@ -178,22 +200,30 @@ RECORDS = (
             _torch_pool_misses_input),
                     Deviation(
             "lines 739 and 743: pooling 'reduces the number of parameters' (减少参数数量) and a convolution's stride "
-            "'reduces the network's parameters' (降低了网络的参数量)", "neither has parameters to reduce: a pooling layer "
-            "has none, and a convolution's count does not depend on its stride; both shrink the feature map, and so the "
+            "'reduces the network's parameters' (降低了网络的参数量)",
+                "neither has parameters to reduce: a pooling layer "
+            "has none, and a convolution's count does not depend on its stride; both shrink the feature map, and so "
+            "the "
             "parameters of a fully connected layer that follows", _pooling_saves_downstream, source="guide")),
     ),
     Record(
         id="cnn.pool.avg", kind="F", section=S_POOL,
         equation=r"y_{n,c,i,j} = \frac{1}{D_{ij}} \sum_{u,v} \tilde x_{n,c,\,s_h i + u - p_h,\,s_w j + v - p_w},\ "
-                 r"D = \text{divisor\_override or the window's size inside the padded input (count\_include\_pad) or the input}",
+                 r"D = \text{divisor\_override or the window's size inside the padded input (count\_include\_pad) or "
+                 r"the input}",
         candidate="conv.avg_pool2d", reference="conv.avg_pool2d", backward="conv.avg_pool2d_backward",
         inputs=lambda dt: pool_samples(dt, avg=True), edges=lambda dt: _pool_edges(dt, avg=True),
-        mistakes=(Mistake("padding-always-counted", "count_include_pad ignored: padding always counted", M.avg_pool2d_padding_always_counted),
-                  Mistake("padding-never-counted", "count_include_pad ignored: padding never counted", M.avg_pool2d_padding_never_counted),
+        mistakes=(Mistake("padding-always-counted", "count_include_pad ignored: padding always counted",
+                          M.avg_pool2d_padding_always_counted),
+                  Mistake("padding-never-counted", "count_include_pad ignored: padding never counted",
+                          M.avg_pool2d_padding_never_counted),
                   Mistake("kernel-area", "always divided by k_h·k_w", M.avg_pool2d_kernel_area),
                   Mistake("override-ignored", "divisor_override accepted and ignored", M.avg_pool2d_override_ignored),
-                  Mistake("backward-undivided", "the gradient copied without 1/D", M.avg_pool2d_backward_undivided, "backward")),
-        errors=(*POOL_ERRORS, ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "divisor_override": 0}), ValueError, r"divisor_override")),
+                  Mistake("backward-undivided", "the gradient copied without 1/D", M.avg_pool2d_backward_undivided,
+                          "backward")),
+        errors=(*POOL_ERRORS,
+                ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "divisor_override": 0}), ValueError,
+                           r"divisor_override")),
     ),
 
 )

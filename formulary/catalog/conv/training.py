@@ -58,14 +58,16 @@ def _torch_loss_and_grads(params, images, labels):
 
 def _check_train(candidate):
     """Initialise, forward, loss, backprop, update, repeat; every gradient equals torch's; save, reload, continue."""
-    T = {n: candidate.get(f"conv.training.{n}") for n in ("init_params", "loss_and_grads", "sgd_step", "train", "save", "load")}
+    T = {n: candidate.get(f"conv.training.{n}")
+         for n in ("init_params", "loss_and_grads", "sgd_step", "train", "save", "load")}
     images, labels = _dataset()
     start = params = T["init_params"](0)
     losses, tol = [], Tolerance.default(np.float64)
     for step in range(2 * STEPS):  # the procedure by hand, each step against torch
         loss, grads = T["loss_and_grads"](params, images, labels)
         t_loss, t_grads = _torch_loss_and_grads(params, images, labels)
-        assert_close((loss, grads), (t_loss, {k: t_grads[k] for k in grads}), tol, names=(f"step {step} loss", f"step {step} gradients"))
+        assert_close((loss, grads), (t_loss, {k: t_grads[k] for k in grads}), tol,
+                     names=(f"step {step} loss", f"step {step} gradients"))
         losses.append(loss)
         params = T["sgd_step"](params, grads, LR)
     expect(losses[-1] < 0.7 * losses[0], f"the loss did not fall: {losses[0]:.4f} -> {losses[-1]:.4f}")
@@ -84,10 +86,12 @@ def _check_train(candidate):
     T["save"](file, half)
     file.seek(0)
     resumed, second = T["train"](T["load"](file), images, labels, STEPS, LR)
-    expect(first + second == losses, "train() in two halves, saved and reloaded between, is not the step-by-step trajectory")
+    expect(first + second == losses,
+           "train() in two halves, saved and reloaded between, is not the step-by-step trajectory")
     assert_close(resumed, params, EXACT, names=("weights after reload and continue",))
     figures.save("cnn.train", lambda ax: (ax.plot(losses, marker="o"), ax.axvline(STEPS, ls=":", c="grey"),
-                                          ax.set_xlabel("step (saved and reloaded at the dotted line)"), ax.set_ylabel("loss")),
+                                          ax.set_xlabel("step (saved and reloaded at the dotted line)"),
+                                              ax.set_ylabel("loss")),
                  title="A small CNN trained in NumPy, gradients checked against torch")
     return {"loss first": losses[0], "loss last": losses[-1], "steps": 2 * STEPS}
 
@@ -115,11 +119,15 @@ def _check_symmetry(candidate):
             spreads[name].append(_spread(params))
             losses.setdefault(name, []).append(loss)
     expect(max(spreads["identical"]) <= 1e-12, f"identical units drifted apart: spread {max(spreads['identical']):.3g}")
-    expect(spreads["random"][0] > 1e-3 and spreads["random"][-1] > 1e-3, f"randomly initialised units are (nearly) identical: spread {spreads['random'][0]:.3g} -> {spreads['random'][-1]:.3g}")
+    expect(spreads["random"][0] > 1e-3 and spreads["random"][-1] > 1e-3,
+           f"randomly initialised units are (nearly) identical: spread {spreads['random'][0]:.3g} -> "
+           f"{spreads['random'][-1]:.3g}")
     # the guide says such a network cannot learn (无学习能力); it learns, as a network of one unit per layer
     expect(losses["identical"][-1] < losses["identical"][0], "identical units: the loss did not fall at all")
-    figures.save("cnn.init.symmetry", lambda ax: ([ax.semilogy(np.maximum(v, 1e-18), label=k, marker=".") for k, v in spreads.items()],
-                                                   ax.set_xlabel("step"), ax.set_ylabel("spread between units (0 drawn at 1e-18)"),
+    figures.save("cnn.init.symmetry",
+                 lambda ax: ([ax.semilogy(np.maximum(v, 1e-18), label=k, marker=".") for k, v in spreads.items()],
+                                                   ax.set_xlabel("step"),
+                                                       ax.set_ylabel("spread between units (0 drawn at 1e-18)"),
                                                    ax.legend()),
                  title="Identical initial units stay identical")
     return {"spread, identical init, after training": spreads["identical"][-1],
@@ -130,28 +138,39 @@ def _check_symmetry(candidate):
 RECORDS = (
     Record(
         id="cnn.init.symmetry", kind="C", section=S_TRAIN,
-        equation=r"w_1 = w_2 \Rightarrow \nabla_{w_1} L = \nabla_{w_2} L \Rightarrow w_1 = w_2 \text{ after every update}",
+        equation=r"w_1 = w_2 \Rightarrow \nabla_{w_1} L = \nabla_{w_2} L \Rightarrow w_1 = w_2 \text{ after every "
+                 r"update}",
         check=_check_symmetry,
-        deviations=(Deviation("line 837: 'if the weight matrices are initialised with the same number, the network has no "
+        deviations=(Deviation("line 837: 'if the weight matrices are initialised with the same number, the network has "
+                              "no "
                               "ability to learn' (如果用相同的数去初始化权矩阵,则网络无学习能力)",
-                              "overstated: identical units receive identical gradients and stay identical, so each layer acts "
-                              "as a single unit; but the loss still falls, as the check measures. Different random numbers are "
-                              "needed for the units to learn different features, not for learning at all", _check_symmetry,
+                              "overstated: identical units receive identical gradients and stay identical, so each "
+                              "layer acts "
+                              "as a single unit; but the loss still falls, as the check measures. Different random "
+                              "numbers are "
+                              "needed for the units to learn different features, not for learning at all",
+                                  _check_symmetry,
                               source="guide"),),
-        mistakes=(Mistake("constant-init", "every weight the same number", M.init_params_constant, "conv.training.init_params"),
-                  Mistake("reseeded-per-unit", "each kernel from a freshly seeded generator", M.init_params_reseeded_per_unit,
+        mistakes=(Mistake("constant-init", "every weight the same number", M.init_params_constant,
+                          "conv.training.init_params"),
+                  Mistake("reseeded-per-unit", "each kernel from a freshly seeded generator",
+                          M.init_params_reseeded_per_unit,
                           "conv.training.init_params")),
         notes="A 1 → 4 channel conv (3×3, 'same') → ReLU → 2×2 max pool → fc 64 → 2, trained on 32 seeded 8×8 images. "
-              "The guide (§7 6, 参数初始化) says a network initialised with identical weights cannot learn (无学习能力): "
+              "The guide (§7 6, 参数初始化) says a network initialised with identical weights cannot learn "
+              "(无学习能力): "
               "overstated. Its units stay identical, so a layer acts as one unit, but the loss still falls.",
     ),
     Record(
         id="cnn.train", kind="A", section=S_TRAIN,
-        equation=r"w \leftarrow w - \eta \nabla_w L(\text{forward}(w, x), y),\ \text{repeated; weights saved, reloaded, continued}",
+        equation=r"w \leftarrow w - \eta \nabla_w L(\text{forward}(w, x), y),\ \text{repeated; weights saved, "
+                 r"reloaded, continued}",
         check=_check_train,
         mistakes=(Mistake("ascent", "w + η∇L", M.sgd_step_ascent, "conv.training.sgd_step"),
-                  Mistake("reload-reinitialises", "the saved file ignored, the network initialised afresh", M.load_reinitialised, "conv.training.load"),
-                  Mistake("summed-loss-gradient", "gradients of the summed loss with the mean loss reported", M.loss_and_grads_summed,
+                  Mistake("reload-reinitialises", "the saved file ignored, the network initialised afresh",
+                          M.load_reinitialised, "conv.training.load"),
+                  Mistake("summed-loss-gradient", "gradients of the summed loss with the mean loss reported",
+                          M.loss_and_grads_summed,
                           "conv.training.loss_and_grads")),
         notes="Full-batch gradient descent, lr 0.5, 16 steps; the step-by-step procedure is held against torch "
               "(autograd gradients each step, and torch.optim.SGD's weights at the end).",

@@ -80,7 +80,8 @@ def class_shapes() -> st.SearchStrategy[tuple]:
     """(C), (N, C), (N, C, d1) or (N, C, d1, d2): N ≤ 3, 1 ≤ C ≤ 4, 1 ≤ d ≤ 3."""
     def shape(n, c, spatial, flat):
         return (c,) if flat else (n, c, *spatial)
-    return st.builds(shape, st.integers(0, 3), st.integers(1, 4), st.lists(st.integers(1, 3), max_size=2), st.booleans())
+    return st.builds(shape, st.integers(0, 3), st.integers(1, 4), st.lists(st.integers(1, 3), max_size=2),
+                     st.booleans())
 
 
 def class_inputs(lo=-10.0, hi=10.0, probabilities=False, options=None, weighted=True):
@@ -148,7 +149,8 @@ def seeded(shape, lo, hi, seed=0) -> np.ndarray:
     return np.random.default_rng(seed).uniform(lo, hi, shape)
 
 
-def pair_errors(target=lambda n: np.zeros(n), extra: Iterable[ErrorInput] = (), float_target: bool = True) -> tuple[ErrorInput, ...]:
+def pair_errors(target=lambda n: np.zeros(n), extra: Iterable[ErrorInput] = (),
+                float_target: bool = True) -> tuple[ErrorInput, ...]:
     """The bad inputs every loss of (input, target) rejects, and the loss's own.
 
     ``float_target``: an integer target is a TypeError (not so for cross_entropy, where it holds class indices).
@@ -157,7 +159,8 @@ def pair_errors(target=lambda n: np.zeros(n), extra: Iterable[ErrorInput] = (), 
                                  r"\btarget\b.*float32 or float64"),) if float_target else ()
     return (
         ErrorInput(Sample((np.zeros(3), target(2)), {}, "shapes differ"), ValueError, r"\btarget\b.*\bshape\b"),
-        ErrorInput(Sample((np.zeros(3), target(3).astype(np.float32)), {}, "dtypes differ"), TypeError, r"\btarget\b.*\bdtype\b"),
+        ErrorInput(Sample((np.zeros(3), target(3).astype(np.float32)), {}, "dtypes differ"), TypeError,
+                   r"\btarget\b.*\bdtype\b"),
         ErrorInput(Sample((np.arange(3), target(3)), {}, "integer input"), TypeError, r"\binput\b.*float32 or float64"),
         *integer_target,
         ErrorInput(Sample((np.zeros(3), target(3)), {"reduction": "avg"}), ValueError, r"\breduction\b"),
@@ -190,7 +193,8 @@ def f32_accumulation(name: str, x, target, what: str) -> Deviation:
         ref = reference(f"losses.{name}")
         x32, t32 = np.asarray(x, np.float32), np.asarray(target, np.float32)
         theirs = ref(torch.from_numpy(x32), torch.from_numpy(t32)).numpy()
-        truth = np.float32(ref(torch.from_numpy(x32.astype(np.float64)), torch.from_numpy(t32.astype(np.float64))).item())
+        truth = np.float32(ref(torch.from_numpy(x32.astype(np.float64)),
+                               torch.from_numpy(t32.astype(np.float64))).item())
         mine = candidate.get(f"losses.{name}")(x32, t32)
         expect(np.isinf(theirs), f"torch's float32 mean is now {theirs}: drop the deviation")
         expect(np.isfinite(truth) and mine == truth, f"candidate gives {mine}, the float64 mean rounded is {truth}")

@@ -70,12 +70,15 @@ def _torch_logistic_overflows(candidate):
     tx = torch.from_numpy(x.copy()).requires_grad_()
     theirs = torch.nn.functional.soft_margin_loss(tx, torch.from_numpy(y), reduction="none")
     theirs.sum().backward()
-    expect(torch.isinf(theirs[0]) and torch.isnan(tx.grad[0]), f"torch now gives {theirs}, {tx.grad}: drop the deviation")
+    expect(torch.isinf(theirs[0]) and torch.isnan(tx.grad[0]),
+           f"torch now gives {theirs}, {tx.grad}: drop the deviation")
     mine = candidate.get("losses.logistic_loss")(x, y, reduction="none")
     grad = candidate.get("losses.logistic_loss_backward")(np.ones(2), x, y, reduction="none")
-    expect(np.array_equal(mine, [800.0, 100.0]) and np.array_equal(grad, [-1.0, -1.0]), f"candidate gives {mine}, {grad}")
+    expect(np.array_equal(mine, [800.0, 100.0]) and np.array_equal(grad, [-1.0, -1.0]),
+           f"candidate gives {mine}, {grad}")
     x32 = torch.tensor([-100.0], dtype=torch.float32)
-    expect(torch.isinf(torch.nn.functional.soft_margin_loss(x32, torch.ones(1))), "float32 torch no longer overflows at −100")
+    expect(torch.isinf(torch.nn.functional.soft_margin_loss(x32, torch.ones(1))),
+           "float32 torch no longer overflows at −100")
 
 
 # -- binary cross-entropy ----------------------------------------------------------------------------
@@ -122,7 +125,8 @@ def _logit_infinities(dt):
 
 def _torch_bce_logits_nan_at_inf(candidate):
     x, y = np.array([-np.inf, -np.inf, np.inf]), np.array([0.0, 1.0, 1.0])
-    theirs = torch.nn.functional.binary_cross_entropy_with_logits(torch.from_numpy(x), torch.from_numpy(y), reduction="none")
+    theirs = torch.nn.functional.binary_cross_entropy_with_logits(torch.from_numpy(x), torch.from_numpy(y),
+                                                                  reduction="none")
     expect(torch.isnan(theirs).all(), f"torch now gives {theirs}: drop the deviation")
     mine = candidate.get("losses.binary_cross_entropy_with_logits")(x, y, reduction="none")
     expect(np.array_equal(mine, [0.0, np.inf, 0.0]), f"candidate gives {mine}")
@@ -132,7 +136,8 @@ def _torch_bce_logits_cancels(candidate):
     """At y = 0, x = −40 the loss is log(1 + e^{−40}) ≈ 4.25e-18: torch returns 0."""
     x, y = np.array([-40.0, -20.0]), np.zeros(2)
     truth = [math.log1p(math.exp(v)) for v in x]
-    theirs = torch.nn.functional.binary_cross_entropy_with_logits(torch.from_numpy(x), torch.from_numpy(y), reduction="none").numpy()
+    theirs = torch.nn.functional.binary_cross_entropy_with_logits(torch.from_numpy(x), torch.from_numpy(y),
+                                                                  reduction="none").numpy()
     mine = candidate.get("losses.binary_cross_entropy_with_logits")(x, y, reduction="none")
     rel = lambda a: np.abs(a - truth) / truth  # noqa: E731
     expect(rel(theirs)[0] == 1.0 and rel(theirs)[1] > 1e-8, f"torch now gives {theirs}: drop the deviation")
@@ -179,18 +184,24 @@ def _multiclass_cases(logits):
             (make((4, 3), 1), _T, "weights and smoothing", {"weight": [0.5, 2.0, 1.0], "label_smoothing": 0.2}),
             (make((2, 3, 4), 2), spatial_t, "spatial, smoothing 1", {"label_smoothing": 1.0}),
             (np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 5e3]]), np.array([1, 2]), "logits spread over 2e4"),
-            (make((3, 2), 3), np.array([-100, -100, -100]), "every target ignored, smoothing", {"label_smoothing": 0.1}),
-            (np.array([[-np.inf, 0.0, 1.0], [0.0, 1.0, 2.0]]), np.array([-100, 1]), "an ignored row with a −inf, smoothing",
+            (make((3, 2), 3), np.array([-100, -100, -100]), "every target ignored, smoothing",
+             {"label_smoothing": 0.1}),
+            (np.array([[-np.inf, 0.0, 1.0], [0.0, 1.0, 2.0]]), np.array([-100, 1]),
+             "an ignored row with a −inf, smoothing",
              {"weight": [0.0, 1.0, 1.0], "label_smoothing": 0.2}),
-            (make((2, 3), 6), np.array([1, 2]), "an infinite weight on a class no target has", {"weight": [np.inf, 1.0, 1.0]}),
+            (make((2, 3), 6), np.array([1, 2]), "an infinite weight on a class no target has",
+             {"weight": [np.inf, 1.0, 1.0]}),
             (make((4, 3), 1), np.array([0, 1, 1, 2]), "ignore_index = 1, weights and smoothing",
              {"ignore_index": 1, "weight": [0.5, 2.0, 1.0], "label_smoothing": 0.3}),
-            (make((3,), 5, 0), np.array(2), "1-D input, 0-d target, weights and smoothing", {"weight": [0.5, 2.0, 1.0], "label_smoothing": 0.1}),
-            (np.zeros((0, 3, 2)), np.zeros((0, 2), np.int64), "empty batch, spatial, smoothing", {"label_smoothing": 0.2}),
+            (make((3,), 5, 0), np.array(2), "1-D input, 0-d target, weights and smoothing",
+             {"weight": [0.5, 2.0, 1.0], "label_smoothing": 0.1}),
+            (np.zeros((0, 3, 2)), np.zeros((0, 2), np.int64), "empty batch, spatial, smoothing",
+             {"label_smoothing": 0.2}),
         ]
     # torch's documented forms (docs/input-surface.md), after the bank's own cases
     cases += [
-        (make((4, 3), 1), np.array([0, 1, 1, 2]), "ignore_index = 1 with class weights", {"ignore_index": 1, "weight": [0.5, 2.0, 1.0]}),
+        (make((4, 3), 1), np.array([0, 1, 1, 2]), "ignore_index = 1 with class weights",
+         {"ignore_index": 1, "weight": [0.5, 2.0, 1.0]}),
         (make((3,), 5, 0), np.array(1), "1-D input, 0-d target ignored: NaN mean", {"ignore_index": 1}),
         (make((2, 3, 2, 2), 7), np.array([[[0, 2], [1, -100]], [[2, 2], [0, 1]]]), "(N, C, d1, d2), weights",
          {"weight": [1.0, 0.25, 3.0]}),
@@ -216,7 +227,8 @@ def _soft_cases(dt):
         (np.array([[1e4, -1e4, 0.0]]), np.array([[0.5, 0.25, 0.25]]), "logits spread over 2e4"),
         (seeded((3,), -3.0, 3.0, 5), np.array([0.2, 0.5, 0.3]), "1-D, weights and smoothing",
          {"weight": [0.5, 2.0, 1.0], "label_smoothing": 0.2}),
-        (seeded((2, 3, 2, 2), -3.0, 3.0, 6), seeded((2, 3, 2, 2), 0.0, 1.0, 10), "(N, C, d1, d2), weights and smoothing",
+        (seeded((2, 3, 2, 2), -3.0, 3.0, 6), seeded((2, 3, 2, 2), 0.0, 1.0, 10),
+         "(N, C, d1, d2), weights and smoothing",
          {"weight": [0.5, 2.0, 1.0], "label_smoothing": 1.0}),
         (np.zeros((0, 3, 2)), np.zeros((0, 3, 2)), "empty batch, spatial, smoothing", {"label_smoothing": 0.5}),
     ]
@@ -237,10 +249,12 @@ def _torch_soft_ce_nan_on_masked_class(candidate):
 
 
 def _torch_negative_smoothing(candidate):
-    """label_smoothing = −0.1 with class indices: torch computes with it (its documentation says [0, 1]); impl refuses."""
+    """label_smoothing = −0.1 with class indices: torch computes with it (its documentation says [0, 1]); impl
+    refuses."""
     x, t = np.zeros((2, 3)), np.array([0, 1])
     theirs = torch.nn.functional.cross_entropy(torch.from_numpy(x), torch.from_numpy(t), label_smoothing=-0.1)
-    expect(bool(torch.isfinite(theirs)), f"torch now gives {theirs}: check whether it still accepts a negative smoothing")
+    expect(bool(torch.isfinite(theirs)),
+           f"torch now gives {theirs}: check whether it still accepts a negative smoothing")
     try:
         candidate.get("losses.cross_entropy")(x, t, label_smoothing=-0.1)
     except ValueError as exc:
@@ -261,8 +275,10 @@ def _torch_int64_or_uint8_targets(candidate):
     want = torch.nn.functional.nll_loss(torch.from_numpy(x), torch.from_numpy(t.astype(np.int64))).item()
     for name in ("nll_loss", "cross_entropy"):
         mine = candidate.get(f"losses.{name}")(x, t)
-        ref = want if name == "nll_loss" else torch.nn.functional.cross_entropy(torch.from_numpy(x), torch.from_numpy(t.astype(np.int64))).item()
-        expect(abs(float(mine) - ref) <= 1e-15 * max(1.0, abs(ref)), f"{name} on int32 indices gives {mine}, on int64 {ref}")
+        ref = want if name == "nll_loss" else torch.nn.functional.cross_entropy(torch.from_numpy(x),
+                                                                                torch.from_numpy(t.astype(np.int64))).item()
+        expect(abs(float(mine) - ref) <= 1e-15 * max(1.0, abs(ref)),
+               f"{name} on int32 indices gives {mine}, on int64 {ref}")
 
 
 INTEGER_TARGETS = Deviation(
@@ -276,14 +292,20 @@ _CE_ERRORS = (
     ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 3]))), ValueError, r"\btarget\b.*class index 3.*out of range"),
     ErrorInput(Sample((np.zeros((2, 3)), np.array([0, -1]))), ValueError, r"\btarget\b.*-1.*out of range"),
     ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1, 2]))), ValueError, r"^target has shape"),
-    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"weight": np.ones(2)}), ValueError, r"^weight has shape.*per class"),
-    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"weight": np.ones(3, np.float32)}), TypeError, r"^weight has dtype"),
-    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"ignore_index": 1.5}), TypeError, r"^ignore_index must be an int, got float$"),
-    ErrorInput(Sample((np.array(0.5), np.array(0))), ValueError, r"^input must have a class dimension: shape \(C\), \(N, C\)"),
+    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"weight": np.ones(2)}), ValueError,
+               r"^weight has shape.*per class"),
+    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"weight": np.ones(3, np.float32)}), TypeError,
+               r"^weight has dtype"),
+    ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"ignore_index": 1.5}), TypeError,
+               r"^ignore_index must be an int, got float$"),
+    ErrorInput(Sample((np.array(0.5), np.array(0))), ValueError,
+               r"^input must have a class dimension: shape \(C\), \(N, C\)"),
     ErrorInput(Sample((np.zeros((2, 0)), np.array([0, 1]))), ValueError, r"^input has shape \(2, 0\): no classes"),
-    ErrorInput(Sample((np.zeros((2, 3), np.int64), np.array([0, 1]))), TypeError, r"^input must be a float32 or float64"),
+    ErrorInput(Sample((np.zeros((2, 3), np.int64), np.array([0, 1]))), TypeError,
+               r"^input must be a float32 or float64"),
     ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"reduction": "batchmean"}), ValueError, r"\breduction\b"),
-    ErrorInput(Sample((np.zeros(()), np.zeros((2, 3)), np.array([0, 1])), {"reduction": "none"}), ValueError, r"\bgrad_output\b", "backward"),
+    ErrorInput(Sample((np.zeros(()), np.zeros((2, 3)), np.array([0, 1])), {"reduction": "none"}), ValueError,
+               r"\bgrad_output\b", "backward"),
 )
 
 _CE_RNG = np.random.default_rng(12)
@@ -296,22 +318,27 @@ RECORDS = (
         equation=r"\ell_i = \log\bigl(1 + e^{-y_i f_i}\bigr),\quad y_i \in \{-1, +1\}",
         mistakes=[
             Mistake("naive-log-exp", "log(1 + exp(−y f)): inf once exp overflows", M.logistic_naive),
-            Mistake("zero-one-formula", "softplus(f) − y f, the 0/1-label formula, on ±1 labels", M.logistic_zero_one_labels),
-            Mistake("backward-sign-flipped", "+y σ(−y f) instead of −y σ(−y f)", M.logistic_backward_sign_flipped, "backward"),
+            Mistake("zero-one-formula", "softplus(f) − y f, the 0/1-label formula, on ±1 labels",
+                    M.logistic_zero_one_labels),
+            Mistake("backward-sign-flipped", "+y σ(−y f) instead of −y σ(−y f)", M.logistic_backward_sign_flipped,
+                    "backward"),
         ],
         inputs=pair_inputs(-30.0, 30.0, target=labels),
         edges=pair_edges(lambda dt: _margin_cases(dt, keep=lambda v: ~(v < -80)), extra=_logistic_tail),
         errors=_MARGIN_ERRORS,
         oracle="losses.logistic_loss",
         accuracy=(
-            AccuracyClass("bulk f in [-10, 10], y = ±1", _grid(-10, 10), {"target": np.tile([1.0, -1.0], 100), "reduction": "none"}),
+            AccuracyClass("bulk f in [-10, 10], y = ±1", _grid(-10, 10),
+                          {"target": np.tile([1.0, -1.0], 100), "reduction": "none"}),
             AccuracyClass("y·f in [-745, -10]: loss ≈ −y f", _geom(10, 745, sign=-1.0), _against(1.0)),
             AccuracyClass("y·f in [10, 700]: loss ≈ e^{−y f}", _geom(10, 700), _against(1.0)),
         ),
         deviations=[Deviation(
-            "torch's soft_margin_loss (the logistic loss) is inf for y·f < −709.78 (float64; −88.72 in float32) and its "
+            "torch's soft_margin_loss (the logistic loss) is inf for y·f < −709.78 (float64; −88.72 in float32) and "
+            "its "
             "gradient NaN there; the loss is −y·f, the gradient −y",
-            "torch evaluates log1p(exp(−y f)); impl uses softplus(z) = max(z, 0) + log1p(e^{−|z|}), which never overflows",
+            "torch evaluates log1p(exp(−y f)); impl uses softplus(z) = max(z, 0) + log1p(e^{−|z|}), which never "
+            "overflows",
             _torch_logistic_overflows)],
     ),
     loss_record(
@@ -320,7 +347,8 @@ RECORDS = (
         mistakes=[
             Mistake("squared-hinge", "max(0, 1 − y f)²", M.hinge_squared),
             Mistake("no-margin", "max(0, −y f): the perceptron loss", M.hinge_without_margin),
-            Mistake("backward-at-kink", "−y at the kink y f = 1 (relu's convention gives 0)", M.hinge_backward_at_kink, "backward"),
+            Mistake("backward-at-kink", "−y at the kink y f = 1 (relu's convention gives 0)", M.hinge_backward_at_kink,
+                    "backward"),
         ],
         inputs=pair_inputs(-3.0, 3.0, target=labels),
         edges=pair_edges(lambda dt: [
@@ -335,12 +363,15 @@ RECORDS = (
         equation=r"\ell_i = e^{-y_i f_i},\quad y_i \in \{-1, +1\}",
         mistakes=[
             Mistake("sign-flipped", "e^{+y f}", M.exponential_sign_flipped),
-            Mistake("backward-missing-label", "−e^{−y f} without the factor y", M.exponential_backward_missing_label, "backward"),
+            Mistake("backward-missing-label", "−e^{−y f} without the factor y", M.exponential_backward_missing_label,
+                    "backward"),
         ],
         inputs=pair_inputs(-10.0, 10.0, target=labels),
-        edges=pair_edges(lambda dt: _margin_cases(dt, keep=lambda v: (dt == np.float64) | ~np.isfinite(v) | (np.abs(v) < 80))),
+        edges=pair_edges(lambda dt: _margin_cases(
+            dt, keep=lambda v: (dt == np.float64) | ~np.isfinite(v) | (np.abs(v) < 80))),
         errors=_MARGIN_ERRORS,
-        deviations=[f32_accumulation("exponential_loss", [-89.0, 0.0, 0.0, 0.0], np.ones(4), "of e^{−y f} at y f = −89")],
+        deviations=[f32_accumulation("exponential_loss", [-89.0, 0.0, 0.0, 0.0], np.ones(4),
+                                     "of e^{−y f} at y f = −89")],
         notes="The guide's code sums (np.sum); that is reduction='sum'. The default here is torch's 'mean'.",
     ),
     loss_record(
@@ -349,20 +380,25 @@ RECORDS = (
         mistakes=[
             Mistake("log-unclamped", "no −100 clamp: NaN or inf at p = 0 or 1", M.bce_unclamped),
             Mistake("weight-ignored", "weight accepted and ignored", M.bce_weight_ignored),
-            Mistake("backward-unclamped", "(p − y)/(p(1 − p)) without torch's 1e-12 floor", M.bce_backward_unclamped, "backward"),
+            Mistake("backward-unclamped", "(p − y)/(p(1 − p)) without torch's 1e-12 floor", M.bce_backward_unclamped,
+                    "backward"),
         ],
         inputs=pair_inputs(0.0, 1.0, weight=True),
         edges=pair_edges(_bce_cases),
         errors=pair_errors(extra=(
-            ErrorInput(Sample((np.array([0.5, 1.5]), np.zeros(2))), ValueError, r"input must hold probabilities in \[0, 1\]"),
+            ErrorInput(Sample((np.array([0.5, 1.5]), np.zeros(2))), ValueError,
+                       r"input must hold probabilities in \[0, 1\]"),
             ErrorInput(Sample((np.array([0.5, np.nan]), np.zeros(2))), ValueError, r"input must hold probabilities"),
-            ErrorInput(Sample((np.array([0.5, 0.5]), np.array([0.0, -0.5]))), ValueError, r"target must hold probabilities"),
-            ErrorInput(Sample((np.full((2, 3), 0.5), np.zeros((2, 3))), {"weight": np.ones(2)}), ValueError, r"^weight has shape.*broadcast"),
+            ErrorInput(Sample((np.array([0.5, 0.5]), np.array([0.0, -0.5]))), ValueError,
+                       r"target must hold probabilities"),
+            ErrorInput(Sample((np.full((2, 3), 0.5), np.zeros((2, 3))), {"weight": np.ones(2)}), ValueError,
+                       r"^weight has shape.*broadcast"),
         )),
         oracle="losses.binary_cross_entropy",
         accuracy=(
             AccuracyClass("y = 1, p in [1e-40, 0.999]: −log p", _geom(1e-40, 0.999), _against(1.0)),
-            AccuracyClass("y = 0, p = 1 − [1e-16, 0.999]: −log(1 − p)", lambda: 1 - np.geomspace(1e-16, 0.999, 200), _against(0.0)),
+            AccuracyClass("y = 0, p = 1 − [1e-16, 0.999]: −log(1 − p)", lambda: 1 - np.geomspace(1e-16, 0.999, 200),
+                          _against(0.0)),
             AccuracyClass("y = 0.3, p in [1e-6, 1 − 1e-6]", _grid(1e-6, 1 - 1e-6), _against(0.3)),
         ),
         notes="torch clamps each log at −100 (so p = 0 or 1 gives a finite loss) and divides the gradient by "
@@ -371,34 +407,44 @@ RECORDS = (
     ),
     loss_record(
         id="loss.bce/logits", name="binary_cross_entropy_with_logits", section=CLASSIFICATION,
-        equation=r"\ell_i = w_i\bigl[(1 - y_i)\operatorname{softplus}(x_i) + \pi_i y_i \operatorname{softplus}(-x_i)\bigr]",
+        equation=r"\ell_i = w_i\bigl[(1 - y_i)\operatorname{softplus}(x_i) + \pi_i y_i "
+                 r"\operatorname{softplus}(-x_i)\bigr]",
         mistakes=[
-            Mistake("naive-sigmoid-then-log", "BCE of σ(x) in the input's dtype: log(0) once σ saturates", M.bce_logits_naive),
+            Mistake("naive-sigmoid-then-log", "BCE of σ(x) in the input's dtype: log(0) once σ saturates",
+                    M.bce_logits_naive),
             Mistake("pos-weight-on-negatives", "pos_weight on the (1 − y) term", M.bce_logits_pos_weight_on_negatives),
-            Mistake("backward-ignores-pos-weight", "σ(x) − y even with pos_weight", M.bce_logits_backward_ignores_pos_weight, "backward"),
+            Mistake("backward-ignores-pos-weight", "σ(x) − y even with pos_weight",
+                    M.bce_logits_backward_ignores_pos_weight, "backward"),
         ],
         inputs=pair_inputs(-30.0, 30.0, target=lambda t: (t + 30) / 60, weight=True,
                            options=lambda dt: {"pos_weight": st.sampled_from([np.array(0.5, dt), np.array(3.0, dt)])}),
         edges=pair_edges(_logit_cases, extra=_logit_infinities),
         errors=pair_errors(extra=(
-            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3))), {"pos_weight": np.ones(2)}), ValueError, r"^pos_weight has shape.*broadcast"),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3))), {"pos_weight": np.ones(2)}), ValueError,
+                       r"^pos_weight has shape.*broadcast"),
         )),
         oracle="losses.binary_cross_entropy_with_logits",
         accuracy=(
-            AccuracyClass("bulk x in [-10, 10], y = 0, 0.3, 1", _grid(-10, 10), {"target": np.tile([0.0, 0.3, 1.0], 67)[:200], "reduction": "none"}),
+            AccuracyClass("bulk x in [-10, 10], y = 0, 0.3, 1", _grid(-10, 10),
+                          {"target": np.tile([0.0, 0.3, 1.0], 67)[:200], "reduction": "none"}),
             AccuracyClass("y = 0, x in [-745, -1]: small losses", _geom(1, 745, sign=-1.0), _against(0.0)),
-            AccuracyClass("y = 1, x in ±[1, 1e4]", lambda: np.concatenate([np.geomspace(1, 1e4, 100), -np.geomspace(1, 1e4, 100)]), _against(1.0)),
+            AccuracyClass("y = 1, x in ±[1, 1e4]",
+                          lambda: np.concatenate([np.geomspace(1, 1e4, 100), -np.geomspace(1, 1e4, 100)]),
+                              _against(1.0)),
             AccuracyClass("y = 0.25, x in [-1e4, 1e4]", _grid(-1e4, 1e4), _against(0.25)),
         ),
         deviations=[
-            Deviation("torch's binary_cross_entropy_with_logits loses every digit of a small loss: at y = 0, x = −40 it "
+            Deviation("torch's binary_cross_entropy_with_logits loses every digit of a small loss: at y = 0, x = −40 "
+                      "it "
                       "returns 0 (true 4.2e-18) and at x = −20 it is off by 3e-7 relative",
                       "torch computes (1 − y)x − log σ(x), which cancels for y = 0, x ≪ 0; impl sums the non-negative "
                       "terms (1 − y)·softplus(x) + y·softplus(−x). Both are within the default tolerances "
                       "(absolute error ≈ |x|·ε); the accuracy table measures the difference",
                       _torch_bce_logits_cancels),
-            f32_accumulation("binary_cross_entropy_with_logits", [-3e38, -3e38, 0.0, 0.0], np.ones(4), "at x = −3e38, y = 1"),
-            Deviation("torch's binary_cross_entropy_with_logits is NaN at x = ±inf except (x = +inf, y = 0); the limits are "
+            f32_accumulation("binary_cross_entropy_with_logits", [-3e38, -3e38, 0.0, 0.0], np.ones(4),
+                             "at x = −3e38, y = 1"),
+            Deviation("torch's binary_cross_entropy_with_logits is NaN at x = ±inf except (x = +inf, y = 0); the "
+                      "limits are "
                       "0 (x = −inf, y = 0; x = +inf, y = 1) and inf",
                       "torch's (1 − y)x − log σ(x) meets inf − inf or 0·inf; impl drops a term whose coefficient is 0",
                       _torch_bce_logits_nan_at_inf),
@@ -406,40 +452,56 @@ RECORDS = (
     ),
     loss_record(
         id="loss.nll", name="nll_loss", section=CLASSIFICATION,
-        equation=r"\ell_i = -w_{t_i} x_{i, t_i},\quad \text{mean} = \frac{\sum_{t_i \ne \text{ignore}} \ell_i}{\sum_{t_i \ne \text{ignore}} w_{t_i}}",
+        equation=r"\ell_i = -w_{t_i} x_{i, t_i},\quad \text{mean} = \frac{\sum_{t_i \ne \text{ignore}} "
+                 r"\ell_i}{\sum_{t_i \ne \text{ignore}} w_{t_i}}",
         mistakes=[
-            Mistake("ignored-in-denominator", "ignored targets counted in the mean's denominator", M.nll_ignored_in_denominator),
-            Mistake("weighted-mean-over-count", "a weighted mean divided by the count, not by Σ w[t]", M.nll_weighted_mean_over_count),
+            Mistake("ignored-in-denominator", "ignored targets counted in the mean's denominator",
+                    M.nll_ignored_in_denominator),
+            Mistake("weighted-mean-over-count", "a weighted mean divided by the count, not by Σ w[t]",
+                    M.nll_weighted_mean_over_count),
             Mistake("reshape-not-moveaxis", "(N, C, d) flattened with reshape(−1, C)", M.nll_reshape_not_moveaxis),
             Mistake("backward-sign-flipped", "+w[t] at the target", M.nll_backward_sign_flipped, "backward"),
         ],
         inputs=class_inputs(-10.0, 0.0, options={"ignore_index": st.just(0)}),
         edges=pair_edges(_multiclass_cases(logits=False)),
-        errors=(*_CE_ERRORS, ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)))), TypeError, r"target must be an integer array"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.array([True, False])), {}, "bool targets (torch: an error)"), TypeError,
+        errors=(*_CE_ERRORS,
+                ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3)))), TypeError, r"target must be an integer array"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.array([True, False])), {}, "bool targets (torch: an error)"),
+                           TypeError,
                            r"target must be an integer array")),
         deviations=[INTEGER_TARGETS],
     ),
     loss_record(
         id="loss.cross_entropy", name="cross_entropy", section=CLASSIFICATION,
-        equation=r"\ell_i = -(1 - \varepsilon)\,w_{t_i}\log p_{i,t_i} - \frac{\varepsilon}{C}\sum_c w_c \log p_{i,c},\quad p = \operatorname{softmax}(x)",
+        equation=r"\ell_i = -(1 - \varepsilon)\,w_{t_i}\log p_{i,t_i} - \frac{\varepsilon}{C}\sum_c w_c \log "
+                 r"p_{i,c},\quad p = \operatorname{softmax}(x)",
         mistakes=[
-            Mistake("smoothing-over-other-classes", "ε/(C − 1) on the other classes (torch: ε/C on all)", M.ce_smoothing_over_other_classes),
-            Mistake("ignored-in-denominator", "ignored targets counted in the mean's denominator", M.ce_ignored_in_denominator),
-            Mistake("unshifted-log-softmax", "log(exp(x)/Σexp(x)): NaN for logits spread over 1e4", M.ce_log_of_unshifted_softmax),
+            Mistake("smoothing-over-other-classes", "ε/(C − 1) on the other classes (torch: ε/C on all)",
+                    M.ce_smoothing_over_other_classes),
+            Mistake("ignored-in-denominator", "ignored targets counted in the mean's denominator",
+                    M.ce_ignored_in_denominator),
+            Mistake("unshifted-log-softmax", "log(exp(x)/Σexp(x)): NaN for logits spread over 1e4",
+                    M.ce_log_of_unshifted_softmax),
             Mistake("mean-over-classes", "the guide's mean over samples and classes", M.guide_ce_mean_over_classes),
-            Mistake("backward-p-minus-onehot", "p − onehot whatever the weights and smoothing", M.ce_backward_p_minus_onehot, "backward"),
-            Mistake("backward-target-class-only", "p_t − 1 at the target and 0 elsewhere", M.ce_backward_target_class_only, "backward"),
+            Mistake("backward-p-minus-onehot", "p − onehot whatever the weights and smoothing",
+                    M.ce_backward_p_minus_onehot, "backward"),
+            Mistake("backward-target-class-only", "p_t − 1 at the target and 0 elsewhere",
+                    M.ce_backward_target_class_only, "backward"),
         ],
         inputs=class_inputs(options={"ignore_index": st.just(0), "label_smoothing": st.sampled_from([0.1, 0.5, 1.0])}),
         edges=pair_edges(_multiclass_cases(logits=True)),
         errors=(*_CE_ERRORS,
-                ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"label_smoothing": 1.5}), ValueError, r"^label_smoothing must be in"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"label_smoothing": "0.1"}), TypeError, r"^label_smoothing must be a real number"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3))), {"ignore_index": 0}), ValueError, r"^ignore_index applies to class-index targets only"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"label_smoothing": 1.5}), ValueError,
+                           r"^label_smoothing must be in"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"label_smoothing": "0.1"}), TypeError,
+                           r"^label_smoothing must be a real number"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3))), {"ignore_index": 0}), ValueError,
+                           r"^ignore_index applies to class-index targets only"),
                 ErrorInput(Sample((np.zeros((2, 3)), np.zeros((3, 2)))), ValueError, r"probability target has shape"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.array([0.0, 1.0]))), ValueError, r"probability target has shape"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"label_smoothing": -0.1}, "negative smoothing"), ValueError,
+                ErrorInput(Sample((np.zeros((2, 3)), np.array([0.0, 1.0]))), ValueError,
+                           r"probability target has shape"),
+                ErrorInput(Sample((np.zeros((2, 3)), np.array([0, 1])), {"label_smoothing": -0.1},
+                                  "negative smoothing"), ValueError,
                            r"^label_smoothing must be in")),
         deviations=[INTEGER_TARGETS, Deviation(
             "label_smoothing < 0 with class-index targets: torch computes with it (it checks the range for probability "
@@ -461,20 +523,26 @@ RECORDS = (
     ),
     loss_record(
         id="loss.cross_entropy/probs", name="cross_entropy", section=CLASSIFICATION,
-        equation=r"\ell_i = -\sum_c w_c\Bigl((1 - \varepsilon)\,y_{i,c} + \frac{\varepsilon}{C}\Bigr)\log p_{i,c},\quad \text{mean} = \tfrac1N \textstyle\sum_i \ell_i",
+        equation=r"\ell_i = -\sum_c w_c\Bigl((1 - \varepsilon)\,y_{i,c} + \frac{\varepsilon}{C}\Bigr)\log "
+                 r"p_{i,c},\quad \text{mean} = \tfrac1N \textstyle\sum_i \ell_i",
         mistakes=[
             Mistake("mean-over-elements", "the mean over positions × classes", M.ce_probs_mean_over_elements),
-            Mistake("smoothing-ignored", "label_smoothing ignored for probability targets", M.ce_probs_smoothing_ignored),
-            Mistake("backward-assumes-normalised", "p − q: right only when each row of q sums to 1", M.ce_backward_assumes_normalised_target, "backward"),
-            Mistake("backward-y-minus-p", "y − p: the descent direction as the gradient", M.ce_backward_y_minus_p, "backward"),
+            Mistake("smoothing-ignored", "label_smoothing ignored for probability targets",
+                    M.ce_probs_smoothing_ignored),
+            Mistake("backward-assumes-normalised", "p − q: right only when each row of q sums to 1",
+                    M.ce_backward_assumes_normalised_target, "backward"),
+            Mistake("backward-y-minus-p", "y − p: the descent direction as the gradient", M.ce_backward_y_minus_p,
+                    "backward"),
         ],
         inputs=class_inputs(probabilities=True, options={"label_smoothing": st.sampled_from([0.1, 0.5])}),
         edges=pair_edges(_soft_cases, extra=_soft_masked),
         errors=(
             ErrorInput(Sample((np.zeros((2, 3)), np.zeros((3, 2)))), ValueError, r"probability target has shape"),
             ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3), np.float32))), TypeError, r"^target has dtype"),
-            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3))), {"ignore_index": 0}), ValueError, r"^ignore_index applies to class-index targets only"),
-            ErrorInput(Sample((np.zeros(()), np.zeros((2, 3)), np.zeros((2, 3))), {"reduction": "none"}), ValueError, r"\bgrad_output\b", "backward"),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 3))), {"ignore_index": 0}), ValueError,
+                       r"^ignore_index applies to class-index targets only"),
+            ErrorInput(Sample((np.zeros(()), np.zeros((2, 3)), np.zeros((2, 3))), {"reduction": "none"}), ValueError,
+                       r"\bgrad_output\b", "backward"),
         ),
         deviations=[Deviation(
             "torch's cross_entropy with probability targets is NaN where a class has logit −inf and target 0; that "

@@ -31,7 +31,8 @@ def _torch(name, *arrays, **options):
 
 
 def _close(actual, expected, what):
-    assert_close(np.asarray(actual, np.float64), np.asarray(expected, np.float64), _F64, names=(what,), check_dtype=False)
+    assert_close(np.asarray(actual, np.float64), np.asarray(expected, np.float64), _F64, names=(what,),
+                 check_dtype=False)
 
 
 def _per_sample(name, guide, what):
@@ -75,7 +76,9 @@ def _mape(candidate):
         _close(mine, _torch("mape_loss", y_pred, y_true, reduction="none"), "mape_loss against torch")
     guide = M.guide_mean_absolute_percentage_error(y_true[:, None], y_pred[:, None])
     _close(guide, mape(y_pred, y_true, reduction="none", eps=1e-5), "the guide's MAPE against mape_loss(eps=1e-5)")
-    expect(np.isinf(mine[0]) and np.isfinite(guide[0]) and guide[1] < mine[1] / 5, f"MAPE at y = 0 must be inf and the guide's formula finite and 5× smaller elsewhere: guide {guide}, MAPE {mine}")
+    expect(np.isinf(mine[0]) and np.isfinite(guide[0]) and guide[1] < mine[1] / 5,
+           f"MAPE at y = 0 must be inf and the guide's formula finite and 5× smaller elsewhere: guide {guide}, MAPE "
+           f"{mine}")
     return {"guide_at_true_0": float(guide[0]), "mape_at_true_0": "inf",
             "guide_at_true_1e-6_pred_2e-6": float(guide[1]), "mape_there": float(mine[1])}
 
@@ -115,7 +118,9 @@ def _hinge(candidate):
         raise AssertionError("hinge_loss accepted labels 0/1: a 0 label would silently give the constant loss 1")
     guide = M.guide_hinge(y01, f)
     constant = M.guide_hinge(np.zeros(3)[:, None], np.array([-100.0, 0.0, 100.0])[:, None])
-    expect(np.all(constant == 1.0) and guide != mine, f"with 0/1 labels the guide's hinge is constant 1 and differs from the ±1 hinge: guide {guide}, ±1 hinge {mine}")
+    expect(np.all(constant == 1.0) and guide != mine,
+           f"with 0/1 labels the guide's hinge is constant 1 and differs from the ±1 hinge: guide {guide}, ±1 hinge "
+           f"{mine}")
     return {"guide_with_labels_0_1": float(guide), "hinge_with_labels_pm1": float(mine),
             "guide_loss_of_a_0_label_at_f_-100_0_100": "1, 1, 1"}
 
@@ -151,37 +156,47 @@ _KERAS = {  # the Keras judge of each erratum (formulary.catalog.losses.keras_ju
 
 RECORDS = (
     _erratum(
-        id="loss.mse/guide", section=REGRESSION + ", lines 504–505", equation=r"\texttt{np.mean(np.square(y\_pred - y\_true), axis=-1)}",
+        id="loss.mse/guide", section=REGRESSION + ", lines 504–505",
+            equation=r"\texttt{np.mean(np.square(y\_pred - y\_true), axis=-1)}",
         check=_per_sample("mse_loss", M.guide_mean_squared_error, "MSE"),
-        summary="line 505: np.mean(np.square(y_pred − y_true), axis=−1) returns one MSE per sample (shape (N,) for an (N, D) "
+        summary="line 505: np.mean(np.square(y_pred − y_true), axis=−1) returns one MSE per sample (shape (N,) for an "
+                "(N, D) "
         "batch), not the scalar loss; averaged over the batch it equals torch's mse_loss",
-        reason="MSE = (1/n)Σ(ŷ − y)² over every element; the per-sample vector is Keras's convention (its losses are reduced "
+        reason="MSE = (1/n)Σ(ŷ − y)² over every element; the per-sample vector is Keras's convention (its losses are "
+               "reduced "
         "over the batch later)",
         source="guide convention",
-        mistakes=[Mistake("per-sample", "the guide's per-sample vector as the mean", M.guide_mse_per_sample, "losses.mse_loss"),
+        mistakes=[Mistake("per-sample", "the guide's per-sample vector as the mean", M.guide_mse_per_sample,
+                          "losses.mse_loss"),
          Mistake("mean-over-batch", "the sum divided by the batch size", M.mse_mean_over_batch, "losses.mse_loss")],
     ),
     _erratum(
-        id="loss.mae/guide", section=REGRESSION + ", lines 513–514", equation=r"\texttt{np.mean(np.abs(y\_pred - y\_true), axis=-1)}",
+        id="loss.mae/guide", section=REGRESSION + ", lines 513–514",
+            equation=r"\texttt{np.mean(np.abs(y\_pred - y\_true), axis=-1)}",
         check=_per_sample("l1_loss", M.guide_mean_absolute_error, "MAE"),
-        summary="line 514: np.mean(np.abs(y_pred − y_true), axis=−1) returns one MAE per sample (shape (N,)), not the scalar "
+        summary="line 514: np.mean(np.abs(y_pred − y_true), axis=−1) returns one MAE per sample (shape (N,)), not the "
+                "scalar "
         "loss; averaged over the batch it equals torch's l1_loss",
         reason="MAE = (1/n)Σ|ŷ − y| over every element; the per-sample vector is Keras's convention",
         source="guide convention",
-        mistakes=[Mistake("per-sample", "the guide's per-sample vector as the mean", M.guide_mae_per_sample, "losses.l1_loss"),
+        mistakes=[Mistake("per-sample", "the guide's per-sample vector as the mean", M.guide_mae_per_sample,
+                          "losses.l1_loss"),
          Mistake("root-mean-square", "√(mean d²)", M.l1_as_rmse, "losses.l1_loss")],
     ),
     _erratum(
         id="loss.msle/guide", section=REGRESSION + ", lines 522–525 and 540",
         equation=r"\texttt{np.log(np.clip(y, 10e-6, None) + 1.)}",
         check=_msle,
-        summary="lines 523–524 clip predictions and targets at 10e-6, which is 1e-5 (not 1e-6), before log(x + 1.): every "
+        summary="lines 523–524 clip predictions and targets at 10e-6, which is 1e-5 (not 1e-6), before log(x + 1.): "
+                "every "
         "value below 1e-5, including every prediction in (−1, 0), counts as 1e-5, so the loss is wrong there and its "
         "gradient is 0 (ŷ = −0.5, y = 0: 0 instead of 0.48). Line 540 even recommends MSLE for data in [−10^5, 10^5] "
         "('处理大范围数据'), where log(1 + y) is undefined below −1",
-        reason="MSLE = mean((log(1 + ŷ) − log(1 + y))²), defined for values > −1; impl computes it with log1p and rejects "
+        reason="MSLE = mean((log(1 + ŷ) − log(1 + y))²), defined for values > −1; impl computes it with log1p and "
+               "rejects "
         "values ≤ −1 with a ValueError",
-        mistakes=[Mistake("clipped-like-the-guide", "the guide's clip at 1e-5", M.msle_clipped_like_guide, "losses.msle_loss"),
+        mistakes=[Mistake("clipped-like-the-guide", "the guide's clip at 1e-5", M.msle_clipped_like_guide,
+                          "losses.msle_loss"),
          Mistake("log-without-one", "(log x − log y)²", M.msle_log_not_log1p, "losses.msle_loss")],
     ),
     _erratum(
@@ -193,19 +208,22 @@ RECORDS = (
         "at y = 1e-6, ŷ = 2e-6)",
         reason="MAPE = 100·mean(|ŷ − y|/|y|); impl makes the floor an explicit eps (default 0: inf at y = 0); eps=1e-5 "
         "reproduces the guide",
-        mistakes=[Mistake("guide-epsilon", "the guide's floor whatever eps says", M.mape_guide_epsilon, "losses.mape_loss"),
+        mistakes=[Mistake("guide-epsilon", "the guide's floor whatever eps says", M.mape_guide_epsilon,
+                          "losses.mape_loss"),
          Mistake("fraction-not-percent", "without the factor 100", M.mape_fraction, "losses.mape_loss")],
     ),
     _erratum(
         id="loss.cross_entropy/guide", section=CLASSIFICATION + ", lines 559–560",
         equation=r"\texttt{-np.mean(y\_true * np.log(y\_pred + 10e-6))}",
         check=_cross_entropy,
-        summary="line 560, −np.mean(y_true·np.log(y_pred + 10e-6)), averages over the classes as well as the samples (C times "
+        summary="line 560, −np.mean(y_true·np.log(y_pred + 10e-6)), averages over the classes as well as the samples "
+                "(C times "
         "too small: 1/10 of the loss for 10 classes), and its + 1e-5 inside the log makes the loss of a perfect "
         "prediction negative (−1e-5/C)",
         reason="Cross-entropy is −(1/N)Σ_i Σ_c y_ic log p_ic; torch's cross_entropy takes logits through a stable "
         "log-softmax and needs no epsilon; impl follows it",
-        mistakes=[Mistake("mean-over-classes", "the guide's mean over samples and classes", M.guide_ce_mean_over_classes, "losses.cross_entropy"),
+        mistakes=[Mistake("mean-over-classes", "the guide's mean over samples and classes",
+                          M.guide_ce_mean_over_classes, "losses.cross_entropy"),
          Mistake("probabilities-mean-over-elements", "probability targets averaged over every element",
                  M.ce_probs_mean_over_elements, "losses.cross_entropy")],
     ),
@@ -213,23 +231,32 @@ RECORDS = (
         id="loss.hinge/guide", section=CLASSIFICATION + ", lines 564 and 569–570",
         equation=r"\texttt{np.mean(np.maximum(1. - y\_true * y\_pred, 0.), axis=-1)}",
         check=_hinge,
-        summary="line 564: '分类结果是 0 或 1 、 -1或 1 的二分类数据, Hinge 损失是最方便的选择' (hinge loss suits labels 0/1 as "
+        summary="line 564: '分类结果是 0 或 1 、 -1或 1 的二分类数据, Hinge 损失是最方便的选择' (hinge loss suits "
+                "labels 0/1 as "
         "well as ±1), but its code (line 570, max(1 − y_true·y_pred, 0)) "
         "needs ±1: a sample labelled 0 gets the constant loss 1 and no gradient, whatever the prediction",
-        reason="Hinge loss is max(0, 1 − y·f) with y ∈ {−1, +1}; 0/1 labels must become 2y − 1 first (Keras's hinge does it "
+        reason="Hinge loss is max(0, 1 − y·f) with y ∈ {−1, +1}; 0/1 labels must become 2y − 1 first (Keras's hinge "
+               "does it "
         "inside); impl rejects labels other than ±1 with a ValueError",
-        mistakes=[Mistake("accepts-zero-one-labels", "0/1 labels accepted", M.hinge_accepts_zero_one, "losses.hinge_loss"),
+        mistakes=[Mistake("accepts-zero-one-labels", "0/1 labels accepted", M.hinge_accepts_zero_one,
+                          "losses.hinge_loss"),
          Mistake("squared-hinge", "max(0, 1 − y f)²", M.hinge_squared, "losses.hinge_loss")],
     ),
     _erratum(
-        id="loss.nll/guide", section=CLASSIFICATION + ", line 555", equation=r"\ell = -\log p_{t},\ t \in \{0, \dots, C - 1\}",
+        id="loss.nll/guide", section=CLASSIFICATION + ", line 555",
+            equation=r"\ell = -\log p_{t},\ t \in \{0, \dots, C - 1\}",
         check=_nll,
-        summary="line 555: 'Logistic损失函数和负对数似然损失函数只能处理二分类问题' (the logistic and negative log-likelihood "
-        "losses only handle two classes; cross-entropy is needed for M classes); the NLL −log p_t is defined for any number of classes, and on log-softmax outputs it "
+        summary="line 555: 'Logistic损失函数和负对数似然损失函数只能处理二分类问题' (the logistic and negative "
+                "log-likelihood "
+        "losses only handle two classes; cross-entropy is needed for M classes); the NLL −log p_t is defined for any "
+        "number of classes, and on log-softmax outputs it "
         "is the cross-entropy",
-        reason="torch's nll_loss takes C-class log-probabilities, and cross_entropy(z) = nll_loss(log_softmax(z)); the check "
+        reason="torch's nll_loss takes C-class log-probabilities, and cross_entropy(z) = nll_loss(log_softmax(z)); the "
+               "check "
         "shows it for C = 5, with an ignored target and spatial dimensions",
-        mistakes=[Mistake("ignored-in-denominator", "ignored targets counted in the mean", M.nll_ignored_in_denominator, "losses.nll_loss"),
-         Mistake("reshape-not-moveaxis", "(N, C, d) flattened with reshape(−1, C)", M.nll_reshape_not_moveaxis, "losses.nll_loss")],
+        mistakes=[Mistake("ignored-in-denominator", "ignored targets counted in the mean",
+                          M.nll_ignored_in_denominator, "losses.nll_loss"),
+         Mistake("reshape-not-moveaxis", "(N, C, d) flattened with reshape(−1, C)", M.nll_reshape_not_moveaxis,
+                 "losses.nll_loss")],
     ),
 )

@@ -221,11 +221,14 @@ def _ce_vs_mse(candidate):
 RECORDS = (
     loss_record(
         id="loss.relu_mse", name="relu_mse_loss", section=PAIRINGS,
-        equation=r"\frac{\partial L}{\partial z_i} = \frac{2}{n}\bigl(f(z_i) - y_i\bigr) f'(z_i),\quad f = \operatorname{leaky\_relu}_\alpha",
+        equation=r"\frac{\partial L}{\partial z_i} = \frac{2}{n}\bigl(f(z_i) - y_i\bigr) f'(z_i),\quad f = "
+                 r"\operatorname{leaky\_relu}_\alpha",
         mistakes=[
             Mistake("mse-of-preactivation", "MSE of z: the activation forgotten", M.relu_mse_on_preactivation),
-            Mistake("backward-skips-activation", "2(a − y)/n without f′(z)", M.relu_mse_backward_skips_activation, "backward"),
-            Mistake("backward-relu-slope", "ReLU's derivative even for a leaky slope", M.relu_mse_backward_relu_slope, "backward"),
+            Mistake("backward-skips-activation", "2(a − y)/n without f′(z)", M.relu_mse_backward_skips_activation,
+                    "backward"),
+            Mistake("backward-relu-slope", "ReLU's derivative even for a leaky slope", M.relu_mse_backward_relu_slope,
+                    "backward"),
         ],
         inputs=pair_inputs(-5.0, 5.0, options={"negative_slope": st.sampled_from([0.0, 0.01, 0.2])}),
         edges=pair_edges(lambda dt: [
@@ -241,10 +244,12 @@ RECORDS = (
     ),
     loss_record(
         id="loss.sigmoid_bce", name="binary_cross_entropy_with_logits", section=PAIRINGS,
-        equation=r"\ell = \operatorname{bce}\bigl(\sigma(z), y\bigr),\quad \frac{\partial \ell}{\partial z} = \sigma(z) - y",
+        equation=r"\ell = \operatorname{bce}\bigl(\sigma(z), y\bigr),\quad \frac{\partial \ell}{\partial z} = "
+                 r"\sigma(z) - y",
         mistakes=[
             Mistake("naive-sigmoid-then-log", "σ then log in the input's dtype", M.bce_logits_naive),
-            Mistake("backward-through-mse", "(σ − y)σ(1 − σ): the σ′ that the pairing cancels, kept", M.bce_logits_backward_through_mse, "backward"),
+            Mistake("backward-through-mse", "(σ − y)σ(1 − σ): the σ′ that the pairing cancels, kept",
+                    M.bce_logits_backward_through_mse, "backward"),
             Mistake("backward-y-minus-sigma", "y − σ(z)", M.bce_logits_backward_y_minus_sigma, "backward"),
         ],
         reference="sigmoid_bce",
@@ -263,7 +268,8 @@ RECORDS = (
                       "own derivative, ∂ℓ/∂z = σ(z) − y with no σ′ factor, which this record's check holds for logits "
                       "up to ±1e4", _sigmoid_bce_identity, source="guide"),
             Deviation("line 591: 'Sigmoid 激活函数+交叉摘损失函数' — 交叉摘 is a typo of 交叉熵 (cross-entropy)",
-                      "the pairing meant is the sigmoid with binary cross-entropy, whose gradient identity the check holds",
+                      "the pairing meant is the sigmoid with binary cross-entropy, whose gradient identity the check "
+                      "holds",
                       _sigmoid_bce_identity, source="guide"),
         ),
         notes="The reference is the pair as the guide writes it (σ, then BCE on probabilities) in float64, drawn where "
@@ -274,7 +280,8 @@ RECORDS = (
         equation=r"\ell = -\sum_c y_c \log \operatorname{softmax}(z)_c,\quad \frac{\partial \ell}{\partial z} = p - y",
         mistakes=[
             Mistake("mean-over-classes", "the guide's mean over samples and classes", M.guide_ce_mean_over_classes),
-            Mistake("backward-target-class-only", "p_t − 1 at the target, 0 at the other classes", M.ce_backward_target_class_only, "backward"),
+            Mistake("backward-target-class-only", "p_t − 1 at the target, 0 at the other classes",
+                    M.ce_backward_target_class_only, "backward"),
             Mistake("backward-y-minus-p", "y − p", M.ce_backward_y_minus_p, "backward"),
         ],
         reference="softmax_ce",
@@ -291,12 +298,16 @@ RECORDS = (
     ),
     Record(
         id="loss.ce_vs_mse", kind="C", section=GUIDE + ", lines 485–488",
-        equation=r"\text{steps to 90\% accuracy: } \operatorname{ce}(\operatorname{softmax}(Wx + b), y) < \operatorname{mse}(\operatorname{softmax}(Wx + b), y)",
+        equation=r"\text{steps to 90\% accuracy: } \operatorname{ce}(\operatorname{softmax}(Wx + b), y) < "
+                 r"\operatorname{mse}(\operatorname{softmax}(Wx + b), y)",
         check=_ce_vs_mse,
         mistakes=(
-            Mistake("ce-gradient-ascent", "y − p: the classifier climbs the loss", M.ce_backward_y_minus_p, "losses.cross_entropy_backward"),
-            Mistake("ce-gradient-of-sum", "the gradient of the sum for the mean", M.ce_backward_sum_for_mean, "losses.cross_entropy_backward"),
-            Mistake("mse-gradient-without-two", "(x − y) instead of 2(x − y)", M.mse_backward_without_two, "losses.mse_loss_backward"),
+            Mistake("ce-gradient-ascent", "y − p: the classifier climbs the loss", M.ce_backward_y_minus_p,
+                    "losses.cross_entropy_backward"),
+            Mistake("ce-gradient-of-sum", "the gradient of the sum for the mean", M.ce_backward_sum_for_mean,
+                    "losses.cross_entropy_backward"),
+            Mistake("mse-gradient-without-two", "(x − y) instead of 2(x − y)", M.mse_backward_without_two,
+                    "losses.mse_loss_backward"),
         ),
         notes="Over the distribution of starts, not a hand-picked few: 6 seeded starts at each weight scale σ = 0.01, "
               "0.1, 1, 3, 10, plain gradient descent at lr 0.1 for 150 steps, 90 points in three classes. Holds "

@@ -50,7 +50,8 @@ def _weighted(dt):
 def _nan_d(dt):
     """x − y = inf − inf = NaN (torch: NaN, and a gradient of NaN, or 0 for |d|'s sign); float64: max − (−max) = inf."""
     big = [np.finfo(dt).max] if dt == np.float64 else []  # float32: impl's float64 d would not overflow, torch's does
-    return [(np.array([np.inf, 1.0, *big]), np.array([np.inf, 2.0, *[-b for b in big]]), "inf − inf: NaN; max − (−max)")]
+    return [(np.array([np.inf, 1.0, *big]), np.array([np.inf, 2.0, *[-b for b in big]]),
+             "inf − inf: NaN; max − (−max)")]
 
 
 def _kinks(points):
@@ -77,7 +78,8 @@ def _torch_mse_grad_overflows(candidate):
 
 _WEIGHT_ERRORS = (
     ErrorInput(Sample((np.zeros(3), np.zeros(3)), {"weight": np.ones(2)}), ValueError, r"\bweight\b.*\bshape\b"),
-    ErrorInput(Sample((np.zeros(3), np.zeros(3)), {"weight": np.ones(3, np.float32)}), TypeError, r"\bweight\b.*\bdtype\b"),
+    ErrorInput(Sample((np.zeros(3), np.zeros(3)), {"weight": np.ones(3, np.float32)}), TypeError,
+               r"\bweight\b.*\bdtype\b"),
     ErrorInput(Sample((np.zeros(3), np.zeros(3)), {"weight": np.ones(1)}, "an elementwise weight is not broadcast"),
                ValueError, r"^weight has shape \(1,\), expected the input's shape"),
 )
@@ -87,7 +89,8 @@ _BULK_X, _BULK_Y = _RNG.uniform(0, 10, 200), _RNG.uniform(0, 10, 200)
 _NEAR_Y = _RNG.uniform(0, 10, 200)
 _FAR_X = np.geomspace(1e3, 1e12, 200)
 _NEAR_X = _NEAR_Y * (1 + np.geomspace(1e-12, 1e-3, 200) * np.where(_RNG.random(200) < 0.5, -1, 1))
-_MSLE_WHY = ("ℓ = d² doubles the relative error of d = log1p(r), r = (x − y)/(1 + y): r rounds three times (≤ 1.5 ULP), "
+_MSLE_WHY = ("ℓ = d² doubles the relative error of d = log1p(r), r = (x − y)/(1 + y): r rounds three times (≤ 1.5 "
+             "ULP), "
              "log1p amplifies that by ≤ 1.44 for r ≥ −1/2 and adds ≤ 1 ULP, so d is within 3.2 ULP and d² within 6.9")
 
 
@@ -107,14 +110,17 @@ def _mae_penalises_outliers_less(candidate):
             return (float(loss(up, target)) - float(loss(down, target))) / (2 * h)
 
         found[f"{name}: outlier's pull / an inlier's"] = pull(0) / pull(1)
-    mse_ratio, mae_ratio = found["mse_loss: outlier's pull / an inlier's"], found["l1_loss: outlier's pull / an inlier's"]
+    mse_ratio, mae_ratio = found["mse_loss: outlier's pull / an inlier's"], found["l1_loss: outlier's pull / an "
+                                                                                  "inlier's"]
     expect(mse_ratio > 100 and abs(mae_ratio - 1) < 1e-6,
-           f"an outlier should pull ~1000× an inlier under MSE and 1× under MAE; got {mse_ratio:.4g} and {mae_ratio:.4g}")
+           f"an outlier should pull ~1000× an inlier under MSE and 1× under MAE; got {mse_ratio:.4g} and "
+           f"{mae_ratio:.4g}")
     return found
 
 
 def _torch_broadcasts_and_promotes(candidate):
-    """A target of another shape or dtype: torch broadcasts (with a warning) and promotes; impl raises, naming target."""
+    """A target of another shape or dtype: torch broadcasts (with a warning) and promotes; impl raises, naming
+    target."""
     x = np.arange(6.0).reshape(2, 3)
     for target, error, what in ((np.ones(3), ValueError, "shape"), (np.ones((2, 3), np.float32), TypeError, "dtype")):
         with warnings.catch_warnings():
@@ -144,7 +150,8 @@ def _deprecated_options_not_taken(candidate):
     """size_average and reduce (deprecated in favour of reduction): torch still takes them; impl does not."""
     x = np.full((1, 3), 0.5)
     for name in DEPRECATED_OPTIONS_LOSSES:
-        target = np.array([1]) if name in ("nll_loss", "cross_entropy") else np.full((1, 3), 0.25)  # class index or values
+        target = np.array([1]) if name in ("nll_loss", "cross_entropy") else np.full((1, 3),
+                                                                                     0.25)  # class index or values
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch's deprecation warning
             getattr(torch.nn.functional, name)(torch.from_numpy(x), torch.from_numpy(target), size_average=False)
@@ -172,7 +179,8 @@ def _torch_rounds_subnormal_products(candidate):
     for name, truth in (("mse_loss", 2.25), ("l1_loss", 1.5)):
         theirs = float(getattr(torch.nn.functional, name)(torch.tensor(x), torch.tensor(t), weight=torch.tensor(w)))
         mine = float(candidate.get(f"losses.{name}")(x, t, weight=w))
-        expect(theirs != truth, f"torch's float32 {name} with a subnormal weight now gives the truth {truth}: drop the deviation")
+        expect(theirs != truth,
+               f"torch's float32 {name} with a subnormal weight now gives the truth {truth}: drop the deviation")
         expect(mine == truth, f"{name}(0, 1.5, weight=1e-45) in float32 should be {truth}, got {mine}")
         found[f"{name}: torch / candidate / truth"] = [theirs, mine, truth]
     return found
@@ -199,10 +207,13 @@ RECORDS = (
         id="loss.mse", name="mse_loss", section=REGRESSION,
         equation=r"\ell_i = w_i (x_i - y_i)^2,\quad \text{mean} = \frac{\sum_i w_i (x_i - y_i)^2}{\sum_i w_i}",
         mistakes=[
-            Mistake("mean-over-batch", "the sum divided by the batch size, not by every element", M.mse_mean_over_batch),
-            Mistake("weighted-mean-over-count", "a weighted mean divided by n instead of Σw", M.mse_weighted_mean_over_count),
+            Mistake("mean-over-batch", "the sum divided by the batch size, not by every element",
+                    M.mse_mean_over_batch),
+            Mistake("weighted-mean-over-count", "a weighted mean divided by n instead of Σw",
+                    M.mse_weighted_mean_over_count),
             Mistake("backward-without-two", "(x − y) instead of 2(x − y)", M.mse_backward_without_two, "backward"),
-            Mistake("backward-not-averaged", "the gradient of the sum returned for the mean", M.mse_backward_not_averaged, "backward"),
+            Mistake("backward-not-averaged", "the gradient of the sum returned for the mean",
+                    M.mse_backward_not_averaged, "backward"),
         ],
         inputs=pair_inputs(weight=True),
         edges=pair_edges(lambda dt: [*_cases(dt, keep=_below_half_max), *_weighted(dt),
@@ -210,7 +221,8 @@ RECORDS = (
                          extra=lambda dt: _subnormal_weight_edge(dt, 2.25, -3.0)),
         errors=pair_errors(extra=_WEIGHT_ERRORS),
         deviations=[Deviation(
-            "torch's unreduced mse_loss gradient is ±inf at x − y = ±max for an upstream gradient of 0.25 (true: ±max/2)",
+            "torch's unreduced mse_loss gradient is ±inf at x − y = ±max for an upstream gradient of 0.25 (true: "
+            "±max/2)",
             "torch forms 2(x − y) first, which overflows before the upstream gradient scales it down; impl multiplies "
             "the upstream gradient by 2 first (and computes float32 in float64). The edge bank keeps |x − y| ≤ max/2",
             _torch_mse_grad_overflows), STRICT_TARGETS, DEPRECATED_OPTIONS, SUBNORMAL_WEIGHT],
@@ -221,16 +233,20 @@ RECORDS = (
         mistakes=[
             Mistake("weight-ignored", "weight accepted and ignored", M.l1_weight_ignored),
             Mistake("root-mean-square", "√(mean d²) instead of mean |d|", M.l1_as_rmse),
-            Mistake("backward-one-at-tie", "sign(0) taken as 1; torch gives 0 at a tie", M.l1_backward_one_at_tie, "backward"),
+            Mistake("backward-one-at-tie", "sign(0) taken as 1; torch gives 0 at a tie", M.l1_backward_one_at_tie,
+                    "backward"),
         ],
         inputs=pair_inputs(weight=True),
         edges=pair_edges(lambda dt: [*_cases(dt), *_weighted(dt), *_nan_d(dt)],
                          extra=lambda dt: _subnormal_weight_edge(dt, 1.5, -1.0)),
         errors=pair_errors(extra=_WEIGHT_ERRORS),
         notes="The gradient of |d| is 0 at a tie and at NaN, as torch.sign(NaN) = 0 gives; impl follows.",
-        deviations=(Deviation("line 539: 'MAE penalises outliers more effectively' (MAE 则会比较有效地惩罚异常值), so use it when there are "
-                              "many outliers", "the advice is right and the reason reversed: MAE penalises a large residual "
-                              "less than MSE (linearly, with a gradient bounded by 1/n), which is why it is the robust one",
+        deviations=(Deviation("line 539: 'MAE penalises outliers more effectively' (MAE 则会比较有效地惩罚异常值), so "
+                              "use it when there are "
+                              "many outliers",
+                                  "the advice is right and the reason reversed: MAE penalises a large residual "
+                              "less than MSE (linearly, with a gradient bounded by 1/n), which is why it is the robust "
+                              "one",
                               _mae_penalises_outliers_less, source="guide"), SUBNORMAL_WEIGHT),
     ),
     loss_record(
@@ -238,25 +254,32 @@ RECORDS = (
         equation=r"\ell_i = \bigl(\log(1 + x_i) - \log(1 + y_i)\bigr)^2,\quad x_i, y_i > -1",
         mistakes=[
             Mistake("log-without-one", "(log x − log y)²: the 1 + forgotten", M.msle_log_not_log1p),
-            Mistake("clipped-like-the-guide", "values clipped at 1e-5 before the log, as the guide's code does", M.msle_clipped_like_guide),
-            Mistake("backward-missing-chain", "2(log(1 + x) − log(1 + y)) without the 1/(1 + x)", M.msle_backward_missing_chain, "backward"),
+            Mistake("clipped-like-the-guide", "values clipped at 1e-5 before the log, as the guide's code does",
+                    M.msle_clipped_like_guide),
+            Mistake("backward-missing-chain", "2(log(1 + x) − log(1 + y)) without the 1/(1 + x)",
+                    M.msle_backward_missing_chain, "backward"),
         ],
         inputs=pair_inputs(-0.875, 20.0),
         edges=pair_edges(lambda dt: [
             *_cases(dt, keep=lambda v: ~(v <= -1), lo=-0.875),
-            (np.array([-0.5, -0.999, 0.0, 3.0, 1e6]), np.array([0.0, 2.0, -0.5, 3.0, 1e-3]), "negative values, a tie, a wide range"),
+            (np.array([-0.5, -0.999, 0.0, 3.0, 1e6]), np.array([0.0, 2.0, -0.5, 3.0, 1e-3]),
+             "negative values, a tie, a wide range"),
             (np.array(0.0), np.array(2.0), "0-d, 1 + x below half of 1 + y"),
             (np.array([-1.0 + np.finfo(dt).epsneg]), np.array([np.finfo(dt).max / 2]),
              "1 + x = ε, y = max/2: (x − y)/(1 + y) rounds to −1 (float64: (y − x)/(1 + x) overflows)"),
         ]),
         errors=pair_errors(extra=(
-            ErrorInput(Sample((np.array([0.5, -1.0]), np.zeros(2))), ValueError, r"^input must be greater than -1 .*got (np\.float64\()?-1\.0\)?$"),
-            ErrorInput(Sample((np.zeros(2), np.array([-2.0, 0.0]))), ValueError, r"^target must be greater than -1 .*got (np\.float64\()?-2\.0\)?$"),
+            ErrorInput(Sample((np.array([0.5, -1.0]), np.zeros(2))), ValueError,
+                       r"^input must be greater than -1 .*got (np\.float64\()?-1\.0\)?$"),
+            ErrorInput(Sample((np.zeros(2), np.array([-2.0, 0.0]))), ValueError,
+                       r"^target must be greater than -1 .*got (np\.float64\()?-2\.0\)?$"),
         )),
         oracle="losses.msle_loss",
         accuracy=(
-            AccuracyClass("bulk x, y in [0, 10]", lambda: _BULK_X, {"target": _BULK_Y, "reduction": "none"}, 7.0, _MSLE_WHY),
-            AccuracyClass("x ≈ y (relative gap 1e-12 to 1e-3)", lambda: _NEAR_X, {"target": _NEAR_Y, "reduction": "none"}, 7.0, _MSLE_WHY),
+            AccuracyClass("bulk x, y in [0, 10]", lambda: _BULK_X, {"target": _BULK_Y, "reduction": "none"}, 7.0,
+                          _MSLE_WHY),
+            AccuracyClass("x ≈ y (relative gap 1e-12 to 1e-3)", lambda: _NEAR_X,
+                          {"target": _NEAR_Y, "reduction": "none"}, 7.0, _MSLE_WHY),
             AccuracyClass("x near -1: -1 + [1e-15, 0.5], y in [0, 10]", lambda: -1 + np.geomspace(1e-15, 0.5, 200),
                           {"target": _BULK_Y, "reduction": "none"}, 7.0, _MSLE_WHY),
             AccuracyClass("1 + x < (1 + y)/2, both large: x in [1e3, 1e12], y = 3x + 2", lambda: _FAR_X,
@@ -264,7 +287,8 @@ RECORDS = (
                           _MSLE_WHY + "; below r = −1/2 the same holds of −log1p((y − x)/(1 + x)), the roles swapped "
                           "(log1p(x) − log1p(y) would lose digits to cancellation here: up to 24 ULP)"),
         ),
-        notes="The reference composes torch.log1p(x) − torch.log1p(y), which cancels when x ≈ y (see the accuracy table).",
+        notes="The reference composes torch.log1p(x) − torch.log1p(y), which cancels when x ≈ y (see the accuracy "
+              "table).",
     ),
     loss_record(
         id="loss.mape", name="mape_loss", section=REGRESSION,
@@ -272,7 +296,8 @@ RECORDS = (
         mistakes=[
             Mistake("fraction-not-percent", "|x − y|/|y| without the factor 100", M.mape_fraction),
             Mistake("relative-to-prediction", "divided by |x| instead of |y|", M.mape_relative_to_prediction),
-            Mistake("guide-epsilon", "|y| floored at 10e-6 = 1e-5 whatever eps says, as the guide's code does", M.mape_guide_epsilon),
+            Mistake("guide-epsilon", "|y| floored at 10e-6 = 1e-5 whatever eps says, as the guide's code does",
+                    M.mape_guide_epsilon),
             Mistake("backward-unsigned", "100/|y| without the sign of x − y", M.mape_backward_unsigned, "backward"),
         ],
         inputs=pair_inputs(target=away_from_zero, options={"eps": st.sampled_from([0.0, 0.5])}),
@@ -280,19 +305,24 @@ RECORDS = (
             *_cases(dt, target=1.0),
             (np.array([1.0, 0.0, 2e-6, -3.0]), np.array([0.0, 0.0, 1e-6, 2.0]), "zero and tiny targets"),
         ], [*EACH_REDUCTION, *each_reduction(eps=1e-5)]),
-        errors=pair_errors(extra=(ErrorInput(Sample((np.zeros(2), np.ones(2)), {"eps": -1.0}), ValueError, r"^eps must be non-negative"),)),
+        errors=pair_errors(extra=(ErrorInput(Sample((np.zeros(2), np.ones(2)), {"eps": -1.0}), ValueError,
+                                             r"^eps must be non-negative"),)),
     ),
     loss_record(
         id="loss.smooth_l1", name="smooth_l1_loss", section=REGRESSION,
-        equation=r"\ell_i = \begin{cases} 0.5\,d_i^2/\beta & |d_i| < \beta \\ |d_i| - 0.5\,\beta & \text{otherwise}\end{cases},\ d_i = x_i - y_i",
+        equation=r"\ell_i = \begin{cases} 0.5\,d_i^2/\beta & |d_i| < \beta \\ |d_i| - 0.5\,\beta & "
+                 r"\text{otherwise}\end{cases},\ d_i = x_i - y_i",
         mistakes=[
             Mistake("beta-not-divided", "0.5 d² without the division by β", M.smooth_l1_without_beta),
-            Mistake("backward-beta-zero-unguarded", "clip(d/β) at β = 0: 0/0 = NaN at a tie", M.smooth_l1_backward_beta_zero_unguarded, "backward"),
-            Mistake("backward-slope-beta", "slope ±β outside |d| < β (Huber's)", M.smooth_l1_backward_slope_beta, "backward"),
+            Mistake("backward-beta-zero-unguarded", "clip(d/β) at β = 0: 0/0 = NaN at a tie",
+                    M.smooth_l1_backward_beta_zero_unguarded, "backward"),
+            Mistake("backward-slope-beta", "slope ±β outside |d| < β (Huber's)", M.smooth_l1_backward_slope_beta,
+                    "backward"),
         ],
         inputs=pair_inputs(options={"beta": st.sampled_from([0.0, 0.5, 1.0, 2.0])}),
         edges=pair_edges(lambda dt: [*_cases(dt), *_kinks((-2.0, -0.5, 0.0, 0.5, 2.0))(dt), *_nan_d(dt)],
-                         [*EACH_REDUCTION, *each_reduction(beta=0.0), *each_reduction(beta=0.5), *each_reduction(beta=2.0)]),
+                         [*EACH_REDUCTION, *each_reduction(beta=0.0), *each_reduction(beta=0.5),
+                          *each_reduction(beta=2.0)]),
         errors=pair_errors(extra=(
             ErrorInput(Sample((np.zeros(2), np.zeros(2)), {"beta": -1.0}), ValueError, r"^beta must be non-negative"),
             ErrorInput(Sample((np.zeros(2), np.zeros(2)), {"beta": "1"}), TypeError, r"^beta must be a real number"),
@@ -301,20 +331,24 @@ RECORDS = (
     ),
     loss_record(
         id="loss.smooth_l1/huber", name="huber_loss", section=REGRESSION,
-        equation=r"\ell_i = w_i \begin{cases} 0.5\,d_i^2 & |d_i| < \delta \\ \delta\,(|d_i| - 0.5\,\delta) & \text{otherwise}\end{cases},\quad \text{mean} = \tfrac1n \textstyle\sum_i \ell_i",
+        equation=r"\ell_i = w_i \begin{cases} 0.5\,d_i^2 & |d_i| < \delta \\ \delta\,(|d_i| - 0.5\,\delta) & "
+                 r"\text{otherwise}\end{cases},\quad \text{mean} = \tfrac1n \textstyle\sum_i \ell_i",
         mistakes=[
             Mistake("as-smooth-l1", "smooth_l1 with β = δ: the factor δ forgotten", M.huber_as_smooth_l1),
-            Mistake("weighted-mean-over-weights", "a weighted mean divided by Σw (mse's convention)", M.huber_weighted_mean_over_weights),
+            Mistake("weighted-mean-over-weights", "a weighted mean divided by Σw (mse's convention)",
+                    M.huber_weighted_mean_over_weights),
             Mistake("backward-unit-clip", "clip(d, −1, 1) whatever δ is", M.huber_backward_unit_clip, "backward"),
         ],
         inputs=pair_inputs(options={"delta": st.sampled_from([0.5, 1.0, 2.0])}, weight=True),
-        edges=pair_edges(lambda dt: [*_cases(dt), *_kinks((-2.0, -0.5, 0.0, 0.5, 2.0))(dt), *_weighted(dt), *_nan_d(dt)],
+        edges=pair_edges(lambda dt: [*_cases(dt), *_kinks((-2.0, -0.5, 0.0, 0.5, 2.0))(dt), *_weighted(dt),
+                                     *_nan_d(dt)],
                          [*EACH_REDUCTION, *each_reduction(delta=0.5), *each_reduction(delta=2.0)]),
         errors=pair_errors(extra=(
             *_WEIGHT_ERRORS,
             ErrorInput(Sample((np.zeros(2), np.zeros(2)), {"delta": 0.0}), ValueError, r"^delta must be positive"),
             ErrorInput(Sample((np.zeros(2), np.zeros(2)), {"delta": "1"}), TypeError, r"^delta must be a real number"),
         )),
-        notes="torch's huber_loss divides a weighted mean by the element count, its mse_loss and l1_loss by Σw; impl follows both.",
+        notes="torch's huber_loss divides a weighted mean by the element count, its mse_loss and l1_loss by Σw; impl "
+              "follows both.",
     ),
 )

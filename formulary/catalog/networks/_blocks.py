@@ -21,7 +21,8 @@ def _layout(module: str, args: tuple) -> tuple:
     named_parameters order; kind is "gamma"/"beta" for BatchNorm's, else "tensor"."""
     with torch.device("meta"):
         built = reference(f"networks.{module}")(*args)
-    return tuple((tuple(p.shape), ("gamma" if name == "weight" else "beta") if isinstance(m, torch.nn.BatchNorm2d) else "tensor")
+    return tuple((tuple(p.shape), ("gamma" if name == "weight" else "beta") if isinstance(m, torch.nn.BatchNorm2d)
+                  else "tensor")
                  for m in built.modules() for name, p in m.named_parameters(recurse=False))
 
 
@@ -123,7 +124,8 @@ def _block_errors(sample_fn, stride_kw):
     return (
         ErrorInput(Sample((x.astype(np.int64), params), stride_kw, "integer input"), TypeError, r"input"),
         ErrorInput(Sample((x, params[:-1]), stride_kw, "a weight missing"), ValueError, r"params"),
-        ErrorInput(Sample((x, tuple(p.astype(np.float32) for p in params)), stride_kw, "float32 weights, float64 input"),
+        ErrorInput(Sample((x, tuple(p.astype(np.float32) for p in params)), stride_kw,
+                          "float32 weights, float64 input"),
                    ValueError, r"params\[0\]"),
         ErrorInput(Sample((np.zeros((1, 1)), x, params), stride_kw, "grad_output of the wrong shape"), ValueError,
                    r"grad_output", "backward"),
@@ -133,13 +135,15 @@ def _block_errors(sample_fn, stride_kw):
 def _block_record(*, id, name, equation, inputs, edge_bank, mistakes, errors, tolerances=None, notes=""):
     return Record(
         id=id, kind="E", section=SECTION, equation=equation,  # the inventory's kind for arch.*
-        candidate=f"networks.{name}_forward", reference=f"networks.{name}_forward", backward=f"networks.{name}_backward",
+        candidate=f"networks.{name}_forward", reference=f"networks.{name}_forward",
+            backward=f"networks.{name}_backward",
         grad_args=(0, 1), inputs=inputs, edges=edge_bank, mistakes=tuple(mistakes), errors=errors,
         tolerances=tolerances or {}, notes=notes,
     )
 
 
-_BN_NOTE = "BatchNorm in training mode (batch statistics) on both sides; torch runs its modules via torch.func.functional_call"
+_BN_NOTE = ("BatchNorm in training mode (batch statistics) on both sides; "
+            "torch runs its modules via torch.func.functional_call")
 _BN_FLOAT32 = {np.float32: Tolerance(1e-4, 1e-4, (
     "BatchNorm's backward subtracts a channel's means of g and g·x̂ and divides by the batch's σ, so float32 rounding "
     "in the convolutions around it (torch's and impl's alike) comes back amplified: over 300 draws per block "

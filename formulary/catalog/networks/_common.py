@@ -25,11 +25,14 @@ TORCHVISION = {
 # layers is given by 253,440–186,624–64,896–64,896–43,264–4096–4096–1000"
 ALEXNET_2012_NEURONS = (253_440, 186_624, 64_896, 64_896, 43_264, 4096, 4096, 1000)
 
-_BIAS_FORGOTTEN = Mistake("bias-forgotten", "k·k·C_in·C_out: biases left out", M.summary_bias_forgotten, "networks.summary")
-_FLOPS_AS_MACS = Mistake("flops-as-macs", "FLOPs (2 per MAC) reported as MACs", M.summary_flops_as_macs, "networks.summary")
+_BIAS_FORGOTTEN = Mistake("bias-forgotten", "k·k·C_in·C_out: biases left out", M.summary_bias_forgotten,
+                          "networks.summary")
+_FLOPS_AS_MACS = Mistake("flops-as-macs", "FLOPs (2 per MAC) reported as MACs", M.summary_flops_as_macs,
+                         "networks.summary")
 _BN_FORGOTTEN = Mistake("batchnorm-forgotten", "BatchNorm's γ and β not counted", M.summary_batchnorm_forgotten,
                         "networks.summary")
-_CONV_BIAS_ASSUMED = Mistake("conv-bias-assumed", "a bias counted on every convolution (those before BatchNorm have none)",
+_CONV_BIAS_ASSUMED = Mistake("conv-bias-assumed",
+                             "a bias counted on every convolution (those before BatchNorm have none)",
                              M.summary_conv_bias_assumed, "networks.summary")
 _CONNECTIONS_WITHOUT_BIAS = Mistake("connections-without-bias", "connections counted without each unit's bias",
                                     M.summary_connections_without_bias, "networks.summary")

@@ -26,7 +26,8 @@ def _table(candidate, name: str, builder: str, input_size: tuple, batch: int, au
     where = f"{name} on {(batch, *input_size)}{' with the auxiliary heads' if aux else ''}"
     names, torch_names = [r.name for r in mine.rows], [r["name"] for r in theirs["rows"]]
     if names != torch_names:
-        first = next((i for i, (a, b) in enumerate(zip(names, torch_names)) if a != b), min(len(names), len(torch_names)))
+        first = next((i for i, (a, b) in enumerate(zip(names, torch_names)) if a != b),
+                     min(len(names), len(torch_names)))
         raise AssertionError(f"{where}: the layers differ from torch's at row {first}: "
                              f"{names[first:first + 3]} against torch's {torch_names[first:first + 3]} "
                              f"({len(names)} rows against {len(torch_names)})")
@@ -57,19 +58,23 @@ def _tables(name: str, builder: str, sizes, published=None, aux_size=None, too_s
         if published:
             params, gmacs = published
             expect(full.total["params"] == params, f"{name}: {full.total['params']:,} parameters, published {params:,}")
-            expect(round(full.total["macs"] / 1e9, 2) == gmacs, f"{name}: {full.total['macs']:,} MACs, published {gmacs} G")
+            expect(round(full.total["macs"] / 1e9, 2) == gmacs,
+                   f"{name}: {full.total['macs']:,} MACs, published {gmacs} G")
             findings["published"] = {"params": params, "GMACs": gmacs}
         if aux_size:
             with_aux = _table(candidate, name, builder, aux_size, 1, aux=True)
-            findings["training graph (auxiliary heads)"] = {"params": with_aux.total["params"], "macs": with_aux.total["macs"]}
+            findings["training graph (auxiliary heads)"] = {"params": with_aux.total["params"],
+                                                            "macs": with_aux.total["macs"]}
         if too_small:
             layer = too_small[1]
             try:
                 candidate.get("networks.summary")(candidate.get(f"networks.{builder}")(), too_small[0])
             except ValueError as exc:
-                expect(str(exc).startswith(f"{layer}:"), f"{name} on {too_small[0]}: the error should name {layer}: {exc}")
+                expect(str(exc).startswith(f"{layer}:"),
+                       f"{name} on {too_small[0]}: the error should name {layer}: {exc}")
             else:
-                raise AssertionError(f"{name}: an input of {too_small[0]} should be a ValueError (a window larger than its input)")
+                raise AssertionError(f"{name}: an input of {too_small[0]} should be a ValueError (a window larger than "
+                                     f"its input)")
         return findings
     return check
 

@@ -24,7 +24,8 @@ def _alexnet_paper_input(candidate):
     """At the paper's 224×224, conv1 gives 54×54 maps and fc6 no longer gets 6·6·256 inputs."""
     net = candidate.get("networks.alexnet_2tower")()
     summary = candidate.get("networks.summary")
-    expect(summary(net, (3, 227, 227)).rows[0].output_shape == (1, 96, 55, 55), "AlexNet's first layer on a 227×227 input must give 96×55×55")
+    expect(summary(net, (3, 227, 227)).rows[0].output_shape == (1, 96, 55, 55),
+           "AlexNet's first layer on a 227×227 input must give 96×55×55")
     try:
         summary(net, (3, 224, 224))
     except ValueError as exc:
@@ -35,7 +36,8 @@ def _alexnet_paper_input(candidate):
 RECORDS = (
     _table_record(
         id="arch.alexnet", name="alexnet", builder="alexnet",
-        equation=r"\text{conv}_{11,s4}(64) \to \text{conv}_5(192) \to \text{conv}_3(384, 256, 256) \to 6{\times}6 \to 4096 \to 4096 \to 1000",
+        equation=r"\text{conv}_{11,s4}(64) \to \text{conv}_5(192) \to \text{conv}_3(384, 256, 256) \to 6{\times}6 \to "
+                 r"4096 \to 4096 \to 1000",
         sizes=[((3, 224, 224), 1), ((3, 67, 83), 2)],
         too_small=((3, 8, 8), "features.2"),
         mistakes=[_BIAS_FORGOTTEN, _FLOPS_AS_MACS],
@@ -43,7 +45,8 @@ RECORDS = (
     ),
     _table_record(
         id="arch.alexnet/2tower", name="alexnet-2tower", builder="alexnet_2tower",
-        equation=r"\text{conv}_{11,s4}(96) \to \text{conv}_{5,g2}(256) \to \text{conv}_3(384) \to \text{conv}_{3,g2}(384) \to "
+        equation=r"\text{conv}_{11,s4}(96) \to \text{conv}_{5,g2}(256) \to \text{conv}_3(384) \to "
+                 r"\text{conv}_{3,g2}(384) \to "
         r"\text{conv}_{3,g2}(256) \to 4096 \to 4096 \to 1000",
         sizes=[((3, 227, 227), 1), ((3, 230, 229), 2)],
         too_small=((3, 8, 8), "conv1"),
@@ -63,7 +66,8 @@ RECORDS = (
     ),
     _table_record(
         id="arch.vgg16", name="vgg16", builder="vgg16",
-        equation=r"[\text{conv}_3]^{2,2,3,3,3}(64, 128, 256, 512, 512) \text{ with max pools} \to 7{\times}7 \to 4096 \to 4096 \to 1000",
+        equation=r"[\text{conv}_3]^{2,2,3,3,3}(64, 128, 256, 512, 512) \text{ with max pools} \to 7{\times}7 \to 4096 "
+                 r"\to 4096 \to 1000",
         sizes=[((3, 224, 224), 1), ((3, 40, 56), 2)],
         too_small=((3, 16, 16), "features.30"),
         mistakes=[_BIAS_FORGOTTEN, _FLOPS_AS_MACS],

@@ -27,7 +27,8 @@ def _torchvision_branch3_is_3x3(candidate):
     sequential = candidate.get("networks.Sequential")
     counts = {}
     for k in (3, 5):
-        module = network(f"3a/{k}", sequential((("inception3a", inception(192, 64, 96, 128, 16, 32, 32, branch3_kernel=k)),)),
+        module = network(f"3a/{k}",
+                         sequential((("inception3a", inception(192, 64, 96, 128, 16, 32, 32, branch3_kernel=k)),)),
                          (192, 28, 28))
         counts[k] = summary(module).total["params"]
         with_torch = _torch_inception_params(k)
@@ -43,7 +44,8 @@ def _torch_inception_params(k: int) -> int:
 RECORDS = (
     _table_record(
         id="arch.inception", name="googlenet", builder="googlenet",
-        equation=r"\text{Inception}: [1{\times}1;\ 1{\times}1 \to 3{\times}3;\ 1{\times}1 \to 3{\times}3^*;\ \text{maxpool} \to 1{\times}1],"
+        equation=r"\text{Inception}: [1{\times}1;\ 1{\times}1 \to 3{\times}3;\ 1{\times}1 \to 3{\times}3^*;\ "
+                 r"\text{maxpool} \to 1{\times}1],"
         r"\ \text{each conv} + \text{BN} + \text{ReLU}",
         sizes=[((3, 224, 224), 1), ((3, 37, 45), 2)],
         too_small=((3, 8, 8), "maxpool3"),
@@ -60,10 +62,12 @@ RECORDS = (
     ),
     _block_record(
         id="arch.inception/module", name="inception",
-        equation=r"y = [B_{1\times1}(x);\ B_{3\times3}(B_{1\times1}(x));\ B_{k\times k}(B_{1\times1}(x));\ B_{1\times1}(\mathrm{maxpool}_{3,1,1}(x))],"
+        equation=r"y = [B_{1\times1}(x);\ B_{3\times3}(B_{1\times1}(x));\ B_{k\times k}(B_{1\times1}(x));\ "
+                 r"B_{1\times1}(\mathrm{maxpool}_{3,1,1}(x))],"
         r"\ B = \mathrm{relu} \circ \mathrm{BN}_{\epsilon = 10^{-3}} \circ \mathrm{conv}",
         inputs=_inception_inputs, edge_bank=_inception_edges,
-        mistakes=[Mistake("branches-swapped", "the 3×3 branch's maps before the 1×1 branch's", M.inception_branches_swapped),
+        mistakes=[Mistake("branches-swapped", "the 3×3 branch's maps before the 1×1 branch's",
+                          M.inception_branches_swapped),
          Mistake("average-pool-branch", "average pooling in the pool branch", M.inception_avg_pool_branch),
          Mistake("backward-first-branch-only", "the input's gradient from the 1×1 branch alone",
                  M.inception_backward_first_branch_only, "backward")],

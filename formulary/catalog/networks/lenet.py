@@ -25,7 +25,8 @@ def _lenet_1998(candidate):
     rows = {r.name: r for r in s.rows}
     for name, (neurons, params, connections) in LECUN_1998.items():
         got = (rows[name].neurons, rows[name].params, rows[name].connections)
-        expect(got == (neurons, params, connections), f"lenet5 layer {name}: (neurons, trainable parameters, connections) {got}, LeCun et al. 1998: "
+        expect(got == (neurons, params, connections),
+               f"lenet5 layer {name}: (neurons, trainable parameters, connections) {got}, LeCun et al. 1998: "
             f"{(neurons, params, connections)}")
     for key, value in LECUN_TOTAL.items():
         expect(s.total[key] == value, f"lenet5: total {key} {s.total[key]:,}, LeCun et al. 1998: {value:,}")
@@ -53,7 +54,9 @@ def _guide_formulas(candidate):
     got = {}
     for name, (k, size, maps, out, params) in layers.items():
         got[name] = (neurons(k, out, out), params, connections(k, size, size, out, out, maps))
-        expect(got[name] == LECUN_1998[name], f"{name}: the formulas give (neurons, params, connections) {got[name]}, LeCun et al. 1998: {LECUN_1998[name]}")
+        expect(got[name] == LECUN_1998[name],
+               f"{name}: the formulas give (neurons, params, connections) {got[name]}, LeCun et al. 1998: "
+               f"{LECUN_1998[name]}")
     return {name: list(v) for name, v in got.items()}
 
 
@@ -71,7 +74,8 @@ RECORDS = (
     Record(
         id="arch.lenet5", kind="E", section=SECTION,
         equation=r"n = K W_\text{out} H_\text{out},\quad P = \sum_j (M_j k^2 + 1),\quad "
-                 r"C = \sum_j (M_j k^2 + 1) W_\text{out} H_\text{out};\ \text{C3: Table I},\ \text{S2/S4: } 2K,\ \text{RBF: fixed}",
+                 r"C = \sum_j (M_j k^2 + 1) W_\text{out} H_\text{out};\ \text{C3: Table I},\ "
+                 r"\text{S2/S4: } 2K,\ \text{RBF: fixed}",
         check=_lenet_1998,
         mistakes=(
             Mistake("c3-fully-connected", "C3 wired to all six S2 maps (2,416 parameters, 241,600 connections)",
@@ -114,7 +118,8 @@ RECORDS = (
     ),
     _table_record(
         id="arch.lenet5/modern", name="lenet5-modern", builder="lenet5_modern",
-        equation=r"\text{conv}(1{\to}6, 5) \to \text{maxpool} \to \text{conv}(6{\to}16, 5) \to \text{maxpool} \to 400 \to 120 \to 84 \to 10",
+        equation=r"\text{conv}(1{\to}6, 5) \to \text{maxpool} \to \text{conv}(6{\to}16, 5) \to \text{maxpool} \to 400 "
+                 r"\to 120 \to 84 \to 10",
         sizes=[((1, 32, 32), 1), ((1, 32, 32), 3)],
         too_small=((1, 8, 8), "conv2"),
         mistakes=[_BIAS_FORGOTTEN, _FLOPS_AS_MACS, _CONNECTIONS_WITHOUT_BIAS],
@@ -122,7 +127,8 @@ RECORDS = (
     ),
     _block_record(
         id="arch.lenet5/modern-forward", name="lenet5_modern",
-        equation=r"y = \mathrm{fc}_3(\mathrm{relu}(\mathrm{fc}_2(\mathrm{relu}(\mathrm{fc}_1(\mathrm{flat}(P(\mathrm{relu}(K_2 * P(\mathrm{relu}(K_1 * x))))))))))",
+        equation=r"y = \mathrm{fc}_3(\mathrm{relu}(\mathrm{fc}_2(\mathrm{relu}(\mathrm{fc}_1(\mathrm{flat}"
+                 r"(P(\mathrm{relu}(K_2 * P(\mathrm{relu}(K_1 * x))))))))))",
         inputs=_lenet_inputs, edge_bank=_lenet_edges,
         mistakes=[Mistake("average-pooling", "average pooling where it max-pools", M.lenet5_modern_avg_pool),
          Mistake("relu-on-logits", "a ReLU after the output layer", M.lenet5_modern_relu_on_logits),

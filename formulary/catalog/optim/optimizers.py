@@ -1,4 +1,5 @@
-"""The optimizer records (SGD, momentum, Nesterov, AdaGrad, RMSprop, Adam and its variants) and what they demonstrate."""
+"""The optimizer records (SGD, momentum, Nesterov, AdaGrad, RMSprop, Adam and its variants) and what they
+demonstrate."""
 
 from __future__ import annotations
 
@@ -68,7 +69,8 @@ def _rmsprop_beta_is_not_adams(candidate):
 
 
     rmsprop = candidate.get("optim.RMSprop")
-    expect(inspect.signature(torch.optim.RMSprop).parameters["alpha"].default == 0.99, "torch's RMSprop default alpha is no longer 0.99; the record's premise changed")
+    expect(inspect.signature(torch.optim.RMSprop).parameters["alpha"].default == 0.99,
+           "torch's RMSprop default alpha is no longer 0.99; the record's premise changed")
     expect(rmsprop([np.zeros(1)]).defaults["alpha"] == 0.99, "the candidate's default alpha is not torch's 0.99")
     for alpha in (0.99, 0.999):
         p = np.zeros(1)
@@ -111,29 +113,39 @@ OPTIMIZERS = (
               (0.1, 0.0, False), (0.02, 0.1, False), (0.05, 0.0, True), (0.03, 0.2, True)),
         edges=[({"lr": 0.05, "weight_decay": 0.1, "maximize": True}, {"lr": 0.01}, "grads")],
         mistakes=[Mistake("ascent", "θ + ηg: the step's sign flipped", M.SGDAscent),
-         Mistake("maximize-negates-decay", "maximize negates g + λθ, so the decay pushes θ away from 0", M.SGDMaximizeNegatesDecay),
+         Mistake("maximize-negates-decay", "maximize negates g + λθ, so the decay pushes θ away from 0",
+                 M.SGDMaximizeNegatesDecay),
          Mistake("decay-without-lr", "θ − ηg − λθ: the L2 term not multiplied by η", M.SGDDecayWithoutLR),
-         Mistake("group-options-ignored", "every group updated with the constructor's options", M.SGDGroupOptionsIgnored)],
-        deviations=[Deviation("line 609: the optimisation function is 'how the loss is passed from the network's last layer to its first' "
+         Mistake("group-options-ignored", "every group updated with the constructor's options",
+                 M.SGDGroupOptionsIgnored)],
+        deviations=[Deviation("line 609: the optimisation function is 'how the loss is passed from the network's last "
+                              "layer to its first' "
                               "(如何把损失值从神经网络的最外层传递到最前面)",
                               "that is backpropagation; an optimizer only turns the gradients it is given into a step "
-                              "(θ ← θ − ηg), knowing nothing of layers", _optimizer_only_steps, source="guide"), Deviation("impl validates every parameter group's options; torch only the constructor's "
+                              "(θ ← θ − ηg), knowing nothing of layers", _optimizer_only_steps, source="guide"),
+                                  Deviation("impl validates every parameter group's options; torch only the "
+                                            "constructor's "
                               "(torch accepts a group with lr = -0.1 and ascends)",
                               "a bad option is rejected wherever it is given", _torch_accepts_bad_group)],
     ),
     optimizer_record(
         id="opt.momentum", name="SGD", kernel_flags=False,
-        equation=r"b_t = \mu b_{t-1} + (1 - \tau) g_t\ (b_1 = g_1),\quad \theta_t = \theta_{t-1} - \eta\,(g_t + \mu b_t \text{ if nesterov else } b_t)",
+        equation=r"b_t = \mu b_{t-1} + (1 - \tau) g_t\ (b_1 = g_1),\quad \theta_t = \theta_{t-1} - \eta\,(g_t + \mu "
+                 r"b_t \text{ if nesterov else } b_t)",
         rows=_rows(SGD_KEYS, (0.05, 0.9, 0.0, False, 0.0, False), (0.02, 0.9, 0.0, True, 0.1, False),
-              (0.05, 0.5, 0.5, False, 0.0, True), (0.03, 0.8, 0.0, True, 0.0, True), (0.05, 0.9, 0.3, False, 0.1, False)),
-        edges=[({"lr": 0.05, "momentum": 0.9, "dampening": 0.5}, {"lr": 0.02, "momentum": 0.8, "dampening": 0.0, "nesterov": True},
+              (0.05, 0.5, 0.5, False, 0.0, True), (0.03, 0.8, 0.0, True, 0.0, True),
+                  (0.05, 0.9, 0.3, False, 0.1, False)),
+        edges=[({"lr": 0.05, "momentum": 0.9, "dampening": 0.5},
+                {"lr": 0.02, "momentum": 0.8, "dampening": 0.0, "nesterov": True},
           "grads")],
-        mistakes=[Mistake("dampened-first-step", "b₁ = (1 − τ)g₁: dampening on the first step (torch copies g₁)", M.MomentumDampenedFirstStep),
+        mistakes=[Mistake("dampened-first-step", "b₁ = (1 − τ)g₁: dampening on the first step (torch copies g₁)",
+                          M.MomentumDampenedFirstStep),
          Mistake("ema-momentum", "v ← μv + (1 − μ)g (the guide's average) in place of b ← μb + g", M.MomentumEMA),
          Mistake("nesterov-ignored", "nesterov=True ignored", M.NesterovIgnored),
          Mistake("nesterov-old-buffer", "g + μb_{t−1} instead of g + μb_t", M.NesterovOldBuffer)],
         interop={"lr": 0.05, "momentum": 0.9, "nesterov": True},
-        errors=[({"momentum": 0.9, "nesterov": True, "dampening": 0.1}, ValueError, r"nesterov requires momentum > 0 and dampening = 0"),
+        errors=[({"momentum": 0.9, "nesterov": True, "dampening": 0.1}, ValueError,
+                 r"nesterov requires momentum > 0 and dampening = 0"),
                 ({"nesterov": True}, ValueError, r"nesterov requires momentum"),
                 ({"momentum": -0.9}, ValueError, r"momentum must be >= 0")],
         check=_momentum_zero_is_plain_sgd,
@@ -176,12 +188,15 @@ RMSPROP_KEYS = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "m
 OPTIMIZERS += (
     optimizer_record(
         id="opt.adagrad", name="Adagrad",
-        equation=r"s_t = s_{t-1} + g_t^2,\quad \theta_t = \theta_{t-1} - \frac{\eta}{1 + (t-1)\eta_d}\,\frac{g_t}{\sqrt{s_t} + \epsilon}",
+        equation=r"s_t = s_{t-1} + g_t^2,\quad \theta_t = \theta_{t-1} - \frac{\eta}{1 + "
+                 r"(t-1)\eta_d}\,\frac{g_t}{\sqrt{s_t} + \epsilon}",
         rows=_rows(("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps", "maximize"),
               (0.1, 0.0, 0.0, 0.0, 1e-10, False), (0.05, 0.05, 0.1, 0.0, 1e-10, False),
               (0.1, 0.0, 0.0, 0.5, 0.1, True), (0.2, 0.01, 0.0, 0.1, 1e-10, False)),
         edges=[({"lr": 0.1, "lr_decay": 0.05, "eps": 0.1}, {"lr": 0.05}, "grads")],
-        mistakes=[Mistake("accumulator-at-0.1", "accumulator started at 0.1 (TensorFlow's default), not initial_accumulator_value", M.AdagradAccumulatorAt01),
+        mistakes=[Mistake("accumulator-at-0.1",
+                          "accumulator started at 0.1 (TensorFlow's default), not initial_accumulator_value",
+                              M.AdagradAccumulatorAt01),
          Mistake("eps-inside-root", "√(s + ε) instead of √s + ε", M.AdagradEpsInsideRoot),
          Mistake("lr-decay-off-by-one", "η/(1 + t·decay): decayed from the first step", M.AdagradDecayOffByOne),
          Mistake("no-root", "divides by s instead of √s", M.AdagradNoRoot)],
@@ -190,27 +205,31 @@ OPTIMIZERS += (
         deviations=[Deviation(
             "torch starts every group's accumulator at the constructor's initial_accumulator_value and ignores "
             "a group's own; impl uses the group's",
-            "an option given for a group is honoured (torch reads the argument, not group['initial_accumulator_value'])",
+            "an option given for a group is honoured (torch reads the argument, not "
+            "group['initial_accumulator_value'])",
             _torch_ignores_group_accumulator)],
         errors=[({"lr_decay": -0.1}, ValueError, r"lr_decay must be >= 0"),
                 ({"initial_accumulator_value": -1.0}, ValueError, r"initial_accumulator_value must be >= 0")],
     ),
     optimizer_record(
         id="opt.adadelta", name="Adadelta",
-        equation=r"v_t = \rho v_{t-1} + (1-\rho) g_t^2,\ \Delta_t = \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}} g_t,\ "
+        equation=r"v_t = \rho v_{t-1} + (1-\rho) g_t^2,\ \Delta_t = \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + "
+                 r"\epsilon}} g_t,\ "
         r"u_t = \rho u_{t-1} + (1-\rho)\Delta_t^2,\ \theta_t = \theta_{t-1} - \eta\Delta_t",
         rows=_rows(("lr", "rho", "eps", "weight_decay", "maximize"),
               (1.0, 0.9, 1e-6, 0.0, False), (0.5, 0.5, 1e-2, 0.1, False), (2.0, 0.95, 1e-6, 0.0, True),
               (1.0, 0.8, 1e-3, 0.0, False)),
         edges=[({"lr": 0.5, "eps": 1e-2}, {"lr": 2.0}, "grads")],
-        mistakes=[Mistake("eps-outside-roots", "(√u + ε)/(√v + ε) instead of √(u + ε)/√(v + ε)", M.AdadeltaEpsOutsideRoots),
+        mistakes=[Mistake("eps-outside-roots", "(√u + ε)/(√v + ε) instead of √(u + ε)/√(v + ε)",
+                          M.AdadeltaEpsOutsideRoots),
          Mistake("no-learning-rate", "the paper's rule without η: lr ignored", M.AdadeltaNoLearningRate),
          Mistake("accumulates-gradients", "E[Δθ²] accumulated from g² instead of Δ²", M.AdadeltaAccumulatesGradients)],
         errors=[({"rho": 1.5}, ValueError, r"rho must be in \[0, 1\]")],
     ),
     optimizer_record(
         id="opt.rmsprop", name="RMSprop",
-        equation=r"S_t = \alpha S_{t-1} + (1-\alpha) g_t^2,\quad \theta_t = \theta_{t-1} - \eta\,\frac{g_t}{\sqrt{S_t} + \epsilon}",
+        equation=r"S_t = \alpha S_{t-1} + (1-\alpha) g_t^2,\quad \theta_t = \theta_{t-1} - \eta\,\frac{g_t}{\sqrt{S_t} "
+                 r"+ \epsilon}",
         rows=_rows(RMSPROP_KEYS, (0.01, 0.99, 1e-8, 0.0, 0.0, False, False), (0.005, 0.9, 1e-2, 0.1, 0.0, False, False),
               (0.01, 0.99, 1e-8, 0.0, 0.9, False, True), (0.02, 0.95, 1e-3, 0.0, 0.5, False, False)),
         edges=[({"eps": 1e-2}, {"lr": 0.005, "momentum": 0.9}, "grads")],
@@ -230,7 +249,8 @@ OPTIMIZERS += (
     ),
     optimizer_record(
         id="opt.rmsprop/centered", name="RMSprop", kernel_flags=False,
-        equation=r"\bar g_t = \alpha \bar g_{t-1} + (1-\alpha) g_t,\quad \theta_t = \theta_{t-1} - \eta\,\frac{g_t}{\sqrt{S_t - \bar g_t^2} + \epsilon}",
+        equation=r"\bar g_t = \alpha \bar g_{t-1} + (1-\alpha) g_t,\quad \theta_t = \theta_{t-1} - "
+                 r"\eta\,\frac{g_t}{\sqrt{S_t - \bar g_t^2} + \epsilon}",
         rows=_rows(RMSPROP_KEYS, (0.01, 0.99, 1e-8, 0.0, 0.0, True, False), (0.005, 0.9, 1e-2, 0.1, 0.9, True, False),
               (0.01, 0.95, 1e-3, 0.0, 0.0, True, True)),
         edges=[({"centered": True, "eps": 1e-2}, {"lr": 0.005, "centered": True, "momentum": 0.9}, "grads")],
@@ -253,7 +273,8 @@ OPTIMIZERS += (
     ),
     optimizer_record(
         id="opt.adam/amsgrad", name="Adam", kernel_flags=False,
-        equation=r"\hat v_t = \max(\hat v_{t-1}, v_t),\quad \theta_t = \theta_{t-1} - \frac{\eta}{1-\beta_1^t}\,\frac{m_t}{\sqrt{\hat v_t}/\sqrt{1-\beta_2^t} + \epsilon}",
+        equation=r"\hat v_t = \max(\hat v_{t-1}, v_t),\quad \theta_t = \theta_{t-1} - "
+                 r"\frac{\eta}{1-\beta_1^t}\,\frac{m_t}{\sqrt{\hat v_t}/\sqrt{1-\beta_2^t} + \epsilon}",
         rows=[{**row, "amsgrad": True} for row in ADAM_ROWS],
         edges=[({"amsgrad": True}, {"lr": 0.02, "betas": (0.8, 0.99), "amsgrad": True}, "grads")],
         mistakes=[Mistake("max-of-corrected", "the maximum kept over the bias-corrected v̂", M.AMSGradMaxOfCorrected),
@@ -262,7 +283,8 @@ OPTIMIZERS += (
     ),
     optimizer_record(
         id="opt.adamw", name="AdamW",
-        equation=r"\theta_{t-1} \leftarrow (1 - \eta\lambda)\,\theta_{t-1},\ \text{then Adam's step on } \nabla_\theta f(\theta_{t-1})",
+        equation=r"\theta_{t-1} \leftarrow (1 - \eta\lambda)\,\theta_{t-1},\ \text{then Adam's step on } \nabla_\theta "
+                 r"f(\theta_{t-1})",
         rows=_rows(("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"),
               (0.01, (0.9, 0.999), 1e-8, 0.01, False, False), (0.005, (0.8, 0.99), 1e-6, 0.1, True, False),
               (0.02, (0.9, 0.999), 1e-8, 0.05, False, True)),
@@ -275,7 +297,8 @@ OPTIMIZERS += (
     ),
     optimizer_record(
         id="opt.adamax", name="Adamax",
-        equation=r"u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon),\quad \theta_t = \theta_{t-1} - \frac{\eta}{1-\beta_1^t}\,\frac{m_t}{u_t}",
+        equation=r"u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon),\quad \theta_t = \theta_{t-1} - "
+                 r"\frac{\eta}{1-\beta_1^t}\,\frac{m_t}{u_t}",
         rows=_rows(ADAM_KEYS, (0.01, (0.9, 0.999), 1e-8, 0.0, False), (0.005, (0.8, 0.99), 1e-2, 0.1, False),
               (0.02, (0.9, 0.999), 1e-8, 0.0, True)),
         edges=[({"eps": 0.1}, {"lr": 0.02}, "grads")],
@@ -286,8 +309,10 @@ OPTIMIZERS += (
     ),
     optimizer_record(
         id="opt.nadam", name="NAdam",
-        equation=r"\mu_t = \beta_1(1 - \tfrac12 0.96^{t\psi}),\ \theta_t = \theta_{t-1} - \eta\Bigl(\frac{(1-\mu_t) g_t}{1 - \prod_{i\le t}\mu_i}"
-        r" + \frac{\mu_{t+1} m_t}{1 - \prod_{i\le t+1}\mu_i}\Bigr) \Big/ \bigl(\sqrt{v_t/(1-\beta_2^t)} + \epsilon\bigr)",
+        equation=r"\mu_t = \beta_1(1 - \tfrac12 0.96^{t\psi}),\ \theta_t = \theta_{t-1} - \eta\Bigl(\frac{(1-\mu_t) "
+                 r"g_t}{1 - \prod_{i\le t}\mu_i}"
+        r" + \frac{\mu_{t+1} m_t}{1 - \prod_{i\le t+1}\mu_i}\Bigr) \Big/ \bigl(\sqrt{v_t/(1-\beta_2^t)} + "
+        r"\epsilon\bigr)",
         rows=_rows(("lr", "betas", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay", "maximize"),
               (0.01, (0.9, 0.999), 1e-8, 0.0, 4e-3, False, False), (0.005, (0.8, 0.99), 1e-3, 0.1, 4e-3, True, False),
               (0.02, (0.9, 0.999), 1e-8, 0.05, 0.1, False, True), (0.01, (0.95, 0.999), 1e-6, 0.0, 0.01, False, False)),

@@ -119,10 +119,14 @@ def regime_record(*, id, batch, epochs, lr, equation, mistakes, check, deviation
     return Record(
         id=id, kind="A", section=SECTION, equation=equation,
         candidate="optim.minibatch_descent", reference="optim.minibatch_descent",
-        inputs=inputs, edges=edges, tolerances=EXACT, check=check, mistakes=tuple(mistakes), deviations=tuple(deviations),
-        errors=(ErrorInput(Sample((np.zeros((4, 2)), np.zeros(4), np.zeros(2), 0.1, 5)), ValueError, r"batch_size=5 exceeds"),
-                ErrorInput(Sample((np.zeros((4, 2)), np.zeros(3), np.zeros(2), 0.1, 2)), ValueError, r"target has shape"),
-                ErrorInput(Sample((np.zeros((4, 2)), np.zeros(4), np.zeros(2, np.float32), 0.1, 2)), TypeError, r"share a dtype")),
+        inputs=inputs, edges=edges, tolerances=EXACT, check=check, mistakes=tuple(mistakes),
+            deviations=tuple(deviations),
+        errors=(ErrorInput(Sample((np.zeros((4, 2)), np.zeros(4), np.zeros(2), 0.1, 5)), ValueError,
+                           r"batch_size=5 exceeds"),
+                ErrorInput(Sample((np.zeros((4, 2)), np.zeros(3), np.zeros(2), 0.1, 2)), ValueError,
+                           r"target has shape"),
+                ErrorInput(Sample((np.zeros((4, 2)), np.zeros(4), np.zeros(2, np.float32), 0.1, 2)), TypeError,
+                           r"share a dtype")),
     )
 
 
@@ -149,7 +153,8 @@ REGIMES = (
     ),
     regime_record(
         id="opt.mbgd", batch=lambda n: 3, epochs=67, lr=0.05,
-        equation=r"w \leftarrow w - \frac{2\eta}{|B|} X_B^\top (X_B w - y_B),\ |B| = b \text{ (the last batch } N \bmod b\text{)}",
+        equation=r"w \leftarrow w - \frac{2\eta}{|B|} X_B^\top (X_B w - y_B),\ |B| = b \text{ (the last batch } N "
+                 r"\bmod b\text{)}",
         mistakes=[Mistake("mean-over-b", "the short last batch averaged over b", M.descent_mean_over_b),
          Mistake("drop-last", "the short last batch dropped", M.descent_drop_last),
          Mistake("shuffled-once", "one permutation reused every epoch", M.descent_shuffled_once),

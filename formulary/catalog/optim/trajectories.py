@@ -182,9 +182,12 @@ def _errors(*specific: tuple) -> tuple[ErrorInput, ...]:
               ({"maximize": 1}, TypeError, r"\bmaximize must be a bool"))
     out = [ErrorInput(Sample((p,), kw), err, match) for kw, err, match in (*common, *specific)]
     out += [ErrorInput(Sample(([],), {}, "no parameters"), ValueError, r"params is an empty list"),
-            ErrorInput(Sample(([[1.0, 2.0]],), {}, "a list, not an array"), TypeError, r"params\[0\] must be a NumPy array"),
-            ErrorInput(Sample(([np.zeros(2, int)],), {}, "integer parameters"), TypeError, r"params\[0\] must be a float32 or float64"),
-            ErrorInput(Sample(([{"params": [np.zeros(2)], "lr": -0.1}],), {}, "a group's own lr"), ValueError, r"lr must be >= 0"),
+            ErrorInput(Sample(([[1.0, 2.0]],), {}, "a list, not an array"), TypeError,
+                       r"params\[0\] must be a NumPy array"),
+            ErrorInput(Sample(([np.zeros(2, int)],), {}, "integer parameters"), TypeError,
+                       r"params\[0\] must be a float32 or float64"),
+            ErrorInput(Sample(([{"params": [np.zeros(2)], "lr": -0.1}],), {}, "a group's own lr"), ValueError,
+                       r"lr must be >= 0"),
             ErrorInput(Sample(([p[0], p[0]],), {}, "one array twice"), ValueError, r"more than one parameter group"),
             ErrorInput(Sample(([{"params": [np.zeros(2)], "lrr": 0.1}],), {}, "a misspelt option"), TypeError,
                        r"unknown option\(s\) \['lrr'\]"),
@@ -227,7 +230,8 @@ def _kernel_flags(name: str) -> Deviation:
             except TypeError as exc:
                 expect(flag in str(exc), f"the TypeError should name {flag}: {exc}")
             else:
-                expect(False, f"candidate accepted {flag}=False; impl has one implementation and should refuse the switch")
+                expect(False,
+                       f"candidate accepted {flag}=False; impl has one implementation and should refuse the switch")
     return Deviation(
         f"torch.optim.{name}'s implementation switches ({', '.join(KERNEL_FLAGS)}: those it has) and a tensor lr are "
         "not taken: a TypeError naming the switch, or lr (a real number)",

@@ -70,7 +70,8 @@ def cell_errors(gates, states=1):
         ErrorInput(bad("h of batch 3, input of batch 2", h_shape=(3, 2)), ValueError, h_name + r".*batch size 3"),
         ErrorInput(bad("w_ih with the wrong number of rows", rows_of_w_ih=gates * 2 + 1), ValueError, r"w_ih"),
         ErrorInput(bad("float32 w_ih, float64 input", dtype=np.float32), TypeError, r"w_ih.*dtype"),
-        ErrorInput(Sample((np.zeros((1, 2, 3)), bad("").args[1], *bad("").args[2:]), {}, "3-D input (torch: 1-D or 2-D)"),
+        ErrorInput(Sample((np.zeros((1, 2, 3)), bad("").args[1], *bad("").args[2:]), {},
+                          "3-D input (torch: 1-D or 2-D)"),
                    ValueError, r"input must be 1-D \(unbatched\) or 2-D"),
     )
 
@@ -90,7 +91,8 @@ def _gate_matches_guide_form(k, name):
         torch_form = gate(x, h, w_ih, w_hh, b_ih, b_hh)
         shifted = gate(x, h, w_ih, w_hh, b_ih + 0.75, b_hh - 0.75)
         expect(np.allclose(torch_form, guide, rtol=1e-12, atol=1e-14), "the guide's concatenated form differs")
-        expect(np.allclose(shifted, torch_form, rtol=1e-12, atol=1e-14), "moving bias between b_ih and b_hh changed the gate")
+        expect(np.allclose(shifted, torch_form, rtol=1e-12, atol=1e-14),
+               "moving bias between b_ih and b_hh changed the gate")
     return demonstrate
 
 

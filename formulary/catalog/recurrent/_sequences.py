@@ -33,7 +33,8 @@ def sequence_sample(dtype, seed, gates, *, states=1, length=3, batch=2, input_si
     h_shape = (num_layers * directions,) + (() if batch is None else (batch,)) + (hidden,)
     h0 = tuple(_uniform(rng, dtype, h_shape, 1.0 + j) for j in range(states))
     state = (h0 if states == 2 else h0[0]) if hx else None
-    kwargs = dict(num_layers=num_layers, bias=bias, batch_first=batch_first, bidirectional=bidirectional, **(extra or {}))
+    kwargs = dict(num_layers=num_layers, bias=bias, batch_first=batch_first, bidirectional=bidirectional,
+                  **(extra or {}))
     return Sample((x, state, weights), kwargs, note)
 
 
@@ -56,7 +57,8 @@ def sequence_edges(dtype, gates, states=1, extra_values=({},)):
     out = [sequence_sample(dtype, 11, **s, extra=kw, note=f"one layer {kw or ''}") for kw in extra_values]
     kw = extra_values[0]
     return out + [
-        sequence_sample(dtype, 12, **s, num_layers=2, bidirectional=True, length=4, extra=kw, note="2 layers, bidirectional"),
+        sequence_sample(dtype, 12, **s, num_layers=2, bidirectional=True, length=4, extra=kw,
+                        note="2 layers, bidirectional"),
         sequence_sample(dtype, 13, **s, num_layers=3, hidden=3, extra=kw, note="3 layers"),
         sequence_sample(dtype, 14, **s, batch_first=True, batch=3, length=4, extra=kw, note="batch_first"),
         sequence_sample(dtype, 15, **s, bias=False, bidirectional=True, extra=kw, note="no bias, bidirectional"),
@@ -117,13 +119,15 @@ def _module_options_not_offered(name):
     return Deviation(
         f"torch.nn.{ {'rnn': 'RNN', 'lstm': 'LSTM', 'gru': 'GRU'}[name]}'s dropout between layers (training only)"
         + (" and proj_size" if name == "lstm" else "") + " are not offered: impl's function raises a TypeError naming "
-        "the option; with torch's defaults (dropout=0" + (", proj_size=0" if name == "lstm" else "") + ") the two agree",
+        "the option; with torch's defaults (dropout=0" + (", proj_size=0" if name == "lstm" else "")
+            + ") the two agree",
         "dropout draws a random mask (a training device, not a formula of the guide's chapter); proj_size is a later "
         "LSTM variant the guide does not have",
         demonstrate)
 
 
-def sequence_record(*, id, name, equation, mistakes, gates, states=1, extra=None, extra_values=({},), section, errors=(),
+def sequence_record(*, id, name, equation, mistakes, gates, states=1, extra=None, extra_values=({},), section,
+                    errors=(),
                     tolerances=None):
     return Record(
         id=id, kind="F", section=section, equation=equation,

@@ -19,7 +19,8 @@ RELU_SUMS = (
     "10× margin over 1000 drawn examples); the bounded LSTM and GRU keep the default")
 NONLINEARITY = {"nonlinearity": st.sampled_from(["tanh", "relu"])}
 NONLINEARITY_VALUES = ({"nonlinearity": "tanh"}, {"nonlinearity": "relu"})
-BAD_NONLINEARITY = Sample((np.zeros((2, 3)), np.zeros((2, 2)), np.zeros((2, 3)), np.zeros((2, 2))), {"nonlinearity": "sigmoid"})
+BAD_NONLINEARITY = Sample((np.zeros((2, 3)), np.zeros((2, 2)), np.zeros((2, 3)), np.zeros((2, 2))),
+                          {"nonlinearity": "sigmoid"})
 
 RECORDS = (
     # -- RNN -----------------------------------------------------------------------------------
@@ -33,17 +34,21 @@ RECORDS = (
         mistakes=(
             Mistake("one-bias", "b_hh dropped: one bias instead of torch's two", M.rnn_cell_one_bias),
             Mistake("nonlinearity-ignored", "always tanh, whatever nonlinearity says", M.rnn_cell_tanh_always),
-            Mistake("backward-w_hh-transposed", "∂L/∂h_(t−1) = δ W_hhᵀ instead of δ W_hh", M.rnn_cell_backward_w_hh_transposed, "backward"),
+            Mistake("backward-w_hh-transposed", "∂L/∂h_(t−1) = δ W_hhᵀ instead of δ W_hh",
+                    M.rnn_cell_backward_w_hh_transposed, "backward"),
         ),
         errors=cell_errors(1) + (ErrorInput(BAD_NONLINEARITY, ValueError, r"nonlinearity"),),
     ),
     sequence_record(
         id="rnn.sequence", name="rnn",
-        equation=r"h_t^{(l)} = \tanh\bigl(W_{ih}^{(l)} h_t^{(l-1)} + b_{ih}^{(l)} + W_{hh}^{(l)} h_{t-1}^{(l)} + b_{hh}^{(l)}\bigr),\ h_t^{(0)} = x_t",
+        equation=r"h_t^{(l)} = \tanh\bigl(W_{ih}^{(l)} h_t^{(l-1)} + b_{ih}^{(l)} + W_{hh}^{(l)} h_{t-1}^{(l)} + "
+                 r"b_{hh}^{(l)}\bigr),\ h_t^{(0)} = x_t",
         mistakes=[
             Mistake("one-bias", "every bias_hh dropped", M.rnn_one_bias),
-            Mistake("final-state-from-output", "h_n read from output[-1], for the reverse direction too", M.rnn_final_state_from_output),
-            Mistake("backward-no-tanh-derivative", "BPTT without tanh's derivative", M.rnn_backward_no_derivative, "backward"),
+            Mistake("final-state-from-output", "h_n read from output[-1], for the reverse direction too",
+                    M.rnn_final_state_from_output),
+            Mistake("backward-no-tanh-derivative", "BPTT without tanh's derivative", M.rnn_backward_no_derivative,
+                    "backward"),
         ],
         gates=1, extra=NONLINEARITY, extra_values=NONLINEARITY_VALUES, section=RNN_SECTION,
         tolerances={np.float32: Tolerance(1.3e-6, 1e-4, RELU_SUMS)},

@@ -85,7 +85,8 @@ def vanishing_experiment(candidate):
     for name, layer, weights, scale in _vanishing_networks():
         x = scale * x0
         norms, grad_x = _gradient_reaching_back(candidate, layer, weights, x, g)
-        assert_close(grad_x, _torch_gradient(layer, weights, x, g), Tolerance.default(np.float64), names=(f"{name}: ∂L/∂x",))
+        assert_close(grad_x, _torch_gradient(layer, weights, x, g), Tolerance.default(np.float64),
+                     names=(f"{name}: ∂L/∂x",))
         factor, r2 = _geometric_fit(norms)
         curves[name] = norms
         findings[name] = {"factor per step": round(factor, 4), "R² of the geometric fit": round(r2, 4),
@@ -94,12 +95,14 @@ def vanishing_experiment(candidate):
     r = {n: v["R² of the geometric fit"] for n, v in findings.items()}
     names = list(findings)
     shrink, grow, saturating, rnn0, lstm0, lstm_open = names
-    expect(f[shrink] < 0.6 and r[shrink] > 0.98, f"contracting RNN: factor {f[shrink]}, R² {r[shrink]}: not a geometric decay")
+    expect(f[shrink] < 0.6 and r[shrink] > 0.98,
+           f"contracting RNN: factor {f[shrink]}, R² {r[shrink]}: not a geometric decay")
     expect(f[grow] > 1.1 and r[grow] > 0.95, f"expanding RNN: factor {f[grow]}, R² {r[grow]}: not a geometric growth")
     expect(f[rnn0] < 0.6, f"RNN at torch's init: factor {f[rnn0]}")
     expect(f[lstm_open] > 0.9, f"LSTM with an open forget gate: factor {f[lstm_open]}")
     far_less = (curves[lstm_open][-1] / curves[lstm_open][1]) / (curves[rnn0][-1] / curves[rnn0][1])
-    expect(far_less > 1e6, f"LSTM (open forget gate) keeps only {far_less:.3g}× more gradient than the RNN over 28 steps")
+    expect(far_less > 1e6,
+           f"LSTM (open forget gate) keeps only {far_less:.3g}× more gradient than the RNN over 28 steps")
     expect(f[lstm0] < 0.75, f"LSTM at torch's init: factor {f[lstm0]}; the forget gate should make the difference")
     findings["LSTM (open forget gate) / RNN (default init): gradient kept over 28 steps"] = float(f"{far_less:.3g}")
 

@@ -50,7 +50,8 @@ def check_nonfinite(result, objective, bad=(1, 6)):
     """Non-finite values recorded where they happened, the search carried on, best finite."""
     values = np.array([t.value for t in result.trials])
     expect([t.params for t in result.trials] == objective.calls, "the trials are not the objective's calls, in order")
-    expect(all(math.isnan(values[i]) for i in bad), f"the NaN values of calls {bad} were not recorded: {values[list(bad)]}")
+    expect(all(math.isnan(values[i]) for i in bad),
+           f"the NaN values of calls {bad} were not recorded: {values[list(bad)]}")
     expect(result.best is not None and result.best.value == np.nanmin(values), "best is not the lowest finite value")
 
 
@@ -90,7 +91,8 @@ def reproducible(search, space, **kw):
 
 def branin(p):
     x1, x2 = p["x1"], p["x2"]
-    return (x2 - 5.1 / (4 * math.pi**2) * x1**2 + 5 / math.pi * x1 - 6) ** 2 + 10 * (1 - 1 / (8 * math.pi)) * math.cos(x1) + 10
+    return ((x2 - 5.1 / (4 * math.pi**2) * x1**2 + 5 / math.pi * x1 - 6) ** 2
+            + 10 * (1 - 1 / (8 * math.pi)) * math.cos(x1) + 10)
 
 
 _H3_A = np.array([[3.0, 10, 30], [0.1, 10, 35], [3.0, 10, 30], [0.1, 10, 35]])

@@ -68,7 +68,8 @@ def _bayes_search_check(candidate):
     bowl_units(result)
     check_nonfinite(result, objective)
     randoms = [random_search(bowl, space, n_trials=20, seed=s).best.value for s in range(10)]
-    expect(result.best.value < min(randoms), f"Bayesian optimisation's best {result.best.value:.2e} after 20 trials does not beat the best of 10 random "
+    expect(result.best.value < min(randoms),
+           f"Bayesian optimisation's best {result.best.value:.2e} after 20 trials does not beat the best of 10 random "
         f"searches of 20 trials ({min(randoms):.2e})")
     expect(result.best.value < 1e-3, f"best value {result.best.value:.2e} after 20 trials, expected < 1e-3")
     Choice, _, _ = dims(candidate)
@@ -83,7 +84,8 @@ RECORDS = (
         id="hp.bayes",
         kind="A",
         section=SECTION,
-        equation=r"\mu = k_*^\top (K + \sigma_n^2 I)^{-1} y,\ \sigma^2 = k_{**} - k_*^\top (K + \sigma_n^2 I)^{-1} k_*,\ "
+        equation=r"\mu = k_*^\top (K + \sigma_n^2 I)^{-1} y,\ \sigma^2 = k_{**} - k_*^\top (K + \sigma_n^2 I)^{-1} "
+                 r"k_*,\ "
                  r"k = \sigma_f^2 e^{-\lVert a - b\rVert^2 / 2\ell^2}",
         candidate="search.gp_posterior",
         reference="search.gp_posterior",
@@ -99,8 +101,10 @@ RECORDS = (
         errors=(
             ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3), np.zeros((2, 3)))), ValueError, r"x_test"),
             ErrorInput(Sample((np.zeros((3, 2)), np.zeros(2), np.zeros((2, 2)))), ValueError, r"y_train"),
-            ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3), np.zeros((2, 2))), {"length_scale": 0.0}), ValueError, r"length_scale"),
-            ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3), np.zeros((2, 2))), {"noise": -1.0}), ValueError, r"noise"),
+            ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3), np.zeros((2, 2))), {"length_scale": 0.0}), ValueError,
+                       r"length_scale"),
+            ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3), np.zeros((2, 2))), {"noise": -1.0}), ValueError,
+                       r"noise"),
         ),
         notes="float64 only: a Gaussian process is conditioned on a kernel matrix whose condition number reaches "
               "(n σ_f² + σ_n²)/σ_n² (here up to 10⁴); in float32 that leaves about three correct digits, in torch "
@@ -121,7 +125,8 @@ RECORDS = (
             Mistake("logdet-dropped", "without −½ log|K|", M.gp_log_marginal_likelihood_without_logdet),
             Mistake("half-dropped", "−yᵀK⁻¹y instead of −½yᵀK⁻¹y", M.gp_log_marginal_likelihood_without_half),
         ),
-        errors=(ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3)), {"signal_variance": -1.0}), ValueError, r"signal_variance"),),
+        errors=(ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3)), {"signal_variance": -1.0}), ValueError,
+                           r"signal_variance"),),
         notes="float64 only, as hp.bayes. Bayesian search picks its length scale by this evidence.",
     ),
     Record(
@@ -134,7 +139,8 @@ RECORDS = (
         inputs=_ei_inputs,
         edges=_ei_edges,
         mistakes=(
-            Mistake("improvement-sign-flipped", "I = μ − f*: the maximisation formula", M.expected_improvement_sign_flipped),
+            Mistake("improvement-sign-flipped", "I = μ − f*: the maximisation formula",
+                    M.expected_improvement_sign_flipped),
             Mistake("sigma-term-dropped", "I·Φ(z) alone", M.expected_improvement_without_sigma_term),
             Mistake("xi-added", "I = f* − μ + ξ", M.expected_improvement_xi_added),
         ),
@@ -150,7 +156,8 @@ RECORDS = (
         equation=r"x_{t+1} = \arg\max_x \operatorname{EI}(\mu_t(x), \sigma_t(x), \min_{i \le t} y_i)",
         check=_bayes_search_check,
         mistakes=(
-            Mistake("ei-sign-flipped", "driven by the maximisation EI", M.bayes_search_ei_sign_flipped, "search.bayes_search"),
+            Mistake("ei-sign-flipped", "driven by the maximisation EI", M.bayes_search_ei_sign_flipped,
+                    "search.bayes_search"),
             Mistake("ei-minimised", "argmin of EI", M.bayes_search_ei_minimised, "search.bayes_search"),
         ),
         errors=(ErrorInput(Sample((bowl, {"c": None})), TypeError, r"space\['c'\]", "search.bayes_search"),),

@@ -41,7 +41,8 @@ def _lipo_rule_holds(units, values, roles, k_of, exploit_roles):
         u, v = torch.from_numpy(units[:t][before]), torch.from_numpy(values[:t][before])
         k = k_of(u, v)
         bound = (v - k * torch.cdist(torch.from_numpy(units[t : t + 1]), u)[0]).max().item()
-        expect(bound <= v.min().item() + 1e-12, f"trial {t} ({role}) has Lipschitz bound {bound:.6g} (k = {k:.4g}) above the best so far "
+        expect(bound <= v.min().item() + 1e-12,
+               f"trial {t} ({role}) has Lipschitz bound {bound:.6g} (k = {k:.4g}) above the best so far "
             f"{v.min().item():.6g}: it could not win, yet it was evaluated")
         checked += 1
     return checked
@@ -143,7 +144,8 @@ def _lipo_vs_random(candidate):
         evals = {alg: np.where((g <= target).any(1), np.argmax(g <= target, axis=1) + 1, CLAIM_BUDGET + 1)
                  for alg, g in gaps.items()}
         med = {alg: float(np.median(e)) for alg, e in evals.items()}
-        expect(med["AdaLIPO"] < med["random"], f"{name}: AdaLIPO needs {med['AdaLIPO']:.0f} evaluations at the median to reach gap {target:.3g}, "
+        expect(med["AdaLIPO"] < med["random"],
+               f"{name}: AdaLIPO needs {med['AdaLIPO']:.0f} evaluations at the median to reach gap {target:.3g}, "
             f"random search {med['random']:.0f}")
         findings[name] = {"target gap": float(f"{target:.3g}"), "median evaluations AdaLIPO": med["AdaLIPO"],
                           "median evaluations random": med["random"]}
@@ -172,7 +174,8 @@ RECORDS = (
         check=_lipo_check,
         mistakes=(
             Mistake("accepts-any", "every uniform draw evaluated", M.lipo_search_accepts_any, "search.lipo_search"),
-            Mistake("against-worst", "bound compared with the worst value so far", M.lipo_search_against_worst, "search.lipo_search"),
+            Mistake("against-worst", "bound compared with the worst value so far", M.lipo_search_against_worst,
+                    "search.lipo_search"),
             Mistake("min-bound", "min_i instead of max_i in the bound", M.lipo_search_min_bound, "search.lipo_search"),
         ),
         errors=(ErrorInput(Sample((branin, {})), ValueError, r"space is empty", "search.lipo_search"),),
@@ -214,7 +217,8 @@ RECORDS = (
         id="hp.lipo/estimate",
         kind="A",
         section=SECTION,
-        equation=r"\hat k = \min\{(1+\alpha)^i : i \in \mathbb Z,\ (1+\alpha)^i \ge \max_{i \ne j} |f_i - f_j| / \lVert x_i - x_j\rVert\}",
+        equation=r"\hat k = \min\{(1+\alpha)^i : i \in \mathbb Z,\ (1+\alpha)^i \ge \max_{i \ne j} |f_i - f_j| / "
+                 r"\lVert x_i - x_j\rVert\}",
         candidate="search.lipschitz_estimate",
         reference="search.lipschitz_estimate",
         inputs=_estimate_inputs,
@@ -232,10 +236,12 @@ RECORDS = (
         id="hp.lipo.vs_random/adalipo",
         kind="C",
         section=SECTION,
-        equation=r"\operatorname{median}_{\text{seeds}} T_{\text{AdaLIPO}}(\varepsilon) < \operatorname{median}_{\text{seeds}} T_{\text{random}}(\varepsilon)",
+        equation=r"\operatorname{median}_{\text{seeds}} T_{\text{AdaLIPO}}(\varepsilon) < "
+                 r"\operatorname{median}_{\text{seeds}} T_{\text{random}}(\varepsilon)",
         check=_lipo_vs_random,
         mistakes=(
-            Mistake("accepts-any", "LIPO without its rejection: random search", M.lipo_search_accepts_any, "search.lipo_search"),
+            Mistake("accepts-any", "LIPO without its rejection: random search", M.lipo_search_accepts_any,
+                    "search.lipo_search"),
             Mistake("min-bound", "min_i instead of max_i in the bound", M.lipo_search_min_bound, "search.lipo_search"),
         ),
         notes=f"Branin, Hartmann-3 and Rosenbrock in two dimensions; {CLAIM_SEEDS} seeds, {CLAIM_BUDGET} evaluations. "

@@ -23,7 +23,8 @@ def _grid_check(candidate):
     hits = np.zeros(len(expected), int)
     for t in result.trials:
         match = [i for i, (lr, m, a) in enumerate(expected)
-                 if math.isclose(t.params["lr"], lr, rel_tol=1e-12) and math.isclose(t.params["momentum"], m, abs_tol=1e-12)
+                 if math.isclose(t.params["lr"], lr, rel_tol=1e-12)
+                     and math.isclose(t.params["momentum"], m, abs_tol=1e-12)
                  and t.params["act"] == a]
         expect(match, f"trial {t.params} is not a point of the grid")
         hits[match] += 1
@@ -68,7 +69,8 @@ def _random_check(candidate):
     expect(same_trials(result, again), "the same seed gave different trials")
     expect(not same_trials(result, other), "different seeds gave the same trials")
     raises(ValueError, r"n_trials", lambda: random_search(bowl, space, n_trials=0))
-    return {"KS distance": {k: round(v, 4) for k, v in ks.items()}, "critical 1%": round(critical, 4), "choice counts": counts}
+    return {"KS distance": {k: round(v, 4) for k, v in ks.items()}, "critical 1%": round(critical, 4),
+            "choice counts": counts}
 
 
 SPACE_ERRORS = (
@@ -90,7 +92,8 @@ RECORDS = (
         equation=r"\mathcal G = V_1 \times \cdots \times V_d,\ \text{each point evaluated once}",
         check=_grid_check,
         mistakes=(
-            Mistake("endpoint-dropped", "linspace(low, high, n, endpoint=False)", M.grid_search_endpoint_dropped, "search.grid_search"),
+            Mistake("endpoint-dropped", "linspace(low, high, n, endpoint=False)", M.grid_search_endpoint_dropped,
+                    "search.grid_search"),
             Mistake("log-as-linear", "a log range gridded linearly", M.grid_search_log_as_linear, "search.grid_search"),
             Mistake("diagonal-only", "zip instead of product", M.grid_search_diagonal, "search.grid_search"),
         ),
@@ -100,12 +103,16 @@ RECORDS = (
         id="hp.random",
         kind="A",
         section=SECTION,
-        equation=r"u \sim \mathcal U[0,1)^d,\ x = \text{low} + u(\text{high} - \text{low})\ \text{or}\ \log x \sim \mathcal U[\log \text{low}, \log \text{high})",
+        equation=r"u \sim \mathcal U[0,1)^d,\ x = \text{low} + u(\text{high} - \text{low})\ \text{or}\ \log x \sim "
+                 r"\mathcal U[\log \text{low}, \log \text{high})",
         check=_random_check,
         mistakes=(
-            Mistake("log-scale-ignored", "a LogUniform sampled uniformly", M.random_search_log_ignored, "search.random_search"),
-            Mistake("seed-ignored", "a fresh generator at each call", M.random_search_seed_ignored, "search.random_search"),
-            Mistake("last-choice-never", "rng.integers(0, k − 1)", M.random_search_last_choice_never, "search.random_search"),
+            Mistake("log-scale-ignored", "a LogUniform sampled uniformly", M.random_search_log_ignored,
+                    "search.random_search"),
+            Mistake("seed-ignored", "a fresh generator at each call", M.random_search_seed_ignored,
+                    "search.random_search"),
+            Mistake("last-choice-never", "rng.integers(0, k − 1)", M.random_search_last_choice_never,
+                    "search.random_search"),
         ),
         errors=(ErrorInput(Sample((bowl, {})), ValueError, r"space is empty", "search.random_search"),),
     ),

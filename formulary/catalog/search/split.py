@@ -23,9 +23,11 @@ def _split_check(candidate):
     random_split, split_lengths = candidate.get("search.random_split"), candidate.get("search.split_lengths")
     for n, lengths in ((240, [0.6, 0.2, 0.2]), (11, [0.6, 0.2, 0.2]), (10, [3, 7]), (7, [0.5, 0.5]), (0, [0.5, 0.5])):
         parts = random_split(n, lengths, seed=0)
-        expect([len(p) for p in parts] == split_lengths(n, lengths), f"n={n}, {lengths}: part sizes {[len(p) for p in parts]}")
+        expect([len(p) for p in parts] == split_lengths(n, lengths),
+               f"n={n}, {lengths}: part sizes {[len(p) for p in parts]}")
         joined = np.concatenate(parts)
-        expect(len(joined) == n and np.array_equal(np.sort(joined), np.arange(n)), f"n={n}: the parts are not a partition of range(n)")
+        expect(len(joined) == n and np.array_equal(np.sort(joined), np.arange(n)),
+               f"n={n}: the parts are not a partition of range(n)")
     a, b, c = (random_split(240, [0.6, 0.2, 0.2], seed=s) for s in (0, 0, 1))
     expect(all(np.array_equal(p, q) for p, q in zip(a, b)), "the same seed gave different splits")
     expect(not np.array_equal(a[0], c[0]), "different seeds gave the same split")
@@ -54,16 +56,21 @@ def _split_check(candidate):
     space = {"lr": LogUniform(1e-2, 3.0), "width": Choice((2, 8, 16))}
     out = candidate.get("search.holdout_search")(candidate.get("search.random_search"), space, fit, score,
                                                  train, validation, test, n_trials=8, seed=0)
-    expect(all(data == "train" for what, data in log if what == "fit"), f"a model was fitted on {set(d for w, d in log if w == 'fit')}")
+    expect(all(data == "train" for what, data in log if what == "fit"),
+           f"a model was fitted on {set(d for w, d in log if w == 'fit')}")
     scored = [data for what, data in log if what == "score"]
-    expect(scored.count("test") == 1 and scored[-1] == "test", f"the test set was scored {scored.count('test')} times, last: {scored[-1]}")
+    expect(scored.count("test") == 1 and scored[-1] == "test",
+           f"the test set was scored {scored.count('test')} times, last: {scored[-1]}")
     expect(scored[:-1] == ["validation"] * len(out.search.trials), "every trial must be scored on the validation set")
     values = out.search.values
-    expect(out.params == out.search.trials[int(np.nanargmin(values))].params, "the hyperparameters chosen are not the best on validation")
+    expect(out.params == out.search.trials[int(np.nanargmin(values))].params,
+           "the hyperparameters chosen are not the best on validation")
     refit = score(fit(train, out.params), test)
     expect(out.test_score == refit, f"reported test score {out.test_score} differs from the chosen model's {refit}")
-    expect(out.test_score < 0.2 * np.var(test[1]), f"test MSE {out.test_score:.3g} against variance {np.var(test[1]):.3g}: nothing learnt")
-    return {"chosen": out.params, "validation MSE": float(f"{np.nanmin(values):.3g}"), "test MSE": float(f"{out.test_score:.3g}"),
+    expect(out.test_score < 0.2 * np.var(test[1]),
+           f"test MSE {out.test_score:.3g} against variance {np.var(test[1]):.3g}: nothing learnt")
+    return {"chosen": out.params, "validation MSE": float(f"{np.nanmin(values):.3g}"),
+            "test MSE": float(f"{out.test_score:.3g}"),
             "diverged trials (NaN)": int(np.isnan(values).sum()), "test variance": float(f"{np.var(test[1]):.3g}")}
 
 
@@ -93,7 +100,8 @@ def _split_lengths_inputs(dt):
         lambda w: [v / sum(w) for v in w]).filter(lambda f: sum(f) <= 1)  # torch's own test: see the deviation
     return st.integers(0, 60).flatmap(lambda n: st.one_of(
         samples(st.just(n), fractions),
-        st.lists(st.integers(0, n), min_size=1, max_size=3).filter(lambda v: sum(v) <= n).map(lambda v: [*v, n - sum(v)])
+        st.lists(st.integers(0, n), min_size=1,
+                 max_size=3).filter(lambda v: sum(v) <= n).map(lambda v: [*v, n - sum(v)])
         .flatmap(lambda v: samples(st.just(n), st.just(v)))))
 
 
@@ -114,15 +122,18 @@ RECORDS = (
         id="hp.split",
         kind="A",
         section=SECTION,
-        equation=r"\hat\lambda = \arg\min_\lambda S(\hat\theta_\lambda, D_{val}),\ \hat\theta_\lambda \text{ fit on } D_{train},\ "
+        equation=r"\hat\lambda = \arg\min_\lambda S(\hat\theta_\lambda, D_{val}),\ \hat\theta_\lambda \text{ fit on } "
+                 r"D_{train},\ "
                  r"\text{report } S(\hat\theta_{\hat\lambda}, D_{test}) \text{ once}",
         check=_split_check,
         mistakes=(
-            Mistake("overlapping-parts", "each part drawn on its own", M.random_split_overlapping, "search.random_split"),
+            Mistake("overlapping-parts", "each part drawn on its own", M.random_split_overlapping,
+                    "search.random_split"),
             Mistake("split-seed-ignored", "the seed ignored", M.random_split_seed_ignored, "search.random_split"),
             Mistake("selects-on-test", "hyperparameters chosen by their test score", M.holdout_search_selects_on_test,
                     "search.holdout_search"),
-            Mistake("reports-validation", "the best validation score reported as final", M.holdout_search_reports_validation,
+            Mistake("reports-validation", "the best validation score reported as final",
+                    M.holdout_search_reports_validation,
                     "search.holdout_search"),
             Mistake("peeks-every-trial", "a test score computed for every trial", M.holdout_search_peeks_every_trial,
                     "search.holdout_search"),
@@ -135,9 +146,11 @@ RECORDS = (
         ),
         deviations=(Deviation(
             "line 292: hyperparameters are decided by 'training different models and choosing the better test value' "
-            "(选择更好的测试值来决定), Wikipedia's 'choosing the values that test better': the test is a trial, which the "
+            "(选择更好的测试值来决定), Wikipedia's 'choosing the values that test better': the test is a trial, which "
+            "the "
             "guide's own procedure (lines 316–319) runs on the validation set, keeping the test set for the end",
-            "read so, the line is right (a wording, not an error); read as selection on the test set it would be wrong, "
+            "read so, the line is right (a wording, not an error); read as selection on the test set it would be "
+            "wrong, "
             "and the check shows why: choosing on the test set makes the reported score optimistic (20 equally good "
             "models: about 0.81 instead of 1)", _guide_selects_on_test, source="guide convention"),),
         notes="The MLP (basics.mlp_train, 200 epochs) is tuned by random search over lr ∈ [0.01, 3] (log scale) and "
@@ -151,8 +164,10 @@ RECORDS = (
         candidate="search.split_lengths",
         reference="search.split_lengths",
         inputs=_split_lengths_inputs,
-        edges=lambda dt: [Sample((11, [0.6, 0.2, 0.2])), Sample((10, [0.34, 0.33, 0.33])), Sample((3, [0.25, 0.25, 0.25, 0.25])),
-                          Sample((100, [0.34, 0.56, 0.1]), {}, "torch rejects it (see the deviation)", expected=[34, 56, 10])],
+        edges=lambda dt: [Sample((11, [0.6, 0.2, 0.2])), Sample((10, [0.34, 0.33, 0.33])),
+                          Sample((3, [0.25, 0.25, 0.25, 0.25])),
+                          Sample((100, [0.34, 0.56, 0.1]), {}, "torch rejects it (see the deviation)",
+                                 expected=[34, 56, 10])],
         dtypes=(np.float64,),
         mistakes=(
             Mistake("remainder-to-last", "the remainder all given to the last part", M.split_lengths_remainder_last),
@@ -163,6 +178,7 @@ RECORDS = (
             "torch tests sum(lengths) <= 1 in floating point, and 0.34 + 0.56 + 0.1 rounds to 1.0000000000000002; "
             "impl sums the fractions exactly (math.fsum) before the same isclose test",
             _torch_rejects_fractions_over_one),),
-        notes="Drawn fractions are kept where torch's own floating-point sum is at most 1; the deviation covers the rest.",
+        notes="Drawn fractions are kept where torch's own floating-point sum is at most 1; the deviation covers the "
+              "rest.",
     ),
 )

@@ -156,7 +156,8 @@ def _max_options(dilation, extra):
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """``Pool2D(kernel_shape, stride, pad, mode='max').forward`` (numpy-ml pads with zeros)."""
     _max_options(dilation, "return_indices" if return_indices else "")
-    return _nchw(_pool_layer("max", kernel_size, stride, padding, ceil_mode).forward(_nhwc(input), retain_derived=False))
+    return _nchw(_pool_layer("max", kernel_size, stride, padding, ceil_mode).forward(_nhwc(input),
+                                                                                     retain_derived=False))
 
 
 @refusing
@@ -177,7 +178,8 @@ def _avg_options(count_include_pad, divisor_override):
 
 
 @refusing
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
     """``Pool2D(kernel_shape, stride, pad, mode='average').forward``."""
     _avg_options(count_include_pad, divisor_override)
     layer = _pool_layer("average", kernel_size, stride, padding, ceil_mode)

@@ -96,7 +96,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 @refusing
 def cross_entropy_backward(grad_output, input, target, weight=None, ignore_index=-100, reduction="mean",
                            label_smoothing=0.0):
-    """``CrossEntropy.grad(y, softmax)`` = softmax − y with respect to the logits, times grad_output (/ rows for 'mean')."""
+    """``CrossEntropy.grad(y, softmax)`` = softmax − y with respect to the logits, times grad_output (/ rows for
+    'mean')."""
     x, z, y, p = _ce_inputs(input, target, weight, ignore_index, label_smoothing)
     n = _divisor(reduction, z.shape[0])
     g = np.asarray(grad_output) * _LOSS.CrossEntropy.grad(y, p) / n

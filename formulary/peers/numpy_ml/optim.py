@@ -47,7 +47,8 @@ class _NumpyMLOptimizer:
 
     def _make(self, group: dict):
         """numpy-ml's optimizer for ``group``'s options."""
-        refused = [k for k, neutral in self._lacks.items() if group.get(k, neutral) != neutral and self._matters(k, group)]
+        refused = [k for k, neutral in self._lacks.items() if group.get(k, neutral) != neutral
+                   and self._matters(k, group)]
         if refused:
             raise NotImplementedError(f"numpy-ml's {self._numpy_ml_name} has no {', '.join(refused)}")
         return self._build(group)
@@ -94,7 +95,8 @@ class SGD(_NumpyMLOptimizer):
     _numpy_ml_name = "SGD"
     _lacks: ClassVar[dict] = {"dampening": 0.0, "weight_decay": 0.0, "nesterov": False, "maximize": False}
 
-    def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, *, maximize=False):
+    def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, *,
+                 maximize=False):
         super().__init__(params, {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
                                   "nesterov": nesterov, "maximize": maximize})
 
@@ -114,7 +116,8 @@ class Adagrad(_NumpyMLOptimizer):
     def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10,
                  *, maximize=False):
         super().__init__(params, {"lr": lr, "lr_decay": lr_decay, "weight_decay": weight_decay,
-                                  "initial_accumulator_value": initial_accumulator_value, "eps": eps, "maximize": maximize})
+                                  "initial_accumulator_value": initial_accumulator_value, "eps": eps,
+                                      "maximize": maximize})
 
     def _build(self, group):
         return _O.AdaGrad(lr=group["lr"], eps=group["eps"])
@@ -128,7 +131,8 @@ class RMSprop(_NumpyMLOptimizer):
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False, *,
                  maximize=False):
-        super().__init__(params, {"lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weight_decay, "momentum": momentum,
+        super().__init__(params,
+                         {"lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weight_decay, "momentum": momentum,
                                   "centered": centered, "maximize": maximize})
 
     def _build(self, group):
@@ -144,7 +148,8 @@ class Adam(_NumpyMLOptimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False, *,
                  maximize=False, decoupled_weight_decay=False):
-        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
+        super().__init__(params,
+                         {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
                                   "maximize": maximize, "decoupled_weight_decay": decoupled_weight_decay})
 
     def _build(self, group):

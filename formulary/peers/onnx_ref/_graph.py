@@ -25,7 +25,8 @@ def const(name: str, value: float, dtype: np.dtype) -> NodeProto:
 
 def ints(name: str, values: list[int]) -> NodeProto:
     """A 1-D int64 Constant (a shape for Reshape)."""
-    return helper.make_node("Constant", [], [name], value=helper.make_tensor(name, TensorProto.INT64, [len(values)], values))
+    return helper.make_node("Constant", [], [name],
+                            value=helper.make_tensor(name, TensorProto.INT64, [len(values)], values))
 
 
 def names(*arrays) -> list[str]:

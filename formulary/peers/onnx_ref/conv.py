@@ -60,7 +60,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return out, flat - (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1, 1)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
     """ONNX ``AveragePool`` with count_include_pad and ceil_mode."""
     if divisor_override is not None:
         raise NotImplementedError("ONNX's AveragePool has no divisor_override")

@@ -20,6 +20,7 @@ import numpy as np
 
 from formulary.peers.autodiff import NotProvided
 from formulary.peers.tensorflow import backward, forward, tf
+from reference import tf_judge
 
 
 def _t(x):
@@ -73,8 +74,6 @@ def _conv2d_nhwc(input, filters, bias=None, strides=1, padding="valid", dilation
 
 def same_padding(size, kernel_size, stride=1, dilation=1):
     """TensorFlow's own 'SAME' split, read off ``tf.nn.max_pool2d(padding='SAME')`` (see reference.tf_judge)."""
-    from reference import tf_judge
-
     return tf_judge.same_padding(size, kernel_size, stride, dilation)
 
 
