@@ -6,7 +6,7 @@ dilation, pooling, the fully connected layer, batch normalisation, the counting 
 parameters, MACs and FLOPs, and the guide's training procedure on a small CNN.
 """
 
-from formulary.catalog.conv import batchnorm, convolution, counting, linear, pooling, training
+from formulary.catalog.conv import batchnorm, convolution, counting, linear, padding, pooling, training
 
-RECORDS = (convolution.RECORDS + pooling.RECORDS + linear.RECORDS + counting.RECORDS + batchnorm.RECORDS
-           + training.RECORDS)
+RECORDS = (convolution.RECORDS + padding.RECORDS + pooling.RECORDS + linear.RECORDS + counting.RECORDS
+           + batchnorm.RECORDS + training.RECORDS)
