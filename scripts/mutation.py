@@ -234,7 +234,7 @@ def explanation(function: str, line: str) -> str:
 
 
 DEFAULT_TARGETS = ("impl/activations/", "impl/losses/")
-DEFAULT_K = "act. or loss."
+DEFAULT_K = "act. or loss. or blocked"  # blocked: tests/test_blockwise.py, the blocked path of large inputs
 
 # chapter -> (mutated files and folders, the records that judge them: a pytest -k expression)
 CHAPTERS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"(default: {' '.join(DEFAULT_TARGETS)})")
     p.add_argument("-k", default=DEFAULT_K,
                    help=f"pytest -k expression choosing the relevant records (default: {DEFAULT_K})")
-    p.add_argument("--tests", default="tests/test_conformance.py tests/test_accuracy.py",
+    p.add_argument("--tests", default="tests/test_conformance.py tests/test_accuracy.py tests/test_blockwise.py",
                    help="test file(s) that judge the mutants (accuracy too: it judges the last ULPs)")
     p.add_argument("--out", default=str(ROOT / "reports" / "mutation.json"))
     p.add_argument("--work", default=str(ROOT / "build" / "mutation"), help="working copy (default: build/mutation)")

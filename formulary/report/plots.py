@@ -77,8 +77,11 @@ def unary_curves(candidate: Candidate) -> list[tuple]:
             continue
         first = next(iter(r.edges(np.dtype(np.float64))), None)
         kwargs = dict(first.kwargs) if first is not None else {}
-        y = np.asarray(fn(CURVE_X.copy(), **kwargs))
-        dy = np.asarray(bwd(np.ones_like(CURVE_X), CURVE_X.copy(), **kwargs))
+        try:
+            y = np.asarray(fn(CURVE_X.copy(), **kwargs))
+            dy = np.asarray(bwd(np.ones_like(CURVE_X), CURVE_X.copy(), **kwargs))
+        except (ValueError, TypeError):  # not elementwise on a 1-D curve (glu halves its input; rrelu needs noise)
+            continue
         if y.shape == CURVE_X.shape and dy.shape == CURVE_X.shape:
             out.append((r, kwargs, y, dy))
     return out
