@@ -122,6 +122,7 @@ def _matching_mistake(record, cand, device, failed_check, timeout):
         return None
 
 
+_FIGURES_OF_OTHER_TARGETS = ("speed-growth.png",)  # drawn by make bench, shown by SPEED.md
 _MADE_BY_REPORT = ("conformance.json", "CONFORMANCE.md", "junit.xml", "index.html", "figures")
 
 
@@ -147,6 +148,10 @@ def cmd_report(args) -> int:
             for item in out.iterdir():
                 if item.name not in _MADE_BY_REPORT:
                     (shutil.copytree if item.is_dir() else shutil.copy2)(item, work / item.name)
+            for name in _FIGURES_OF_OTHER_TARGETS:  # a report run redraws its own figures, not these
+                if (out / "figures" / name).is_file():
+                    (work / "figures").mkdir(exist_ok=True)
+                    shutil.copy2(out / "figures" / name, work / "figures" / name)
         rc = _run_report(args, work)
         if rc not in (0, 1) or not (work / "conformance.json").is_file():
             print(f"formulary report: the suite did not finish (pytest exit {rc}); {out} is unchanged", file=sys.stderr)
