@@ -42,3 +42,19 @@ def test_render_states_the_count_the_blas_and_coretype():
 def test_growth_curves_are_read_from_extra_info():
     curves = speed.growth(_doc())
     assert curves == {"act.sigmoid": {"impl": [(1000, 1e-5)]}}
+
+
+def test_oracle_pairs_are_listed_once_and_per_evaluation():
+    from formulary.report.speed import oracle_ratios, other_pairs
+
+    def bench(group, side, median, **info):
+        return {"group": group, "name": f"{group}[{side}]", "stats": {"median": median},
+                "extra_info": {"side": side, **info}}
+
+    data = {"benchmarks": [bench("tpe", "impl", 0.6, oracle="optuna", evaluations=60),
+                           bench("tpe", "oracle", 0.3, oracle="optuna", evaluations=60),
+                           bench("bobyqa", "impl", 0.2, evaluations=200),
+                           bench("bobyqa", "nlopt", 0.01, evaluations=200)]}
+    rows = oracle_ratios(data) + other_pairs(data)
+    assert [r["group"] for r in rows] == ["tpe", "bobyqa"]
+    assert rows[1]["impl_ms"] == 1.0 and rows[1]["oracle_ms"] == 0.05 and rows[1]["ratio"] == 20.0
