@@ -35,6 +35,14 @@ def _channels(in_channels, out_channels, groups) -> tuple[int, int, int]:
     return c_in, c_out, g
 
 
+def _conv_sizes(in_channels, out_channels, kernel_size, output_size, groups):
+    """Checked (C_in/g, C_out, k_h, k_w, H_out, W_out) of a convolution: validated once, for MACs and FLOPs alike."""
+    c_in, c_out, g = _channels(in_channels, out_channels, groups)
+    kh, kw = pair(kernel_size, "kernel_size", 1)
+    h, w = pair(output_size, "output_size", 0)
+    return c_in // g, c_out, kh, kw, h, w
+
+
 def conv2d_params(in_channels, out_channels, kernel_size, groups=1, bias=True) -> int:
     r"""Trainable parameters of a convolution: the kernels and one bias per kernel.
 
@@ -50,10 +58,8 @@ def conv2d_macs(in_channels, out_channels, kernel_size, output_size, groups=1) -
 
     .. math:: H_\text{out} W_\text{out} C_\text{out} \, k_h k_w \frac{C_\text{in}}{g}
     """
-    c_in, c_out, g = _channels(in_channels, out_channels, groups)
-    kh, kw = pair(kernel_size, "kernel_size", 1)
-    h, w = pair(output_size, "output_size", 0)
-    return h * w * c_out * kh * kw * (c_in // g)
+    depth, c_out, kh, kw, h, w = _conv_sizes(in_channels, out_channels, kernel_size, output_size, groups)
+    return h * w * c_out * kh * kw * depth
 
 
 def conv2d_flops(in_channels, out_channels, kernel_size, output_size, groups=1, bias=True, convention="torch") -> int:
@@ -69,16 +75,21 @@ def conv2d_flops(in_channels, out_channels, kernel_size, output_size, groups=1, 
     The guide's formula (written for a square kernel and g = 1) equals the exact count
     without bias additions; ``bias`` changes only the exact count.
     """
-    macs = conv2d_macs(in_channels, out_channels, kernel_size, output_size, groups)
-    c_in, c_out, g = _channels(in_channels, out_channels, groups)
-    (kh, kw), (h, w) = pair(kernel_size, "kernel_size", 1), pair(output_size, "output_size", 0)
+    depth, c_out, kh, kw, h, w = _conv_sizes(in_channels, out_channels, kernel_size, output_size, groups)
     has_bias, convention = flag(bias, "bias"), _convention(convention)
-    outputs, depth = h * w * c_out, c_in // g
+    outputs = h * w * c_out
+    macs = outputs * kh * kw * depth
     if convention == "torch":
         return 2 * macs
     if convention == "guide":
         return (h * w * (kh * kw + (kh * kw - 1)) * depth + h * w * (depth - 1)) * c_out
     return 2 * macs - outputs + (outputs if has_bias else 0)
+
+
+def _linear_sizes(in_features, out_features, batch):
+    """Checked (n_in, n_out, B) of a fully connected layer: validated once, for MACs and FLOPs alike."""
+    n_in, n_out = integer(in_features, "in_features", 1), integer(out_features, "out_features", 1)
+    return n_in, n_out, integer(batch, "batch", 0)
 
 
 def linear_params(in_features, out_features, bias=True) -> int:
@@ -95,8 +106,8 @@ def linear_macs(in_features, out_features, batch=1) -> int:
 
     .. math:: B\, n_\text{in} n_\text{out}
     """
-    n_in, n_out = integer(in_features, "in_features", 1), integer(out_features, "out_features", 1)
-    return integer(batch, "batch", 0) * n_in * n_out
+    n_in, n_out, rows = _linear_sizes(in_features, out_features, batch)
+    return rows * n_in * n_out
 
 
 def linear_flops(in_features, out_features, batch=1, bias=True, convention="torch") -> int:
@@ -109,8 +120,8 @@ def linear_flops(in_features, out_features, batch=1, bias=True, convention="torc
 
     The guide's 5 → 10 layer: 5·10 + 10 = 60 by its count; torch counts 100.
     """
-    macs = linear_macs(in_features, out_features, batch)
-    rows, n_out = integer(batch, "batch", 0), integer(out_features, "out_features", 1)
+    n_in, n_out, rows = _linear_sizes(in_features, out_features, batch)
+    macs = rows * n_in * n_out
     has_bias, convention = flag(bias, "bias"), _convention(convention)
     biases = rows * n_out if has_bias else 0
     if convention == "torch":

@@ -92,9 +92,6 @@ settings.register_profile("mutation", parent=settings.get_profile("ci"),
 # first rule that matches wins.  "KILL:" names the check that would kill the mutant;
 # "EQUIVALENT:" says why no check can.  Written for impl/activations.py and impl/losses/.
 _ARG = r"(float_array|same_shape|real|axis)\(.*, (None|\"XX\w+XX\"|\"[A-Z_]+\")\)"
-# a mutated argument name or minimum in an integer()/pair() check: the name None, "XXnameXX", "NAME", or left out;
-# the minimum None or left out
-_REVALIDATED = r"(pair|integer)\(\w+, (None|\"XX\w+XX\"|\"[A-Z_]+\"|\d+\)|\"\w+\", (None|)\))"
 EXPLAINED: tuple[tuple[str, str, str], ...] = (
     (r".*_backward$", _ARG,
      "KILL: a *_backward's own validation is never exercised with a bad input: the records' error inputs reach it "
@@ -196,16 +193,6 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "(the errstate is redundant there)."),
     (r".*", r"np\.where\(.*, None, ",
      "EQUIVALENT: np.where(..., None, out) gives an object array whose None becomes NaN in .astype(float)."),
-    # --- chapter counting (impl/counting.py) ---------------------------------------------------------------------
-    (r"conv2d_flops$", _REVALIDATED,
-     "EQUIVALENT: re-validation that cannot fail. conv2d_flops first calls conv2d_macs, which checks kernel_size "
-     "(≥ 1) and output_size (≥ 0) under the same names and minimums and raises before this line is reached; the "
-     "pair() calls here only unpack values already accepted, so their name and minimum never reach a message."),
-    (r"linear_flops$", _REVALIDATED,
-     "EQUIVALENT: re-validation that cannot fail. linear_flops first calls linear_macs, which checks batch (≥ 0) and "
-     "out_features (≥ 1) under the same names and minimums and raises before this line is reached; the integer() "
-     "calls here only unpack values already accepted, so their name and minimum never reach a message."),
-    # --- end of chapter counting ---------------------------------------------------------------------------------
     # --- chapter basics (impl/basics.py) -------------------------------------------------------------------------
     (r"_backward$", r"_activation\((output_)?activation, (None|\"XX\w+XX\"|\"[A-Z_]+\")\)",
      "EQUIVALENT: re-validation that cannot fail. Both callers of _backward (mlp_backward, mlp_train) run _forward "
