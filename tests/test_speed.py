@@ -29,12 +29,14 @@ def test_ratios_and_targets():
     conv = rows["cnn.conv2d forward 8×64×56×56, 64 3×3 kernels, padding 1, float32"]
     assert conv["vs"]["peer"] is None
     assert [(t["bound"], t["met"]) for t in conv["targets"]] == [(1.5, True), (2.0, False)]
+    assert conv["targets"][1]["beyond_numpy"] and conv["targets"][1]["floor_vs_torch"] == 2.5  # GEMMs alone: 2.5×
 
 
 def test_render_states_the_count_the_blas_and_coretype():
     doc = _doc()
     text = speed.render(speed.ratios(doc), doc["machine_info"])
-    assert "**Targets: 2 of 4 met**" in text
+    assert "**Targets: 2 of 4 met**; 1 of the 2 not met are beyond NumPy" in text
+    assert "NOT met: ≤ 2× torch (3.00, beyond NumPy: the floor alone is 2.50× torch)" in text
     assert "kernel Haswell" in text and "`OPENBLAS_CORETYPE=Haswell`" in text
     assert "NOT met: ≤ 8× floor (10.00)" in text
 
