@@ -152,12 +152,20 @@ def call_candidate(record: Record, fn: Callable, sample: Sample):
 
 def call_reference(record: Record, sample: Sample, device: str, requires_grad: bool = False):
     ref = reference(_named(record.reference, "reference", record))
-    args = list(tensors.to_torch(sample.args, device))
+    given, options = sample.args, dict(sample.kwargs)
+    if sample.truth:  # float32 judged by the float64 reference (see Sample)
+        given, options = tensors.recast((given, options), np.float32, np.float64)
+    args = list(tensors.to_torch(given, device))
     if requires_grad:
         for i in record.grad_args:
-            args[i] = tensors.to_torch(sample.args[i], device, requires_grad=True)
-    kwargs = tensors.to_torch(dict(sample.kwargs), device)
+            args[i] = tensors.to_torch(given[i], device, requires_grad=True)
+    kwargs = tensors.to_torch(options, device)
     return args, ref(*args, **kwargs)
+
+
+def _rounded(sample: Sample, expected, dtype: np.dtype):
+    """The reference's result in the sample's dtype: rounded once where it ran in float64 (``truth``)."""
+    return tensors.recast(expected, np.float64, dtype) if sample.truth else expected
 
 
 def _fail(record: Record, check: str, candidate: Candidate, sample: Sample, exc: Mismatch, extra: str = "",
@@ -201,7 +209,7 @@ def _compare_forward(record, fn, sample, dtype, device, stats, candidate, check)
     if sample.expected is not None:
         expected = sample.expected
     else:
-        expected = tensors.to_numpy(call_reference(record, sample, device)[1])
+        expected = _rounded(sample, tensors.to_numpy(call_reference(record, sample, device)[1]), dtype)
     actual = call_candidate(record, fn, sample)
     try:
         s = assert_close(actual, expected, tol, names=record.output_names)
@@ -225,8 +233,8 @@ def _compare_backward(record, bwd, sample, dtype, device, stats, candidate, chec
         grads = [draw_grad(tuple(t.shape)) for t in outs]
         live = [(t, g) for t, g in zip(outs, grads) if t.requires_grad]
         if live:
-            torch.autograd.backward([t for t, _ in live], [torch.from_numpy(g).to(device) for _, g in live])
-        expected = tuple(tensors.grads_of(args[i]) for i in record.grad_args)
+            torch.autograd.backward([t for t, _ in live], [torch.from_numpy(g).to(device, t.dtype) for t, g in live])
+        expected = _rounded(sample, tuple(tensors.grads_of(args[i]) for i in record.grad_args), dtype)
     grad_output = tensors.rebuild(out, grads) if not isinstance(out, torch.Tensor) else grads[0]
     actual = call_candidate(record, lambda *a, **k: bwd(grad_output, *a, **k), sample)
     if len(record.grad_args) == 1:

@@ -44,6 +44,10 @@ class Sample:
     ones) replace the reference as the judge of this one sample: for edge inputs where
     the reference is known to be wrong.  The record must then carry a Deviation that
     demonstrates the reference's difference.
+
+    ``truth``: a float32 sample judged against the reference run in float64 and rounded
+    once, for ill-conditioned samples (saturated gates): there two float32 results, each
+    within torch's float32 tolerance of the truth, can be up to twice it apart.
     """
 
     args: tuple = ()
@@ -51,6 +55,7 @@ class Sample:
     note: str = ""
     expected: Any = None
     expected_grad: Any = None
+    truth: bool = False
 
     def __repr__(self) -> str:
         parts = [short_repr(a) for a in self.args]

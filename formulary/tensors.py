@@ -39,6 +39,19 @@ def to_numpy(value):
     return value
 
 
+def recast(value, source, target):
+    """Arrays of dtype ``source`` cast to ``target``; containers are walked; the rest is kept."""
+    if isinstance(value, np.ndarray):
+        return value.astype(target) if value.dtype == source else value
+    if isinstance(value, tuple):
+        return tuple(recast(v, source, target) for v in value)
+    if isinstance(value, list):
+        return [recast(v, source, target) for v in value]
+    if isinstance(value, Mapping):
+        return {k: recast(v, source, target) for k, v in value.items()}
+    return value
+
+
 def leaves(value) -> list:
     """The tensors of a (nested) value, in order."""
     if isinstance(value, torch.Tensor):

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from formulary import catalog, checks
 from formulary.candidate import Candidate, NotFound, record_problems
-from formulary.record import Mistake, Record, Tolerance
+from formulary.record import Mistake, Record, Sample, Tolerance
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -195,3 +196,14 @@ def test_status_deviation_only_where_impl_and_torch_differ_and_sources_add_up():
     assert set(s["deviations_by_source"]) == set(SOURCES)
     for rec, r in zip(doc["records"], records, strict=True):
         assert (rec["status"] == "deviation") == any(d.source == "torch" for d in r.deviations), r.id
+
+
+def test_a_truth_sample_is_judged_by_the_float64_reference():
+    """Sample(truth=True): float32 against torch run in float64 and rounded once, forward and backward."""
+    record = catalog.by_id("loss.mse")
+    x, y = np.array([1e8, 1.0, -1e8], np.float32), np.array([0.0, 0.5, 3.0], np.float32)
+    plain, truth = Sample((x, y), {"reduction": "sum"}), Sample((x, y), {"reduction": "sum"}, truth=True)
+    exact = float(np.float32(np.sum((x.astype(np.float64) - y) ** 2)))
+    assert checks._rounded(truth, checks.call_reference(record, truth, "cpu")[1].numpy(), np.float32) == exact
+    assert checks.call_reference(record, truth, "cpu")[1].dtype == torch.float64
+    assert checks.call_reference(record, plain, "cpu")[1].dtype == torch.float32

@@ -1,5 +1,6 @@
 """torch's input forms of the activations that need more than the edge bank: softmax's ``dtype=``,
-and the options impl does not take (``inplace=``, softmax's implicit ``dim``), as deviations.
+the options impl does not take (``inplace=``, softmax's implicit ``dim``), as deviations, and the
+gradient at a NaN input, which torch gives by the element's position in its kernel.
 
 A helper module of :mod:`formulary.catalog.activations` (no records of its own); the
 derivation is in ``docs/input-surface.md``.
@@ -7,13 +8,14 @@ derivation is in ``docs/input-surface.md``.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import numpy as np
 import torch
 
 from formulary.compare import assert_close
-from formulary.record import Deviation, ErrorInput, Sample
+from formulary.record import Deviation, ErrorInput, Record, Sample
 from formulary.tolerance import Tolerance
 from formulary.verdict import expect
 
@@ -99,3 +101,46 @@ DTYPE_ERRORS = (
     ErrorInput(Sample((np.zeros(3), np.zeros(3), 0), {"dtype": np.int32}, "integer dtype"), TypeError, r"\bdtype\b",
                "backward"),
 )
+
+
+def nan_gradient_by_position(name, slope=1.0, **kw):
+    """torch's gradient at NaN differs between its vectorised body and its scalar tail.
+
+    ``slope``: the scalar kernel's derivative there, its positive branch's (λ for SELU).  Which
+    elements fall in the tail depends on the CPU's vector width (AVX2 or AVX-512), so no edge
+    may hold NaN among other values (:func:`nan_apart`).
+    """
+
+    def demonstrate(candidate):
+        x = torch.full((21,), float("nan"), dtype=torch.float64, requires_grad=True)
+        getattr(torch.nn.functional, name)(x, **kw).backward(torch.ones(21, dtype=torch.float64))
+        theirs = set(np.unique(np.where(np.isnan(x.grad.numpy()), -1.0, x.grad.numpy())).tolist())
+        expect(len(theirs) > 1, f"torch's {name} gradient at NaN is now {theirs} at every position: drop the deviation")
+        mine = candidate.get(f"activations.{name}_backward")(np.ones(40), np.full(40, np.nan), **kw)
+        expect(np.all(mine == slope), f"candidate's gradient at NaN is {set(mine.tolist())}, expected {slope}·g "
+               "everywhere")
+
+    return Deviation(
+        "gradient at a NaN input: torch gives the positive branch's derivative in its scalar tail but 0 or NaN in its "
+        "vectorised body (it depends on the element's position, and so on the CPU's vector width); impl gives the "
+        "scalar kernel's everywhere",
+        "one answer per input, the scalar kernel's, as relu's backward; the edge bank judges NaN on its own",
+        demonstrate)
+
+
+def nan_apart(record: Record, slope: float = 1.0) -> Record:
+    """The record with NaN taken out of its edge bank (torch's gradient there depends on the
+    element's position) and judged alone: NaN out, the upstream gradient passed times ``slope``."""
+
+    def bank(dt):
+        out = []
+        for smp in record.edges(dt):
+            x = smp.args[0]
+            if smp.expected is None and isinstance(x, np.ndarray) and x.ndim == 1 and np.isnan(x).any():
+                smp = dataclasses.replace(smp, args=(x[~np.isnan(x)], *smp.args[1:]))
+            out.append(smp)
+        nan = np.array([np.nan], dt)
+        return out + [Sample((nan,), {}, "NaN: the gradient passes g", expected=nan,
+                             expected_grad=np.full(1, slope, dt))]
+
+    return dataclasses.replace(record, edges=bank)

@@ -15,6 +15,7 @@ import torch
 from hypothesis import strategies as st
 
 from formulary import edges
+from formulary.catalog._activation_forms import nan_apart, nan_gradient_by_position
 from formulary.catalog.activations import BULK, SECTION, elementwise
 from formulary.mistakes import activation_family as M
 from formulary.record import AccuracyClass, Deviation, ErrorInput, Mistake, Record, Sample
@@ -47,47 +48,12 @@ def _input_errors(*extra_args, backward_args=()):
 _F32_MAX = float(np.finfo(np.float32).max)
 
 
-def _nan_gradient_by_position(name, **kw):
-    """torch's gradient at NaN differs between its vectorised body and its scalar tail."""
-
-    def demonstrate(candidate):
-        x = torch.full((21,), float("nan"), dtype=torch.float64, requires_grad=True)
-        getattr(torch.nn.functional, name)(x, **kw).backward(torch.ones(21, dtype=torch.float64))
-        theirs = set(np.unique(np.where(np.isnan(x.grad.numpy()), -1.0, x.grad.numpy())).tolist())
-        expect(len(theirs) > 1, f"torch's {name} gradient at NaN is now {theirs} at every position: drop the deviation")
-        mine = candidate.get(f"activations.{name}_backward")(np.ones(40), np.full(40, np.nan), **kw)
-        expect(np.all(mine == 1.0), f"candidate's gradient at NaN is {set(mine.tolist())}, expected g everywhere")
-
-    return Deviation(
-        "gradient at a NaN input: torch gives g in its scalar tail but 0 or NaN in its vectorised body "
-        "(it depends on the element's position); impl passes g everywhere",
-        "one answer per input, the scalar kernel's, as relu's backward; the edge bank judges NaN on its own",
-        demonstrate)
-
-
 _EXACT = {np.float32: Tolerance(0.0, 0.0), np.float64: Tolerance(0.0, 0.0)}
 
 
 def _exact(record: Record) -> Record:
     """Piecewise-linear in the input's dtype, as torch computes it: judged bit for bit."""
     return dataclasses.replace(record, tolerances=_EXACT)
-
-
-def _nan_apart(record: Record) -> Record:
-    """The record with NaN taken out of its edge bank (torch's gradient there depends on the
-    element's position) and judged alone: NaN out, the upstream gradient passed."""
-
-    def bank(dt):
-        out = []
-        for smp in record.edges(dt):
-            x = smp.args[0]
-            if smp.expected is None and isinstance(x, np.ndarray) and x.ndim == 1 and np.isnan(x).any():
-                smp = dataclasses.replace(smp, args=(x[~np.isnan(x)], *smp.args[1:]))
-            out.append(smp)
-        nan = np.array([np.nan], dt)
-        return out + [Sample((nan,), {}, "NaN: the gradient passes g", expected=nan, expected_grad=np.ones(1, dt))]
-
-    return dataclasses.replace(record, edges=bank)
 
 
 def _torch_hardswish_f32_overflows(candidate):
@@ -301,7 +267,7 @@ RRELU_TRAIN = Record(
 
 
 RECORDS = (
-    _exact(_nan_apart(elementwise(
+    _exact(nan_apart(elementwise(
         id="act.hardtanh", name="hardtanh",
         equation=r"\operatorname{hardtanh}(x) = \min(\max(x, a), b),\ a = -1,\ b = 1",
         mistakes=[
@@ -312,12 +278,12 @@ RECORDS = (
         kinks=(-1.0, 1.0, -2.0, 3.0), oracle=False,
         options={"min_val": st.sampled_from([-1.0, -2.0, 0.0]), "max_val": st.sampled_from([1.0, 3.0])},
         option_edges=({}, {"min_val": -2.0, "max_val": 3.0}),
-        deviations=[_nan_gradient_by_position("hardtanh")],
+        deviations=[nan_gradient_by_position("hardtanh")],
         errors=[ErrorInput(Sample((np.zeros(2),), {"min_val": 2.0, "max_val": 1.0}), ValueError,
                            r"\bmin_val\b.*\bmax_val\b"),
                 ErrorInput(Sample((np.zeros(2),), {"max_val": "1"}), TypeError, r"\bmax_val\b")],
     ))),
-    _exact(_nan_apart(elementwise(
+    _exact(nan_apart(elementwise(
         id="act.relu6", name="relu6",
         equation=r"\operatorname{relu6}(x) = \min(\max(x, 0), 6)",
         mistakes=[
@@ -325,10 +291,10 @@ RECORDS = (
             Mistake("backward-one-at-six", "gradient g at x = 6; torch gives 0", M.relu6_backward_one_at_six,
                     "backward"),
         ],
-        kinks=(0.0, 6.0), oracle=False, lo=-10.0, hi=12.0, deviations=[_nan_gradient_by_position("relu6")],
+        kinks=(0.0, 6.0), oracle=False, lo=-10.0, hi=12.0, deviations=[nan_gradient_by_position("relu6")],
     ))),
     _exact(THRESHOLD),
-    elementwise(
+    nan_apart(elementwise(
         id="act.celu", name="celu",
         equation=r"\operatorname{celu}(x) = \max(0, x) + \min\bigl(0, \alpha (e^{x/\alpha} - 1)\bigr)",
         mistakes=[
@@ -342,7 +308,8 @@ RECORDS = (
                   AccuracyClass("left tail [-745, -10]", _geom(10, 745, sign=-1.0))],
         errors=[ErrorInput(Sample((np.zeros(2),), {"alpha": 0.0}), ValueError, r"\balpha\b"),
                 ErrorInput(Sample((np.zeros(2),), {"alpha": None}), TypeError, r"\balpha\b")],
-    ),
+        deviations=[nan_gradient_by_position("celu")],
+    )),
     elementwise(
         id="act.logsigmoid", name="logsigmoid",
         equation=r"\log\sigma(x) = -\operatorname{softplus}(-x) = \min(x, 0) - \log(1 + e^{-|x|})",
@@ -368,7 +335,7 @@ RECORDS = (
                   AccuracyClass("left tail [-745, -10]", _geom(10, 745, sign=-1.0)),
                   AccuracyClass("right tail [10, 40]", _grid(10, 40))],
     ),
-    _nan_apart(elementwise(
+    nan_apart(elementwise(
         id="act.hardswish", name="hardswish",
         equation=r"\operatorname{hardswish}(x) = x\,\frac{\min(\max(x + 3, 0), 6)}{6}",
         mistakes=[
@@ -383,7 +350,7 @@ RECORDS = (
         extra_edges=lambda dt: [Sample((np.array([_F32_MAX, -_F32_MAX], dt),), {}, "float32 ±max",
                                        expected=np.array([_F32_MAX, -0.0], dt),
                                        expected_grad=np.array([1.0, 0.0], dt))] if dt == np.float32 else [],
-        deviations=[HARDSWISH_OVERFLOW, _nan_gradient_by_position("hardswish")],
+        deviations=[HARDSWISH_OVERFLOW, nan_gradient_by_position("hardswish")],
     )),
     elementwise(
         id="act.tanhshrink", name="tanhshrink",
@@ -399,7 +366,7 @@ RECORDS = (
         notes="torch evaluates x − tanh x literally: near 0 it loses every digit (≈ 1e15 ULP at x = 1e-5); "
               "impl sums tanh's Taylor series there (see the accuracy table).",
     ),
-    _exact(_nan_apart(elementwise(
+    _exact(nan_apart(elementwise(
         id="act.softshrink", name="softshrink",
         equation=r"\operatorname{softshrink}(x) = \operatorname{sign}(x)\max(|x| - \lambda, 0)",
         mistakes=[
@@ -410,11 +377,11 @@ RECORDS = (
         ],
         kinks=(-0.5, 0.5, -2.0, 2.0), oracle=False,
         options={"lambd": st.sampled_from([0.0, 0.5, 1.0, 2.0, 0.3])}, option_edges=({}, {"lambd": 2.0}),
-        deviations=[_nan_gradient_by_position("softshrink")],
+        deviations=[nan_gradient_by_position("softshrink")],
         errors=[ErrorInput(Sample((np.zeros(2),), {"lambd": -0.5}), ValueError, r"\blambd\b"),
                 ErrorInput(Sample((np.zeros(2),), {"lambd": "1"}), TypeError, r"\blambd\b")],
     ))),
-    _exact(_nan_apart(elementwise(
+    _exact(nan_apart(elementwise(
         id="act.hardshrink", name="hardshrink",
         equation=r"\operatorname{hardshrink}(x) = x\,[\,|x| > \lambda\,]",
         mistakes=[
@@ -424,7 +391,7 @@ RECORDS = (
         kinks=(-0.5, 0.5, -2.0, 2.0), oracle=False,
         options={"lambd": st.sampled_from([-0.5, 0.0, 0.5, 2.0, 0.3])}, option_edges=({}, {"lambd": 2.0},
                                                                                       {"lambd": -0.5}),
-        deviations=[_nan_gradient_by_position("hardshrink")],
+        deviations=[nan_gradient_by_position("hardshrink")],
         errors=[ErrorInput(Sample((np.zeros(2),), {"lambd": None}), TypeError, r"\blambd\b")],
         notes="torch accepts a negative λ for hardshrink (then it is the identity) but not for softshrink; impl "
               "follows.",

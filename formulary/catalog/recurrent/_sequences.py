@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import torch
 from hypothesis import strategies as st
@@ -65,7 +67,8 @@ def sequence_edges(dtype, gates, states=1, extra_values=({},)):
         sequence_sample(dtype, 16, **s, hx=False, num_layers=2, extra=kw, note="no initial state"),
         sequence_sample(dtype, 17, **s, batch=None, bidirectional=True, extra=kw, note="unbatched"),
         sequence_sample(dtype, 18, **s, length=1, batch=1, input_size=1, hidden=1, extra=kw, note="one step, sizes 1"),
-        sequence_sample(dtype, 19, **s, scale=30.0, length=5, extra=kw, note="saturated gates"),
+        dataclasses.replace(sequence_sample(dtype, 19, **s, scale=30.0, length=5, extra=kw, note="saturated gates"),
+                            truth=True),  # ill-conditioned: float32 judged by torch in float64
         sequence_sample(dtype, 20, **s, batch=0, bidirectional=True, extra=kw, note="empty batch"),
     ]
 
