@@ -3,6 +3,7 @@
 
     .venv/bin/python scripts/mutation.py                      # every chapter, one after the other
     .venv/bin/python scripts/mutation.py --chapter optim      # one chapter (repeatable); the others kept
+    .venv/bin/python scripts/mutation.py --chapter optim --survivors   # its survivors again, after new checks
     .venv/bin/python scripts/mutation.py --target impl/losses/regression.py -k "loss."   # an ad-hoc run
 
 A chapter's run replaces that chapter's entry in ``reports/mutation.json`` and keeps the
@@ -193,6 +194,32 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "(the errstate is redundant there)."),
     (r".*", r"np\.where\(.*, None, ",
      "EQUIVALENT: np.where(..., None, out) gives an object array whose None becomes NaN in .astype(float)."),
+    # --- chapter activations: the family (impl/activations/{clamps,shrink,smooth_extra,rrelu,gated,softmin}.py) ---
+    (r"_(bernoulli|tanhshrink_series)$", r".",
+     "NOT RUN: these compute tanhshrink's series coefficients once, at import (_TANHSHRINK_C), before mutmut switches "
+     "a mutant on (its trampoline acts at call time), so no test can run the mutant. The coefficients themselves are "
+     "judged by act.tanhshrink's accuracy classes near 0 and around |x| = 1, against mpmath."),
+    (r"hardshrink(_backward)?$", r"_lambd\(x, lambd, None\)",
+     "EQUIVALENT: the flag only asks whether λ must be ≥ 0; None is falsy, as False."),
+    (r"softshrink$", r"x >= lam|x <= -lam",
+     "EQUIVALENT: at x = ±λ both branches give 0 (x − λ = 0, x + λ = 0, exactly, and with the same sign of zero)."),
+    (r"_mish_parts$", r"np\.minimum\(z, 1\.0\)",
+     "EQUIVALENT: u = e^{min(z, 0)} feeds only the z ≤ 0 branch, where min(z, 1) = z too; the clamp only keeps the "
+     "discarded branch finite, and 1 does that as well as 0."),
+    (r"_mish_parts$", r"pos = z >= 0",
+     "EQUIVALENT: at z = 0 both branches give t = 3/5 and 1 − t = 2/5 exactly."),
+    (r"mish_backward$", r"np\.where\(None, np\.nan, d\)",
+     "EQUIVALENT: redundant: at z = ±inf the formula is already NaN (z·(1 − t)(1 + t)σ(z) meets inf·0 on both sides), "
+     "so the np.where that writes NaN there changes nothing."),
+    (r"celu_backward$", r"np\.minimum\(z, 1\.0\)|z < 0, g \* d|z <= 1, g \* d",
+     "EQUIVALENT: d = e^{min(z, 0)/α} is exactly 1 for z ≥ 0, so g·d = g there: the branch point can move within "
+     "[0, ∞) (and the clamp to 1) unseen."),
+    (r"celu_backward$", r"np\.errstate\(over=None\)",
+     "EQUIVALENT in value: min(z, 0)/α overflows only to −inf (z = −1e308, α < 1), where e^{−inf} = 0 as intended; "
+     "only NumPy's warning is no longer silenced."),
+    (r"(log_)?softmax(_backward)?$", r"copy=(None|True)|astype\(float_dtype\(dtype\), \)|^\)$",
+     "EQUIVALENT: copy= only lets astype return its input when the dtype already matches; nothing writes into "
+     "either result, so copying or not gives the same values."),
     # --- chapter basics (impl/basics.py) -------------------------------------------------------------------------
     (r"_backward$", r"_activation\((output_)?activation, (None|\"XX\w+XX\"|\"[A-Z_]+\")\)",
      "EQUIVALENT: re-validation that cannot fail. Both callers of _backward (mlp_backward, mlp_train) run _forward "
@@ -332,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--work", default=str(ROOT / "build" / "mutation"), help="working copy (default: build/mutation)")
     p.add_argument("--max-children", default="2", help="parallel mutants (default: 2, this machine's cores)")
     p.add_argument("--report-only", action="store_true", help="rewrite the JSON from the last run, run nothing")
+    p.add_argument("--survivors", action="store_true",
+                   help="run only the last run's survivors again, against the current checks (impl unchanged)")
     p.add_argument("--combine", nargs="+", metavar="JSON",
                    help="write --out from chapter results kept elsewhere (e.g. docs/mutation/*.json), run nothing")
     args = p.parse_args(argv)
@@ -356,7 +385,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_one(work: Path, targets: list[str], k: str, tests: str, args) -> dict:
-    if not args.report_only:
+    if args.survivors:
+        rerun_survivors(work, targets, args.max_children)
+    elif not args.report_only:
         prepare(work, targets, k, tests, fresh=True)
         with open(work / "mutmut.log", "w") as log:
             mutmut(work, "run", "--max-children", args.max_children, log=log)
@@ -364,6 +395,24 @@ def run_one(work: Path, targets: list[str], k: str, tests: str, args) -> dict:
     print(f"{', '.join(targets)}: score {100 * result['score']:.1f}% ({result['killed']} of {result['total']} killed; "
           f"{dict(result['counts'])})")
     return result
+
+
+def rerun_survivors(work: Path, targets: list[str], max_children: str) -> None:
+    """Run the last run's survivors again against today's checks: the catalog, reference and tests
+    are copied anew; impl must be as it was, or the mutants would no longer be the same."""
+    files = [f for t in targets for f in (sorted((ROOT / t).rglob("*.py")) if (ROOT / t).is_dir() else [ROOT / t])]
+    copies = {f: work / f.relative_to(ROOT) for f in files}
+    changed = [str(f.relative_to(ROOT)) for f, c in copies.items()
+               if not c.exists() or c.read_bytes() != f.read_bytes()]
+    if changed:
+        raise SystemExit(f"{', '.join(changed)} changed since the run: run the whole chapter again")
+    for name in COPIED:
+        if name != "impl" and (ROOT / name).is_dir():
+            shutil.rmtree(work / name, ignore_errors=True)
+            shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+    names = [n for n, status in statuses(work).items() if status == "survived"]
+    with open(work / "mutmut.log", "a") as log:
+        mutmut(work, "run", "--max-children", max_children, *names, log=log)
 
 
 def combined(chapters: dict[str, dict]) -> dict:

@@ -99,6 +99,7 @@ THRESHOLD = Record(
         ErrorInput(Sample((np.zeros(2), "1", 0.0)), TypeError, r"\bthreshold\b"),
         ErrorInput(Sample((np.zeros(2), 1.0, None)), TypeError, r"\bvalue\b"),
         ErrorInput(Sample((np.zeros(2), np.zeros(2), 1.0, None)), TypeError, r"\bvalue\b", "backward"),
+        ErrorInput(Sample((np.zeros(2), np.zeros(2), "1", 0.0)), TypeError, r"\bthreshold\b", "backward"),
     ),
 )
 
@@ -210,6 +211,18 @@ def _rrelu_train_edges(dt):
             Sample((np.zeros((2, 0), dt), 0.1, 0.3, True), {"noise": np.zeros((2, 0), dt)}, "empty")]
 
 
+def _noise_like_torch(candidate, x, torch_noise):
+    """rrelu_noise draws torch's ``noise``: 1 exactly where x > 0, a slope in [lower, upper] where x ≤ 0 (0 too)."""
+    x = np.concatenate([x, np.zeros(3, x.dtype)])
+    mine = candidate.get("activations.rrelu_noise")(x, 0.1, 0.4, generator=np.random.default_rng(2))
+    expect(mine.dtype == x.dtype, f"rrelu_noise gives {mine.dtype} for {x.dtype} input")
+    expect(np.array_equal(mine[x > 0], np.ones_like(mine[x > 0])) and np.all(torch_noise[x[:-3] > 0] == 1),
+           "rrelu_noise: the slope where x > 0 must be 1, as torch's noise")
+    neg = mine[x <= 0]
+    expect(neg.size and neg.min() >= 0.1 and neg.max() <= 0.4, f"rrelu_noise: slopes where x ≤ 0 leave [0.1, 0.4]: "
+           f"{neg.min()}, {neg.max()}")
+
+
 def _rrelu_matches_torch_kernel(candidate):
     """torch's training kernel draws slopes into ``noise``; given them, the candidate's output is torch's, bit for
     bit."""
@@ -225,6 +238,7 @@ def _rrelu_matches_torch_kernel(candidate):
         expect(np.array_equal(grad, noise.numpy()), f"{dtype}: the training gradient is not the slopes drawn")
         neg = noise.numpy()[x.numpy() <= 0]
         expect(neg.min() >= 0.1 and neg.max() <= 0.4, "torch's slopes left [lower, upper]")
+        _noise_like_torch(candidate, x.numpy(), noise.numpy())
     rng = np.random.default_rng(5)
     x = -np.ones(20000)
     drawn = fwd(x, 0.1, 0.4, True, generator=rng) / x
@@ -256,7 +270,8 @@ RRELU_TRAIN = Record(
     ),
     errors=(
         ErrorInput(Sample((np.zeros(2), 0.1, 0.3, True), {"noise": np.zeros(3)}), ValueError, r"\bnoise\b.*shape"),
-        ErrorInput(Sample((np.zeros(2), 0.1, 0.3, True), {"generator": 5}), TypeError, r"\bgenerator\b"),
+        ErrorInput(Sample((np.zeros(2), 0.1, 0.3, True), {"generator": 5}), TypeError, r"\bgenerator\b.*\bint\b"),
+        ErrorInput(Sample((np.array([1, 2]),)), TypeError, r"\binput\b", "activations.rrelu_noise"),
         ErrorInput(Sample((np.zeros(2), np.zeros(2), 0.1, 0.3, True)), ValueError, r"\bnoise\b.*required", "backward"),
         ErrorInput(Sample((np.zeros(2), 0.1, 0.3, 1)), TypeError, r"\btraining\b"),
         ErrorInput(Sample((np.zeros(2), 0.1, 0.3, True), {"noise": np.array([1, 2])}), TypeError, r"\bnoise\b"),
