@@ -220,6 +220,19 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
     (r"(log_)?softmax(_backward)?$", r"copy=(None|True)|astype\(float_dtype\(dtype\), \)|^\)$",
      "EQUIVALENT: copy= only lets astype return its input when the dtype already matches; nothing writes into "
      "either result, so copying or not gives the same values."),
+    (r"glu$", r"astype\(None\)",
+     "EQUIVALENT within the bound: without longdouble the result rounds three times (≤ 1.5 ULP, inside act.glu's "
+     "4-ULP bound); a 1-ULP bound would kill it on x86-64 but fail impl where longdouble is float64 (macOS, "
+     "Windows); astype(None) before astype(x.dtype) is float64, as written."),
+    (r"glu$", r"np\.errstate\(over=\"ignore\", (invalid=None)?\)",
+     "EQUIVALENT in value: the invalid case is inf/inf (a = ±inf with b = −inf), NaN with or without the errstate; "
+     "only NumPy's warning is no longer silenced."),
+    (r"_?softsign_backward$", r"np\.errstate\(over=None\)",
+     "EQUIVALENT: redundant: nothing in the block overflows (d = 1 + |x| ≥ 1, so |g/d/d| ≤ |g|)."),
+    (r"prelu_backward$", r"np\.where\(x >= 0, x\.dtype\.type\(0\), g \* x\)",
+     "EQUIVALENT: at x = 0 the weight's share g·x is 0 on either branch."),
+    (r"rrelu$", r"np\.where\(x < 0, x \* a, x\)",
+     "EQUIVALENT: at x = 0, a·x = 0 = x (and −0·a = −0)."),
     # --- chapter basics (impl/basics.py) -------------------------------------------------------------------------
     (r"_backward$", r"_activation\((output_)?activation, (None|\"XX\w+XX\"|\"[A-Z_]+\")\)",
      "EQUIVALENT: re-validation that cannot fail. Both callers of _backward (mlp_backward, mlp_train) run _forward "
