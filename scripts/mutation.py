@@ -104,10 +104,10 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "matches 'XXinputXX must be ...').  Anchor the names in formulary/catalog/activations.py: "
      "r\"\\binput\\b.*float32 or float64\", r\"\\bnegative_slope\\b\", r\"\\balpha\\b\", "
      "r\"\\bbeta\\b\", r\"\\bthreshold\\b\", r\"\\bdim\\b\"."),
-    (r"(leaky_relu|prelu|elu|prelu_backward)$", r"np\.where\((x|z) >= 0,",
+    (r"(leaky_relu|prelu|_?c?elu|prelu_backward|rrelu)$", r"np\.where\((x|z) >= 0,",
      "EQUIVALENT: at 0 both branches give 0 (x = αx = α(e⁰ − 1) = 0; g·x = 0); only the sign of a zero "
      "could differ, and the comparison (like torch.testing.assert_close) does not look at it."),
-    (r"elu(_backward)?$", r"np\.minimum\(z, 1\.0\)",
+    (r"_?(c|s)?elu(_backward)?$", r"np\.minimum\(z, 1\.0\)",
      "EQUIVALENT: the clamp only keeps expm1/exp finite on the branch np.where discards; 1.0 bounds it as well as "
      "0.0."),
     (r"prelu_backward$", r"reduce = tuple",
@@ -115,7 +115,7 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "otherwise), so `1 if x.ndim > 1 else 0` is always 1 here; impl could write `if i != 1`."),
     (r"prelu_backward$", r"reshape\(None\)",
      "EQUIVALENT: the per-channel sum already has the weight's shape (C,), and reshape(None) keeps a shape."),
-    (r"silu$", r"deep = \(z <= _SILU_DEEP\)",
+    (r"_?silu$", r"deep = \(z <= _SILU_DEEP\)|< _SILU_DEEP:|<= _SILU_DEEP:",
      "EQUIVALENT: at z = −708.3 exactly both formulas are accurate; only the boundary point moves."),
     (r"_gelu_exact$", r"1e\+?300|<= 1e300|, 1\.0\)|-z / _RSQRT2_HI|10001\.0|np\.where\(None",
      "EQUIVALENT: beyond |x| = 1e300 (and beyond v² = 1e4) erfc(v) is 0 or 2 and the first-order correction is "
@@ -123,12 +123,12 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
     (r"_two_prod$", r"_SPLIT / b",
      "EQUIVALENT in effect: a wrong split of the constant 1/√2 leaves e exact to ~2⁻⁵³ relative, and δ only needs "
      "first-order accuracy (its effect on the result is 2v·δ, far below an ULP)."),
-    (r"(_gelu_tanh_arg|gelu_backward)$", r"np\.clip\(z, (None|-1e\+?100), (None|1e\+?100)\)",
+    (r"(_gelu_tanh_arg|_?gelu(_tanh|_exact)?_backward)$", r"np\.clip\(z, (None|-1e\+?100), (None|1e\+?100)\)",
      "EQUIVALENT: the clip only keeps x³ finite where tanh has long saturated; a one-sided clip or another spelling "
      "of 1e100 gives the same saturated value (the overflow, if any, is discarded)."),
-    (r"gelu_backward$", r"10000000001\.0",
+    (r"_?gelu(_exact)?_backward$", r"10000000001\.0",
      "EQUIVALENT: e^{−x²/2} is 0 long before x² = 1e10."),
-    (r"softplus$", r"if b >= 0 else",
+    (r"_?softplus$", r"if b >= 0 else",
      "EQUIVALENT: beta = 0 is rejected just above, so b > 0 and b >= 0 agree."),
     (r"_logistic$", r"np\.where\(z > 0,",
      "EQUIVALENT: at z = 0 both branches give exactly ½."),
@@ -233,6 +233,34 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "EQUIVALENT: at x = 0 the weight's share g·x is 0 on either branch."),
     (r"rrelu$", r"np\.where\(x < 0, x \* a, x\)",
      "EQUIVALENT: at x = 0, a·x = 0 = x (and −0·a = −0)."),
+    (r"_logistic_pair$", r"out=None|np\.add\(e, 1\.0, \)",
+     "EQUIVALENT: out=np.empty_like(e) and NumPy's own output are both a new array of e's shape and dtype."),
+    (r"_noise$", r"astype\(",
+     "EQUIVALENT: a float64 slope times a float32 x is exact in float64 (24 + 24 < 53 bits) and rounds once to "
+     "float32 at the end, as the float32 product does; nothing writes into the array, so copy= does not matter."),
+    (r"_tanhshrink$", r"acc \* y - c",
+     "EQUIVALENT: subtracting every coefficient but the last negates the sum (−c₀ − c₁y − …), apart from c₄₃y⁴³ "
+     "(< 2⁻⁶⁰ of it), and np.copysign(out, z) then restores the sign: the same value."),
+    (r"_tanhshrink$", r"small = a <= 1\.0|full_like\(None|_TANHSHRINK_C\[-2\]\)|_TANHSHRINK_C\[-3::-1\]",
+     "EQUIVALENT within rounding: the series' last terms are below 2⁻⁶⁰ of the sum for |x| ≤ 1 (44 terms were "
+     "chosen for that margin), so dropping or shifting one, or using the series at |x| = 1 itself, moves no ULP; "
+     "np.full_like(None, c) is a 0-d c that broadcasts as the full array would."),
+    (r"tanhshrink$", r"np\.where\(None, z|np\.errstate\(invalid=None\)",
+     "EQUIVALENT: redundant: at ±inf the |x| ≥ 1 formula already gives (inf − 1) + 2/(e^inf + 1) = inf, signed by "
+     "copysign, and nothing in the block is invalid."),
+    (r"_gelu_(exact|tanh)_backward$", r"np\.where\(None, np\.nan",
+     "EQUIVALENT: redundant: at ±inf the formula is already NaN (Φ(z) + z·pdf meets ±inf·0)."),
+    (r"_silu$", r"np\.ndim\(None\)",
+     "EQUIVALENT: np.ndim(None) is 0, so the early return for inputs with nothing in the deep tail is skipped and "
+     "the general path, which gives the same values, runs."),
+    (r"_silu$", r"out\[z == -np\.inf\] = None",
+     "EQUIVALENT: None assigned into a float array is NaN, as np.nan."),
+    (r"(mish|glu)$", r"\.astype\(None\)\.astype\(x\.dtype\)",
+     "EQUIVALENT: astype(None) is astype(float64), as written."),
+    (r"mish$", r"pos = z >= 0",
+     "EQUIVALENT: at z = 0 both branches give t = 3/5, and z·t = 0 anyway."),
+    (r"_?gelu_exact$|_gelu_tanh_arg$", r"1e\+300|1e\+100",
+     "EQUIVALENT: 1e+300 is the same literal as 1e300 (mutmut rewrote its spelling only)."),
     # --- chapter basics (impl/basics.py) -------------------------------------------------------------------------
     (r"_backward$", r"_activation\((output_)?activation, (None|\"XX\w+XX\"|\"[A-Z_]+\")\)",
      "EQUIVALENT: re-validation that cannot fail. Both callers of _backward (mlp_backward, mlp_train) run _forward "

@@ -274,6 +274,9 @@ RRELU_TRAIN = Record(
         ErrorInput(Sample((np.array([1, 2]),)), TypeError, r"\binput\b", "activations.rrelu_noise"),
         ErrorInput(Sample((np.zeros(2), np.zeros(2), 0.1, 0.3, True)), ValueError, r"\bnoise\b.*required", "backward"),
         ErrorInput(Sample((np.zeros(2), 0.1, 0.3, 1)), TypeError, r"\btraining\b"),
+        ErrorInput(Sample((np.zeros(2), np.zeros(2), 0.1, 0.3, 1)), TypeError, r"\btraining\b", "backward"),
+        ErrorInput(Sample((np.zeros(2), np.zeros(2), 0.1, 0.3, False), {"noise": np.zeros(2)}), ValueError,
+                   r"\bnoise\b.*training=True", "backward"),
         ErrorInput(Sample((np.zeros(2), 0.1, 0.3, True), {"noise": np.array([1, 2])}), TypeError, r"\bnoise\b"),
     ),
     notes="torch draws its training slopes itself; given slopes, the reference applies its formula, and the "
