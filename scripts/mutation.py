@@ -401,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-children", default="2", help="parallel mutants (default: 2, this machine's cores)")
     p.add_argument("--report-only", action="store_true", help="rewrite the JSON from the last run, run nothing")
     p.add_argument("--survivors", action="store_true",
-                   help="run only the last run's survivors again, against the current checks (impl unchanged)")
+                   help="update the chapter's last run: new or changed functions' mutants, and the survivors again")
     p.add_argument("--combine", nargs="+", metavar="JSON",
                    help="write --out from chapter results kept elsewhere (e.g. docs/mutation/*.json), run nothing")
     args = p.parse_args(argv)
@@ -439,21 +439,18 @@ def run_one(work: Path, targets: list[str], k: str, tests: str, args) -> dict:
 
 
 def rerun_survivors(work: Path, targets: list[str], max_children: str) -> None:
-    """Run the last run's survivors again against today's checks: the catalog, reference and tests
-    are copied anew; impl must be as it was, or the mutants would no longer be the same."""
-    files = [f for t in targets for f in (sorted((ROOT / t).rglob("*.py")) if (ROOT / t).is_dir() else [ROOT / t])]
-    copies = {f: work / f.relative_to(ROOT) for f in files}
-    changed = [str(f.relative_to(ROOT)) for f, c in copies.items()
-               if not c.exists() or c.read_bytes() != f.read_bytes()]
-    if changed:
-        raise SystemExit(f"{', '.join(changed)} changed since the run: run the whole chapter again")
+    """Bring a chapter's last run up to date without running it all again: the tree is copied anew, mutmut
+    regenerates the mutants of the functions that changed (it keeps a hash per function) and runs those, and
+    then the last run's survivors run again against today's checks."""
     for name in COPIED:
-        if name != "impl" and (ROOT / name).is_dir():
+        if (ROOT / name).is_dir():
             shutil.rmtree(work / name, ignore_errors=True)
             shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
-    names = [n for n, status in statuses(work).items() if status == "survived"]
+    survivors = [n for n, status in statuses(work).items() if status == "survived"]
     with open(work / "mutmut.log", "a") as log:
-        mutmut(work, "run", "--max-children", max_children, *names, log=log)
+        mutmut(work, "run", "--max-children", max_children, log=log)  # only mutants without a result
+        live = set(statuses(work))
+        mutmut(work, "run", "--max-children", max_children, *[n for n in survivors if n in live], log=log)
 
 
 def combined(chapters: dict[str, dict]) -> dict:

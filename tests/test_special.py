@@ -22,6 +22,7 @@ import warnings
 from functools import cache
 from pathlib import Path
 
+import mpmath
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -35,6 +36,7 @@ except ImportError:  # pytest run without the repository root on sys.path
     from impl import _special
 
 from impl._special import erf, erfc
+from impl.activations.shrink import _TANHSHRINK_C
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -375,3 +377,11 @@ def test_coefficients_match_fdlibm_hex_words():
         value = getattr(_special, name)
         assert value == float(literal)
         assert struct.unpack("<Q", struct.pack("<d", value))[0] == int(hi + lo, 16), name
+
+
+def test_tanhshrink_series_coefficients_are_the_taylor_series_rounded_once():
+    """c_k = −4ⁿ(4ⁿ − 1)B₂ₙ/(2n)!, n = k + 2, from mpmath's Bernoulli numbers at 50 digits, rounded to float64."""
+    with mpmath.workdps(50):
+        expected = [float(-mpmath.mpf(4) ** n * (mpmath.mpf(4) ** n - 1) * mpmath.bernoulli(2 * n)
+                          / mpmath.factorial(2 * n)) for n in range(2, 46)]
+    assert _TANHSHRINK_C.tolist() == expected

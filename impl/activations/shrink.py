@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-from math import comb
-
 import numpy as np
 
 from impl._checks import float_array, real, same_shape
@@ -63,29 +60,23 @@ def hardshrink_backward(grad_output, input, lambd=0.5):
     return np.where(np.abs(x) <= lam, x.dtype.type(0), g).astype(x.dtype)
 
 
-def _bernoulli(n: int) -> list[Fraction]:
-    """B_0..B_n (B_1 = -1/2), exactly, by the recurrence Σ_k C(m+1, k) B_k = 0."""
-    b = [Fraction(1)]
-    for m in range(1, n + 1):
-        b.append(-sum(comb(m + 1, k) * b[k] for k in range(m)) / (m + 1))
-    return b
-
-
-def _tanhshrink_series(terms: int) -> np.ndarray:
-    """Coefficients c_k of x − tanh x = x³ Σ_k c_k x^{2k}, from tanh's Taylor series
-    tanh x = Σ_{n≥1} 2^{2n}(2^{2n} − 1) B_{2n} x^{2n−1} / (2n)!."""
-    b = _bernoulli(2 * terms + 2)
-    out = []
-    for n in range(2, terms + 2):
-        c = Fraction(4**n * (4**n - 1)) * b[2 * n]
-        for k in range(1, 2 * n + 1):
-            c /= k
-        out.append(-float(c))
-    return np.array(out)
-
-
-# |x| < 1: the series' terms shrink like (2x/π)^{2n}; 44 of them reach 2^-60 at x = 1
-_TANHSHRINK_C = _tanhshrink_series(44)
+# x − tanh x = x³ Σ_k c_k x^{2k} on |x| < 1, from tanh's Taylor series
+#   tanh x = Σ_{n≥1} 2^{2n}(2^{2n} − 1) B_{2n} x^{2n−1} / (2n)!,  so  c_k = −4^n(4^n − 1) B_{2n}/(2n)!, n = k + 2,
+# each the exact rational (Bernoulli numbers) rounded once to float64; tests/test_special.py recomputes them
+# with mpmath.  The terms shrink like (2x/π)^{2n}: 44 of them reach 2^-60 at x = 1.
+_TANHSHRINK_C = np.array((
+    0.3333333333333333, -0.13333333333333333, 0.05396825396825397, -0.021869488536155203, 0.008863235529902197,
+    -0.003592128036572481, 0.0014558343870513183, -0.000590027440945586, 0.00023912911424355248,
+    -9.691537956929451e-05, 3.927832388331683e-05, -1.5918905069328964e-05, 6.451689215655431e-06,
+    -2.6147711512907546e-06, 1.0597268320104654e-06, -4.294911078273806e-07, 1.7406618963571648e-07,
+    -7.054636946400968e-08, 2.859136662305254e-08, -1.1587644432798853e-08, 4.6962953982309016e-09,
+    -1.903336833931276e-09, 7.713933635359062e-10, -3.126339545892087e-10, 1.26705769303054e-10,
+    -5.135191408039368e-11, 2.0812146867700473e-11, -8.434845419094337e-12, 3.4185140868111557e-12,
+    -1.385471574294847e-12, 5.61510479241468e-13, -2.2757162553728747e-13, 9.223130585139532e-14,
+    -3.737994031096739e-14, 1.5149519187148606e-14, -6.139868862616814e-15, 2.488395122276279e-15,
+    -1.0085085566354096e-15, 4.087331226869014e-16, -1.6565329513786285e-16, 6.713675175048712e-17,
+    -2.7209500613044588e-17, 1.102759523372237e-17, -4.4693160072374125e-18,
+))
 
 
 def _tanhshrink(z: np.ndarray) -> np.ndarray:
