@@ -235,9 +235,11 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "EQUIVALENT: at x = 0, a·x = 0 = x (and −0·a = −0)."),
     (r"_logistic_pair$", r"out=None|np\.add\(e, 1\.0, \)",
      "EQUIVALENT: out=np.empty_like(e) and NumPy's own output are both a new array of e's shape and dtype."),
-    (r"_noise$", r"astype\(",
-     "EQUIVALENT: a float64 slope times a float32 x is exact in float64 (24 + 24 < 53 bits) and rounds once to "
-     "float32 at the end, as the float32 product does; nothing writes into the array, so copy= does not matter."),
+    (r"_noise$", r"copy=(None|True)|astype\(x\.dtype, \)",
+     "EQUIVALENT: nothing writes into the slopes, so a copy or not gives the same values."),
+    (r"_noise$", r"astype\(None",
+     "KILL: only float64 noise for a float32 input tells: unrounded slopes give a different product. The records "
+     "pass noise in the input's dtype, as torch requires; an edge with float64 noise would kill it."),
     (r"_tanhshrink$", r"acc \* y - c",
      "EQUIVALENT: subtracting every coefficient but the last negates the sum (−c₀ − c₁y − …), apart from c₄₃y⁴³ "
      "(< 2⁻⁶⁰ of it), and np.copysign(out, z) then restores the sign: the same value."),
@@ -293,7 +295,7 @@ DEFAULT_K = "act. or loss. or blocked"  # blocked: tests/test_blockwise.py, the 
 
 # chapter -> (mutated files and folders, the records that judge them: a pytest -k expression)
 CHAPTERS: dict[str, tuple[tuple[str, ...], str]] = {
-    "activations": (("impl/activations/",), "act."),
+    "activations": (("impl/activations/",), "act. or blocked"),  # blocked: tests/test_blockwise.py, large inputs
     "losses": (("impl/losses/",), "loss."),
     "optim": (("impl/optim/",), "opt."),
     "conv": (("impl/conv/",), "cnn."),
@@ -328,6 +330,10 @@ def prepare(work: Path, targets: list[str], k: str, tests: str, fresh: bool) -> 
             shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src, dst)
+    _configure(work, targets, k, tests)
+
+
+def _configure(work: Path, targets: list[str], k: str, tests: str) -> None:
     tests_lines = "\n    ".join(tests.split())  # one path a line: mutmut reads a list
     patterns = "\n    ".join(pattern_of(t) for t in targets)  # one glob a line: a list too
     (work / "setup.cfg").write_text(CONFIG.format(target=patterns, k=k, tests=tests_lines))
@@ -427,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_one(work: Path, targets: list[str], k: str, tests: str, args) -> dict:
     if args.survivors:
-        rerun_survivors(work, targets, args.max_children)
+        rerun_survivors(work, targets, k, tests, args.max_children)
     elif not args.report_only:
         prepare(work, targets, k, tests, fresh=True)
         with open(work / "mutmut.log", "w") as log:
@@ -438,7 +444,7 @@ def run_one(work: Path, targets: list[str], k: str, tests: str, args) -> dict:
     return result
 
 
-def rerun_survivors(work: Path, targets: list[str], max_children: str) -> None:
+def rerun_survivors(work: Path, targets: list[str], k: str, tests: str, max_children: str) -> None:
     """Bring a chapter's last run up to date without running it all again: the tree is copied anew, mutmut
     regenerates the mutants of the functions that changed (it keeps a hash per function) and runs those, and
     then the last run's survivors run again against today's checks."""
@@ -447,6 +453,7 @@ def rerun_survivors(work: Path, targets: list[str], max_children: str) -> None:
             shutil.rmtree(work / name, ignore_errors=True)
             shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
     survivors = [n for n, status in statuses(work).items() if status == "survived"]
+    _configure(work, targets, k, tests)
     with open(work / "mutmut.log", "a") as log:
         mutmut(work, "run", "--max-children", max_children, log=log)  # only mutants without a result
         live = set(statuses(work))

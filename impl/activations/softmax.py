@@ -29,7 +29,7 @@ def softmax(input, dim, dtype=None):
     """
     x = float_array(input, "input")
     if dtype is not None:
-        return softmax(x.astype(float_dtype(dtype), copy=False), dim)
+        return softmax(x.astype(float_dtype(dtype)), dim)
     d = axis(dim, x.ndim)
     if x.size == 0:
         return x.copy()
@@ -49,7 +49,7 @@ def softmax_backward(grad_output, input, dim, dtype=None):
     """
     x = float_array(input, "input")
     if dtype is not None:
-        return softmax_backward(grad_output, x.astype(float_dtype(dtype), copy=False), dim).astype(x.dtype, copy=False)
+        return softmax_backward(grad_output, x.astype(float_dtype(dtype)), dim).astype(x.dtype)
     g = same_shape(grad_output, x)
     d = axis(dim, x.ndim)
     if x.size == 0:
@@ -71,7 +71,7 @@ def log_softmax(input, dim, dtype=None):
     """
     x = float_array(input, "input")
     if dtype is not None:
-        return log_softmax(x.astype(float_dtype(dtype), copy=False), dim)
+        return log_softmax(x.astype(float_dtype(dtype)), dim)
     d = axis(dim, x.ndim)
     if x.size == 0:
         return x.copy()
@@ -91,8 +91,7 @@ def log_softmax_backward(grad_output, input, dim, dtype=None):
     """
     x = float_array(input, "input")
     if dtype is not None:
-        return log_softmax_backward(grad_output, x.astype(float_dtype(dtype), copy=False), dim).astype(x.dtype,
-                                                                                                       copy=False)
+        return log_softmax_backward(grad_output, x.astype(float_dtype(dtype)), dim).astype(x.dtype)
     g = same_shape(grad_output, x)
     d = axis(dim, x.ndim)
     if x.size == 0:
