@@ -446,8 +446,8 @@ def run_one(work: Path, targets: list[str], k: str, tests: str, args) -> dict:
 
 def rerun_survivors(work: Path, targets: list[str], k: str, tests: str, max_children: str) -> None:
     """Bring a chapter's last run up to date without running it all again: the tree is copied anew, mutmut
-    regenerates the mutants of the functions that changed (it keeps a hash per function) and runs those, and
-    then the last run's survivors run again against today's checks."""
+    regenerates the mutants of the functions that changed (it keeps a hash per function; a new test selection
+    invalidates them all) and runs those, and then the last run's survivors run again against today's checks."""
     for name in COPIED:
         if (ROOT / name).is_dir():
             shutil.rmtree(work / name, ignore_errors=True)
