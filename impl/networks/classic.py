@@ -76,7 +76,7 @@ def vgg16() -> Network:
     features, channels = [], 3
     for v in VGG16_CONFIG:
         if v == "M":
-            features.append(MaxPool2d(2, 2))
+            features.append(MaxPool2d(2))
         else:
             features += [Conv2d(channels, v, 3, padding=1), ReLU()]
             channels = v

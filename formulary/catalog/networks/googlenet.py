@@ -71,7 +71,8 @@ RECORDS = (
          Mistake("average-pool-branch", "average pooling in the pool branch", M.inception_avg_pool_branch),
          Mistake("backward-first-branch-only", "the input's gradient from the 1×1 branch alone",
                  M.inception_backward_first_branch_only, "backward")],
-        errors=_block_errors(lambda dt: _inception_edges(dt)[0], {}), tolerances=_BN_FLOAT32, notes=_BN_NOTE,
+        errors=_block_errors(lambda dt: _inception_edges(dt)[0], {}, (2, 9, 5, 5), needs_batch=True),
+        tolerances=_BN_FLOAT32, notes=_BN_NOTE,
     ),
 
 )
