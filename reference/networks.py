@@ -220,6 +220,8 @@ class InceptionAux(nn.Module):
 class GoogLeNet(nn.Module):
     """torchvision's GoogLeNet; the auxiliary heads exist (and run) only with ``aux_logits``."""
 
+    training_only = ("aux1", "aux2")  # the heads torchvision runs in training mode only
+
     def __init__(self, aux_logits: bool = False):
         super().__init__()
         self.conv1 = BasicConv2d(3, 64, kernel_size=7, stride=2, padding=3)
@@ -347,6 +349,26 @@ BUILDERS = {
 
 _UNIT_LAYERS = (nn.Conv2d, nn.Linear, nn.MaxPool2d, nn.AvgPool2d, Subsampling, PartialConv2d, RBF)
 
+# each leaf module's hyperparameters, by torch's attribute names ("bias": whether it has one)
+_OPTIONS = {
+    nn.Conv2d: ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias"),
+    nn.Linear: ("in_features", "out_features", "bias"),
+    nn.BatchNorm2d: ("num_features", "eps", "affine"),
+    nn.MaxPool2d: ("kernel_size", "stride", "padding", "ceil_mode"),
+    nn.AvgPool2d: ("kernel_size", "stride", "padding", "ceil_mode"),
+    nn.AdaptiveAvgPool2d: ("output_size",),
+    nn.LocalResponseNorm: ("size", "alpha", "beta", "k"),
+    nn.Dropout: ("p",),
+    Subsampling: ("kernel_size",),
+    PartialConv2d: ("table",),
+}
+
+
+def options(module: nn.Module) -> dict:
+    """The hyperparameters of a leaf module (empty for those that have none, as ReLU)."""
+    return {name: (module.bias is not None) if name == "bias" else getattr(module, name)
+            for name in _OPTIONS.get(type(module), ())}
+
 
 def _connections(module: nn.Module, x: torch.Tensor) -> int:
     """Per sample: the inputs each unit depends on, plus its bias.
@@ -371,6 +393,19 @@ def _connections(module: nn.Module, x: torch.Tensor) -> int:
 
 
 @torch.random.fork_rng(devices=[])  # initialisation and probing leave torch's global RNG as they found it
+def layer(kind: str, args: tuple, kwargs: dict, input_shape: tuple) -> dict:
+    """One ``torch.nn`` module (or LeNet's, above) built as ``kind(*args, **kwargs)``: its
+    output shape on an input of ``input_shape``, its parameters, MACs (FlopCounterMode) and,
+    for a layer of units, the connections of one sample (probed as in :func:`count`)."""
+    module = (getattr(nn, kind, None) or globals()[kind])(*args, **kwargs)
+    x = torch.zeros(input_shape)
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        out = module(x)
+    units = isinstance(module, _UNIT_LAYERS)
+    return {"output_shape": tuple(out.shape), "params": sum(p.numel() for p in module.parameters()),
+            "macs": counter.get_total_flops() // 2, "connections": _connections(module, x) if units else None}
+
+
 def count(name: str, input_size, batch: int = 1, aux: bool = False, units: bool = False) -> dict:
     """Rows (leaf modules in call order: name, type, output shape, params, MACs[, neurons,
     connections]) and totals of the named network on ``(batch, *input_size)``, by torch.
@@ -388,7 +423,8 @@ def count(name: str, input_size, batch: int = 1, aux: bool = False, units: bool 
     def record(module_name):
         def hook(module, inputs, output):
             rows.append({"name": module_name, "type": type(module).__name__, "output_shape": tuple(output.shape),
-                         "params": sum(p.numel() for p in module.parameters())})
+                         "params": sum(p.numel() for p in module.parameters()), "options": options(module),
+                         "training_only": module_name.split(".")[0] in getattr(model, "training_only", ())})
             calls.append((module, inputs[0], output))
         return hook
 

@@ -44,12 +44,12 @@ def _input_channels(input) -> int:
     return x.shape[1]
 
 
-def _basic(input, params, stride):
+def _basic(params, stride):
     planes, in_channels = _kernel_shape(params, 0)[:2]
     return basic_block(in_channels, planes, stride)
 
 
-def _bottleneck(input, params, stride):
+def _bottleneck(params, stride):
     planes, in_channels = _kernel_shape(params, 0)[:2]
     return bottleneck(in_channels, planes, stride)
 
@@ -82,7 +82,7 @@ def basic_block_forward(input, params, stride=1) -> np.ndarray:
     .. math:: y = \mathrm{relu}\bigl(\mathrm{BN}_2(K_2 * \mathrm{relu}(\mathrm{BN}_1(K_1 *_s x))) + S(x)\bigr),\quad
               S = \text{identity, or } \mathrm{BN}(K_{1\times1} *_s x) \text{ when the shape changes}
     """
-    return forward(_basic(input, params, stride), input, params)
+    return forward(_basic(params, stride), input, params)
 
 
 def basic_block_backward(grad_output, input, params, stride=1):
@@ -91,7 +91,7 @@ def basic_block_backward(grad_output, input, params, stride=1):
 
     .. math:: \frac{\partial L}{\partial x} = J_F^\top g_s + J_S^\top g_s,\quad g_s = g \odot [y > 0]
     """
-    return backward(grad_output, _basic(input, params, stride), input, params)
+    return backward(grad_output, _basic(params, stride), input, params)
 
 
 def bottleneck_forward(input, params, stride=1) -> np.ndarray:
@@ -100,7 +100,7 @@ def bottleneck_forward(input, params, stride=1) -> np.ndarray:
     .. math:: y = \mathrm{relu}\bigl(\mathrm{BN}_3(K_3 * \mathrm{relu}(\mathrm{BN}_2(K_2 *_s
               \mathrm{relu}(\mathrm{BN}_1(K_1 * x))))) + S(x)\bigr)
     """
-    return forward(_bottleneck(input, params, stride), input, params)
+    return forward(_bottleneck(params, stride), input, params)
 
 
 def bottleneck_backward(grad_output, input, params, stride=1):
@@ -108,7 +108,7 @@ def bottleneck_backward(grad_output, input, params, stride=1):
 
     .. math:: \frac{\partial L}{\partial x} = J_F^\top g_s + J_S^\top g_s,\quad g_s = g \odot [y > 0]
     """
-    return backward(grad_output, _bottleneck(input, params, stride), input, params)
+    return backward(grad_output, _bottleneck(params, stride), input, params)
 
 
 def inception_forward(input, params) -> np.ndarray:

@@ -48,7 +48,7 @@ def alexnet_2tower() -> Network:
     .. math:: P_\text{conv} = k^2 \frac{C_\text{in}}{g} C_\text{out} + C_\text{out},\quad g = 2 \text{ for conv2, conv4,
     conv5}
     """
-    lrn = LocalResponseNorm(5, alpha=5e-4, beta=0.75, k=2.0)
+    lrn = LocalResponseNorm(5, alpha=5e-4, k=2.0)  # beta: the default, the paper's 0.75
     return Network("alexnet-2tower", Sequential((
         ("conv1", Conv2d(3, 96, 11, stride=4)), ("relu1", ReLU()), ("norm1", lrn), ("pool1", MaxPool2d(3, 2)),
         ("conv2", Conv2d(96, 256, 5, padding=2, groups=2)), ("relu2", ReLU()), ("norm2", lrn),
@@ -76,7 +76,7 @@ def vgg16() -> Network:
     features, channels = [], 3
     for v in VGG16_CONFIG:
         if v == "M":
-            features.append(MaxPool2d(2, 2))
+            features.append(MaxPool2d(2))
         else:
             features += [Conv2d(channels, v, 3, padding=1), ReLU()]
             channels = v

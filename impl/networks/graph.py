@@ -85,7 +85,7 @@ class Row:
     connections: int | None = None
     training_only: bool = False
 
-    def as_dict(self, units: bool = False) -> dict:
+    def as_dict(self, units: bool) -> dict:
         """The row for JSON; ``units`` adds neurons and connections (None where not a layer of units)."""
         out = {"name": self.name, "type": self.kind, "output_shape": list(self.output_shape),
                "params": self.params, "macs": self.macs, "training_only": self.training_only}

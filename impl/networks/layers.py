@@ -20,8 +20,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from impl.conv import conv2d_output_size
-from impl.conv._args import pair
+from impl.conv._args import flag, pair
+from impl.conv.sizes import _output_length
 from impl.counting import batchnorm_params, conv2d_macs, conv2d_params, linear_macs, linear_params
 from impl.networks.units import lenet_connections, lenet_conv_params, lenet_pool_params
 
@@ -41,12 +41,19 @@ def _features(shape, features: int, layer) -> tuple[int, int]:
     return tuple(shape)
 
 
-def _window_output(shape, kernel_size, stride, padding, dilation=1, ceil_mode=False):
-    """(N, C, H_out, W_out) of a sliding window over an (N, C, H, W) input."""
-    (kh, kw), (sh, sw) = pair(kernel_size, "kernel_size", 1), pair(stride, "stride", 1)
+def _kernel(layer) -> tuple[int, int]:
+    """The layer's (k_h, k_w): its ``kernel_size``, an int or an (h, w) pair, each at least 1."""
+    return pair(layer.kernel_size, "kernel_size", 1)
+
+
+def _window_output(shape, kernel: tuple[int, int], stride, padding, dilation=1, ceil_mode=False):
+    """(N, C, H_out, W_out) of a sliding window of ``kernel`` (from :func:`_kernel`) over an
+    (N, C, H, W) input.  The options are checked here, once: the lengths take them as they are."""
+    (kh, kw), (sh, sw) = kernel, pair(stride, "stride", 1)
     (ph, pw), (dh, dw) = pair(padding, "padding", 0), pair(dilation, "dilation", 1)
+    ceil = flag(ceil_mode, "ceil_mode")
     n, c, h, w = shape
-    return (n, c, conv2d_output_size(h, kh, sh, ph, dh, ceil_mode), conv2d_output_size(w, kw, sw, pw, dw, ceil_mode))
+    return n, c, _output_length(h, kh, sh, ph, ph, dh, ceil), _output_length(w, kw, sw, pw, pw, dw, ceil)
 
 
 class Layer:
@@ -88,8 +95,8 @@ class Conv2d(Layer):
     counts_units = True
 
     def output_shape(self, shape):
-        n, _, h, w = _window_output(_image(shape, self.in_channels, self), self.kernel_size, self.stride,
-                                    self.padding, self.dilation)
+        n, _, h, w = _window_output(_image(shape, self.in_channels, self), _kernel(self), self.stride, self.padding,
+                                    self.dilation)
         return n, self.out_channels, h, w
 
     def params(self):
@@ -101,8 +108,7 @@ class Conv2d(Layer):
 
     def connections(self, shape):
         _, c, h, w = self.output_shape(shape)
-        return lenet_connections(c, *pair(self.kernel_size, "kernel_size", 1), h, w, self.in_channels // self.groups,
-                                 self.bias)
+        return lenet_connections(c, *_kernel(self), h, w, self.in_channels // self.groups, self.bias)
 
 
 @dataclass(frozen=True)
@@ -131,21 +137,20 @@ class PartialConv2d(Layer):
         return [len(maps) for maps in self.table]
 
     def output_shape(self, shape):
-        n, _, h, w = _window_output(_image(shape, self.in_channels, self), self.kernel_size, 1, 0)
+        n, _, h, w = _window_output(_image(shape, self.in_channels, self), _kernel(self), 1, 0)
         return n, self.out_channels, h, w
 
     def params(self):
-        return lenet_conv_params(self.out_channels, *pair(self.kernel_size, "kernel_size", 1), self._in_maps())
+        return lenet_conv_params(self.out_channels, *_kernel(self), self._in_maps())
 
     def macs(self, shape):
         n, _, h, w = self.output_shape(shape)
-        weights = lenet_conv_params(self.out_channels, *pair(self.kernel_size, "kernel_size", 1), self._in_maps(),
-                                    bias=False)
+        weights = lenet_conv_params(self.out_channels, *_kernel(self), self._in_maps(), bias=False)
         return n * h * w * weights
 
     def connections(self, shape):
         _, _, h, w = self.output_shape(shape)
-        return lenet_connections(self.out_channels, *pair(self.kernel_size, "kernel_size", 1), h, w, self._in_maps())
+        return lenet_connections(self.out_channels, *_kernel(self), h, w, self._in_maps())
 
 
 @dataclass(frozen=True)
@@ -162,18 +167,18 @@ class Subsampling(Layer):
     counts_units = True
 
     def output_shape(self, shape):
-        return _window_output(_image(shape, self.channels, self), self.kernel_size, self.kernel_size, 0)
+        kernel = _kernel(self)
+        return _window_output(_image(shape, self.channels, self), kernel, kernel, 0)
 
     def params(self):
         return lenet_pool_params(self.channels)
 
     def macs(self, shape):
-        kh, kw = pair(self.kernel_size, "kernel_size", 1)
-        return math.prod(self.output_shape(shape)) * kh * kw
+        return math.prod(self.output_shape(shape)) * math.prod(_kernel(self))
 
     def connections(self, shape):
         _, c, h, w = self.output_shape(shape)
-        return lenet_connections(c, *pair(self.kernel_size, "kernel_size", 1), h, w, 1)
+        return lenet_connections(c, *_kernel(self), h, w, 1)
 
 
 @dataclass(frozen=True)
@@ -260,12 +265,13 @@ class MaxPool2d(Layer):
     counts_units = True
 
     def output_shape(self, shape):
-        stride = self.kernel_size if self.stride is None else self.stride
-        return _window_output(_image(shape, None, self), self.kernel_size, stride, self.padding, 1, self.ceil_mode)
+        kernel = _kernel(self)
+        stride = kernel if self.stride is None else self.stride
+        return _window_output(_image(shape, None, self), kernel, stride, self.padding, 1, self.ceil_mode)
 
     def connections(self, shape):
         _, c, h, w = self.output_shape(shape)
-        return lenet_connections(c, *pair(self.kernel_size, "kernel_size", 1), h, w, 1, bias=False)
+        return lenet_connections(c, *_kernel(self), h, w, 1, bias=False)
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,9 @@ def lenet5() -> Network:
     """
     return Network("lenet5", Sequential((
         ("c1", Conv2d(1, 6, 5)), ("act1", ScaledTanh()),
-        ("s2", Subsampling(6, 2)), ("act2", ScaledTanh()),
+        ("s2", Subsampling(6)), ("act2", ScaledTanh()),
         ("c3", PartialConv2d(6, C3_TABLE, 5)), ("act3", ScaledTanh()),
-        ("s4", Subsampling(16, 2)), ("act4", ScaledTanh()),
+        ("s4", Subsampling(16)), ("act4", ScaledTanh()),
         ("c5", Conv2d(16, 120, 5)), ("act5", ScaledTanh()),
         ("flatten", Flatten()),
         ("f6", Linear(120, 84)), ("act6", ScaledTanh()),

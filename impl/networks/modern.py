@@ -82,7 +82,7 @@ def googlenet() -> Network:
         ("inception4a", mod["4a"]), ("aux1", inception_aux(512)),
         ("inception4b", mod["4b"]), ("inception4c", mod["4c"]), ("inception4d", mod["4d"]),
         ("aux2", inception_aux(528)), ("inception4e", mod["4e"]),
-        ("maxpool4", MaxPool2d(2, 2, ceil_mode=True)),
+        ("maxpool4", MaxPool2d(2, ceil_mode=True)),
         ("inception5a", mod["5a"]), ("inception5b", mod["5b"]),
         ("avgpool", AdaptiveAvgPool2d(1)), ("dropout", Dropout(0.2)), ("flatten", Flatten()),
         ("fc", Linear(1024, 1000)),
@@ -91,7 +91,7 @@ def googlenet() -> Network:
 
 # -- ResNet ------------------------------------------------------------------------------
 
-def _conv_bn(in_channels, out_channels, kernel_size, stride=1, padding=0, prefix=""):
+def _conv_bn(in_channels, out_channels, kernel_size, stride, padding, prefix):
     return ((f"conv{prefix}", Conv2d(in_channels, out_channels, kernel_size, stride, padding, bias=False)),
             (f"bn{prefix}", BatchNorm2d(out_channels)))
 

@@ -52,12 +52,17 @@ def _lenet(n, seed, dt, note=""):
     return _block_sample("lenet5_modern_module", (), (n, 1, 32, 32), {}, seed, dt, note)
 
 
+def _stride(s: int) -> dict:
+    """The block's options: stride 1 is left to the default, so that the default is judged too."""
+    return {"stride": s} if s != 1 else {}
+
+
 def _basic(c, p, s, x_shape, seed, dt, note=""):
-    return _block_sample("BasicBlock", (c, p, s), x_shape, {"stride": s}, seed, dt, note)
+    return _block_sample("BasicBlock", (c, p, s), x_shape, _stride(s), seed, dt, note)
 
 
 def _bottleneck(c, p, s, x_shape, seed, dt, note=""):
-    return _block_sample("Bottleneck", (c, p, s), x_shape, {"stride": s}, seed, dt, note)
+    return _block_sample("Bottleneck", (c, p, s), x_shape, _stride(s), seed, dt, note)
 
 
 def _inception(c, widths, k, x_shape, seed, dt, note=""):
@@ -116,29 +121,51 @@ def _lenet_edges(dt):
     return [_lenet(1, 41, dt, "one image"), _lenet(3, 42, dt, "a batch of three")]
 
 
-def _block_errors(sample_fn, stride_kw):
-    """Bad inputs of an executable block: integer input, missing weights, mixed dtypes, a
-    grad_output of the wrong shape."""
+def _block_errors(sample_fn, stride_kw, out_shape, *, checks_weights_first=True, needs_batch=False):
+    """Bad inputs of an executable block, each named in the error: an integer input; params
+    not a sequence, empty, short of a weight, with an integer or a 2-D first weight, or in
+    float32 for a float64 input; a grad_output of the wrong shape, of integers, or of the
+    wrong float type (``out_shape`` is the output's shape on ``sample_fn``'s sample).  A
+    block (``checks_weights_first``) reads its first weight's shape before the rest; one that
+    reads its input's channels (``needs_batch``) rejects an unbatched input."""
     good = sample_fn(np.float64)
     x, params = good.args
-    return (
-        ErrorInput(Sample((x.astype(np.int64), params), stride_kw, "integer input"), TypeError, r"input"),
-        ErrorInput(Sample((x, params[:-1]), stride_kw, "a weight missing"), ValueError, r"params"),
+    first = np.zeros(params[0].shape, np.int64)
+    empty = (r"^params has 0 arrays; the block's weights start with at least 1$" if checks_weights_first
+             else r"^params has 0 arrays, the network takes \d+")
+    flat = (r"^params\[0\] must be a 4-D convolution weight, got shape \(3, 3\)$" if checks_weights_first
+            else r"^params\[0\] is float64 \(3, 3\), expected float64")
+    unbatched = (ErrorInput(Sample((x[0], params), stride_kw, "an unbatched input"), ValueError,
+                            rf"^input must be \(N, C, H, W\), got shape \({', '.join(map(str, x.shape[1:]))}\)$"),)
+    return (*(unbatched if needs_batch else ()),
+        ErrorInput(Sample((x.astype(np.int64), params), stride_kw, "integer input"), TypeError,
+                   r"^input must be a float32 or float64 array"),
+        ErrorInput(Sample((x, np.zeros(3)), stride_kw, "params an array"), TypeError,
+                   r"^params must be a tuple or list of arrays, got ndarray$"),
+        ErrorInput(Sample((x, ()), stride_kw, "no weights"), ValueError, empty),
+        ErrorInput(Sample((x, params[:-1]), stride_kw, "a weight missing"), ValueError, r"^params has \d+ arrays"),
+        ErrorInput(Sample((x, (first, *params[1:])), stride_kw, "integer weights"), TypeError,
+                   r"^params\[0\] must be a float32 or float64 array"),
+        ErrorInput(Sample((x, (np.zeros((3, 3)), *params[1:])), stride_kw, "a 2-D first weight"), ValueError, flat),
         ErrorInput(Sample((x, tuple(p.astype(np.float32) for p in params)), stride_kw,
                           "float32 weights, float64 input"),
-                   ValueError, r"params\[0\]"),
+                   ValueError, r"^params\[0\] is float32"),
         ErrorInput(Sample((np.zeros((1, 1)), x, params), stride_kw, "grad_output of the wrong shape"), ValueError,
-                   r"grad_output", "backward"),
+                   r"^grad_output is float64 \(1, 1\), expected the output's float64", "backward"),
+        ErrorInput(Sample((np.zeros(out_shape, np.int64), x, params), stride_kw, "integer grad_output"), TypeError,
+                   r"^grad_output must be a float32 or float64 array", "backward"),
+        ErrorInput(Sample((np.zeros(out_shape, np.float32), x, params), stride_kw, "float32 grad_output"), ValueError,
+                   r"^grad_output is float32 .*, expected the output's float64", "backward"),
     )
 
 
-def _block_record(*, id, name, equation, inputs, edge_bank, mistakes, errors, tolerances=None, notes=""):
+def _block_record(*, id, name, equation, inputs, edge_bank, mistakes, errors, tolerances=None, check=None, notes=""):
     return Record(
         id=id, kind="E", section=SECTION, equation=equation,  # the inventory's kind for arch.*
         candidate=f"networks.{name}_forward", reference=f"networks.{name}_forward",
             backward=f"networks.{name}_backward",
         grad_args=(0, 1), inputs=inputs, edges=edge_bank, mistakes=tuple(mistakes), errors=errors,
-        tolerances=tolerances or {}, notes=notes,
+        tolerances=tolerances or {}, check=check, notes=notes,
     )
 
 

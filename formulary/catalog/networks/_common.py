@@ -21,6 +21,13 @@ TORCHVISION = {
     "resnet18": (11_689_512, 1.81), "resnet50": (25_557_032, 4.09),
 }
 
+# the caveat that each network's summary carries (``formulary summary`` prints it); "" where there is none
+SUMMARY_NOTES = {
+    "lenet5": "the output RBF's 840 centres are fixed, not trainable (LeCun et al. 1998, §II.B)",
+    "alexnet-2tower": "the paper's 224×224 input does not give its 55×55 conv1 maps; 227×227 does",
+    "googlenet": "the auxiliary classifiers (aux1, aux2) train only and are not counted at inference",
+}
+
 # Krizhevsky et al. (2012), §3.5: "the number of neurons in the network's remaining
 # layers is given by 253,440–186,624–64,896–64,896–43,264–4096–4096–1000"
 ALEXNET_2012_NEURONS = (253_440, 186_624, 64_896, 64_896, 43_264, 4096, 4096, 1000)

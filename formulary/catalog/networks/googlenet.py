@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from formulary.candidate import reference
@@ -16,7 +17,7 @@ from formulary.catalog.networks._blocks import (
 from formulary.catalog.networks._common import _BN_FORGOTTEN, _CONV_BIAS_ASSUMED, TORCHVISION
 from formulary.catalog.networks._tables import _table_record
 from formulary.mistakes import networks as M
-from formulary.record import Deviation, Mistake
+from formulary.record import Deviation, ErrorInput, Mistake, Sample
 from formulary.verdict import expect
 
 # -- GoogLeNet -------------------------------------------------------------------------------------
@@ -40,6 +41,17 @@ def _torch_inception_params(k: int) -> int:
     with torch.device("meta"):
         module = reference("networks.Inception")(192, 64, 96, 128, 16, 32, 32, branch3_kernel=k)
     return sum(p.numel() for p in module.parameters())
+
+def _non_square() -> ErrorInput:
+    """The "5×5" branch's second kernel 3×5: the module reads its size from the last axis, so
+    it expects 5×5 and says so."""
+    x, params = _inception_edges(np.float64)[0].args
+    bad = (*params[:12], np.zeros((2, 1, 3, 5)), *params[13:])
+    return ErrorInput(Sample((x, bad), {}, "a 3×5 kernel in branch 3"), ValueError,
+                      r"^params\[12\] is float64 \(2, 1, 3, 5\), expected float64 \(2, 1, 5, 5\)$")
+
+
+_NON_SQUARE = _non_square()
 
 RECORDS = (
     _table_record(
@@ -71,7 +83,9 @@ RECORDS = (
          Mistake("average-pool-branch", "average pooling in the pool branch", M.inception_avg_pool_branch),
          Mistake("backward-first-branch-only", "the input's gradient from the 1×1 branch alone",
                  M.inception_backward_first_branch_only, "backward")],
-        errors=_block_errors(lambda dt: _inception_edges(dt)[0], {}), tolerances=_BN_FLOAT32, notes=_BN_NOTE,
+        errors=(*_block_errors(lambda dt: _inception_edges(dt)[0], {}, (2, 9, 5, 5), needs_batch=True),
+                _NON_SQUARE),
+        tolerances=_BN_FLOAT32, notes=_BN_NOTE,
     ),
 
 )

@@ -12,6 +12,7 @@ from formulary.catalog.networks._common import (
     LECUN_TOTAL,
     SECTION,
 )
+from formulary.catalog.networks._specs import _bad_options, _layers_against_torch, _nested
 from formulary.catalog.networks._tables import _NOT_A_NETWORK, _table_record, _tables
 from formulary.mistakes import networks as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample
@@ -51,6 +52,7 @@ def _guide_formulas(candidate):
         "c5": (120, 5, 16, 1, conv_params(120, 5, 5, 16)),
         "f6": (84, 1, 120, 1, conv_params(84, 1, 1, 120)),
     }
+    _guide_minimums(candidate)
     got = {}
     for name, (k, size, maps, out, params) in layers.items():
         got[name] = (neurons(k, out, out), params, connections(k, size, size, out, out, maps))
@@ -69,6 +71,42 @@ def _guide_omits_input_maps(candidate):
     expect(printed["c1"] == right["c1"] == 156, ((printed, right)))
     expect((printed["c3"], right["c3"]) == (416, 1516), ((printed, right)))
     expect((printed["c5"], right["c5"]) == (3120, 48_120), ((printed, right)))
+
+def _guide_errors() -> tuple:
+    """Each argument of the guide's formulas just below its minimum (or of the wrong type):
+    the message must name it, as a whole word."""
+    out = []
+    for target, good in (("lenet_neurons", {"kernels": 6, "out_h": 28, "out_w": 28}),
+                         ("lenet_conv_params", {"kernels": 6, "kernel_h": 5, "kernel_w": 5, "in_maps": 1}),
+                         ("lenet_connections", {"kernels": 6, "kernel_h": 5, "kernel_w": 5, "out_h": 28, "out_w": 28,
+                                                "in_maps": 1})):
+        for arg in good:
+            out.append(ErrorInput(Sample((), {**good, arg: 0}, f"{arg}=0"), ValueError,
+                                  rf"^{arg} must be at least 1, got 0$", f"networks.{target}"))
+    return (
+        *out,
+        ErrorInput(Sample((6.0, 28, 28)), TypeError, r"^kernels must be an int, got float$", "networks.lenet_neurons"),
+        ErrorInput(Sample((0,)), ValueError, r"^kernels must be at least 1, got 0$", "networks.lenet_pool_params"),
+        ErrorInput(Sample((16, 5, 5, [3, 4])), ValueError, r"^in_maps lists 2 kernels, expected kernels=16$",
+                   "networks.lenet_conv_params"),
+        ErrorInput(Sample((2, 5, 5, [3, 0]), {}, "a kernel that sees no map"), ValueError,
+                   r"^in_maps must be at least 1, got 0$", "networks.lenet_conv_params"),
+        ErrorInput(Sample((6, 5, 5, 1), {"bias": 1}), TypeError, r"^bias must be a bool", "networks.lenet_conv_params"),
+    )
+
+
+def _guide_minimums(candidate) -> None:
+    """Each formula at the smallest layer it accepts: one 1×1 kernel on one map, a 1×1 output."""
+    neurons = candidate.get("networks.lenet_neurons")
+    conv_params = candidate.get("networks.lenet_conv_params")
+    pool_params = candidate.get("networks.lenet_pool_params")
+    connections = candidate.get("networks.lenet_connections")
+    got = (neurons(1, 1, 1), conv_params(1, 1, 1, 1), conv_params(1, 1, 1, [1]), conv_params(1, 1, 1, 1, bias=False),
+           pool_params(1), connections(1, 1, 1, 1, 1, 1), connections(1, 1, 1, 1, 1, [1], bias=False))
+    expect(got == (1, 2, 2, 1, 2, 2, 1),
+           f"one unit, one weight and its bias: (neurons, params, params of in_maps [1], params without bias, "
+           f"pool params, connections, connections without bias) {got}, expected (1, 2, 2, 1, 2, 2, 1)")
+
 
 RECORDS = (
     Record(
@@ -103,12 +141,7 @@ RECORDS = (
             Mistake("connections-without-bias", "Σ M_j k² W H: each unit's bias connection forgotten",
                     M.lenet_connections_without_bias, "networks.lenet_connections"),
         ),
-        errors=(
-            ErrorInput(Sample((16, 5, 5, [3, 4])), ValueError, r"in_maps", "networks.lenet_conv_params"),
-            ErrorInput(Sample((6, 5, 5, 28, 28, 0)), ValueError, r"in_maps", "networks.lenet_connections"),
-            ErrorInput(Sample((6.0, 28, 28)), TypeError, r"kernels", "networks.lenet_neurons"),
-            ErrorInput(Sample((0,)), ValueError, r"kernels", "networks.lenet_pool_params"),
-        ),
+        errors=_guide_errors(),
         deviations=(Deviation(
             "seed lines 884 and 886: the guide's convolution formulas K(k_w k_h + 1) and "
             "K(k_w k_h + 1) W_out H_out leave out the M input maps each kernel spans; they hold for C1 (M = 1) "
@@ -122,6 +155,7 @@ RECORDS = (
                  r"\to 120 \to 84 \to 10",
         sizes=[((1, 32, 32), 1), ((1, 32, 32), 3)],
         too_small=((1, 8, 8), "conv2"),
+        also=(_layers_against_torch, _bad_options, _nested),
         mistakes=[_BIAS_FORGOTTEN, _FLOPS_AS_MACS, _CONNECTIONS_WITHOUT_BIAS],
         notes="61,706 parameters; C3 is fully connected (2,416), pooling is max pooling without parameters.",
     ),
@@ -134,7 +168,7 @@ RECORDS = (
          Mistake("relu-on-logits", "a ReLU after the output layer", M.lenet5_modern_relu_on_logits),
          Mistake("backward-pool-gradient-spread", "max pooling's gradient spread over the window",
                  M.lenet5_modern_backward_spread_pool, "backward")],
-        errors=_block_errors(lambda dt: _lenet_edges(dt)[0], {}),
+        errors=_block_errors(lambda dt: _lenet_edges(dt)[0], {}, (1, 10), checks_weights_first=False),
     ),
 
 )

@@ -14,6 +14,7 @@ from formulary.catalog.networks._blocks import (
     _residual_inputs,
 )
 from formulary.catalog.networks._common import _BN_FORGOTTEN, _CONV_BIAS_ASSUMED, TORCHVISION
+from formulary.catalog.networks._specs import _executable
 from formulary.catalog.networks._tables import _table_record
 from formulary.mistakes import networks as M
 from formulary.record import Mistake
@@ -52,7 +53,8 @@ RECORDS = (
          Mistake("no-final-relu", "F(x) + x without the ReLU after the sum", M.basic_block_no_final_relu),
          Mistake("backward-skip-dropped", "no gradient through the shortcut", M.basic_block_backward_skip_dropped,
                  "backward")],
-        errors=_block_errors(lambda dt: _basic_edges(dt)[2], {"stride": 2}), tolerances=_BN_FLOAT32, notes=_BN_NOTE,
+        errors=_block_errors(lambda dt: _basic_edges(dt)[2], {"stride": 2}, (2, 6, 4, 4)), tolerances=_BN_FLOAT32,
+        check=_executable, notes=_BN_NOTE,
     ),
     _block_record(
         id="arch.resnet/bottleneck", name="bottleneck",
@@ -63,7 +65,7 @@ RECORDS = (
          Mistake("stride-on-first-1x1", "ResNet v1: the stride on the first 1×1", M.bottleneck_stride_on_first_1x1),
          Mistake("backward-skip-dropped", "no gradient through the shortcut", M.bottleneck_backward_skip_dropped,
                  "backward")],
-        errors=_block_errors(lambda dt: _bottleneck_edges(dt)[2], {"stride": 2}), tolerances=_BN_FLOAT32,
+        errors=_block_errors(lambda dt: _bottleneck_edges(dt)[2], {"stride": 2}, (2, 12, 4, 3)), tolerances=_BN_FLOAT32,
             notes=_BN_NOTE,
     ),
 
