@@ -263,6 +263,10 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "EQUIVALENT: at z = 0 both branches give t = 3/5, and z·t = 0 anyway."),
     (r"_?gelu_exact$|_gelu_tanh_arg$", r"1e\+300|1e\+100",
      "EQUIVALENT: 1e+300 is the same literal as 1e300 (mutmut rewrote its spelling only)."),
+    # --- impl/recurrent/_steps.py ----------------------------------------------------------------------------------
+    (r"_(lstm|gru)_step(_backward)?$", r"shape\[\+1\]|axis=\+1|^\+1\)$",
+     "EQUIVALENT: a step works on 2-D (batch, features) arrays (an unbatched sequence is a batch of one there), so "
+     "axis 1 is axis −1."),
     # --- chapter basics (impl/basics.py) -------------------------------------------------------------------------
     (r"_backward$", r"_activation\((output_)?activation, (None|\"XX\w+XX\"|\"[A-Z_]+\")\)",
      "EQUIVALENT: re-validation that cannot fail. Both callers of _backward (mlp_backward, mlp_train) run _forward "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -39,12 +40,9 @@ class Kind:
 
 # -- Elman RNN ---------------------------------------------------------------------
 
-def _rnn_step(act):
-    def step(ig, state, w_hh, b_hh):
-        h = act(ig + _project(state[0], w_hh, b_hh))
-        return (h,), h
-
-    return step
+def _rnn_step(act, ig, state, w_hh, b_hh):
+    h = act(ig + _project(state[0], w_hh, b_hh))
+    return (h,), h
 
 
 def _tanh_backward(d_state, h):
@@ -53,7 +51,7 @@ def _tanh_backward(d_state, h):
 
 
 def _relu_backward(d_state, h):
-    da = np.where(h > 0, d_state[0], 0).astype(h.dtype)  # relu'(0) = 0, as torch
+    da = np.where(h > 0, d_state[0], 0)  # relu'(0) = 0, as torch; the Python 0 keeps h's dtype
     return da, da, (0,)
 
 
@@ -106,8 +104,8 @@ def _gru_step_backward(d_state, cache):
     return np.concatenate([dr, dz, dn], axis=-1), np.concatenate([dr, dz, dn * r], axis=-1), (dh * z,)
 
 
-RNN_TANH = Kind("rnn_tanh", 1, 1, _rnn_step(tanh), _tanh_backward)
-RNN_RELU = Kind("rnn_relu", 1, 1, _rnn_step(relu), _relu_backward)
+RNN_TANH = Kind("rnn_tanh", 1, 1, partial(_rnn_step, tanh), _tanh_backward)
+RNN_RELU = Kind("rnn_relu", 1, 1, partial(_rnn_step, relu), _relu_backward)
 LSTM = Kind("lstm", 4, 2, _lstm_step, _lstm_step_backward)
 GRU = Kind("gru", 3, 1, _gru_step, _gru_step_backward)
 
