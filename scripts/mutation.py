@@ -149,7 +149,7 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "'X'."),
     (r"(_indices|_per_row|_rows)$", r"reshape\(-2|reshape\(1, -2\)",
      "EQUIVALENT: NumPy (2.x) reads any negative size in reshape as the one inferred dimension, as it reads −1."),
-    (r"_nll_rows$", r"take_along_axis\(logp, idx\[:, None\], \)",
+    (r"(_nll_rows|_picked_log_softmax)$", r"take_along_axis\(\w+, (idx|arg)[^)]*\], \)|take_along_axis\(z, arg, \)",
      "EQUIVALENT: take_along_axis's axis defaults to −1 (NumPy ≥ 2.3), which is axis 1 of the 2-D (M, C) logp."),
     (r"_huber$", r"np\.where\(a <= dl,",
      "EQUIVALENT: at |d| = δ both branches give 0.5δ²: 0.5·(δ·δ) and δ·(δ − 0.5δ) = δ·(0.5δ), the halvings exact "
@@ -263,6 +263,14 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "EQUIVALENT: at z = 0 both branches give t = 3/5, and z·t = 0 anyway."),
     (r"_?gelu_exact$|_gelu_tanh_arg$", r"1e\+300|1e\+100",
      "EQUIVALENT: 1e+300 is the same literal as 1e300 (mutmut rewrote its spelling only)."),
+    # --- impl/losses/multiclass.py (issue 20's blocked cross-entropy) --------------------------------------------
+    (r"_hard_gradient$", r"\(q - 0\.0\)",
+     "EQUIVALENT: q + 0.0 only turns a −0 into +0; q − 0.0 keeps it, and a zero's sign is not compared."),
+    (r"(_hard_targets|cross_entropy)$", r"if eps >= 0:",
+     "EQUIVALENT in value: with ε = 0 the smoothing branch adds (0/C)·w = 0; only the work differs."),
+    (r"_picked_log_softmax$", r"max\(2, _BLOCK // c\)|range\(0, m, \)",
+     "EQUIVALENT in value: the step only sets how many rows a block holds (1 row a block, or 2 when a row is wider "
+     "than the block); every row is reduced on its own, so any step gives the same results."),
     # --- impl/recurrent/_steps.py ----------------------------------------------------------------------------------
     (r"_(lstm|gru)_step(_backward)?$", r"shape\[\+1\]|axis=\+1|^\+1\)$",
      "EQUIVALENT: a step works on 2-D (batch, features) arrays (an unbatched sequence is a batch of one there), so "
