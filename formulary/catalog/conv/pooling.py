@@ -130,10 +130,22 @@ def _torch_pool_misses_input(candidate):
     grad = candidate.get("conv.max_pool2d_backward")(np.ones_like(out), x, **kw)
     expect(not grad.any(), f"a window that misses the input sends no gradient, candidate gives {grad}")
 
+_X4 = np.zeros((1, 1, 4, 4))
 POOL_ERRORS = (
-    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "padding": 2}), ValueError, r"padding"),
-    ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "stride": 0}), ValueError, r"stride"),
-    ErrorInput(Sample((np.zeros((1, 1, 2, 2)),), {"kernel_size": 3}), ValueError, r"kernel_size"),
+    ErrorInput(Sample((_X4,), {"kernel_size": 2, "padding": 2}), ValueError, r"\bpadding\b"),
+    ErrorInput(Sample((_X4,), {"kernel_size": 2, "stride": 0}), ValueError, r"\bstride\b"),
+    ErrorInput(Sample((np.zeros((1, 1, 2, 2)),), {"kernel_size": 3}), ValueError, r"\bkernel_size\b"),
+    # each option's name and minimum, anchored, so that a message naming another argument does not pass
+    ErrorInput(Sample((_X4,), {"kernel_size": 0}), ValueError, r"\bkernel_size\b must be at least 1"),
+    ErrorInput(Sample((_X4,), {"kernel_size": 2, "stride": "2"}), TypeError, r"\bstride\b must be an int"),
+    ErrorInput(Sample((_X4,), {"kernel_size": 2, "padding": -1}), ValueError, r"\bpadding\b must be at least 0"),
+    ErrorInput(Sample((_X4,), {"kernel_size": 2, "ceil_mode": 1}), TypeError, r"\bceil_mode\b must be a bool"),
+    ErrorInput(Sample((np.zeros((1, 1, 3, 3)), _X4), {"kernel_size": 2}), ValueError,
+               r"\bgrad_output\b has shape \(1, 1, 3, 3\), expected the output's shape", "backward"),
+    ErrorInput(Sample((np.zeros((1, 1, 2, 2), np.float32), _X4), {"kernel_size": 2}), TypeError,
+               r"\bgrad_output\b has dtype float32", "backward"),
+    ErrorInput(Sample((np.zeros((1, 1, 2, 2), np.int64), _X4), {"kernel_size": 2}), TypeError,
+               r"\bgrad_output\b must be a float32 or float64", "backward"),
     ErrorInput(Sample((np.zeros((4, 4)),), {"kernel_size": 2}), ValueError, r"input.*4-D"),
     ErrorInput(Sample((np.zeros((1, 1, 1, 4, 4)),), {"kernel_size": 2}, "5-D input"), ValueError,
                r"input.*4-D.*3-D unbatched"),
@@ -153,6 +165,9 @@ POOL_ERRORS = (
                TypeError, r"input.*float32 or float64"),
 )
 MAX_POOL_ERRORS = (
+    ErrorInput(Sample((_X4,), {"kernel_size": 2, "dilation": 0}), ValueError, r"\bdilation\b must be at least 1"),
+    ErrorInput(Sample((_X4,), {"kernel_size": 2, "return_indices": 1}), TypeError,
+               r"\breturn_indices\b must be a bool"),
     ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "dilation": ()}, "dilation=()"), ValueError,
                r"dilation.*0 values"),
     ErrorInput(Sample((np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 4, 4))),
@@ -222,8 +237,14 @@ RECORDS = (
                   Mistake("backward-undivided", "the gradient copied without 1/D", M.avg_pool2d_backward_undivided,
                           "backward")),
         errors=(*POOL_ERRORS,
-                ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2, "divisor_override": 0}), ValueError,
-                           r"divisor_override")),
+                ErrorInput(Sample((_X4,), {"kernel_size": 2, "divisor_override": 0}), ValueError,
+                           r"\bdivisor_override\b must be non-zero"),
+                ErrorInput(Sample((_X4,), {"kernel_size": 2, "divisor_override": "2"}), TypeError,
+                           r"\bdivisor_override\b must be an int"),
+                ErrorInput(Sample((_X4,), {"kernel_size": 2, "count_include_pad": 1}), TypeError,
+                           r"\bcount_include_pad\b must be a bool"),
+                ErrorInput(Sample((np.zeros((1, 1, 2, 2)), _X4), {"kernel_size": 2, "count_include_pad": 1}),
+                           TypeError, r"\bcount_include_pad\b must be a bool", "backward")),
     ),
 
 )
