@@ -132,9 +132,11 @@ def _torch_pool_misses_input(candidate):
 
 _X4 = np.zeros((1, 1, 4, 4))
 POOL_ERRORS = (
-    ErrorInput(Sample((_X4,), {"kernel_size": 2, "padding": 2}), ValueError, r"\bpadding\b"),
-    ErrorInput(Sample((_X4,), {"kernel_size": 2, "stride": 0}), ValueError, r"\bstride\b"),
-    ErrorInput(Sample((np.zeros((1, 1, 2, 2)),), {"kernel_size": 3}), ValueError, r"\bkernel_size\b"),
+    ErrorInput(Sample((_X4,), {"kernel_size": 2, "padding": 2}, "padding above half the kernel"), ValueError,
+               r"\bpadding\b"),
+    ErrorInput(Sample((_X4,), {"kernel_size": 2, "stride": 0}, "stride 0"), ValueError, r"\bstride\b"),
+    ErrorInput(Sample((np.zeros((1, 1, 2, 2)),), {"kernel_size": 3}, "a kernel larger than the input"), ValueError,
+               r"\bkernel_size\b"),
     # each option's name and minimum, anchored, so that a message naming another argument does not pass
     ErrorInput(Sample((_X4,), {"kernel_size": 0}), ValueError, r"\bkernel_size\b must be at least 1"),
     ErrorInput(Sample((_X4,), {"kernel_size": 2, "stride": "2"}), TypeError, r"\bstride\b must be an int"),
@@ -237,7 +239,7 @@ RECORDS = (
                   Mistake("backward-undivided", "the gradient copied without 1/D", M.avg_pool2d_backward_undivided,
                           "backward")),
         errors=(*POOL_ERRORS,
-                ErrorInput(Sample((_X4,), {"kernel_size": 2, "divisor_override": 0}), ValueError,
+                ErrorInput(Sample((_X4,), {"kernel_size": 2, "divisor_override": 0}, "divisor_override=0"), ValueError,
                            r"\bdivisor_override\b must be non-zero"),
                 ErrorInput(Sample((_X4,), {"kernel_size": 2, "divisor_override": "2"}), TypeError,
                            r"\bdivisor_override\b must be an int"),
