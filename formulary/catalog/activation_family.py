@@ -295,7 +295,7 @@ RECORDS = (
         ],
         kinks=(-1.0, 1.0, -2.0, 3.0), oracle=False,
         options={"min_val": st.sampled_from([-1.0, -2.0, 0.0]), "max_val": st.sampled_from([1.0, 3.0])},
-        option_edges=({}, {"min_val": -2.0, "max_val": 3.0}),
+        option_edges=({}, {"min_val": -2.0, "max_val": 3.0}, {"min_val": 0.5, "max_val": 0.5}),  # equal: torch too
         deviations=[nan_gradient_by_position("hardtanh")],
         errors=[ErrorInput(Sample((np.zeros(2),), {"min_val": 2.0, "max_val": 1.0}), ValueError,
                            r"\bmin_val\b.*\bmax_val\b"),
@@ -426,7 +426,7 @@ RECORDS = (
         ],
         kinks=(0.0,), oracle=False,
         options={"lower": st.sampled_from([0.0, 0.1, 1.0 / 8]), "upper": st.sampled_from([1.0 / 3, 0.5, 2.0])},
-        option_edges=({}, {"lower": 0.1, "upper": 0.9}),
+        option_edges=({}, {"lower": 0.1, "upper": 0.9}, {"lower": 0.25, "upper": 0.25}),  # equal: torch too
         errors=[ErrorInput(Sample((np.zeros(2),), {"lower": 0.5, "upper": 0.1}), ValueError, r"\blower\b.*\bupper\b"),
                 ErrorInput(Sample((np.zeros(2),), {"noise": np.zeros(2)}), ValueError, r"\bnoise\b.*training=True"),
                 ErrorInput(Sample((np.zeros(2),), {"upper": "1"}), TypeError, r"\bupper\b")],
