@@ -72,11 +72,13 @@ def _gist(message: str, n: int = 4) -> str:
     return "\n".join(keep[:n])
 
 
-def _not_provided(exc: BaseException) -> NotProvided | None:
-    """The :class:`NotProvided` behind ``exc`` (a candidate's raise is wrapped as CandidateCrashed), if any."""
+def _not_provided(exc: BaseException) -> NotProvided | NotFound | None:
+    """The :class:`NotProvided` behind ``exc`` (a candidate's raise is wrapped as CandidateCrashed), if any; or
+    the :class:`NotFound` of a name the peer lacks, asked for inside a property check (a claim that runs impl's
+    basics, counting or networks: not provided by a framework peer, not failed)."""
     seen = set()
     while exc is not None and id(exc) not in seen:
-        if isinstance(exc, NotProvided):
+        if isinstance(exc, (NotProvided, NotFound)):
             return exc
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
@@ -90,7 +92,7 @@ def run_record(record: Record, candidate: Candidate, device: str = "cpu", shrink
     every new shape hypothesis tries, and the triage writes its minimal repro by hand.
     """
     plan = [c for c in checks.plan(record) if c.partition("-")[0] in VALUE_CHECKS]
-    results, message, lacking, findings = {}, "", [], {}
+    results, message, lacking, findings, messages = {}, "", [], {}, {}
     for name in plan:
         try:
             stats = checks.run(record, name, candidate, device=device, shrink=shrink)
@@ -104,20 +106,24 @@ def run_record(record: Record, candidate: Candidate, device: str = "cpu", shrink
                 lacking.append(f"{name}: {why}")
                 continue
             results[name] = "fail"
-            message = message or _gist(str(exc))
+            messages[name] = _gist(str(exc))
+            message = message or messages[name]
         except Exception as exc:  # the peer raised outside the candidate call: a failure all the same
             if (why := _not_provided(exc)) is not None:
                 results[name] = "not provided"
                 lacking.append(f"{name}: {why}")
                 continue
             results[name] = "error"
-            message = message or f"{type(exc).__name__}: {exc}"
+            messages[name] = f"{type(exc).__name__}: {exc}"[:1000]
+            message = message or messages[name]
     ran = {v for v in results.values() if v != "not provided"}
     if not ran:
         return None
     entry = {"status": "pass" if ran <= {"pass"} else "fail", "checks": results}
     if message:
         entry["message"] = message
+    if len(messages) > 1:
+        entry["messages"] = messages  # each failing check's own gist (the triage names the checks it explains)
     if lacking:
         entry["not_provided"] = sorted(set(lacking))
     if "judge" in findings:
