@@ -52,6 +52,20 @@ def test_a_triage_never_hides_a_failure_in_another_check(monkeypatch):
     assert passed["status"] == "pass" and "stale_triage" in passed
 
 
+def test_retriage_recomputes_statuses_and_counts_from_the_recorded_checks(monkeypatch):
+    from formulary.peers import retriage
+
+    result = {"records": {"a": {"status": "deviation", "checks": {"edges": "fail", "property": "not provided"},
+                                "triage": {"class": "convention"}},
+                          "b": {"status": "fail", "checks": {"edges": "fail"}},
+                          "c": {"status": "pass", "checks": {"edges": "pass"}}}}
+    monkeypatch.setitem(triage.TRIAGE, ("x", "b"), triage.Triage("convention", "eps", "b", ("edges",)))
+    retriage("x", result)
+    assert {k: e["status"] for k, e in result["records"].items()} == {"a": "fail", "b": "deviation", "c": "pass"}
+    assert (result["run"], result["passed"], result["deviations"], result["failed"]) == (3, 1, 1, 1)
+    assert result["untriaged"] == ["a"] and "triage" not in result["records"]["a"]
+
+
 def test_every_triage_entry_is_well_formed_and_documented():
     doc = (catalog.__file__.rsplit("/formulary/", 1)[0] + "/" + triage.DOC)
     text = open(doc, encoding="utf-8").read()

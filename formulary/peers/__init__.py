@@ -153,12 +153,29 @@ def pass_counts(peer: str, *, only: list[str] | None = None, device: str = "cpu"
             records[r.id] = entry
     for rid, entry in records.items():
         triage.apply(peer, rid, entry)
-    count = {s: sum(1 for e in records.values() if e["status"] == s) for s in ("pass", "deviation", "fail")}
-    return {"peer": peer, "package": PEERS[peer], "version": _version(PEERS[peer]), "run": len(records),
-            "passed": count["pass"], "deviations": count["deviation"], "failed": count["fail"],
-            "untriaged": sorted(r for r, e in records.items()
-                               if e["status"] == "fail" and ("triage" not in e or "untriaged_checks" in e)),
+    return {"peer": peer, "package": PEERS[peer], "version": _version(PEERS[peer]), **_counts(records),
             "not_provided": missing, "records": records}
+
+
+def _counts(records: dict) -> dict:
+    count = {s: sum(1 for e in records.values() if e["status"] == s) for s in ("pass", "deviation", "fail")}
+    return {"run": len(records), "passed": count["pass"], "deviations": count["deviation"], "failed": count["fail"],
+            "untriaged": sorted(r for r, e in records.items()
+                                if e["status"] == "fail" and ("triage" not in e or "untriaged_checks" in e))}
+
+
+def retriage(peer: str, result: dict) -> dict:
+    """``result`` (a peer's entry in peers.json) with today's :mod:`~formulary.peers.triage` applied afresh: each
+    record's status recomputed from its checks' verdicts, which the run recorded, and the counts with it.
+    The records are not run again; what a triage entry explains is decided by the same :func:`triage.apply`."""
+    for rid, entry in result["records"].items():
+        ran = {v for v in entry["checks"].values() if v != "not provided"}
+        entry["status"] = "pass" if ran <= {"pass"} else "fail"
+        for key in ("triage", "untriaged_checks", "stale_triage"):
+            entry.pop(key, None)
+        triage.apply(peer, rid, entry)
+    result.update(_counts(result["records"]))
+    return result
 
 
 def _version(dist: str) -> str | None:
