@@ -67,9 +67,13 @@ def runnable(record: Record, candidate: Candidate) -> Record | None:
 
 
 def _gist(message: str, n: int = 4) -> str:
-    """The lines of a check's message that say what differed (not the long grad_output, not the repro)."""
-    keep = [ln for ln in message.splitlines() if not ln.strip().startswith(("grad_output:", "repro:"))]
-    return "\n".join(keep[:n])
+    """The lines of a check's message that say what differed (not the long grad_output, not the repro): its
+    first line, the input's first line, and the lines naming the difference."""
+    lines = message.splitlines()
+    keep = lines[:1] + [ln for ln in lines[1:] if ln.strip().startswith(("input:", "output", "grad[", "where ", "#"))
+                        or "raised" in ln]
+    return "\n".join((keep if len(keep) > 1 else [ln for ln in lines if not ln.strip().startswith(
+        ("grad_output:", "repro:"))])[:n])
 
 
 def _not_provided(exc: BaseException) -> NotProvided | NotFound | None:
