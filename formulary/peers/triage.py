@@ -97,7 +97,8 @@ TRIAGE: dict[tuple[str, str], Triage] = {
     **{("jax", rid): _c("checkpoint-format", _CKPT, "property")
        for rid in ("opt.gd", "opt.momentum", "opt.adadelta", "opt.adamax", "opt.rmsprop", "opt.rmsprop/centered")},
     # -- TensorFlow / Keras ----------------------------------------------------------------------
-    ("tensorflow", "act.relu"): _c("subnormal-flush", _FTZ, "edges"),
+    ("tensorflow", "act.relu"): _c("subnormal-flush", _FTZ + " (drawn float64 subnormals too)", "edges",
+                                   "backward-float64"),
     ("tensorflow", "act.leaky_relu"): _c("subnormal-flush", "slope α at the smallest subnormal (flush-to-zero)",
                                          "edges"),
     ("tensorflow", "act.elu"): _c("subnormal-flush", _FTZ, "edges"),
@@ -118,7 +119,8 @@ TRIAGE: dict[tuple[str, str], Triage] = {
     ("tensorflow", "act.threshold"): _c("nan-comparisons", "keras.activations.threshold maps NaN to the value "
                                         "(x > t is false); torch keeps NaN (x ≤ t is false)", "edges"),
     ("tensorflow", "act.softshrink"): _c("nan-comparisons", "keras.activations.soft_shrink maps NaN to 0; torch keeps "
-                                         "NaN", "edges"),
+                                         "NaN; a float64 subnormal reads as 0 (gradient 0, subnormal-flush)", "edges",
+                                         "backward-float64"),
     ("tensorflow", "act.hardshrink"): _c("nan-comparisons", "keras.activations.hard_shrink maps NaN to 0; torch keeps "
                                          "NaN", "edges"),
     ("tensorflow", "act.celu"): _e("keras-celu-grad-at-zero", "keras.activations.celu: gradient 2 at x = 0 (max and "
@@ -136,6 +138,9 @@ TRIAGE: dict[tuple[str, str], Triage] = {
     ("tensorflow", "opt.adam.rmsprop_momentum"): _c("keras-epsilon", "the claim holds Keras's Adam (β1 = 0) against "
                                                     "torch's first: ε on √v, not √v̂ (1.2e-8 apart at step 2)",
                                                     "property"),
+    ("tensorflow", "reg.weight_decay"): _e("keras-float32-hyperparameters", "Keras's AdamW applies θ ← θ − θ·λ·η with "
+                                           "λ = ops.cast(weight_decay, float64), 0.01 through float32: 8e-10 from Adam "
+                                           "with the exact shrink", "property"),
     ("tensorflow", "opt.sgd.escape"): _e("keras-float32-hyperparameters", "SGD's momentum 0.9 enters the float64 runs "
                                          "as 0.8999999761581421 (7e-7 apart over 200 steps)", "property"),
     **{("tensorflow", rid): _e("tf-dilated-conv-grad", "Conv2DBackpropInput refuses dilation > 1 on the CPU",
@@ -150,7 +155,8 @@ TRIAGE: dict[tuple[str, str], Triage] = {
                                    "backward-float32", "backward-float64"),
     ("tensorflow", "loss.bce/logits"): _e("tf-weighted-ce-grad-at-zero", "weighted_cross_entropy_with_logits: wrong "
                                           "gradient at logit 0", "edges", "backward-float32", "backward-float64"),
-    ("tensorflow", "loss.msle"): _c("keras-loss-clips", "MSLE clips at 1e-7: gradient 0 below it", "edges",
+    ("tensorflow", "loss.msle"): _c("keras-loss-clips", "MSLE clips its arguments at 1e-7: values and gradients of "
+                                    "any input or target below it are those of 1e-7", "edges", "forward-float64",
                                     "backward-float32", "backward-float64"),
     ("tensorflow", "loss.mape"): _c("keras-loss-clips", "MAPE divides by max(|y|, 1e-7); NaN input", "edges"),
     ("tensorflow", "loss.hinge"): _c("nan-input-gradient", "gradient 0 at a NaN input (torch: g)", "edges"),

@@ -17,7 +17,7 @@ def _l1(input, weight=1.0):
 
 def _l2(input, weight=1.0):
     x = tf().convert_to_tensor(input)
-    return tf().cast(weight, x.dtype) * tf().nn.l2_loss(x)
+    return tf().constant(weight, dtype=x.dtype) * tf().nn.l2_loss(x)  # not tf.cast: it takes a float through float32
 
 
 l1_penalty, l1_penalty_backward = forward(_l1), backward(_l1)
