@@ -52,6 +52,20 @@ def test_a_triage_never_hides_a_failure_in_another_check(monkeypatch):
     assert passed["status"] == "pass" and "stale_triage" in passed
 
 
+def test_retriage_recomputes_statuses_and_counts_from_the_recorded_checks(monkeypatch):
+    from formulary.peers import retriage
+
+    result = {"records": {"a": {"status": "deviation", "checks": {"edges": "fail", "property": "not provided"},
+                                "triage": {"class": "convention"}},
+                          "b": {"status": "fail", "checks": {"edges": "fail"}},
+                          "c": {"status": "pass", "checks": {"edges": "pass"}}}}
+    monkeypatch.setitem(triage.TRIAGE, ("x", "b"), triage.Triage("convention", "eps", "b", ("edges",)))
+    retriage("x", result)
+    assert {k: e["status"] for k, e in result["records"].items()} == {"a": "fail", "b": "deviation", "c": "pass"}
+    assert (result["run"], result["passed"], result["deviations"], result["failed"]) == (3, 1, 1, 1)
+    assert result["untriaged"] == ["a"] and "triage" not in result["records"]["a"]
+
+
 def test_every_triage_entry_is_well_formed_and_documented():
     doc = (catalog.__file__.rsplit("/formulary/", 1)[0] + "/" + triage.DOC)
     text = open(doc, encoding="utf-8").read()
@@ -136,3 +150,45 @@ def test_jax_peer_takes_an_activation_and_says_not_provided():
     assert run_record(catalog.select(["act.sigmoid"])[0], candidate)["status"] == "pass"
     with pytest.raises(NotProvided):
         candidate.get("conv.max_pool2d")(np.zeros((1, 1, 4, 4)), 2, return_indices=True)
+
+
+@pytest.mark.skipif(not HAS_JAX, reason="needs the peer extra (make peers): jax, optax")
+def test_jax_elementwise_padding_changes_no_value_and_shares_one_compilation():
+    """An elementwise function is compiled once per padded length: each element's value and gradient are those
+    of the function jitted at the input's own shape (α traced as an argument, as the adapter traces float
+    options: JAX's eager dispatch, too, takes α as an operand rather than a constant folded into the kernel)."""
+    import jax
+
+    from formulary.peers.jax import activations as A
+
+    rng = np.random.default_rng(0)
+    for dtype in (np.float32, np.float64):
+        for shape in ((), (0,), (3,), (2, 5), (4, 3, 2)):
+            x, g = rng.standard_normal(shape).astype(dtype), rng.standard_normal(shape).astype(dtype)
+            want = jax.jit(jax.nn.celu)(x, 0.7)
+            want_grad = jax.jit(lambda x, g, a: jax.vjp(lambda x: jax.nn.celu(x, a), x)[1](g)[0])(x, g, 0.7)
+            assert np.array_equal(A.celu(x, alpha=0.7), np.asarray(want))
+            assert A.celu(x, alpha=0.7).dtype == dtype and A.celu(x, alpha=0.7).shape == shape
+            assert np.array_equal(A.celu_backward(g, x, alpha=0.7), np.asarray(want_grad))
+    assert A.leaky_relu(np.array([-2.0], np.float32), 0.5).dtype == np.float32  # a traced float stays weak
+
+
+@pytest.mark.skipif(not HAS_JAX, reason="needs the peer extra (make peers): jax, optax")
+def test_jax_optimizer_steps_share_one_compiled_step_across_hyperparameters():
+    import optax
+
+    from formulary.peers.jax import optim
+
+    optim._compiled_step.cache_clear()
+    for lr in (0.1, 0.01):
+        p = np.array([1.0, -2.0])
+        opt = optim.Adam([p], lr=lr, betas=(0.8, 0.9))
+        tx, params = optax.adam(lr, b1=0.8, b2=0.9, eps=1e-8), np.array([1.0, -2.0])
+        state = tx.init(params)
+        for k in range(5):
+            g = np.array([0.3 * k, -1.0])
+            opt.step([g])
+            u, state = tx.update(g, state, params)
+            params = np.asarray(optax.apply_updates(params, u))
+        np.testing.assert_allclose(p, params, rtol=1e-14)
+    assert optim._compiled_step.cache_info().currsize == 1

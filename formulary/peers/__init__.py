@@ -67,16 +67,22 @@ def runnable(record: Record, candidate: Candidate) -> Record | None:
 
 
 def _gist(message: str, n: int = 4) -> str:
-    """The lines of a check's message that say what differed (not the long grad_output, not the repro)."""
-    keep = [ln for ln in message.splitlines() if not ln.strip().startswith(("grad_output:", "repro:"))]
-    return "\n".join(keep[:n])
+    """The lines of a check's message that say what differed (not the long grad_output, not the repro): its
+    first line, the input's first line, and the lines naming the difference."""
+    lines = message.splitlines()
+    keep = lines[:1] + [ln for ln in lines[1:] if ln.strip().startswith(("input:", "output", "grad[", "where ", "#"))
+                        or "raised" in ln]
+    return "\n".join((keep if len(keep) > 1 else [ln for ln in lines if not ln.strip().startswith(
+        ("grad_output:", "repro:"))])[:n])
 
 
-def _not_provided(exc: BaseException) -> NotProvided | None:
-    """The :class:`NotProvided` behind ``exc`` (a candidate's raise is wrapped as CandidateCrashed), if any."""
+def _not_provided(exc: BaseException) -> NotProvided | NotFound | None:
+    """The :class:`NotProvided` behind ``exc`` (a candidate's raise is wrapped as CandidateCrashed), if any; or
+    the :class:`NotFound` of a name the peer lacks, asked for inside a property check (a claim that runs impl's
+    basics, counting or networks: not provided by a framework peer, not failed)."""
     seen = set()
     while exc is not None and id(exc) not in seen:
-        if isinstance(exc, NotProvided):
+        if isinstance(exc, (NotProvided, NotFound)):
             return exc
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
@@ -90,7 +96,7 @@ def run_record(record: Record, candidate: Candidate, device: str = "cpu", shrink
     every new shape hypothesis tries, and the triage writes its minimal repro by hand.
     """
     plan = [c for c in checks.plan(record) if c.partition("-")[0] in VALUE_CHECKS]
-    results, message, lacking, findings = {}, "", [], {}
+    results, message, lacking, findings, messages = {}, "", [], {}, {}
     for name in plan:
         try:
             stats = checks.run(record, name, candidate, device=device, shrink=shrink)
@@ -104,20 +110,24 @@ def run_record(record: Record, candidate: Candidate, device: str = "cpu", shrink
                 lacking.append(f"{name}: {why}")
                 continue
             results[name] = "fail"
-            message = message or _gist(str(exc))
+            messages[name] = _gist(str(exc))
+            message = message or messages[name]
         except Exception as exc:  # the peer raised outside the candidate call: a failure all the same
             if (why := _not_provided(exc)) is not None:
                 results[name] = "not provided"
                 lacking.append(f"{name}: {why}")
                 continue
             results[name] = "error"
-            message = message or f"{type(exc).__name__}: {exc}"
+            messages[name] = f"{type(exc).__name__}: {exc}"[:1000]
+            message = message or messages[name]
     ran = {v for v in results.values() if v != "not provided"}
     if not ran:
         return None
     entry = {"status": "pass" if ran <= {"pass"} else "fail", "checks": results}
     if message:
         entry["message"] = message
+    if len(messages) > 1:
+        entry["messages"] = messages  # each failing check's own gist (the triage names the checks it explains)
     if lacking:
         entry["not_provided"] = sorted(set(lacking))
     if "judge" in findings:
@@ -147,12 +157,29 @@ def pass_counts(peer: str, *, only: list[str] | None = None, device: str = "cpu"
             records[r.id] = entry
     for rid, entry in records.items():
         triage.apply(peer, rid, entry)
-    count = {s: sum(1 for e in records.values() if e["status"] == s) for s in ("pass", "deviation", "fail")}
-    return {"peer": peer, "package": PEERS[peer], "version": _version(PEERS[peer]), "run": len(records),
-            "passed": count["pass"], "deviations": count["deviation"], "failed": count["fail"],
-            "untriaged": sorted(r for r, e in records.items()
-                               if e["status"] == "fail" and ("triage" not in e or "untriaged_checks" in e)),
+    return {"peer": peer, "package": PEERS[peer], "version": _version(PEERS[peer]), **_counts(records),
             "not_provided": missing, "records": records}
+
+
+def _counts(records: dict) -> dict:
+    count = {s: sum(1 for e in records.values() if e["status"] == s) for s in ("pass", "deviation", "fail")}
+    return {"run": len(records), "passed": count["pass"], "deviations": count["deviation"], "failed": count["fail"],
+            "untriaged": sorted(r for r, e in records.items()
+                                if e["status"] == "fail" and ("triage" not in e or "untriaged_checks" in e))}
+
+
+def retriage(peer: str, result: dict) -> dict:
+    """``result`` (a peer's entry in peers.json) with today's :mod:`~formulary.peers.triage` applied afresh: each
+    record's status recomputed from its checks' verdicts, which the run recorded, and the counts with it.
+    The records are not run again; what a triage entry explains is decided by the same :func:`triage.apply`."""
+    for rid, entry in result["records"].items():
+        ran = {v for v in entry["checks"].values() if v != "not provided"}
+        entry["status"] = "pass" if ran <= {"pass"} else "fail"
+        for key in ("triage", "untriaged_checks", "stale_triage"):
+            entry.pop(key, None)
+        triage.apply(peer, rid, entry)
+    result.update(_counts(result["records"]))
+    return result
 
 
 def _version(dist: str) -> str | None:

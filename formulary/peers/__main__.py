@@ -1,4 +1,6 @@
 """``python -m formulary.peers OUT.json [PEER ...]``: every peer's results, for the report.
+``python -m formulary.peers --retriage OUT.json``: today's triage applied to the results in OUT.json
+(statuses and counts recomputed from the recorded checks; nothing is run again).
 
 Each peer runs in a worker process of its own, two at a time (JAX and TensorFlow each
 load a runtime that the other need not share; two workers fill two cores).  Beside its
@@ -17,7 +19,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from formulary.peers import PEERS
+from formulary.peers import PEERS, retriage
 from formulary.peers.campaign import run_peer
 
 ORDER = ("jax", "tensorflow", "numpy_ml", "onnx_ref")  # the slowest first
@@ -27,6 +29,15 @@ def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__.strip(), file=sys.stderr)
         return 2
+    if argv[0] == "--retriage" and len(argv) == 2:
+        out = Path(argv[1])
+        results = json.loads(out.read_text(encoding="utf-8"))
+        for peer, result in results.items():
+            if "records" in result:
+                retriage(peer, result)
+                print(f"{peer}: {_line(result)}")
+        _write(out, results)
+        return 0
     out, results = Path(argv[0]), {}
     names = sorted(argv[1:] or PEERS, key=lambda p: ORDER.index(p) if p in ORDER else len(ORDER))
     start = time.monotonic()
@@ -40,13 +51,16 @@ def main(argv: list[str]) -> int:
             except ModuleNotFoundError as exc:
                 print(f"{peer}: not installed ({exc}); pip install {PEERS[peer]}", file=sys.stderr)
                 continue
-            print(f"{peer}: {r['run']} records provided: {r['passed']} pass, {r['deviations']} deviation, "
-                  f"{r['failed']} fail ({len(r['untriaged'])} untriaged); {len(r['not_provided'])} not provided; "
-                  f"{r['seconds']} s", flush=True)
+            print(f"{peer}: {_line(r)}; {r['seconds']} s", flush=True)
             _write(out, results)  # as each peer finishes: a long run's first results are readable early
     print(f"peers: {time.monotonic() - start:.0f} s wall")
     _write(out, results)
     return 0
+
+
+def _line(r: dict) -> str:
+    return (f"{r['run']} records provided: {r['passed']} pass, {r['deviations']} deviation, {r['failed']} fail "
+            f"({len(r['untriaged'])} untriaged); {len(r['not_provided'])} not provided")
 
 
 def _write(out: Path, results: dict) -> None:

@@ -60,8 +60,9 @@ TRIAGE: dict[tuple[str, str], Triage] = {
     ("jax", "act.gelu/tanh"): _e("gelu-tanh-overflow", "NaN gradient of the tanh GELU at huge |x|", "edges"),
     ("jax", "act.silu"): _e("silu-vjp-overflow", "NaN VJP of jax.nn.silu when x·g overflows", "edges"),
     ("jax", "act.hardsigmoid"): _e("hard-sigmoid-rounding", "gradient 0 at x = 3 − ulp (x + 3 rounds to 6)", "edges"),
-    ("jax", "act.softmax"): _c("zero-d-dim", "a 0-d input with dim=0 is refused", "edges"),
-    ("jax", "act.log_softmax"): _c("zero-d-dim", "a 0-d input with dim=0 is refused", "edges"),
+    ("jax", "act.softmax"): _c("zero-d-dim", "a 0-d input with dim=0 is refused", "edges", "property"),
+    ("jax", "act.log_softmax"): _c("zero-d-dim", "a 0-d input with dim=0 is refused", "edges", "property"),
+    ("jax", "loss.mse"): _c("subnormal-flush", "a subnormal weight reads as 0 (flush-to-zero)", "edges"),
     ("jax", "cnn.pool.max"): _e("jax-dilated-maxpool-vjp", "no VJP for dilated max pooling (NotImplementedError); "
                                 "NaN windows route the gradient elsewhere",
                                 "edges", "backward-float32", "backward-float64"),
@@ -96,7 +97,8 @@ TRIAGE: dict[tuple[str, str], Triage] = {
     **{("jax", rid): _c("checkpoint-format", _CKPT, "property")
        for rid in ("opt.gd", "opt.momentum", "opt.adadelta", "opt.adamax", "opt.rmsprop", "opt.rmsprop/centered")},
     # -- TensorFlow / Keras ----------------------------------------------------------------------
-    ("tensorflow", "act.relu"): _c("subnormal-flush", _FTZ, "edges"),
+    ("tensorflow", "act.relu"): _c("subnormal-flush", _FTZ + " (drawn float64 subnormals too)", "edges",
+                                   "backward-float64"),
     ("tensorflow", "act.leaky_relu"): _c("subnormal-flush", "slope α at the smallest subnormal (flush-to-zero)",
                                          "edges"),
     ("tensorflow", "act.elu"): _c("subnormal-flush", _FTZ, "edges"),
@@ -107,8 +109,40 @@ TRIAGE: dict[tuple[str, str], Triage] = {
     ("tensorflow", "act.gelu/tanh"): _e("gelu-tanh-overflow", "NaN gradient of the tanh GELU at ±3.4e38", "edges"),
     ("tensorflow", "act.hardsigmoid"): _e("hard-sigmoid-rounding", "gradient 0 at x = 3 − ulp", "edges"),
     ("tensorflow", "act.softsign"): _c("infinite-inputs", "softsign′(±inf) = 0 (the limit; torch: NaN)", "edges"),
-    ("tensorflow", "act.softmax"): _c("infinite-inputs", "softmax([inf, 0]) = [NaN, 0] (torch: [NaN, NaN])", "edges"),
-    ("tensorflow", "act.log_softmax"): _c("zero-d-dim", "a 0-d input with dim=0 is refused", "edges"),
+    ("tensorflow", "act.softmax"): _c("infinite-inputs", "softmax([inf, 0]) = [NaN, 0] (torch: [NaN, NaN]); a 0-d "
+                                      "input with dim=0 is refused (see zero-d-dim)", "edges", "property"),
+    ("tensorflow", "act.log_softmax"): _c("zero-d-dim", "a 0-d input with dim=0 is refused", "edges", "property"),
+    ("tensorflow", "act.hardtanh"): _c("subnormal-flush", "±1e-45 clamps to 0 (flush-to-zero)", "edges"),
+    ("tensorflow", "act.relu6"): _c("subnormal-flush", "subnormal inputs read as 0, forward and backward "
+                                    "(float32 ±1e-45, float64 ~1e-310)", "edges", "forward-float64",
+                                    "backward-float64"),
+    ("tensorflow", "act.threshold"): _c("nan-comparisons", "keras.activations.threshold maps NaN to the value "
+                                        "(x > t is false); torch keeps NaN (x ≤ t is false)", "edges"),
+    ("tensorflow", "act.softshrink"): _c("nan-comparisons", "keras.activations.soft_shrink maps NaN to 0; torch keeps "
+                                         "NaN; a float64 subnormal reads as 0 (gradient 0, subnormal-flush)", "edges",
+                                         "backward-float64"),
+    ("tensorflow", "act.hardshrink"): _c("nan-comparisons", "keras.activations.hard_shrink maps NaN to 0; torch keeps "
+                                         "NaN", "edges"),
+    ("tensorflow", "act.celu"): _e("keras-celu-grad-at-zero", "keras.activations.celu: gradient 2 at x = 0 (max and "
+                                   "min both pass the tie to x); celu′(0) = 1", "edges", "backward-float32",
+                                   "backward-float64"),
+    ("tensorflow", "act.mish"): _e("product-overflow", "keras.activations.mish: NaN gradient at x = 3.4e38 (x·g "
+                                   "overflows, times 0)", "edges"),
+    ("tensorflow", "act.hardswish"): _e("product-overflow", "keras.activations.hard_swish: NaN gradient at x = −3.4e38 "
+                                        "(x·g overflows, times 0)", "edges"),
+    ("tensorflow", "act.glu"): _e("product-overflow", "keras.activations.glu: gradient inf where it is 1.2e38 (g·a "
+                                  "overflows before σ′(b) = ¼ scales it)", "edges"),
+    ("tensorflow", "reg.l1"): _c("nan-input-gradient", "keras.regularizers.L1: gradient NaN at a NaN weight (torch's "
+                                 "sign(NaN) = 0), 0 at ±1e-45 (flush-to-zero)", "edges"),
+    ("tensorflow", "loss.mse"): _c("subnormal-flush", "a subnormal weight reads as 0 (flush-to-zero)", "edges"),
+    ("tensorflow", "opt.adam.rmsprop_momentum"): _c("keras-epsilon", "the claim holds Keras's Adam (β1 = 0) against "
+                                                    "torch's first: ε on √v, not √v̂ (1.2e-8 apart at step 2)",
+                                                    "property"),
+    ("tensorflow", "reg.weight_decay"): _e("keras-float32-hyperparameters", "Keras's AdamW applies θ ← θ − θ·λ·η with "
+                                           "λ = ops.cast(weight_decay, float64), 0.01 through float32: 8e-10 from Adam "
+                                           "with the exact shrink", "property"),
+    ("tensorflow", "opt.sgd.escape"): _e("keras-float32-hyperparameters", "SGD's momentum 0.9 enters the float64 runs "
+                                         "as 0.8999999761581421 (7e-7 apart over 200 steps)", "property"),
     **{("tensorflow", rid): _e("tf-dilated-conv-grad", "Conv2DBackpropInput refuses dilation > 1 on the CPU",
                                "edges", "backward-float32", "backward-float64")
        for rid in ("cnn.pad.same", "cnn.pad.valid", "cnn.stride_dilation", "cnn.conv.multikernel/groups")},
@@ -121,7 +155,8 @@ TRIAGE: dict[tuple[str, str], Triage] = {
                                    "backward-float32", "backward-float64"),
     ("tensorflow", "loss.bce/logits"): _e("tf-weighted-ce-grad-at-zero", "weighted_cross_entropy_with_logits: wrong "
                                           "gradient at logit 0", "edges", "backward-float32", "backward-float64"),
-    ("tensorflow", "loss.msle"): _c("keras-loss-clips", "MSLE clips at 1e-7: gradient 0 below it", "edges",
+    ("tensorflow", "loss.msle"): _c("keras-loss-clips", "MSLE clips its arguments at 1e-7: values and gradients of "
+                                    "any input or target below it are those of 1e-7", "edges", "forward-float64",
                                     "backward-float32", "backward-float64"),
     ("tensorflow", "loss.mape"): _c("keras-loss-clips", "MAPE divides by max(|y|, 1e-7); NaN input", "edges"),
     ("tensorflow", "loss.hinge"): _c("nan-input-gradient", "gradient 0 at a NaN input (torch: g)", "edges"),
@@ -140,7 +175,7 @@ TRIAGE: dict[tuple[str, str], Triage] = {
     ("tensorflow", "loss.hinge/guide"): _c("keras-loss-clips", "keras.losses.hinge accepts 0/1 labels (read as ±1)",
                                            "property"),
     ("tensorflow", "loss.softmax_ce"): _c("all-ignored", "an ignored 0-d target: NaN gradient of 0/0",
-                                          "edges", "backward-float32"),
+                                          "edges", "backward-float32", "backward-float64"),
     ("tensorflow", "loss.cross_entropy/probs"): _e("tf-softmax-ce-masked-class", "softmax_cross_entropy_with_logits: "
                                                    "NaN for a −inf logit whose label is 0", "edges"),
     ("tensorflow", "loss.mae"): _c("nan-input-gradient", "NaN gradient at a NaN input (torch: −0)", "edges"),

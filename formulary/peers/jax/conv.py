@@ -25,7 +25,11 @@ def _lax():
 
 
 def _pair(v):
-    return (int(v), int(v)) if np.ndim(v) == 0 else tuple(int(a) for a in v)
+    """torch's pair: an int, or a tuple of one (both sides) or two."""
+    if np.ndim(v) == 0:
+        return int(v), int(v)
+    v = tuple(int(a) for a in v)
+    return v * 2 if len(v) == 1 else v
 
 
 def _pads(padding):
@@ -41,7 +45,10 @@ def _pads(padding):
 
 
 def _conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    out = _lax().conv_general_dilated(jnp().asarray(input), jnp().asarray(weight), _pair(stride), _pads(padding),
+    x = jnp().asarray(input)
+    if x.ndim == 3:  # unbatched (C, H, W), as torch takes it: a batch of one
+        return _conv2d(x[None], weight, bias, stride, padding, dilation, groups)[0]
+    out = _lax().conv_general_dilated(x, jnp().asarray(weight), _pair(stride), _pads(padding),
                                       rhs_dilation=_pair(dilation), dimension_numbers=("NCHW", "OIHW", "NCHW"),
                                       feature_group_count=groups, precision=_lax().Precision.HIGHEST)
     return out if bias is None else out + jnp().asarray(bias)[None, :, None, None]
@@ -72,7 +79,8 @@ def _extra(n, k, s, p, d, ceil_mode):
 
 def _window(input, kernel_size, stride, padding, dilation, ceil_mode):
     x = jnp().asarray(input)
-    k, s = _pair(kernel_size), _pair(kernel_size if stride is None or stride == [] else stride)
+    default = stride is None or (np.ndim(stride) and len(stride) == 0)  # None or (): the kernel size
+    k, s = _pair(kernel_size), _pair(kernel_size if default else stride)
     p, d = _pair(padding), _pair(dilation)
     extra = [_extra(x.shape[-2 + i], k[i], s[i], p[i], d[i], ceil_mode) for i in range(2)]
     lead = x.ndim - 2

@@ -48,7 +48,8 @@ def _l1(input, target, reduction="mean", weight=None):
 
 
 def _huber(input, target, reduction="mean", delta=1.0, weight=None):
-    return _weighted_mean(_optax().losses.huber_loss(input, target, delta=delta), weight, reduction)
+    """torch's weighted Huber mean divides by the element count, not by Σw (unlike its MSE and L1)."""
+    return _reduce(_weighted(_optax().losses.huber_loss(input, target, delta=delta), weight), reduction)
 
 
 def _smooth_l1(input, target, reduction="mean", beta=1.0):

@@ -23,9 +23,18 @@ def _affine(x, w, b):
     return out if b is None else out + b
 
 
+def _zeros_state(input, h, w_hh):
+    """A state of None is zeros, as torch's cells take it (its gradient is then None)."""
+    if h is not None:
+        return h
+    x = jnp().asarray(input)
+    return jnp().zeros(x.shape[:-1] + (jnp().asarray(w_hh).shape[1],), x.dtype)
+
+
 def _rnn_cell(input, h, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
     if nonlinearity not in ("tanh", "relu"):
         raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+    h = _zeros_state(input, h, w_hh)
     z = _affine(input, w_ih, b_ih) + _affine(h, w_hh, b_hh)
     return jnp().tanh(z) if nonlinearity == "tanh" else jax().nn.relu(z)
 
@@ -35,7 +44,8 @@ def _gates(input, h, w_ih, w_hh, b_ih, b_hh):
 
 
 def _lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
-    h, c = hx
+    h, c = (None, None) if hx is None else hx
+    h, c = _zeros_state(input, h, w_hh), _zeros_state(input, c, w_hh)
     i, f, g, o = _gates(input, h, w_ih, w_hh, b_ih, b_hh)
     c_t = jax().nn.sigmoid(f) * c + jax().nn.sigmoid(i) * jnp().tanh(g)
     return jax().nn.sigmoid(o) * jnp().tanh(c_t), c_t
@@ -64,6 +74,7 @@ def _lstm_hidden_state(output, cell):
 
 
 def _gru_cell(input, h, w_ih, w_hh, b_ih=None, b_hh=None):
+    h = _zeros_state(input, h, w_hh)
     xr, xz, xn = jnp().split(_affine(input, w_ih, b_ih), 3, axis=-1)
     hr, hz, hn = jnp().split(_affine(h, w_hh, b_hh), 3, axis=-1)
     r, z = jax().nn.sigmoid(xr + hr), jax().nn.sigmoid(xz + hz)

@@ -4,13 +4,17 @@ TensorFlow has no functional PReLU and no softplus ``beta``/``threshold``: PReLU
 ``tf.where(x > 0, x, a·x)`` with the slope on dim 1; softplus is ``tf.nn.softplus(βx)/β``
 (x itself where βx overflows) and torch's ``threshold`` a ``tf.where`` around it.  ELU's ``alpha`` is Keras's
 (``keras.activations.elu``; ``tf.nn.elu`` has none); hardsigmoid is Keras's
-(``relu6(x + 3)/6``, torch's definition since Keras 3).
+(``relu6(x + 3)/6``, torch's definition since Keras 3).  The rest of torch's family is Keras's
+(``keras.activations.hard_tanh``, ``threshold``, ``celu``, ``log_sigmoid``, ``mish``, ``hard_swish``,
+``tanh_shrink``, ``soft_shrink``, ``hard_shrink``, ``glu``) or ``tf.nn.relu6``; Keras's hard_tanh has the
+bounds ±1 only (other bounds: not provided).  No softmin, no RReLU: not provided.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from formulary.peers.autodiff import NotProvided
 from formulary.peers.tensorflow import backward, forward, keras, tf
 
 
@@ -85,6 +89,52 @@ def _log_softmax(input, dim):
     return tf().nn.log_softmax(_t(input), axis=dim)
 
 
+def _hardtanh(input, min_val=-1.0, max_val=1.0):
+    if (min_val, max_val) != (-1.0, 1.0):
+        raise NotProvided("keras.activations.hard_tanh clamps to [-1, 1] only")
+    return keras().activations.hard_tanh(_t(input))
+
+
+def _relu6(input):
+    return tf().nn.relu6(_t(input))
+
+
+def _threshold(input, threshold, value):
+    return keras().activations.threshold(_t(input), threshold, value)
+
+
+def _celu(input, alpha=1.0):
+    return keras().activations.celu(_t(input), alpha=alpha)
+
+
+def _logsigmoid(input):
+    return keras().activations.log_sigmoid(_t(input))
+
+
+def _mish(input):
+    return keras().activations.mish(_t(input))
+
+
+def _hardswish(input):
+    return keras().activations.hard_swish(_t(input))
+
+
+def _tanhshrink(input):
+    return keras().activations.tanh_shrink(_t(input))
+
+
+def _softshrink(input, lambd=0.5):
+    return keras().activations.soft_shrink(_t(input), threshold=lambd)
+
+
+def _hardshrink(input, lambd=0.5):
+    return keras().activations.hard_shrink(_t(input), threshold=lambd)
+
+
+def _glu(input, dim=-1):
+    return keras().activations.glu(_t(input), axis=dim)
+
+
 sigmoid, sigmoid_backward = forward(_sigmoid), backward(_sigmoid)
 tanh, tanh_backward = forward(_tanh), backward(_tanh)
 relu, relu_backward = forward(_relu), backward(_relu)
@@ -99,3 +149,14 @@ softsign, softsign_backward = forward(_softsign), backward(_softsign)
 hardsigmoid, hardsigmoid_backward = forward(_hardsigmoid), backward(_hardsigmoid)
 softmax, softmax_backward = forward(_softmax), backward(_softmax)
 log_softmax, log_softmax_backward = forward(_log_softmax), backward(_log_softmax)
+hardtanh, hardtanh_backward = forward(_hardtanh), backward(_hardtanh)
+relu6, relu6_backward = forward(_relu6), backward(_relu6)
+threshold, threshold_backward = forward(_threshold), backward(_threshold)
+celu, celu_backward = forward(_celu), backward(_celu)
+logsigmoid, logsigmoid_backward = forward(_logsigmoid), backward(_logsigmoid)
+mish, mish_backward = forward(_mish), backward(_mish)
+hardswish, hardswish_backward = forward(_hardswish), backward(_hardswish)
+tanhshrink, tanhshrink_backward = forward(_tanhshrink), backward(_tanhshrink)
+softshrink, softshrink_backward = forward(_softshrink), backward(_softshrink)
+hardshrink, hardshrink_backward = forward(_hardshrink), backward(_hardshrink)
+glu, glu_backward = forward(_glu), backward(_glu)

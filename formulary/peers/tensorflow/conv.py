@@ -28,7 +28,11 @@ def _t(x):
 
 
 def _pair(v):
-    return (int(v), int(v)) if np.ndim(v) == 0 else tuple(int(a) for a in v)
+    """torch's pair: an int, or a tuple of one (both sides) or two."""
+    if np.ndim(v) == 0:
+        return int(v), int(v)
+    v = tuple(int(a) for a in v)
+    return v * 2 if len(v) == 1 else v
 
 
 def _nhwc(x):
@@ -56,7 +60,10 @@ def _conv_nhwc(x, filters, strides, padding, dilations):
 
 
 def _conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    x, w = _nhwc(_t(input)), tf().transpose(_t(weight), [2, 3, 1, 0])  # OIHW -> HWIO
+    x = _t(input)
+    if x.shape.rank == 3:  # unbatched (C, H, W), as torch takes it: a batch of one
+        return _conv2d(x[None], weight, bias, stride, padding, dilation, groups)[0]
+    x, w = _nhwc(x), tf().transpose(_t(weight), [2, 3, 1, 0])  # OIHW -> HWIO
     if groups == 1:
         y = _conv_nhwc(x, w, stride, padding, dilation)
     else:  # one tf.nn.conv2d per group: TensorFlow's grouped conv2d has no CPU kernel
@@ -147,6 +154,8 @@ def _avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, cou
 def _linear(input, weight, bias=None):
     x = _t(input)
     w = _t(weight)
+    if w.shape.rank == 1:  # weight (in_features,): one output feature, dropped (torch's output shape (*))
+        return _linear(x, w[None], None if bias is None else tf().reshape(_t(bias), [1]))[..., 0]
     out = tf().linalg.matvec(w, x) if x.shape.rank == 1 else tf().linalg.matmul(x, w, transpose_b=True)
     return out if bias is None else out + _t(bias)
 

@@ -51,15 +51,39 @@ class _KerasOptimizer:
         k.config.set_floatx(dtype)
         try:
             opt = self._build(group)
+            opt._formulary_options = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
             variables = [k.Variable(p.copy(), dtype=dtype) for p in group["params"]]
             opt.build(variables)
         finally:
             k.config.set_floatx(before)
         return opt, variables
 
+    _OPTIONS = {"eps": ("epsilon",), "momentum": ("momentum",), "betas": ("beta_1", "beta_2")}
+
+    def _sync(self, group, opt) -> None:
+        """The group's options as they are now (torch reads its param_groups at each step: a scheduler or a
+        claim may change lr or ε between steps) set on the Keras optimizer, where they changed."""
+        built = opt._formulary_options
+        for key in ("lr", *self._OPTIONS, *self._renamed):
+            if key not in group or group[key] == built.get(key, group[key]):
+                continue
+            if key == "lr":
+                if group.get("lr_decay"):
+                    raise NotProvided("a learning rate changed under Keras's InverseTimeDecay schedule")
+                opt.learning_rate = group["lr"]
+            else:
+                names = self._renamed.get(key) or self._OPTIONS[key]
+                values = group[key] if len(names) > 1 else (group[key],)
+                for name, value in zip(names, values, strict=True):
+                    setattr(opt, name, value)
+            built[key] = group[key]
+
+    _renamed: dict = {}
+
     def step(self, grads) -> None:
         grads, i = list(grads), 0
         for group, opt, variables in zip(self.param_groups, self._opt, self._vars, strict=False):
+            self._sync(group, opt)
             feed = []
             for p, v in zip(group["params"], variables, strict=False):
                 g = np.asarray(grads[i], p.dtype)
@@ -124,12 +148,16 @@ class Adadelta(_KerasOptimizer):
 
     defaults_ = {"lr": 1.0, "rho": 0.9, "eps": 1e-6, "weight_decay": 0.0, "maximize": False}
 
+    _renamed = {"rho": ("rho",)}
+
     def _build(self, group):
         return keras().optimizers.Adadelta(group["lr"], rho=group["rho"], epsilon=group["eps"])
 
 
 class RMSprop(_KerasOptimizer):
     """``keras.optimizers.RMSprop(lr, rho=alpha, momentum, epsilon, centered)``."""
+
+    _renamed = {"alpha": ("rho",)}
 
     defaults_ = {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0, "momentum": 0.0, "centered": False,
                  "maximize": False}

@@ -93,7 +93,10 @@ def _unrow(unbatched, a):
 
 
 def _step(kind, input, states, w_ih, w_hh, b_ih, b_hh, nonlinearity="tanh", grads=None):
-    """One Keras cell step; with ``grads`` (the outputs' gradients) also the tape's gradients."""
+    """One Keras cell step; with ``grads`` (the outputs' gradients) also the tape's gradients.  A state of None
+    is zeros, as torch's cells take it."""
+    x = np.asarray(input)
+    states = [np.zeros(x.shape[:-1] + (np.asarray(w_hh).shape[1],), x.dtype) if s is None else s for s in states]
     unbatched, x, states = _rows(input, *states)
     cell = _Cell(kind, x, w_ih, w_hh, b_ih, b_hh, nonlinearity)
     xs = [_t(x)] + [_t(s) for s in states]
@@ -119,18 +122,19 @@ def rnn_cell(input, h, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
 
 def rnn_cell_backward(grad_output, input, h, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
     (dx, dh), weights = _step("rnn", input, [h], w_ih, w_hh, b_ih, b_hh, nonlinearity, grads=[grad_output])
-    return (dx, dh, *weights)
+    return (dx, None if h is None else dh, *weights)
 
 
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """``LSTMCell`` from ``hx = (h, c)``: (h_t, c_t)."""
-    h, c = hx
+    h, c = (None, None) if hx is None else hx
     return tuple(_step("lstm", input, [h, c], w_ih, w_hh, b_ih, b_hh))
 
 
 def lstm_cell_backward(grad_output, input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
-    (dx, dh, dc), weights = _step("lstm", input, list(hx), w_ih, w_hh, b_ih, b_hh, grads=list(grad_output))
-    return (dx, (dh, dc), *weights)
+    states = [None, None] if hx is None else list(hx)
+    (dx, dh, dc), weights = _step("lstm", input, states, w_ih, w_hh, b_ih, b_hh, grads=list(grad_output))
+    return (dx, None if hx is None else (dh, dc), *weights)
 
 
 def gru_cell(input, h, w_ih, w_hh, b_ih=None, b_hh=None):
@@ -140,7 +144,7 @@ def gru_cell(input, h, w_ih, w_hh, b_ih=None, b_hh=None):
 
 def gru_cell_backward(grad_output, input, h, w_ih, w_hh, b_ih=None, b_hh=None):
     (dx, dh), weights = _step("gru", input, [h], w_ih, w_hh, b_ih, b_hh, grads=[grad_output])
-    return (dx, dh, *weights)
+    return (dx, None if h is None else dh, *weights)
 
 
 # -- torch's equations in tf: the gates alone, the state updates, the sequences ----------
