@@ -16,12 +16,14 @@ divides the medians.  Run with ``make bench`` (which installs the peers' extra).
 
 import importlib
 import os
+import time
 
 import numpy as np
 import pytest
 import torch
 
 SIDES = ("impl", "torch", "numpy-ml", "onnx", "floor")
+SLOW_S, SLOW_ROUNDS = 0.5, 3
 PEERS = {"numpy-ml": "formulary.peers.numpy_ml", "onnx": "formulary.peers.onnx_ref"}
 
 
@@ -74,19 +76,26 @@ def run_sides(benchmark, side, group, calls, **info):
     """Benchmark ``calls[side]()`` as ``group``; skip a side that has no call.
 
     A peer's call is tried once first: a peer that refuses the case (an option it lacks)
-    is skipped, not timed.
+    is skipped, not timed.  A call slower than :data:`SLOW_S` is timed in :data:`SLOW_ROUNDS`
+    fixed rounds: the pure-NumPy peers take seconds a call on the conv and pool sizes, and
+    pytest-benchmark's calibration and minimum rounds would spend minutes on a ratio of 100.
     """
     call = calls.get(side)
     if call is None:
         pytest.skip(f"{group}: no {side} side")
-    if side in PEERS:
-        try:
-            call()
-        except Exception as exc:  # noqa: BLE001 -- whatever the peer raises, it does not have this case
-            pytest.skip(f"{side} cannot run {group}: {type(exc).__name__}: {exc}")
+    start = time.perf_counter()
+    try:
+        call()  # also the warm-up
+    except Exception as exc:  # noqa: BLE001 -- whatever a peer raises, it does not have this case
+        if side not in PEERS:
+            raise
+        pytest.skip(f"{side} cannot run {group}: {type(exc).__name__}: {exc}")
     benchmark.group = group
     benchmark.extra_info.update(info, side=side)
-    benchmark(call)
+    if time.perf_counter() - start > SLOW_S:
+        benchmark.pedantic(call, rounds=SLOW_ROUNDS, iterations=1)
+    else:
+        benchmark(call)
 
 
 def peer_calls(chapter: str, call) -> dict:
