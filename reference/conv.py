@@ -27,6 +27,20 @@ def same_padding(size, kernel_size, stride=1, dilation=1):
     return total // 2, total - total // 2
 
 
+def conv_padding(padding, input_size, kernel_size, stride=1, dilation=1):
+    """(top, bottom, left, right): 'same' by TensorFlow's documented rule, an int or (h, w) on both sides as torch
+    pads, the guide's 4-tuple as it stands."""
+    if padding == "valid":
+        return 0, 0, 0, 0
+    if padding == "same":
+        (h, w), (kh, kw), (sh, sw), (dh, dw) = (_two(v) for v in (input_size, kernel_size, stride, dilation))
+        return (*same_padding(h, kh, sh, dh), *same_padding(w, kw, sw, dw))
+    if isinstance(padding, (tuple, list)) and len(padding) == 4:
+        return tuple(padding)
+    ph, pw = (padding[0], padding[0]) if isinstance(padding, (tuple, list)) and len(padding) == 1 else _two(padding)
+    return ph, ph, pw, pw
+
+
 def _explicit(padding, hw, kernel, stride, dilation):
     """(top, bottom, left, right) for 'same' at any stride and for 4-tuples; None otherwise."""
     if padding == "same" and _two(stride) != (1, 1):

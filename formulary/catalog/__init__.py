@@ -1,8 +1,9 @@
 """The catalog: every record of every chapter.
 
 Each module of this package holds one chapter's records in a tuple ``RECORDS``; the
-modules are discovered, so a new chapter needs no registration.  Record IDs are
-unique across the catalog.
+modules are discovered, so a new chapter needs no registration; a module whose name
+starts with ``_`` is a helper shared by chapters, not a chapter.  Record IDs are unique
+across the catalog.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from formulary.record import Record
 def records() -> tuple[Record, ...]:
     out: list[Record] = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         out.extend(module.RECORDS)
     seen: set[str] = set()

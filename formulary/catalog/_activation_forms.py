@@ -19,8 +19,6 @@ from formulary.record import Deviation, ErrorInput, Record, Sample
 from formulary.tolerance import Tolerance
 from formulary.verdict import expect
 
-RECORDS = ()  # a helper: the catalog's records live in the chapter modules
-
 
 def dtype_edges(dt) -> list[Sample]:
     """torch's ``dtype=``: the input cast first (float64 here, the documented use against overflow), any spelling."""

@@ -520,3 +520,12 @@ def init_params_reseeded_per_unit(seed, in_channels=1, channels=4, kernel_size=3
     fc = params["fc.weight"].reshape(classes, channels, -1)
     fc = np.broadcast_to(fc[:, :1], fc.shape).reshape(classes, -1)
     return {**params, "conv.weight": np.broadcast_to(kernel, w.shape).copy(), "fc.weight": fc.copy()}
+
+
+def conv_padding_same_symmetric(padding, input_size, kernel_size, stride=1, dilation=1):
+    """'same' as d(k − 1)/2 zeros on every side, whatever the stride (torch's stride-1 rule, floored)."""
+    if padding != "same":
+        return C.conv_padding(padding, input_size, kernel_size, stride, dilation)
+    (kh, kw), (dh, dw) = pair(kernel_size, "kernel_size", 1), pair(dilation, "dilation", 1)
+    ph, pw = dh * (kh - 1) // 2, dw * (kw - 1) // 2
+    return ph, ph, pw, pw

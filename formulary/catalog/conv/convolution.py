@@ -8,6 +8,7 @@ import torch
 from hypothesis import strategies as st
 
 from formulary.candidate import reference
+from formulary.catalog._arguments import named_errors
 from formulary.catalog.conv._common import EXACT, S_CONV, _compact, _dense, _ints, _values
 from formulary.compare import assert_close
 from formulary.mistakes import conv as M
@@ -74,6 +75,17 @@ def _special_input(dt) -> Sample:
     x = _values(dt, (1, 2, 5, 5), 7)
     x[0, 0, 2, 2], x[0, 1, 0, 0], x[0, 1, 4, 4] = np.inf, np.nan, -np.inf
     return Sample((x, _values(dt, (3, 2, 3, 3), 8), _values(dt, (3,), 9)), {"padding": 1}, "inf, -inf and NaN inputs")
+
+
+def _overflowing(dt, nhwc: bool = False) -> Sample:
+    """Products past the dtype's largest finite value: every output is +inf, and a −inf bias makes one channel
+    inf − inf = NaN, as in torch (impl's overflow and invalid are deliberate, and must not warn)."""
+    big = float(np.sqrt(np.finfo(dt).max)) * 2
+    x, w = np.full((1, 2, 4, 4), big, dt), np.full((2, 2, 2, 2), big, dt)
+    b = np.array([0.0, -np.inf], dt)
+    if nhwc:
+        x, w = x.transpose(0, 2, 3, 1).copy(), w.transpose(2, 3, 1, 0).copy()
+    return Sample((x, w, b), {}, "overflow to +inf; a −inf bias gives inf − inf = NaN")
 
 
 def _six_maps_six_neurons(candidate):
@@ -214,6 +226,7 @@ def _check_layout(candidate):
     return {"output shape (same, stride 2)": list(out.shape)}
 
 
+CONV_ARGS = ("input", "weight", "bias", "stride", "padding", "dilation", "groups")  # conv2d's, in order
 CONV_EQ = r"y_{n,o,i,j} = b_o + \sum_{c,u,v} w_{o,c,u,v}\,\tilde x_{n,c,\,s_h i + d_h u,\,s_w j + d_w v}"
 
 RECORDS = (
@@ -234,7 +247,7 @@ RECORDS = (
                lambda dt: _conv_edge(dt, (0, 1, 4, 5), (1, 1, 3, 3), True, "empty batch, padded, strided", padding=1,
                                      stride=2),
                lambda dt: _conv_edge(dt, (1, 5, 5), (1, 1, 3, 3), True, "unbatched (1, H, W)")],
-        errors=[_conv_error((1, 1, 5, 5), (1, 1, 3, 3), "stride 0", r"stride", stride=0)],
+        errors=[_conv_error((1, 1, 5, 5), (1, 1, 3, 3), "stride 0", r"\bstride\b", stride=0)],
     ),
     Record(
         id="cnn.conv.single.example", kind="E", section=S_CONV,
@@ -258,9 +271,10 @@ RECORDS = (
                  M.conv2d_backward_weight_first_sample, "backward")],
         strategy={"c_in": (2, 3), "c_out": (1, 1), "stride": (1, 2)},
         edges=[lambda dt: _conv_edge(dt, (2, 3, 5, 5), (1, 3, 3, 3), True, "RGB image, a 3×3×3 kernel"),
-               _special_input],
+               _special_input, _overflowing],
         check=_check_multichannel, deviations=[NO_INPUT_CHANNELS],
-        errors=[_conv_error((1, 3, 5, 5), (2, 2, 3, 3), "3 input channels, kernels 2 deep", r"weight.*input channels")],
+        errors=[_conv_error((1, 3, 5, 5), (2, 2, 3, 3), "3 input channels, kernels 2 deep",
+                            r"\bweight\b.*input channels")],
     ),
     conv_record(
         id="cnn.conv.multikernel", equation=CONV_EQ + r"\quad (C_\text{out} \text{ kernels}, \text{ one bias each})",
@@ -284,22 +298,22 @@ RECORDS = (
                               "positions): six maps are six neurons, which is why the count is 6 × 101",
                                   _six_maps_six_neurons,
                               source="guide")],
-        errors=[_conv_error((1, 3, 5, 5), (2, 3, 3, 3), "3 biases for 2 kernels", r"bias", bias=np.zeros(3)),
+        errors=[_conv_error((1, 3, 5, 5), (2, 3, 3, 3), "3 biases for 2 kernels", r"\bbias\b", bias=np.zeros(3)),
                 _conv_error((1, 3, 5, 5), (0, 3, 3, 3), "no kernels (torch: weight needs at least 1)",
-                            r"weight.*at least 1 output channel"),
-                _conv_error((1, 3, 5, 5), (2, 3, 3, 3), "0-d bias (torch: 1-D)", r"bias.*1-D", bias=np.zeros(())),
-                _conv_error((5, 5), (2, 3, 3, 3), "2-D input", r"input must be 4-D.*or 3-D unbatched"),
-                _conv_error((1, 1, 3, 5, 5), (2, 3, 3, 3), "5-D input", r"input must be 4-D.*or 3-D unbatched"),
-                _conv_error((1, 3, 5, 5), (2, 3, 3), "3-D weight", r"weight must be 4-D"),
+                            r"\bweight\b.*at least 1 output channel"),
+                _conv_error((1, 3, 5, 5), (2, 3, 3, 3), "0-d bias (torch: 1-D)", r"\bbias\b.*1-D", bias=np.zeros(())),
+                _conv_error((5, 5), (2, 3, 3, 3), "2-D input", r"\binput\b must be 4-D.*or 3-D unbatched"),
+                _conv_error((1, 1, 3, 5, 5), (2, 3, 3, 3), "5-D input", r"\binput\b must be 4-D.*or 3-D unbatched"),
+                _conv_error((1, 3, 5, 5), (2, 3, 3), "3-D weight", r"\bweight\b must be 4-D"),
                 _conv_error((2, 3, 0, 5), (2, 3, 3, 3), "no rows, padded (torch: only N or C may be empty)",
-                            r"input.*only the batch N or the channels C",
+                            r"\binput\b.*only the batch N or the channels C",
                             padding=2),
                 ErrorInput(Sample((np.zeros((1, 3, 5, 5), np.int64), np.zeros((2, 3, 3, 3), np.int64)), {},
                                   "integer input (out of impl's scope)"),
-                           TypeError, r"input.*float32 or float64"),
+                           TypeError, r"\binput\b.*float32 or float64"),
                 ErrorInput(Sample((np.zeros((1, 3, 5, 5)), np.zeros((2, 3, 3, 3), np.float32)), {},
                                   "float32 weight, float64 input"),
-                           TypeError, r"weight.*dtype")],
+                           TypeError, r"\bweight\b.*dtype")],
     ),
     conv_record(
         id="cnn.conv.multikernel/groups", equation=CONV_EQ
@@ -312,9 +326,19 @@ RECORDS = (
         edges=[lambda dt: _conv_edge(dt, (2, 4, 5, 5), (6, 2, 3, 3), True, "groups=2", groups=2),
                lambda dt: _conv_edge(dt, (1, 3, 5, 5), (3, 1, 3, 3), False, "depthwise, groups=3", groups=3),
                lambda dt: _conv_edge(dt, (4, 5, 5), (6, 2, 3, 3), True, "unbatched, groups=2", groups=2)],
-        errors=[_conv_error((1, 3, 5, 5), (2, 1, 3, 3), "groups=2 with 3 channels", r"groups", groups=2),
-                _conv_error((1, 4, 5, 5), (2, 1, 3, 3), "kernels 1 deep, groups=2 of 2 channels", r"weight.*per group",
-                            groups=2)],
+        errors=[_conv_error((1, 3, 5, 5), (2, 1, 3, 3), "groups=2 with 3 channels", r"\bgroups\b", groups=2),
+                _conv_error((1, 4, 5, 5), (2, 1, 3, 3), "kernels 1 deep, groups=2 of 4 channels",
+                            r"\bweight\b has 1 input channels per group.*groups=2 \(expected 2\)", groups=2),
+                _conv_error((1, 4, 5, 5), (3, 2, 3, 3), "groups=2 divides the 4 channels, not the 3 kernels",
+                            r"groups=2 must divide.*3 kernels", groups=2),
+                *named_errors(CONV_ARGS, (np.zeros((1, 2, 5, 5)), np.zeros((2, 1, 3, 3)), None), {"groups": 2},
+                              [("groups", 0), ("groups", 2.0, TypeError),
+                               ("bias", np.zeros(2, np.float32), TypeError)]),
+                *named_errors(("grad_output", *CONV_ARGS),
+                              (np.zeros((1, 2, 3, 3)), np.zeros((1, 2, 5, 5)), np.zeros((2, 1, 3, 3)), np.zeros(2)),
+                              {"groups": 2}, [("grad_output", np.zeros((1, 2, 3, 3), np.float32), TypeError),
+                                              ("grad_output", np.zeros((1, 2, 3, 4))),
+                                              ("grad_output", np.zeros((2, 3, 3)))], target="backward")],
     ),
     Record(
         id="cnn.conv.layout", kind="F", section=S_CONV,
@@ -326,7 +350,10 @@ RECORDS = (
             lambda mode: conv_samples(dt, c_in=(1, 3), c_out=(1, 3), stride=(1, 3), dilation=(1, 2), padding=mode,
                                       nhwc=True)),
         edges=lambda dt: [Sample((_values(dt, (1, 5, 6, 3), 71), _values(dt, (3, 3, 3, 2), 72), None),
-                                 {"strides": 2, "padding": "same"}, "the guide's X [1, h, w, 3], W [3, 3, 3, 2]")],
+                                 {"strides": 2, "padding": "same"}, "the guide's X [1, h, w, 3], W [3, 3, 3, 2]"),
+                          Sample((_values(dt, (2, 5, 4, 2), 73), _values(dt, (2, 3, 2, 3), 74)), {},
+                                 "the defaults: strides 1, 'valid', dilations 1, no bias"),
+                          _overflowing(dt, nhwc=True)],
         check=_check_layout,
         mistakes=(Mistake("filters-reshaped",
                           "[k, k, C_in, C_out] reshaped to (C_out, C_in, k, k) instead of transposed",
@@ -334,7 +361,12 @@ RECORDS = (
                   Mistake("input-reshaped", "the NHWC input reshaped to NCHW instead of transposed",
                           M.conv2d_nhwc_input_reshaped)),
         errors=(ErrorInput(Sample((np.zeros((1, 5, 5, 3)), np.zeros((3, 3, 2, 4)))), ValueError,
-                           r"filters.*input channels"),),
+                           r"filters have 2 input channels \(axis 2\), the input has 3"),
+                *named_errors(("input", "filters", "bias"),
+                              (np.zeros((1, 5, 5, 3)), np.zeros((3, 3, 3, 2)), np.zeros(2)), {},
+                              [("input", np.zeros((5, 5, 3))), ("filters", np.zeros((3, 3, 3))),
+                               ("filters", np.zeros((3, 3, 3, 2), np.float32), TypeError),
+                               ("bias", np.zeros(2, np.float32), TypeError)])),
         notes="Forward only: the layout changes where the numbers sit, not the gradients (those are conv2d's).",
     ),
 )

@@ -6,6 +6,7 @@ import torch
 from hypothesis import strategies as st
 from torch.utils.flop_counter import FlopCounterMode
 
+from formulary.catalog._arguments import named_errors
 from formulary.catalog.conv._common import INT, S_COUNT, _ints
 from formulary.mistakes import conv as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample
@@ -55,20 +56,10 @@ FLAGS = ("bias", "affine")
 
 
 def arg_errors(args: tuple, kwargs: dict, bad: list[tuple[str, object]]) -> list[ErrorInput]:
-    """One error input per bad argument value, its name anchored (``\\bname\\b``): a count's every argument is
-    checked by name, so a message naming another argument (or none) fails.  ``bad`` holds (name, value): a flag
-    (``bias``) that is not a bool is a TypeError, a size below its minimum a ValueError."""
+    """:func:`named_errors` for the counts: a flag (``bias``, ``affine``) that is not a bool is a TypeError, a
+    size below its minimum a ValueError."""
     names = ("in_channels", "out_channels", "kernel_size", "output_size")
-    out = []
-    for name, value in bad:
-        error = TypeError if name in FLAGS else ValueError
-        if name in names[: len(args)]:
-            call = Sample(tuple(value if n == name else a for n, a in zip(names, args)), dict(kwargs),
-                          f"{name}={value!r}")
-        else:
-            call = Sample(args, {**kwargs, name: value}, f"{name}={value!r}")
-        out.append(ErrorInput(call, error, rf"\b{name}\b"))
-    return out
+    return named_errors(names, args, kwargs, [(n, v, TypeError if n in FLAGS else ValueError) for n, v in bad])
 
 
 def integer_counts(*names: str):

@@ -8,6 +8,7 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
+from formulary.catalog._arguments import named_errors
 from formulary.catalog.conv._common import INT, S_PAD, _ints
 from formulary.catalog.conv.convolution import FOUR_SIDED_PADDING, SAME_AT_STRIDE, _conv_edge, _conv_error, conv_record
 from formulary.judges import judged
@@ -70,7 +71,11 @@ def _check_valid_sizes(candidate):
         got = (shape((n, n), k, s, "valid", d), size(n, k, s, 0, d))
         expect(got == ((want, want), want), f"'valid' n={n}, k={k}, s={s}, d={d}: expected {want}, got {got}")
         cases += 1
-    return {"cases": cases}
+    for args, want in ((((7, 6), 3), (5, 4)), (((0, 5), 1, 1, 1), (2, 7))):
+        got = shape(*args)
+        expect(got == want, f"conv2d_output_shape{args} (the defaults: stride 1, padding 0, dilation 1): expected "
+                            f"{want}, got {got}")
+    return {"cases": cases + 2}
 
 
 def _check_custom_sizes(candidate):
@@ -90,6 +95,8 @@ def _check_custom_sizes(candidate):
     expect(shape((28, 28), 3, 1, (1, 1, 1, 1)) == (28, 28), "the guide's padding [[0,0],[1,1],[1,1],[0,0]] keeps 28×28")
     return {"cases": cases}
 
+
+SIZE_ARGS = ("size", "kernel_size", "stride", "padding", "dilation", "ceil_mode")
 
 RECORDS = (
     conv_record(
@@ -122,12 +129,14 @@ RECORDS = (
         inputs=lambda dt: st.builds(lambda n, k, s, d: Sample((n, k, s, d)), _ints(1, 12), _ints(1, 5), _ints(1, 4),
                                     _ints(1, 3)),
         edges=lambda dt: [Sample((6, 3, 2, 1), {}, "odd total: the extra one after"),
-                          Sample((7, 3, 3, 1), {}, "stride 3")],
+                          Sample((7, 3, 3, 1), {}, "stride 3"),
+                          Sample((6, 3), {}, "the defaults: stride 1, dilation 1"),
+                          Sample((0, 3, 1, 1), {}, "an empty axis: k − 1 zeros")],
         mistakes=(Mistake("extra-before", "the odd extra row/column before (top/left)", M.same_padding_extra_before),
                   Mistake("stride-ignored", "the stride-1 padding d(k − 1) at every stride",
                           M.same_padding_ignores_stride)),
-        errors=(ErrorInput(Sample((6, 3, 0)), ValueError, r"stride"),
-                ErrorInput(Sample((6, 0, 1)), ValueError, r"kernel_size")),
+        errors=named_errors(("size", "kernel_size", "stride", "dilation"), (6, 3, 1, 1), {},
+                            [("size", -1), ("kernel_size", 0), ("stride", 0), ("dilation", 0)]),
     ),
     conv_record(
         id="cnn.pad.valid", equation=r"H_\text{out} = \left\lfloor \frac{H - k}{s} \right\rfloor + 1",
@@ -138,7 +147,11 @@ RECORDS = (
         strategy={"kernel": (1, 4), "stride": (1, 3), "dilation": (1, 2), "padding": "valid"},
         edges=[lambda dt: _conv_edge(dt, (1, 2, 7, 6), (2, 2, 3, 3), True, "3×3 'valid'", padding="valid")],
         check=_check_valid_sizes,
-        errors=[_conv_error((1, 1, 2, 2), (1, 1, 3, 3), "3×3 kernel over 2×2", r"kernel_size", padding="valid")],
+        errors=[_conv_error((1, 1, 2, 2), (1, 1, 3, 3), "3×3 kernel over 2×2", r"\bkernel_size\b", padding="valid"),
+                *named_errors(("input_size", "kernel_size", "stride", "padding", "dilation"), ((7, 6), 3, 1, 0, 1),
+                              {}, [("input_size", (7, -1)), ("kernel_size", (3, 0)), ("stride", (0, 1)),
+                                   ("stride", (1, 1, 1)), ("dilation", 0), ("dilation", (1, 0))],
+                              target="conv.conv2d_output_shape")],
     ),
     conv_record(
         id="cnn.pad.custom",
@@ -153,9 +166,12 @@ RECORDS = (
                lambda dt: _conv_edge(dt, (1, 2, 4, 4), (1, 2, 3, 3), True, "the guide's [[0,0],[1,1],[1,1],[0,0]]",
                                      padding=(1, 1, 1, 1))],
         check=_check_custom_sizes, deviations=[FOUR_SIDED_PADDING],
-        errors=[_conv_error((1, 1, 5, 5), (1, 1, 3, 3), "padding='full'", r"padding", padding="full"),
-                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "three values", r"padding", padding=(1, 1, 1)),
-                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "negative", r"padding", padding=(1, -1, 0, 0))],
+        errors=[_conv_error((1, 1, 5, 5), (1, 1, 3, 3), "padding='full'", r"\bpadding\b", padding="full"),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "three values", r"\bpadding\b", padding=(1, 1, 1)),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "negative", r"\bpadding\b", padding=(1, -1, 0, 0)),
+                _conv_error((1, 1, 1, 9), (1, 1, 5, 1), "a 5-row kernel over 1 row padded (1, 2)",
+                            r"kernel_size 5 \(dilated extent 5\) is larger than the padded input \(1 \+ 1 \+ 2 = 4\)",
+                            padding=(1, 2, 0, 0))],
     ),
     conv_record(
         id="cnn.stride_dilation",
@@ -175,14 +191,36 @@ RECORDS = (
                                      stride=[2, 1], dilation=[1, 2], padding=[1, 0]),
                lambda dt: _conv_edge(dt, (2, 7, 8), (3, 2, 3, 3), True, "unbatched, stride (2, 1), dilation 2",
                                      stride=(2, 1), dilation=2)],
-        errors=[_conv_error((1, 1, 5, 5), (1, 1, 3, 3), "negative stride", r"stride", stride=-1),
-                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "stride=() (torch: an error for conv2d)", r"stride.*0 values",
-                            stride=()),
-                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "dilation=()", r"dilation.*0 values", dilation=()),
-                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "padding=()", r"padding.*0", padding=()),
-                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "three strides", r"stride.*3 values", stride=(1, 1, 1)),
-                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "dilation 0", r"dilation", dilation=0),
-                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "stride 1.5", r"stride", TypeError, stride=1.5)],
+        errors=[_conv_error((1, 1, 5, 5), (1, 1, 3, 3), "negative stride", r"\bstride\b", stride=-1),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "stride=() (torch: an error for conv2d)",
+                            r"\bstride\b.*0 values", stride=()),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "dilation=()", r"\bdilation\b.*0 values", dilation=()),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "padding=()", r"\bpadding\b.*0", padding=()),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "three strides", r"\bstride\b.*3 values", stride=(1, 1, 1)),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "dilation 0", r"\bdilation\b", dilation=0),
+                _conv_error((1, 1, 5, 5), (1, 1, 3, 3), "stride 1.5", r"\bstride\b", TypeError, stride=1.5)],
+    ),
+    Record(
+        id="cnn.pad.custom/conv_padding", kind="F", section=S_PAD,
+        equation=r"\text{valid}: (0, 0, 0, 0),\ p: (p, p, p, p),\ (p_h, p_w): (p_h, p_h, p_w, p_w),\ "
+                 r"(t, b, l, r) \text{ as given},\ \text{same: TensorFlow's split per axis}",
+        candidate="conv.conv_padding", reference="conv.conv_padding", dtypes=INT,
+        inputs=lambda dt: st.builds(
+            lambda spec, n, m, k, s, d: Sample((spec, (n, m), k, s, d)),
+            st.one_of(st.sampled_from(["valid", "same"]), _ints(0, 3), st.tuples(_ints(0, 3)),
+                      st.tuples(_ints(0, 3), _ints(0, 3)), st.tuples(*[_ints(0, 3)] * 4)),
+            _ints(0, 9), _ints(1, 9), _ints(1, 4), _ints(1, 3), _ints(1, 2)),
+        edges=lambda dt: [Sample(("same", (6, 7), 3), {}, "the defaults: stride 1, dilation 1"),
+                          Sample(("same", (0, 5), (3, 2), (1, 2), 1), {}, "an empty axis"),
+                          Sample(([2, 1], (5, 5), 3), {}, "a list (h, w)")],
+        mistakes=(Mistake("same-symmetric", "'same' padded d(k − 1)/2 on both sides whatever the stride",
+                          M.conv_padding_same_symmetric),),
+        errors=(*named_errors(("padding", "input_size", "kernel_size", "stride", "dilation"), ("same", (6, 7), 3, 1, 1),
+                              {}, [("input_size", (6, -1)), ("kernel_size", (3, 0)), ("stride", 0), ("dilation", 0),
+                                   ("padding", (1, 1, 1)), ("padding", -1), ("padding", (0, 0, 0, -1)),
+                                   ("padding", "full")]),),
+        notes="The reference states the rules independently of impl: TensorFlow's documented 'same' split, torch's "
+              "symmetric int and (h, w) padding, the guide's 4-tuple.",
     ),
     Record(
         id="cnn.stride_dilation/output_size", kind="F", section=S_PAD,
@@ -195,13 +233,17 @@ RECORDS = (
             lambda smp: smp.args[0] + 2 * smp.args[3] >= smp.args[4] * (smp.args[1] - 1) + 1),
         edges=lambda dt: [Sample((5, 2, 2, 1, 1, True), {}, "ceil_mode: the last window would start in the padding"),
                           Sample((9, 3, 2, 0, 3, False), {}, "dilation 3"),
-                          Sample((7, 1, 4, 0, 1, False), {}, "stride 4: a partial last window, dropped")],
+                          Sample((7, 1, 4, 0, 1, False), {}, "stride 4: a partial last window, dropped"),
+                          Sample((7, 3), {}, "the defaults: stride 1, padding 0, dilation 1, floor"),
+                          Sample((0, 1, 1, 1, 1, False), {}, "an empty axis, padded: 2 windows")],
         mistakes=(Mistake("rounded", "rounded to nearest instead of floored", M.output_size_rounded),
                   Mistake("dilation-ignored", "dilation left out", M.output_size_no_dilation),
                   Mistake("ceil-without-rule", "ceil_mode as a bare ceiling", M.output_size_ceil_without_rule)),
-        errors=(ErrorInput(Sample((2, 3)), ValueError, r"kernel_size"),
-                ErrorInput(Sample((5, 3, 0)), ValueError, r"stride"),
-                ErrorInput(Sample((5, 3), {"padding": True}), TypeError, r"padding")),
+        errors=(ErrorInput(Sample((2, 3)), ValueError, r"\bkernel_size\b"),
+                ErrorInput(Sample((5, 3), {"padding": True}), TypeError, r"\bpadding\b"),
+                *named_errors(SIZE_ARGS, (5, 3, 1, 0, 1, False), {},
+                              [("size", -1), ("kernel_size", 0), ("stride", 0), ("padding", -1), ("dilation", 0),
+                               ("size", 5.0, TypeError), ("ceil_mode", 1, TypeError)])),
         notes="The reference is the height of torch's own output on a meta tensor (conv2d; max_pool2d for ceil_mode).",
     ),
 

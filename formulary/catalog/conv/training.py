@@ -56,11 +56,44 @@ def _torch_loss_and_grads(params, images, labels):
     return loss.item(), {k: p.grad.numpy() for k, p in net.named_parameters()}
 
 
+# the network init_params builds by default, and another one, as architecture() must describe them
+DEFAULT_NET = {"in_channels": 1, "channels": 4, "kernel_size": 3, "image_size": 8, "classes": 2}
+OTHER_NET = {"in_channels": 2, "channels": 3, "kernel_size": 5, "image_size": 6, "classes": 3}
+
+
+def _check_parts(T, images, labels) -> None:
+    """Step 1's weights (seeded, N(0, 0.1²), zero biases), architecture() of two networks, forward() and the
+    default learning rate, each against what the guide's procedure and torch say."""
+    start = T["init_params"](0)
+    expect(T["architecture"](start) == DEFAULT_NET, f"init_params(0) should build {DEFAULT_NET}, architecture() "
+                                                    f"says {T['architecture'](start)}")
+    other = T["init_params"](1, **OTHER_NET)
+    expect(T["architecture"](other) == OTHER_NET, f"architecture() of {OTHER_NET}: {T['architecture'](other)}")
+    again, third = T["init_params"](0), T["init_params"](2)
+    expect(all(np.array_equal(start[k], again[k]) for k in start) and
+           not np.array_equal(start["conv.weight"], third["conv.weight"]),
+           "init_params(seed) must give the same weights for the same seed and others for another")
+    weights = np.concatenate([start["conv.weight"].ravel(), start["fc.weight"].ravel()])
+    expect(0.07 < weights.std() < 0.13 and np.abs(weights).max() < 0.6,
+           f"init_params' weights should be N(0, 0.1²): std {weights.std():.3g}, max |w| {np.abs(weights).max():.3g}")
+    expect(not np.any(start["conv.bias"]) and not np.any(start["fc.bias"]), "init_params' biases should be 0")
+    x = np.random.default_rng(3).standard_normal((4, 2, 6, 6))
+    with torch.no_grad():
+        theirs = _torch_net(other)(_torch(x)).numpy()
+    assert_close(T["forward"](other, x), theirs, Tolerance.default(np.float64),
+                 names=("forward() of a 5×5-kernel network vs torch",))
+    assert_close(T["loss_and_grads"](other, x, [0, 2, 1, 2]), _torch_loss_and_grads(other, x, [0, 2, 1, 2]),
+                 Tolerance.default(np.float64), names=("loss and gradients of a 5×5-kernel network vs torch",))
+    default, given = T["train"](start, images, labels, 1), T["train"](start, images, labels, 1, LR)
+    assert_close(default, given, EXACT, names=(f"train() with its default learning rate {LR}",))
+
+
 def _check_train(candidate):
     """Initialise, forward, loss, backprop, update, repeat; every gradient equals torch's; save, reload, continue."""
     T = {n: candidate.get(f"conv.training.{n}")
-         for n in ("init_params", "loss_and_grads", "sgd_step", "train", "save", "load")}
+         for n in ("init_params", "loss_and_grads", "sgd_step", "train", "save", "load", "architecture", "forward")}
     images, labels = _dataset()
+    _check_parts(T, images, labels)
     start = params = T["init_params"](0)
     losses, tol = [], Tolerance.default(np.float64)
     for step in range(2 * STEPS):  # the procedure by hand, each step against torch
