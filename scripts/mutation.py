@@ -302,6 +302,27 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "EQUIVALENT: the 0/1 of the comparison go through float64 instead of s.dtype and are cast to s.dtype at the "
      "end: 0 and 1 are exact in every float type."),
     # --- end of chapter basics -----------------------------------------------------------------------------------
+    # --- chapter conv (impl/conv/) -------------------------------------------------------------------------------
+    (r"conv2d_nhwc$", r"_geometry\(.*, (None|2)\)$",
+     "EQUIVALENT: conv2d_nhwc has no groups and never reads the geometry's group count."),
+    (r"_prepare$", r"x = _array\(input, (None|\"XXinputXX\"|\"INPUT\"), 4\)",
+     "EQUIVALENT: conv2d's input was validated by _unbatched (float_array, then with_batch to 4-D) before _prepare, "
+     "so this check cannot fail and its name is never shown."),
+    (r"(conv2d|conv2d_backward)$", r"_columns\(x\[part\], geo, (None)?\)|out=None\)|term, \)$|gg\[part\], \)$",
+     "EQUIVALENT: without the reused buffer (out=) a fresh array is made: the same numbers, more memory."),
+    (r"_columns$", r"np\.empty\((None|shape), |\(out is None\) or True|out is not None",
+     "EQUIVALENT: both callers pass _chunks' buffer, so the np.empty branch never runs (or, swapped in, makes a "
+     "fresh array of the same shape and dtype)."),
+    (r"windows$", r"\((ho \+ 1\) \* sh \+ 1|ho - 1\) \* sh \+ 2|wo \+ 1\) \* sw \+ 1|wo - 1\) \* sw \+ 2)",
+     "EQUIVALENT: H_out is already the most windows that fit in the padded input, so a later slice end takes the "
+     "same windows."),
+    (r"(_forward|loss_and_grads)$", r"w\.shape\[3\] // 2",
+     "EQUIVALENT: init_params makes square kernels, so w.shape[3] = w.shape[2]."),
+    (r".*", r"zip\(.*(strict=(None|False)|, \)\))",
+     "EQUIVALENT: the zipped sequences have the same length by construction (the per-axis values of one 2-D "
+     "geometry); strict only guards against a bug that cannot happen here."),
+    (r".*", r"reshape\((.*, )?-2\b",
+     "EQUIVALENT: NumPy (2.x) reads any negative size in reshape as the one inferred dimension, as it reads −1."),
 )
 
 

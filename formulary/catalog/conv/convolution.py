@@ -88,6 +88,17 @@ def _overflowing(dt, nhwc: bool = False) -> Sample:
     return Sample((x, w, b), {}, "overflow to +inf; a −inf bias gives inf − inf = NaN")
 
 
+def _chunked(dt) -> Sample:
+    """A batch whose im2col columns fill more than one 8 MB chunk, the last one short (float64: 6, 6 and 1 images).
+    float64 only: in float32 the weight gradient sums 30 000 products, and two float32 sums of that length (impl's,
+    torch's) differ by more than float32's tolerance; the chunking itself does not look at the dtype."""
+    if np.dtype(dt) != np.float64:
+        return _conv_edge(dt, (3, 8, 6, 6), (2, 8, 3, 3), True, "8 channels (float32: the chunked case is float64's)",
+                          padding=1)
+    return _conv_edge(dt, (13, 8, 48, 48), (2, 8, 3, 3), True, "13 images of 8×48×48: three im2col chunks",
+                      padding=1)
+
+
 def _six_maps_six_neurons(candidate):
     """Against line 648: six 10×10 kernels on one channel have 6 × 101 parameters, each map its own 101."""
     params = candidate.get("counting.conv2d_params")
@@ -271,7 +282,8 @@ RECORDS = (
                  M.conv2d_backward_weight_first_sample, "backward")],
         strategy={"c_in": (2, 3), "c_out": (1, 1), "stride": (1, 2)},
         edges=[lambda dt: _conv_edge(dt, (2, 3, 5, 5), (1, 3, 3, 3), True, "RGB image, a 3×3×3 kernel"),
-               _special_input, _overflowing],
+               _special_input, _overflowing,
+               _chunked],
         check=_check_multichannel, deviations=[NO_INPUT_CHANNELS],
         errors=[_conv_error((1, 3, 5, 5), (2, 2, 3, 3), "3 input channels, kernels 2 deep",
                             r"\bweight\b.*input channels")],
