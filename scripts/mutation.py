@@ -318,6 +318,47 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "same windows."),
     (r"(_forward|loss_and_grads)$", r"w\.shape\[3\] // 2",
      "EQUIVALENT: init_params makes square kernels, so w.shape[3] = w.shape[2]."),
+    (r"_geometry$", r"extent = d \* \(k \+ 1\) \+ 1|extent = d \* \(k - 1\) \+ 2|"
+                    r"max\(p, \(n - 1\) \* s \+ extent - size \+ p\)|max\(p, \(n - 1\) \* s \+ extent \+ size - p\)|"
+                    r"max\(p, \(n \+ 1\) \* s \+ extent - size - p\)",
+     "EQUIVALENT: each only enlarges the far-side padding (pads[1], pads[3]); windows are read from the same top-left "
+     "origin and never past the true extent, fold/crop remove whatever padding there is, and the any(pads) "
+     "switches choose paths that give the same numbers (fuzzed bitwise: only NaN payloads differ)."),
+    (r"_argmax$", r"col0 = \(np\.arange\(wo\) \* sw - left\)\.reshape\(-1\)$",
+     "EQUIVALENT: col0 of shape (W_out,) broadcasts against row0 (H_out, 1) exactly as (1, W_out) does."),
+    (r"_argmax$", r"np\.errstate\(invalid=None\)",
+     "EQUIVALENT: nothing in the block raises FP invalid: comparisons and np.maximum with NaN are quiet in NumPy."),
+    (r"_argmax$", r"index if \(seen\.all\(\)\) and False else|np\.where\(None, index, -1\)",
+     "EQUIVALENT: seen is all-or-nothing: a window misses the input only if its axis's first window does, and only "
+     "the first window of an axis can miss (p ≤ k/2, extent ≤ padded size; brute-forced over small geometries); so "
+     "np.where(seen, index, -1) equals index when all are seen and -1 everywhere when none is."),
+    (r"max_pool2d_backward$", r"not in \"XXiuXX\"",
+     "EQUIVALENT: 'XXiuXX' holds the same dtype kinds as 'iu' (no NumPy dtype kind is 'X')."),
+    (r"max_pool2d_backward$", r"np\.arange\(n \* c, (dtype=None)?\)",
+     "EQUIVALENT: np.arange's default integer is int64 (64-bit Linux/NumPy 2), the dtype it names."),
+    (r"max_pool2d_backward$", r"s > d \* \(k - 1\) \+ 1|s >= d \* \(k \+ 1\) \+ 1|s >= d \* \(k - 1\) \+ 2",
+     "EQUIVALENT: these only take the direct-scatter fast path less often; the bincount path gives the same numbers "
+     "there (one float64 term per element, rounded once: exact; −0 becomes +0 in both)."),
+    (r"avg_pool2d_backward$", r"s > k for",
+     "EQUIVALENT: the fast path taken less often (not at s = k); fold gives the same shares there (0 + share)."),
+    (r"_divisor$", r"np\.full\(geo\.out, d, (dtype=None)?\)",
+     "EQUIVALENT: d is a Python int within int64's range (impl refuses any other with a ValueError naming "
+     "divisor_override), so np.full infers int64."),
+    (r"_shape$", r"return \(1, -2\) \+",
+     "EQUIVALENT: the shape is only given to reshape, where NumPy reads any negative size as the inferred one."),
+    (r"_prepare$", r"per_channel = x\.size / c",
+     "EQUIVALENT: c divides x.size, so x.size / c == 1 exactly when x.size // c == 1."),
+    (r"batch_norm$", r"n = x\.size / x\.shape\[1\]",
+     "EQUIVALENT: n only appears in n / (n - 1), a true division either way (n exact in float64)."),
+    (r"(_normalised|batch_norm_backward)$", r"astype\(None\)",
+     "EQUIVALENT: astype(None) is astype(float64), the dtype it replaces."),
+    (r"batch_norm_backward$", r"momentum=1\.1",
+     "EQUIVALENT: batch_norm_backward only validates momentum (a real number); the gradients do not depend on it."),
+    (r"linear_backward$", r"reshape\(None\)",
+     "EQUIVALENT: reshape(None) keeps the shape, and the array already has the target shape (grad_input is "
+     "(*, in) = x.shape; the bias gradient's per-output sum is (out,) = b.shape)."),
+    (r"linear_backward$", r"^(None)?\)$",
+     "EQUIVALENT: rows_g.sum() is already a scalar of x's dtype, which np.array keeps."),
     (r".*", r"zip\(.*(strict=(None|False)|, \)\))",
      "EQUIVALENT: the zipped sequences have the same length by construction (the per-axis values of one 2-D "
      "geometry); strict only guards against a bug that cannot happen here."),

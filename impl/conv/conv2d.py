@@ -202,6 +202,8 @@ def conv2d_nhwc(input, filters, bias=None, strides=1, padding="valid", dilations
     if f.shape[2] != x.shape[3]:
         raise ValueError(f"filters have {f.shape[2]} input channels (axis 2), the input has {x.shape[3]} (axis 3)")
     b = _bias(bias, f.shape[3], x.dtype)
+    # validated here under TensorFlow's names, so that an error names the argument the caller wrote
+    strides, dilations = ntuple(strides, "strides", 2, 1), ntuple(dilations, "dilations", 2, 1)
     geo = _geometry(x.shape[1:3], f.shape[:2], strides, padding, dilations, 1)
     n = x.shape[0]
     view = windows(pad(x.transpose(0, 3, 1, 2), geo.pads), geo.kernel, geo.stride, geo.dilation, geo.out)

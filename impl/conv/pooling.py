@@ -179,8 +179,8 @@ def _divisor(x: np.ndarray, geo: _Pool, count_include_pad: bool, divisor_overrid
     """
     if divisor_override is not None:
         d = integer(divisor_override, "divisor_override", -(2**63))
-        if d == 0:
-            raise ValueError("divisor_override must be non-zero")
+        if d == 0 or d >= 2**63:  # torch reads it as an int64
+            raise ValueError(f"divisor_override must be non-zero and below 2**63 (an int64), got {d}")
         return np.full(geo.out, d, dtype=np.int64)
     counts = []
     for size, k, s, p, n in zip(x.shape[2:], geo.kernel, geo.stride, geo.padding, geo.out):

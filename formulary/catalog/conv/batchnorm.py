@@ -6,6 +6,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
+from formulary.catalog._arguments import named_errors
 from formulary.catalog.conv._common import S_BN, _dense, _ints, _values
 from formulary.catalog.conv.counting import _check_bn_params, both, count_record, integer_counts
 from formulary.mistakes import conv as M
@@ -62,6 +63,9 @@ def _bn_edges(dt) -> list[Sample]:
     return [
         Sample((x, rm, rv, w, b), {"training": True, "eps": 0.5}, "training, a constant channel, large eps"),
         Sample((x, rm, rv, w, b), {"training": False, "eps": 0.5}, "evaluation: the running statistics"),
+        Sample((x, rm, rv, w, b), {}, "torch's defaults: evaluation (training=False), momentum 0.1, eps 1e-5"),
+        Sample((x, rm, rv, w, b), {"training": False, "eps": 0.0},
+               "evaluation with eps = 0 (allowed outside training)"),
         Sample((_values(dt, (2, 2), 66), rm[:2], rv[:2], None, None), {"training": True, "momentum": 1.0},
                "(N, C), two samples: unbiased running variance = 2 × biased"),
         Sample((x[:, :2, 0, 0], None, None, w[:2], b[:2]), {"training": True}, "no running statistics"),
@@ -88,6 +92,36 @@ def _bn_close_sample() -> Sample:
                   expected=(out.astype(np.float32), None, None),
                   expected_grad=tuple(g.astype(np.float32) for g in grads))
 
+_X, _RM, _RV, _G = np.zeros((2, 3)), np.zeros(3), np.ones(3), np.zeros((2, 3))
+_BN_NAMES = ("input", "running_mean", "running_var", "weight", "bias", "training", "momentum", "eps")
+BN_ERRORS = (
+    ErrorInput(Sample((np.zeros((1, 3)), None, None), {"training": True}), ValueError, r"more than 1 value"),
+    ErrorInput(Sample((_X, np.zeros(2), np.ones(2))), ValueError, r"^running_mean has 2 elements"),
+    ErrorInput(Sample((_X, None, None), {"training": False}), ValueError,
+               r"^running_mean and running_var are needed in evaluation mode \(training=False\)$"),
+    ErrorInput(Sample((_X, _RM, _RV), {"eps": -1.0}), ValueError, r"^eps must be non-negative, got -1\.0$"),
+    ErrorInput(Sample((_X, _RM, _RV), {"training": True, "eps": 0.0}, "eps = 0 in training"), ValueError,
+               r"^eps must be positive in training, got 0\.0$"),
+    ErrorInput(Sample((_X, _RM, None), {"training": True}, "running_mean without running_var"), ValueError,
+               r"^running_mean and running_var must be given together \(or both None\)$"),
+    ErrorInput(Sample((np.zeros(3), _RM, _RV), {}, "1-D input"), ValueError, r"input.*at least 2 dimensions"),
+    ErrorInput(Sample((_X, _RM, _RV), {"momentum": None}, "momentum=None (torch: an error)"), TypeError,
+               r"\bmomentum\b"),
+    # each argument named in its own error: a per-channel vector that is 2-D, or of the other float dtype
+    *named_errors(_BN_NAMES, (_X, _RM, _RV, np.ones(3), np.zeros(3)), {"training": True},
+                  bad=[("input", np.zeros((2, 3), np.int64), TypeError),
+                       *((n, np.zeros((3, 1))) for n in _BN_NAMES[1:5]),
+                       *((n, np.ones(3, np.float32), TypeError) for n in _BN_NAMES[1:5]),
+                       ("training", 1, TypeError), ("momentum", "0.1", TypeError), ("eps", "1e-5", TypeError)]),
+    *named_errors(("grad_output", *_BN_NAMES[:3]), (_G, _X, _RM, _RV), target="backward",
+                  bad=[("grad_output", np.zeros((2, 3, 1))), ("grad_output", np.zeros((2, 4))),
+                       ("grad_output", np.zeros((2, 3), np.float32), TypeError), ("grad_output", (_G, None))]),
+    ErrorInput(Sample(((_G, np.zeros(5), None), _X, _RM, _RV), {}, "a running_mean cotangent of 5 elements"),
+               ValueError, r"^grad_output's cotangent for running_mean must be None or shaped like it$", "backward"),
+    ErrorInput(Sample(((_G, None, np.zeros(5)), _X, _RM, _RV), {}, "a running_var cotangent of 5 elements"),
+               ValueError, r"^grad_output's cotangent for running_var must be None or shaped like it$", "backward"),
+)
+
 RECORDS = (
     Record(
         id="cnn.batchnorm", kind="F", section=S_BN,
@@ -109,25 +143,7 @@ RECORDS = (
                           M.batch_norm_unbiased_normalisation),
                   Mistake("backward-no-stat-terms", "dx = g·γ/σ in training", M.batch_norm_backward_no_stat_terms,
                           "backward")),
-        errors=(ErrorInput(Sample((np.zeros((1, 3)), None, None), {"training": True}), ValueError,
-                           r"more than 1 value"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(2), np.ones(2))), ValueError, r"running_mean"),
-                ErrorInput(Sample((np.zeros((2, 3)), None, None), {"training": False}), ValueError, r"running_mean"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), np.ones(3)), {"eps": -1.0}), ValueError, r"eps"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), np.ones(3)), {"training": True, "eps": 0.0},
-                                  "eps = 0 in training"),
-                           ValueError, r"eps must be positive in training"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), None), {"training": True},
-                                  "running_mean without running_var"),
-                           ValueError, r"running_mean and running_var"),
-                ErrorInput(Sample((np.zeros(3), np.zeros(3), np.ones(3)), {}, "1-D input"), ValueError,
-                           r"input.*at least 2 dimensions"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), np.ones(3)), {"momentum": None},
-                                  "momentum=None (torch: an error)"),
-                           TypeError, r"momentum"),
-                ErrorInput(Sample((np.zeros((2, 3), np.int64), np.zeros(3), np.ones(3)), {},
-                                  "integer input (out of impl's scope)"),
-                           TypeError, r"input.*float32 or float64")),
+        errors=BN_ERRORS,
         deviations=(Deviation(
             "float32: on a channel of two nearly equal values (x = [[0.0472865, 1.8018547], [−1.4233615, 1.7945977]]) "
             "torch's batch_norm gives 0.7538651 where the true value is 0.7538780 (1.7e-5 relative)",

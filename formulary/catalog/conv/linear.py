@@ -6,6 +6,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
+from formulary.catalog._arguments import named_errors
 from formulary.catalog.conv._common import S_FC, _dense, _ints, _values
 from formulary.mistakes import conv as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample
@@ -70,6 +71,35 @@ def _torch_linear_broadcast_bias(candidate):
     else:
         expect(False, "candidate accepted a (1,) bias for 4 outputs; expected a ValueError naming bias")
 
+_X, _W, _B, _G = np.zeros((2, 3)), np.zeros((4, 3)), np.zeros(4), np.zeros((2, 4))
+LINEAR_ERRORS = (
+    # the numbers in the message are the in_features of each side: the weight's last axis, the input's last axis
+    ErrorInput(Sample((np.zeros((2, 3, 6)), np.zeros((4, 5))), {}, "3-D input, weight (4, 5)"), ValueError,
+               r"^weight has 5 in_features \(columns\), the input has 6 \(last axis\)$"),
+    ErrorInput(Sample((_X, np.zeros(5)), {}, "1-D weight of 5 in_features"), ValueError,
+               r"^weight has 5 in_features \(columns\), the input has 3 \(last axis\)$"),
+    ErrorInput(Sample((_X, np.zeros((1, 4, 3))), {}, "3-D weight"), ValueError, r"weight.*2-D.*or 1-D"),
+    ErrorInput(Sample((_X, _W, np.zeros(3))), ValueError,
+               r"^bias has shape \(3,\), expected \(\) or \(4,\) for a weight of shape \(4, 3\)$"),
+    ErrorInput(Sample((_X, np.zeros(3), np.zeros(4)), {}, "1-D weight with a 1-D bias"), ValueError, r"bias.*\(\)"),
+    ErrorInput(Sample((np.zeros(3), np.zeros(3), np.zeros(3)), {}, "1-D weight, a bias of in_features elements"),
+               ValueError, r"^bias has shape \(3,\), expected \(\) for a weight of shape \(3,\)$"),
+    ErrorInput(Sample((np.array(1.0), np.zeros((4, 1))), {}, "0-d input (torch: an error)"), ValueError,
+               r"^input must have at least 1 dimension \(\.\.\., in_features\)$"),
+    # each array argument named in its own error: a non-float one, then one of the other float dtype
+    *named_errors(("input", "weight", "bias"), (_X, _W, _B),
+                  bad=[("input", np.zeros((2, 3), np.int64), TypeError),
+                       ("weight", np.zeros((4, 3), np.int64), TypeError),
+                       ("weight", np.zeros((4, 3), np.float32), TypeError),
+                       ("bias", np.zeros(4, np.int64), TypeError),
+                       ("bias", np.zeros(4, np.float32), TypeError)]),
+    *named_errors(("grad_output", "input", "weight", "bias"), (_G, _X, _W, _B), target="backward",
+                  bad=[("grad_output", np.zeros((2, 4, 1))),
+                       ("grad_output", np.zeros((2, 5))),
+                       ("grad_output", np.zeros((2, 4), np.float32), TypeError),
+                       ("grad_output", np.zeros((2, 4), np.int64), TypeError)]),
+)
+
 RECORDS = (
     Record(
         id="cnn.fc", kind="F", section=S_FC, equation=r"y = x W^\top + b",
@@ -81,17 +111,7 @@ RECORDS = (
                           M.linear_backward_weight_transposed, "backward"),
                   Mistake("backward-bias-mean", "the bias gradient averaged over rows", M.linear_backward_bias_mean,
                           "backward")),
-        errors=(ErrorInput(Sample((np.zeros((2, 3)), np.zeros((4, 5)))), ValueError, r"weight.*in_features"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros((1, 4, 3))), {}, "3-D weight"), ValueError,
-                           r"weight.*2-D.*or 1-D"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros((4, 3)), np.zeros(3))), ValueError, r"bias"),
-                ErrorInput(Sample((np.zeros((2, 3)), np.zeros(3), np.zeros(4)), {}, "1-D weight with a 1-D bias"),
-                           ValueError, r"bias.*\(\)"),
-                ErrorInput(Sample((np.array(1.0), np.zeros((4, 1))), {}, "0-d input (torch: an error)"), ValueError,
-                           r"input.*at least 1 dimension"),
-                ErrorInput(Sample((np.zeros((2, 3), np.int64), np.zeros((4, 3), np.int64)), {},
-                                  "integer input (out of impl's scope)"),
-                           TypeError, r"input.*float32 or float64")),
+        errors=LINEAR_ERRORS,
         deviations=(Deviation(
             "a 1-D weight with a bias on an input of 2 or more dimensions: torch raises 'mat2 must be a matrix'; impl "
             "returns x·w + b of shape (*), as torch's documentation promises and as torch itself does for a 1-D input",

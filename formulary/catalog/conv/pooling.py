@@ -63,6 +63,9 @@ def _pool_edges(dt, avg: bool) -> list[Sample]:
     with_nan = _values(dt, (1, 1, 4, 4), 42)
     with_nan[0, 0, 1, 2] = np.nan
     ragged = _values(dt, (1, 2, 5, 7), 43)
+    cancelling = np.array([[[[1e8, 1.0], [-1e8, 1.0]]]], dt)
+    big = np.finfo(dt).max
+    extremes = np.array([[[[np.inf, -np.inf, big, big], [1.0, 1.0, 1.0, 1.0]]]], dt)
     surface = [  # torch's input forms (docs/input-surface.md)
         Sample((ragged[0],), {"kernel_size": 3, "stride": 2, "padding": 1}, "unbatched (C, H, W)"),
         Sample((ragged[0],), {"kernel_size": 2, "ceil_mode": True}, "unbatched, ceil_mode"),
@@ -83,6 +86,11 @@ def _pool_edges(dt, avg: bool) -> list[Sample]:
                    {"kernel_size": (2, 3), "stride": 2, "padding": 1, "ceil_mode": True, "count_include_pad": True},
                    "ceil_mode window overhanging the padding"),
             Sample((ragged,), {"kernel_size": 2, "divisor_override": 3}, "divisor_override"),
+            Sample((ragged,), {"kernel_size": 2, "divisor_override": -1000}, "divisor_override = -1000"),
+            Sample((cancelling,), {"kernel_size": 2}, "1e8 + 1 − 1e8 + 1: summed in the input's dtype, row by row "
+                   "(float32: 1/4, as torch)"),
+            Sample((extremes,), {"kernel_size": 2}, "inf − inf (NaN) in one window, max + max (overflow, inf) in "
+                   "another"),
             Sample((np.zeros((0, 2, 4, 4), dt),), {"kernel_size": 2}, "empty batch"),
             Sample((ragged[0],), {"kernel_size": 3, "padding": 1, "count_include_pad": False},
                    "unbatched, padding not counted"),
@@ -114,7 +122,32 @@ def _check_max_indices(candidate):
         assert_close((out, idx), (t_out.numpy(), t_idx.numpy()), EXACT, names=("output", "indices"))
         g = _values(np.float64, out.shape, 45)
         assert_close(backward(g, x, indices=idx, **kw), backward(g, x, **kw), EXACT, names=("backward given indices",))
+    _check_signed_zeros(pool, backward, F.max_pool2d,
+                        ({"kernel_size": 2, "stride": 1}, {"kernel_size": 3, "stride": 2, "padding": 1},
+                         {"kernel_size": 2, "stride": 1, "dilation": 2}, {"kernel_size": 2}))
     return {"index dtype": str(idx.dtype)}
+
+
+def _check_signed_zeros(pool, backward, theirs, options):
+    """Signs of zero, which assert_close does not see: on windows of ±0 the output is the element torch takes
+    (max: the first of tied maxima, bit for bit), and an upstream gradient of −0 gives +0, as torch's 0 + g does
+    (the non-overlapping windows of ``kernel_size=2`` take a direct scatter instead of a sum)."""
+    zeros = np.where(np.random.default_rng(46).random((2, 3, 5, 6)) < 0.5, -0.0, 0.0)
+    for kw in options:
+        out = pool(zeros, **kw)
+        t_x = _torch(zeros).requires_grad_()
+        t_out = theirs(t_x, **kw)
+        t_out.backward(_torch(np.full(tuple(t_out.shape), -0.0)))
+        mine = backward(np.full(out.shape, -0.0), zeros, **kw)
+        for name, a, e in (("output", out, t_out.detach().numpy()), ("grad_input", mine, t_x.grad.numpy())):
+            where = np.argwhere(np.signbit(a) != np.signbit(e))[:3].tolist()
+            expect(not where, f"{kw}: the {name}'s signs of zero differ from torch's at {where}")
+
+
+def _check_avg_signed_zeros(candidate):
+    """Average pooling's signs of zero: +0 from windows of ±0 and from an upstream gradient of −0, as torch."""
+    _check_signed_zeros(candidate.get("conv.avg_pool2d"), candidate.get("conv.avg_pool2d_backward"), F.avg_pool2d,
+                        ({"kernel_size": 2}, {"kernel_size": 3, "stride": 2, "padding": 1}))
 
 
 def _torch_pool_misses_input(candidate):
@@ -129,6 +162,17 @@ def _torch_pool_misses_input(candidate):
     expect(np.isneginf(out).all() and (idx == -1).all(), f"candidate gives {out}, {idx}")
     grad = candidate.get("conv.max_pool2d_backward")(np.ones_like(out), x, **kw)
     expect(not grad.any(), f"a window that misses the input sends no gradient, candidate gives {grad}")
+    # the same across the columns (the window's second column lands just past the right edge), and for an
+    # unbatched input whose indices are given to the backward pass
+    xt = x.transpose(0, 1, 3, 2).copy()
+    kw = {"kernel_size": (1, 2), "stride": 1, "padding": (0, 1), "dilation": (1, 3)}
+    out, idx = candidate.get("conv.max_pool2d")(xt, return_indices=True, **kw)
+    expect(np.isneginf(out).all() and (idx == -1).all(), f"columns: candidate gives {out}, {idx}")
+    unbatched = xt.reshape(2, 2, 2)
+    out, idx = candidate.get("conv.max_pool2d")(unbatched, return_indices=True, **kw)
+    grad = candidate.get("conv.max_pool2d_backward")(np.ones_like(out), unbatched, indices=idx, **kw)
+    expect(idx.shape == (2, 2, 1) and (idx == -1).all() and grad.shape == unbatched.shape and not grad.any(),
+           f"unbatched, indices given: candidate gives indices {idx}, gradient {grad}")
 
 _X4 = np.zeros((1, 1, 4, 4))
 POOL_ERRORS = (
@@ -164,7 +208,7 @@ POOL_ERRORS = (
     ErrorInput(Sample((np.zeros((1, 1, 4, 4)),), {"kernel_size": 2.0}, "float kernel_size"), TypeError,
                r"kernel_size.*int"),
     ErrorInput(Sample((np.zeros((1, 1, 4, 4), np.int64),), {"kernel_size": 2}, "integer input (out of impl's scope)"),
-               TypeError, r"input.*float32 or float64"),
+               TypeError, r"\binput\b must be a float32 or float64"),
 )
 MAX_POOL_ERRORS = (
     ErrorInput(Sample((_X4,), {"kernel_size": 2, "dilation": 0}), ValueError, r"\bdilation\b must be at least 1"),
@@ -230,6 +274,7 @@ RECORDS = (
                  r"the input}",
         candidate="conv.avg_pool2d", reference="conv.avg_pool2d", backward="conv.avg_pool2d_backward",
         inputs=lambda dt: pool_samples(dt, avg=True), edges=lambda dt: _pool_edges(dt, avg=True),
+        check=_check_avg_signed_zeros,
         mistakes=(Mistake("padding-always-counted", "count_include_pad ignored: padding always counted",
                           M.avg_pool2d_padding_always_counted),
                   Mistake("padding-never-counted", "count_include_pad ignored: padding never counted",
@@ -241,6 +286,11 @@ RECORDS = (
         errors=(*POOL_ERRORS,
                 ErrorInput(Sample((_X4,), {"kernel_size": 2, "divisor_override": 0}, "divisor_override=0"), ValueError,
                            r"\bdivisor_override\b must be non-zero"),
+                ErrorInput(Sample((_X4,), {"kernel_size": 2, "divisor_override": -(2**63) - 1},
+                                  "divisor_override below int64's range"),
+                           ValueError, r"\bdivisor_override\b must be at least -9223372036854775808"),
+                ErrorInput(Sample((_X4,), {"kernel_size": 2, "divisor_override": 2**63}, "divisor_override past int64"),
+                           ValueError, r"\bdivisor_override\b must be non-zero and below 2\*\*63"),
                 ErrorInput(Sample((_X4,), {"kernel_size": 2, "divisor_override": "2"}), TypeError,
                            r"\bdivisor_override\b must be an int"),
                 ErrorInput(Sample((_X4,), {"kernel_size": 2, "count_include_pad": 1}), TypeError,
