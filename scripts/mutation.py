@@ -316,6 +316,14 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
     (r"windows$", r"\((ho \+ 1\) \* sh \+ 1|ho - 1\) \* sh \+ 2|wo \+ 1\) \* sw \+ 1|wo - 1\) \* sw \+ 2)",
      "EQUIVALENT: H_out is already the most windows that fit in the padded input, so a later slice end takes the "
      "same windows."),
+    (r"init_params$", r"image_size=9",
+     "EQUIVALENT: the network pools by 2 with floor, so image sizes 8 and 9 build the same layers (4 × 4 × 4 "
+     "features)."),
+    (r"architecture$", r"features / channels",
+     "EQUIVALENT: features = channels · (image_size // 2)² exactly, so / and // give the same square."),
+    (r"conv2d_backward$", r"np\.errstate\(",
+     "KILL: the backward's overflow (Σ g·x past the largest float) needs inputs near the overflow threshold, and "
+     "its inf − inf an order of summation torch shares; no edge has them yet (the forward's has: _overflowing)."),
     (r"(_forward|loss_and_grads)$", r"w\.shape\[3\] // 2",
      "EQUIVALENT: init_params makes square kernels, so w.shape[3] = w.shape[2]."),
     (r"_geometry$", r"extent = d \* \(k \+ 1\) \+ 1|extent = d \* \(k - 1\) \+ 2|"

@@ -37,9 +37,9 @@ def conv2d_output_size(size, kernel_size, stride=1, padding=0, dilation=1, ceil_
     window that would start in the trailing padding is dropped.  For ``'valid'`` this
     is the guide's ``floor((n − k) / s) + 1``.
     """
+    p = integer(padding, "padding", 0)
     return _output_length(integer(size, "size", 0), integer(kernel_size, "kernel_size", 1),
-                          integer(stride, "stride", 1), integer(padding, "padding", 0),
-                          integer(padding, "padding", 0), integer(dilation, "dilation", 1),
+                          integer(stride, "stride", 1), p, p, integer(dilation, "dilation", 1),
                           flag(ceil_mode, "ceil_mode"))
 
 

@@ -16,8 +16,9 @@ known mistake hides behind.
 """
 
 from formulary.catalog.optim.claims import CLAIMS
+from formulary.catalog.optim.composites import COMPOSITES
 from formulary.catalog.optim.optimizers import OPTIMIZERS
 from formulary.catalog.optim.regimes import REGIMES
 from formulary.catalog.optim.schedules import SCHEDULES
 
-RECORDS = OPTIMIZERS + SCHEDULES + REGIMES + CLAIMS
+RECORDS = OPTIMIZERS + SCHEDULES + COMPOSITES + REGIMES + CLAIMS

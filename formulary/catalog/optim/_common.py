@@ -11,3 +11,13 @@ STEPS, RESUME = 200, 100
 SHAPES = ((2, 3), (3,))  # one parameter per group
 EXACT = {np.float64: Tolerance(1e-10, 1e-12)}
 NAMES = ("params[0]", "params[1]")
+
+
+def all_of(*checks):
+    """One property made of several: their findings merged."""
+    def check(candidate):
+        found = {}
+        for c in checks:
+            found.update(c(candidate) or {})
+        return found
+    return check

@@ -13,7 +13,7 @@ from formulary import compare
 from formulary.catalog.optim._common import SHAPES, STEPS
 from formulary.catalog.optim.trajectories import BETAS_ERRORS, _feed, _optimize, _rows, _sample, optimizer_record
 from formulary.mistakes import optim as M
-from formulary.record import Deviation, Mistake, Sample, Tolerance
+from formulary.record import Deviation, ErrorInput, Mistake, Sample, Tolerance
 from formulary.verdict import expect
 
 
@@ -106,12 +106,28 @@ def _optimizer_only_steps(candidate):
     return {"step of a [2]-parameter": (p - before[0]).tolist(), "step of a [1, 1]-parameter": (q - before[1]).tolist()}
 
 
+def _groups_as_torch(candidate):
+    """Parameter groups as torch.optim reads them: a group's params given as one bare array; a group holding a
+    scheduler's initial_lr (a checkpoint's); and a checkpoint's parameter indices running on across groups of
+    sizes 1, 2 and 1 (0 | 1 2 | 3), in torch's state_dict."""
+    sgd = candidate.get("optim.SGD")
+    p, g = np.array([1.0, -2.0]), np.array([0.5, 0.25])
+    sgd([{"params": p, "initial_lr": 0.1}], lr=0.1).step([g])
+    expect(np.array_equal(p, np.array([1.0, -2.0]) - 0.1 * g), f"a group of one bare array: {p}")
+    sizes = (1, 2, 1)
+    mine = sgd([{"params": [np.zeros(2) for _ in range(n)]} for n in sizes], lr=0.1)
+    theirs = torch.optim.SGD([{"params": [torch.zeros(2) for _ in range(n)]} for n in sizes], lr=0.1)
+    indices = [[g["params"] for g in opt.state_dict()["param_groups"]] for opt in (mine, theirs)]
+    expect(indices[0] == indices[1], f"state_dict parameter indices {indices[0]}, torch's {indices[1]}")
+
+
 OPTIMIZERS = (
     optimizer_record(
         id="opt.gd", name="SGD", equation=r"\theta \leftarrow \theta - \eta\,(\nabla_\theta J(\theta) + \lambda\theta)",
         rows=_rows(("lr", "weight_decay", "maximize"),
               (0.1, 0.0, False), (0.02, 0.1, False), (0.05, 0.0, True), (0.03, 0.2, True)),
-        edges=[({"lr": 0.05, "weight_decay": 0.1, "maximize": True}, {"lr": 0.01}, "grads")],
+        edges=[({"lr": 0.05, "weight_decay": 0.1, "maximize": True}, {"lr": 0.01}, "grads"),
+               ({"weight_decay": 1.0}, {"lr": 0.01}, "grads")],  # the default lr; λ = 1
         mistakes=[Mistake("ascent", "θ + ηg: the step's sign flipped", M.SGDAscent),
          Mistake("maximize-negates-decay", "maximize negates g + λθ, so the decay pushes θ away from 0",
                  M.SGDMaximizeNegatesDecay),
@@ -127,6 +143,7 @@ OPTIMIZERS = (
                                             "constructor's "
                               "(torch accepts a group with lr = -0.1 and ascends)",
                               "a bad option is rejected wherever it is given", _torch_accepts_bad_group)],
+        check=_groups_as_torch,
     ),
     optimizer_record(
         id="opt.momentum", name="SGD", kernel_flags=False,
@@ -145,7 +162,10 @@ OPTIMIZERS = (
          Mistake("nesterov-old-buffer", "g + μb_{t−1} instead of g + μb_t", M.NesterovOldBuffer)],
         interop={"lr": 0.05, "momentum": 0.9, "nesterov": True},
         errors=[({"momentum": 0.9, "nesterov": True, "dampening": 0.1}, ValueError,
-                 r"nesterov requires momentum > 0 and dampening = 0"),
+                 r"^nesterov requires momentum > 0 and dampening = 0"),
+                ({"dampening": "0"}, TypeError, r"\bdampening\b"),
+                ({"weight_decay": -0.1}, ValueError, r"\bweight_decay\b"),
+                ({"nesterov": 1}, TypeError, r"\bnesterov\b"),
                 ({"nesterov": True}, ValueError, r"nesterov requires momentum"),
                 ({"momentum": -0.9}, ValueError, r"momentum must be >= 0")],
         check=_momentum_zero_is_plain_sgd,
@@ -193,7 +213,7 @@ OPTIMIZERS += (
         rows=_rows(("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps", "maximize"),
               (0.1, 0.0, 0.0, 0.0, 1e-10, False), (0.05, 0.05, 0.1, 0.0, 1e-10, False),
               (0.1, 0.0, 0.0, 0.5, 0.1, True), (0.2, 0.01, 0.0, 0.1, 1e-10, False)),
-        edges=[({"lr": 0.1, "lr_decay": 0.05, "eps": 0.1}, {"lr": 0.05}, "grads")],
+        edges=[({"lr": 0.1, "lr_decay": 0.05, "eps": 0.1}, {"lr": 0.05}, "grads"), ({}, {"lr": 0.05}, "grads")],
         mistakes=[Mistake("accumulator-at-0.1",
                           "accumulator started at 0.1 (TensorFlow's default), not initial_accumulator_value",
                               M.AdagradAccumulatorAt01),
@@ -219,12 +239,14 @@ OPTIMIZERS += (
         rows=_rows(("lr", "rho", "eps", "weight_decay", "maximize"),
               (1.0, 0.9, 1e-6, 0.0, False), (0.5, 0.5, 1e-2, 0.1, False), (2.0, 0.95, 1e-6, 0.0, True),
               (1.0, 0.8, 1e-3, 0.0, False)),
-        edges=[({"lr": 0.5, "eps": 1e-2}, {"lr": 2.0}, "grads")],
+        edges=[({"lr": 0.5, "eps": 1e-2}, {"lr": 2.0}, "grads"), ({}, {"lr": 0.5}, "grads"),
+               ({"rho": 1.0}, {"rho": 0.0}, "grads")],  # the defaults; ρ at both ends of [0, 1]
         mistakes=[Mistake("eps-outside-roots", "(√u + ε)/(√v + ε) instead of √(u + ε)/√(v + ε)",
                           M.AdadeltaEpsOutsideRoots),
          Mistake("no-learning-rate", "the paper's rule without η: lr ignored", M.AdadeltaNoLearningRate),
          Mistake("accumulates-gradients", "E[Δθ²] accumulated from g² instead of Δ²", M.AdadeltaAccumulatesGradients)],
-        errors=[({"rho": 1.5}, ValueError, r"rho must be in \[0, 1\]")],
+        errors=[({"rho": 1.5}, ValueError, r"rho must be in \[0, 1\]"), ({"rho": "0.9"}, TypeError, r"^rho\b"),
+                ({"eps": -1e-6}, ValueError, r"^eps\b"), ({"weight_decay": -0.1}, ValueError, r"^weight_decay\b")],
     ),
     optimizer_record(
         id="opt.rmsprop", name="RMSprop",
@@ -245,7 +267,8 @@ OPTIMIZERS += (
             "a default of Adam's read as RMSprop's; impl keeps torch's 0.99", _rmsprop_beta_is_not_adams,
             source="guide convention")],
         errors=[({"alpha": -0.5}, ValueError, r"alpha must be >= 0"),
-                ({"momentum": -0.1}, ValueError, r"momentum must be >= 0")],
+                ({"momentum": -0.1}, ValueError, r"momentum must be >= 0"),
+                ({"centered": 1}, TypeError, r"^centered\b")],
     ),
     optimizer_record(
         id="opt.rmsprop/centered", name="RMSprop", kernel_flags=False,
@@ -253,7 +276,10 @@ OPTIMIZERS += (
                  r"\eta\,\frac{g_t}{\sqrt{S_t - \bar g_t^2} + \epsilon}",
         rows=_rows(RMSPROP_KEYS, (0.01, 0.99, 1e-8, 0.0, 0.0, True, False), (0.005, 0.9, 1e-2, 0.1, 0.9, True, False),
               (0.01, 0.95, 1e-3, 0.0, 0.0, True, True)),
-        edges=[({"centered": True, "eps": 1e-2}, {"lr": 0.005, "centered": True, "momentum": 0.9}, "grads")],
+        edges=[({"centered": True, "eps": 1e-2}, {"lr": 0.005, "centered": True, "momentum": 0.9}, "grads"),
+               # S − ḡ² rounds below 0 at step 54 (S and ḡ² both → g²): NaN from then on, in torch as in impl; ε = 10
+               # keeps the steps before it, where √(S − ḡ²) is all rounding, within 3e-12 of torch's
+               ({"centered": True, "alpha": 0.5, "eps": 10.0}, {"lr": 0.005, "centered": True}, "constant")],
         mistakes=[Mistake("centered-ignored", "centered=True ignored", M.RMSpropCenteredIgnored),
          Mistake("stale-mean", "S_t − ḡ²_{t−1}: the mean before this step's update", M.RMSpropStaleMean),
          Mistake("eps-inside-root", "√(S − ḡ² + ε) instead of √(S − ḡ²) + ε", M.RMSpropEpsInsideRoot)],
@@ -288,12 +314,16 @@ OPTIMIZERS += (
         rows=_rows(("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"),
               (0.01, (0.9, 0.999), 1e-8, 0.01, False, False), (0.005, (0.8, 0.99), 1e-6, 0.1, True, False),
               (0.02, (0.9, 0.999), 1e-8, 0.05, False, True)),
-        edges=[({}, {"lr": 0.02}, "grads"), ({"weight_decay": 0.1}, {"lr": 0.02, "weight_decay": 0.5}, "grads")],
+        edges=[({}, {"lr": 0.02}, "grads"), ({"weight_decay": 0.1}, {"lr": 0.02, "weight_decay": 0.5}, "grads"),
+               ({"weight_decay": 1.0}, {"lr": 0.02}, "grads")],
         mistakes=[Mistake("coupled-decay", "Adam's L2 term λθ in the gradient", M.AdamWCoupledDecay),
          Mistake("decay-without-lr", "θ ← (1 − λ)θ: the decay not multiplied by η", M.AdamWDecayWithoutLR),
          Mistake("decay-after-step", "the decay applied to the already updated θ", M.AdamWDecayAfterStep),
          Mistake("no-default-decay", "weight_decay defaulting to Adam's 0 instead of 0.01", M.AdamWNoDefaultDecay)],
-        errors=BETAS_ERRORS,
+        errors=[*BETAS_ERRORS,
+                ErrorInput(Sample(([{"params": [np.zeros(2)], "decoupled_weight_decay": False}],), {},
+                                  "a group asking for coupled decay"), ValueError,
+                           r"^AdamW's weight decay is always decoupled \(decoupled_weight_decay=True\)$")],
     ),
     optimizer_record(
         id="opt.adamax", name="Adamax",
@@ -301,7 +331,7 @@ OPTIMIZERS += (
                  r"\frac{\eta}{1-\beta_1^t}\,\frac{m_t}{u_t}",
         rows=_rows(ADAM_KEYS, (0.01, (0.9, 0.999), 1e-8, 0.0, False), (0.005, (0.8, 0.99), 1e-2, 0.1, False),
               (0.02, (0.9, 0.999), 1e-8, 0.0, True)),
-        edges=[({"eps": 0.1}, {"lr": 0.02}, "grads")],
+        edges=[({"eps": 0.1}, {"lr": 0.02}, "grads"), ({}, {"lr": 0.02}, "grads")],
         mistakes=[Mistake("keras-eps", "u = max(β2u, |g|), m/(u + ε) (Keras)", M.AdamaxKerasEps),
          Mistake("no-bias-correction", "η m/u without 1/(1 − β1ᵗ)", M.AdamaxNoBiasCorrection),
          Mistake("undecayed-norm", "u = max(u, |g| + ε): β2 ignored", M.AdamaxUndecayedNorm)],
@@ -316,12 +346,14 @@ OPTIMIZERS += (
         rows=_rows(("lr", "betas", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay", "maximize"),
               (0.01, (0.9, 0.999), 1e-8, 0.0, 4e-3, False, False), (0.005, (0.8, 0.99), 1e-3, 0.1, 4e-3, True, False),
               (0.02, (0.9, 0.999), 1e-8, 0.05, 0.1, False, True), (0.01, (0.95, 0.999), 1e-6, 0.0, 0.01, False, False)),
-        edges=[({"weight_decay": 0.1, "decoupled_weight_decay": True}, {"lr": 0.02}, "grads")],
+        edges=[({"weight_decay": 0.1, "decoupled_weight_decay": True}, {"lr": 0.02}, "grads"),
+               ({"weight_decay": 0.1}, {"lr": 0.02}, "grads")],  # decoupled_weight_decay by default
         mistakes=[Mistake("constant-momentum", "μ_t = β1: the momentum schedule dropped", M.NAdamConstantMomentum),
          Mistake("mu-for-mu-next", "the look-ahead weighted by μ_t instead of μ_{t+1}", M.NAdamMuForMuNext),
          Mistake("short-product", "1 − ∏_{i≤t}μ_i for the look-ahead term", M.NAdamShortProduct),
          Mistake("decoupled-ignored", "decoupled_weight_decay=True ignored", M.NAdamDecoupledIgnored)],
-        errors=[*BETAS_ERRORS, ({"momentum_decay": -1e-3}, ValueError, r"momentum_decay must be >= 0")],
+        errors=[*BETAS_ERRORS, ({"momentum_decay": -1e-3}, ValueError, r"momentum_decay must be >= 0"),
+                ({"decoupled_weight_decay": 1}, TypeError, r"^decoupled_weight_decay\b")],
         deviations=[Deviation(
             "under torch's default dtype (float32) NAdam keeps ∏μ in a float32 scalar even for float64 "
             "parameters: float64 trajectories then differ from the exact product by ~1e-8 relative",

@@ -6,7 +6,8 @@ import numpy as np
 from hypothesis import strategies as st
 
 from formulary import compare
-from formulary.catalog.optim._common import EXACT, SECTION, STEPS
+from formulary.catalog._arguments import named_errors
+from formulary.catalog.optim._common import EXACT, SECTION, STEPS, all_of
 from formulary.mistakes import optim as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample, Tolerance
 from formulary.verdict import expect
@@ -39,7 +40,13 @@ def _regime(batch, epochs, lr, n=N_SAMPLES):
         seeds = 4 if np.dtype(dt) == np.float64 else 2
         return st.builds(lambda seed: sample(dt, seed), st.integers(0, seeds - 1))
 
-    return inputs, (lambda dt: [sample(dt, 10, "edge")] if np.dtype(dt) == np.float64 else [])
+    def edges(dt):
+        if np.dtype(dt) != np.float64:
+            return []
+        X, y, w = _dataset(11, dt, n)
+        return [sample(dt, 10, "edge"), Sample((X, y, w, lr, batch(n)), {}, "edge: epochs and seed by default")]
+
+    return inputs, edges
 
 
 def _one_sample_per_update(candidate):
@@ -114,6 +121,19 @@ def _extremes_are_sgd_and_bgd(candidate):
     return found
 
 
+def _no_epochs_no_updates(candidate):
+    """epochs = 0: no update, an empty path of shape (0, d) in the weights' dtype (torch.stack of no update
+    raises, so this is judged here, not against the reference)."""
+    for dt in (np.float32, np.float64):
+        X, y, w0 = _dataset(6, dt)
+        path = candidate.get("optim.minibatch_descent")(X, y, w0, 0.05, 3, 0, 0)
+        expect(path.shape == (0, FEATURES) and path.dtype == dt,
+               f"epochs = 0 gave shape {path.shape}, dtype {path.dtype}; expected (0, {FEATURES}), {np.dtype(dt)}")
+
+
+ARGUMENTS = ("input", "target", "weight", "lr", "batch_size", "epochs", "seed")
+
+
 def regime_record(*, id, batch, epochs, lr, equation, mistakes, check, deviations=()):
     inputs, edges = _regime(batch, epochs, lr)
     return Record(
@@ -126,7 +146,12 @@ def regime_record(*, id, batch, epochs, lr, equation, mistakes, check, deviation
                 ErrorInput(Sample((np.zeros((4, 2)), np.zeros(3), np.zeros(2), 0.1, 2)), ValueError,
                            r"target has shape"),
                 ErrorInput(Sample((np.zeros((4, 2)), np.zeros(4), np.zeros(2, np.float32), 0.1, 2)), TypeError,
-                           r"share a dtype")),
+                           r"share a dtype"),
+                *named_errors(ARGUMENTS, (np.zeros((4, 2)), np.zeros(4), np.zeros(2), 0.1, 2, 1, 0), {},
+                              [("input", "x", TypeError), ("input", np.zeros(4)), ("target", "y", TypeError),
+                               ("target", np.zeros(3)), ("weight", "w", TypeError), ("weight", np.zeros(3)),
+                               ("lr", "0.1", TypeError), ("batch_size", 0), ("batch_size", 2.0, TypeError),
+                               ("epochs", -1), ("epochs", 1.0, TypeError), ("seed", -1), ("seed", 0.5, TypeError)])),
     )
 
 
@@ -159,6 +184,6 @@ REGIMES = (
          Mistake("drop-last", "the short last batch dropped", M.descent_drop_last),
          Mistake("shuffled-once", "one permutation reused every epoch", M.descent_shuffled_once),
          Mistake("summed", "the gradient summed over the batch", M.descent_summed)],
-        check=_extremes_are_sgd_and_bgd,
+        check=all_of(_extremes_are_sgd_and_bgd, _no_epochs_no_updates),
     ),
 )

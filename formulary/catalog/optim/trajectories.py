@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import inspect
 import re
 
@@ -34,11 +35,13 @@ class Feed(dict):
 
 
 def _feed(kind: str, seed: int, dt, signs=(1.0, 1.0)) -> Feed:
-    """Open loop ("grads": N(0.3, 1) every step) or closed loop ("quadratic": h ⊙ (θ − c)²/2, with
+    """Open loop ("grads": N(0.3, 1) every step; "constant": 0.7) or closed loop ("quadratic": h ⊙ (θ − c)²/2, with
     h < 0 for a parameter whose group maximizes, so that every closed loop converges)."""
     rng = np.random.default_rng(1000 + seed)
     if kind == "grads":
         return Feed(kind, seed, resume_at=RESUME, grads=[rng.normal(0.3, 1.0, (STEPS, *s)).astype(dt) for s in SHAPES])
+    if kind == "constant":  # g = 0.7 every step: moments that converge to g and g², and round onto each other
+        return Feed(kind, seed, resume_at=RESUME, grads=[np.full((STEPS, *s), 0.7, dt) for s in SHAPES])
     return Feed(kind, seed, resume_at=RESUME, objective="quadratic", steps=STEPS,
                 scale=[(sign * rng.uniform(0.5, 10.0, s)).astype(dt) for s, sign in zip(SHAPES, signs)],
                 center=[rng.uniform(-1.0, 1.0, s).astype(dt) for s in SHAPES])
@@ -162,7 +165,8 @@ def _rejects_bad_grads(cls, options: dict) -> None:
     bad = [([np.zeros(3)], ValueError, r"\bgrads\b"),
            ([np.zeros(3), np.zeros(4)], ValueError, r"\bgrads\[1\]"),
            ([np.zeros(3), np.zeros((2, 2), np.float32)], TypeError, r"\bgrads\[1\]"),
-           (np.zeros(3), TypeError, r"\bgrads\b")]
+           ([np.zeros(3, int), np.zeros((2, 2))], TypeError, r"^grads\[0\] must be a float32 or float64"),
+           (np.zeros(3), TypeError, r"^grads must be a list of arrays, one per parameter, got ndarray$")]
     for grads, error, match in bad:
         try:
             opt.step(grads)
@@ -170,27 +174,74 @@ def _rejects_bad_grads(cls, options: dict) -> None:
             expect(re.search(match, str(exc)), f"{cls.__name__}.step({grads!r}) raised {exc!r}, expected {match!r}")
         else:
             raise AssertionError(f"{cls.__name__}.step with mismatched gradients did not raise {error.__name__}")
+    _checkpoint_errors(cls, options)
+
+
+def _raises(error, match: str, call, what: str) -> None:
+    try:
+        call()
+    except error as exc:
+        expect(re.search(match, str(exc)), f"{what} raised {exc!r}, expected {match!r}")
+    else:
+        raise AssertionError(f"{what} did not raise {error.__name__}")
+
+
+def _checkpoint_errors(cls, options: dict) -> None:
+    """A checkpoint of other group sizes, with an unknown option or a state array of another shape raises,
+    naming it; a saved checkpoint does not change under later steps (impl copies; torch's aliases its
+    tensors); a float64 checkpoint's arrays are cast to float32 parameters' dtype, as torch casts them."""
+    def opt(*sizes, shape=(3,), dt=np.float64):
+        return cls([{"params": [np.zeros(shape, dt) for _ in range(n)]} for n in sizes], **options)
+
+    name = cls.__name__
+    _raises(ValueError, r"^parameter group 0 has 2 parameters, the state_dict 1$",
+            lambda: opt(2, 1).load_state_dict(opt(1, 2).state_dict()), f"{name}.load_state_dict of other group sizes")
+    bad = opt(1).state_dict()
+    bad["param_groups"][0]["lrr"] = 0.1
+    _raises(ValueError, rf"^state_dict has option\(s\) \['lrr'\] that {name} does not know$",
+            lambda: opt(1).load_state_dict(bad), f"{name}.load_state_dict of an unknown option")
+    stepped = opt(1)
+    stepped.step([np.full(3, 0.5)])
+    saved = stepped.state_dict()
+    kept = copy.deepcopy(saved)
+    stepped.step([np.full(3, -0.25)])
+    compare.assert_close(_plain(saved), _plain(kept), Tolerance(0.0, 0.0), names=(f"{name} checkpoint after a step",))
+    arrays = [k for k, v in saved["state"].get(0, {}).items() if np.ndim(v)]
+    if arrays:
+        _raises(ValueError, rf"^state\[0\]\['{arrays[0]}'\] has shape \(3,\), expected its parameter's shape \(4,\)$",
+                lambda: opt(1, shape=(4,)).load_state_dict(saved), f"{name}.load_state_dict of other shapes")
+        single = opt(1, dt=np.float32)
+        single.load_state_dict(saved)
+        dtypes = {k: single.state[0][k].dtype for k in arrays}
+        expect(all(d == np.float32 for d in dtypes.values()), f"{name}: float64 state loaded as {dtypes}")
 
 
 # -- optimizer records ------------------------------------------------------------------------
 
-def _errors(*specific: tuple) -> tuple[ErrorInput, ...]:
-    """Bad constructor arguments, as torch rejects them (and a few torch lets through)."""
+def _errors(name: str, *specific: tuple | ErrorInput) -> tuple[ErrorInput, ...]:
+    """Bad constructor arguments, as torch rejects them (and a few torch lets through); ``specific``:
+    ``(options, error, match)`` or an ErrorInput."""
     p = [np.zeros(2)]
     common = (({"lr": -1.0}, ValueError, r"lr must be >= 0"),
               ({"lr": np.array(0.01)}, TypeError, r"lr must be a real number"),  # torch's tensor lr: out of scope
               ({"maximize": 1}, TypeError, r"\bmaximize must be a bool"))
-    out = [ErrorInput(Sample((p,), kw), err, match) for kw, err, match in (*common, *specific)]
-    out += [ErrorInput(Sample(([],), {}, "no parameters"), ValueError, r"params is an empty list"),
+    out = [e if isinstance(e, ErrorInput) else ErrorInput(Sample((p,), e[0]), e[1], e[2]) for e in (*common, *specific)]
+    out += [ErrorInput(Sample(([],), {}, "no parameters"), ValueError, r"^params is an empty list"),
+            ErrorInput(Sample((np.zeros(2),), {}, "an array, not a list"), TypeError,
+                       r"^params must be a list of arrays or of parameter-group dicts, got ndarray$"),
+            ErrorInput(Sample(([{"lr": 0.1}],), {}, "a group without params"), TypeError,
+                       r"^a parameter group must be a dict with a 'params' list$"),
+            ErrorInput(Sample(([{"params": p}, {"params": p}],), {}, "one array in two groups"), ValueError,
+                       r"^some parameters appear in more than one parameter group"),
             ErrorInput(Sample(([[1.0, 2.0]],), {}, "a list, not an array"), TypeError,
-                       r"params\[0\] must be a NumPy array"),
+                       r"^params\[0\] must be a NumPy array \(it is updated in place\), got list$"),
             ErrorInput(Sample(([np.zeros(2, int)],), {}, "integer parameters"), TypeError,
                        r"params\[0\] must be a float32 or float64"),
             ErrorInput(Sample(([{"params": [np.zeros(2)], "lr": -0.1}],), {}, "a group's own lr"), ValueError,
                        r"lr must be >= 0"),
-            ErrorInput(Sample(([p[0], p[0]],), {}, "one array twice"), ValueError, r"more than one parameter group"),
+            ErrorInput(Sample(([p[0], p[0]],), {}, "one array twice"), ValueError, r"^some parameters appear in more"),
             ErrorInput(Sample(([{"params": [np.zeros(2)], "lrr": 0.1}],), {}, "a misspelt option"), TypeError,
-                       r"unknown option\(s\) \['lrr'\]"),
+                       rf"^unknown option\(s\) \['lrr'\] for {name}$"),
             ErrorInput(Sample(([_read_only(2)],), {}, "a read-only array"), ValueError, r"params\[0\] is read-only")]
     return tuple(out)
 
@@ -202,6 +253,8 @@ def _read_only(n: int) -> np.ndarray:
 
 
 BETAS_ERRORS = (({"betas": (1.0, 0.999)}, ValueError, r"betas\[0\] must be in \[0, 1\)"),
+                ({"betas": (0.9, 0.99, 0.5)}, TypeError, r"^betas must be a pair \(beta1, beta2\)"),
+                ({"betas": ("0.9", 0.999)}, TypeError, r"^betas\[0\] must be a real number"),
                 ({"betas": (0.9, -0.1)}, ValueError, r"betas\[1\] must be in \[0, 1\)"),
                 ({"eps": -1e-8}, ValueError, r"eps must be >= 0"),
                 ({"weight_decay": -0.1}, ValueError, r"weight_decay must be >= 0"))
@@ -261,6 +314,6 @@ def optimizer_record(*, id, name, equation, rows, edges, mistakes, interop=None,
         edges=lambda dt: [_sample(dt, o, g, kind, 50 + k, f"edge {k}") for k, (o, g, kind) in enumerate(edges)
                           if np.dtype(dt) == np.float64],
         tolerances=EXACT, output_names=NAMES, check=both,
-        mistakes=tuple(mistakes), errors=_errors(*errors), notes=notes,
+        mistakes=tuple(mistakes), errors=_errors(name, *errors), notes=notes,
         deviations=tuple(deviations) + ((_kernel_flags(name),) if kernel_flags else ()),
     )
