@@ -316,6 +316,19 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
     (r"windows$", r"\((ho \+ 1\) \* sh \+ 1|ho - 1\) \* sh \+ 2|wo \+ 1\) \* sw \+ 1|wo - 1\) \* sw \+ 2)",
      "EQUIVALENT: H_out is already the most windows that fit in the padded input, so a later slice end takes the "
      "same windows."),
+    (r"_chunks$", r"max\(2, _CHUNK_BYTES|max\(per_image, 2\)",
+     "EQUIVALENT for every input under 8 MB of columns per image (all the catalog's): the step is only ever raised "
+     "to 2 for larger images, and max(per_image, 2) differs from max(per_image, 1) only for empty images, where any "
+     "step gives the same empty result."),
+    (r"_columns$", r"np\.empty\(dtype=",
+     "EQUIVALENT: both callers pass _chunks' buffer, so the np.empty branch never runs."),
+    (r"conv2d$", r"out \+= b\.reshape\(-1, 1, 1\)",
+     "EQUIVALENT: a (C, 1, 1) bias broadcasts against (N, C, H, W) exactly as (1, C, 1, 1) does."),
+    (r"conv2d_backward$", r"swapaxes\(-1, \+2\)",
+     "EQUIVALENT: the columns are 4-D (N, g, K, L), where axis 2 is axis −2."),
+    (r"conv_padding$", r"pair\((kernel_size|stride|dilation), \"\w+\", None\)",
+     "EQUIVALENT: same_padding validates each axis's kernel_size, stride and dilation again, with the same names and "
+     "minimums, so a value the dropped minimum lets through is refused there with the same message."),
     (r"init_params$", r"image_size=9",
      "EQUIVALENT: the network pools by 2 with floor, so image sizes 8 and 9 build the same layers (4 × 4 × 4 "
      "features)."),

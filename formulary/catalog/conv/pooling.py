@@ -87,6 +87,7 @@ def _pool_edges(dt, avg: bool) -> list[Sample]:
                    "ceil_mode window overhanging the padding"),
             Sample((ragged,), {"kernel_size": 2, "divisor_override": 3}, "divisor_override"),
             Sample((ragged,), {"kernel_size": 2, "divisor_override": -1000}, "divisor_override = -1000"),
+            Sample((ragged,), {"kernel_size": 2, "divisor_override": 1000}, "divisor_override = 1000"),
             Sample((cancelling,), {"kernel_size": 2}, "1e8 + 1 − 1e8 + 1: summed in the input's dtype, row by row "
                    "(float32: 1/4, as torch)"),
             Sample((extremes,), {"kernel_size": 2}, "inf − inf (NaN) in one window, max + max (overflow, inf) in "
