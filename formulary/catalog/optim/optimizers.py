@@ -109,7 +109,7 @@ def _optimizer_only_steps(candidate):
 def _groups_as_torch(candidate):
     """Parameter groups as torch.optim reads them: a group's params given as one bare array; a group holding a
     scheduler's initial_lr (a checkpoint's); and a checkpoint's parameter indices running on across groups of
-    sizes 1, 2 and 1 (0 | 1 2 | 3), in torch's state_dict."""
+    sizes 1, 2 and 1 (0 | 1 2 | 3), and its group entries in torch's order (params last), as in torch's state_dict."""
     sgd = candidate.get("optim.SGD")
     p, g = np.array([1.0, -2.0]), np.array([0.5, 0.25])
     sgd([{"params": p, "initial_lr": 0.1}], lr=0.1).step([g])
@@ -119,6 +119,11 @@ def _groups_as_torch(candidate):
     theirs = torch.optim.SGD([{"params": [torch.zeros(2) for _ in range(n)]} for n in sizes], lr=0.1)
     indices = [[g["params"] for g in opt.state_dict()["param_groups"]] for opt in (mine, theirs)]
     expect(indices[0] == indices[1], f"state_dict parameter indices {indices[0]}, torch's {indices[1]}")
+    for opt in (mine, theirs):  # as a scheduler marks its groups: after the options and the params
+        opt.param_groups[0].setdefault("initial_lr", 0.1)
+    keys = [[k for k in opt.state_dict()["param_groups"][0] if k in set(mine.defaults) | {"initial_lr", "params"}]
+            for opt in (mine, theirs)]
+    expect(keys[0] == keys[1], f"a checkpoint's group entries {keys[0]}, in torch's order {keys[1]}")
 
 
 OPTIMIZERS = (

@@ -76,6 +76,36 @@ def cell_errors(gates, states=1):
     )
 
 
+def cell_backward_errors(gates, states=1):
+    """The backward's own checks: grad_output's dtype, batch size and (LSTM) pair form, each message naming it
+    (``grad_output``, or ``grad_output[j]`` of LSTM's (h, c)); a bad state named as the forward names it."""
+    x, h = np.zeros((2, 3)), np.zeros((2, 2))
+    weights = (np.zeros((gates * 2, 3)), np.zeros((gates * 2, 2)))
+
+    def call(grad, state, note):
+        return Sample((grad, x, state, *weights), {}, note)
+
+    if states == 1:
+        return (
+            ErrorInput(call(np.zeros((2, 2), np.float32), h, "float32 grad_output"), TypeError,
+                       r"^grad_output has dtype float32", "backward"),
+            ErrorInput(call(np.zeros((3, 2)), h, "grad_output of batch 3"), ValueError,
+                       r"^grad_output has batch size 3", "backward"),
+            ErrorInput(call(h, np.zeros((2, 3)), "h of hidden size 3"), ValueError, r"^h has shape \(2, 3\)",
+                       "backward"),
+        )
+    return (
+        ErrorInput(call(h, (h, h), "grad_output an array, not (h, c)"), TypeError,
+                   r"^grad_output must be a tuple \(h, c\) of two arrays, got ndarray", "backward"),
+        ErrorInput(call((np.zeros((2, 2), np.float32), h), (h, h), "float32 grad_output[0]"), TypeError,
+                   r"^grad_output\[0\] has dtype float32", "backward"),
+        ErrorInput(call((h, np.zeros((3, 2))), (h, h), "grad_output[1] of batch 3"), ValueError,
+                   r"^grad_output\[1\] has batch size 3", "backward"),
+        ErrorInput(call((h, h), (h, np.zeros((2, 3))), "c of hidden size 3"), ValueError,
+                   r"^hx\[1\] \(c\) has shape \(2, 3\)", "backward"),
+    )
+
+
 CELL_GRAD_ARGS = (0, 1, 2, 3, 4, 5)
 
 

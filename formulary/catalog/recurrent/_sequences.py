@@ -70,6 +70,8 @@ def sequence_edges(dtype, gates, states=1, extra_values=({},)):
         dataclasses.replace(sequence_sample(dtype, 19, **s, scale=30.0, length=5, extra=kw, note="saturated gates"),
                             truth=True),  # ill-conditioned: float32 judged by torch in float64
         sequence_sample(dtype, 20, **s, batch=0, bidirectional=True, extra=kw, note="empty batch"),
+        dataclasses.replace(sequence_sample(dtype, 22, **s, extra=kw, note="torch's defaults (no option given)"),
+                            kwargs=dict(kw)),
     ]
 
 
@@ -98,6 +100,39 @@ def sequence_errors(gates, states=1):
     )
     if states == 2:
         out += (ErrorInput(Sample((x, np.zeros((1, 2, 2)), weights())), TypeError, r"hx must be a tuple \(h, c\)"),)
+    return out + _backward_errors(x, weights(), states)
+
+
+def _backward_errors(x, weights, states):
+    """The backward's own checks of grad_output = (grad of the output, grad of the final state), each message naming
+    the part (``grad_output[0]``, ``grad_output[1]``)."""
+    g_out, g_h = np.zeros((4, 2, 2)), np.zeros((1, 2, 2))
+
+    def final(g):
+        return (g, g_h) if states == 2 else g
+
+    def call(grad, note):
+        return Sample((grad, x, None, weights), {}, note)
+
+    tuple_message = r"^grad_output must be a tuple \(grad of the output, grad of the final state\), like the forward's"
+    out = (
+        ErrorInput(call(g_out, "grad_output an array"), TypeError, tuple_message, "backward"),
+        ErrorInput(call((g_out, final(g_h), g_h), "grad_output of three parts"), TypeError, tuple_message, "backward"),
+        ErrorInput(call((g_out.astype(np.float32), final(g_h)), "float32 grad_output[0]"), TypeError,
+                   r"^grad_output\[0\] has dtype float32", "backward"),
+        ErrorInput(call((np.zeros((4, 2, 3)), final(g_h)), "grad_output[0] of hidden size 3"), ValueError,
+                   r"^grad_output\[0\] has shape \(4, 2, 3\), expected the output's shape \(4, 2, 2\)",
+                   "backward"),
+        ErrorInput(call((g_out, final(np.zeros((1, 3, 2)))), "grad_output[1] of batch 3"), ValueError,
+                   r"^grad_output\[1\] has batch size 3", "backward"),
+        ErrorInput(call((g_out, final(np.zeros((2, 2)))), "grad_output[1] 2-D for a batched input"), ValueError,
+                   r"^grad_output\[1\] has shape \(2, 2\), expected \(1, 2, 2\) \(batched input\)", "backward"),
+        ErrorInput(call((g_out, final(g_h.astype(np.float32))), "float32 grad_output[1]"), TypeError,
+                   r"^grad_output\[1\] has dtype float32", "backward"),
+    )
+    if states == 2:
+        out += (ErrorInput(call((g_out, g_h), "grad_output[1] an array, not (h, c)"), TypeError,
+                           r"^grad_output\[1\] must be a tuple \(h, c\)", "backward"),)
     return out
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from formulary.catalog.recurrent._cells import CELL_GRAD_ARGS, cell_edges, cell_errors, cell_samples
+from formulary.catalog.recurrent._cells import (
+    CELL_GRAD_ARGS,
+    cell_backward_errors,
+    cell_edges,
+    cell_errors,
+    cell_samples,
+)
 from formulary.catalog.recurrent._common import GRU_SECTION
 from formulary.catalog.recurrent._sequences import sequence_record
 from formulary.mistakes import recurrent as M
@@ -29,7 +35,7 @@ RECORDS = (
             Mistake("backward-reset-ignored", "the hidden projection's gradient without r_t",
                     M.gru_cell_backward_reset_ignored, "backward"),
         ),
-        errors=cell_errors(3),
+        errors=cell_errors(3) + cell_backward_errors(3),
         notes="The guide only points to GRU; the formulas are torch.nn.GRUCell's (reset after the hidden matmul).",
     ),
     sequence_record(

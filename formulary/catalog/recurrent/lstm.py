@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from formulary.catalog._arguments import named_errors
 from formulary.catalog.recurrent._cells import (
     CANDIDATE,
     CELL,
@@ -13,6 +14,7 @@ from formulary.catalog.recurrent._cells import (
     _elementwise,
     _elementwise_edges,
     _forget_gate_is_torchs,
+    cell_backward_errors,
     cell_edges,
     cell_errors,
     cell_samples,
@@ -22,6 +24,19 @@ from formulary.catalog.recurrent._common import LSTM_SECTION
 from formulary.catalog.recurrent._sequences import sequence_record
 from formulary.mistakes import recurrent as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample
+
+
+def _gate_errors(names):
+    """Each argument of the elementwise gate formulas, forward and backward, named in its error: the first an
+    integer array (not float), the others of another shape than the first."""
+    good = tuple(np.zeros(3) for _ in names)
+    out = []
+    for target, extra in ((None, ()), ("backward", ("grad_output",))):
+        args = (np.zeros(3),) * len(extra) + good
+        bad = [(names[0], np.zeros(3, np.int64), TypeError)] + [(n, np.zeros(2)) for n in names[1:]]
+        out += named_errors(extra + tuple(names), args, {}, bad, target)
+    return out
+
 
 RECORDS = (
     gate_record(
@@ -93,9 +108,10 @@ RECORDS = (
         ),
         errors=(
             ErrorInput(Sample((np.zeros(3), np.zeros(3), np.zeros(2), np.zeros(3))), ValueError,
-                       r"input has shape \(2,\)"),
+                       r"^input has shape \(2,\), expected forget's shape \(3,\)"),
             ErrorInput(Sample((np.zeros(3), np.zeros(3, np.float32), np.zeros(3), np.zeros(3))), TypeError,
-                       r"cell.*dtype"),
+                       r"^cell has dtype float32"),
+            *_gate_errors(("forget", "cell", "input", "candidate")),
         ),
         deviations=(Deviation(
             "line 991 says adding i_t∗C̃_t to f_t∗C_(t−1) gives 'the new candidate values' (新的候选值); "
@@ -118,8 +134,10 @@ RECORDS = (
                     "backward"),
         ),
         errors=(
-            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((3, 2)))), ValueError, r"cell has shape \(3, 2\)"),
-            ErrorInput(Sample((np.zeros(3, np.int64), np.zeros(3))), TypeError, r"output.*float32 or float64"),
+            ErrorInput(Sample((np.zeros((2, 3)), np.zeros((3, 2)))), ValueError,
+                       r"^cell has shape \(3, 2\), expected output's shape \(2, 3\)"),
+            ErrorInput(Sample((np.zeros(3, np.int64), np.zeros(3))), TypeError, r"^output\b.*float32 or float64"),
+            *_gate_errors(("output", "cell")),
         ),
     ),
     Record(
@@ -139,7 +157,7 @@ RECORDS = (
             Mistake("backward-grad-c-ignored", "the gradient arriving at c_t dropped",
                     M.lstm_cell_backward_grad_c_ignored, "backward"),
         ),
-        errors=cell_errors(4, states=2) + (
+        errors=cell_errors(4, states=2) + cell_backward_errors(4, states=2) + (
             ErrorInput(Sample((np.zeros((2, 3)), np.zeros((2, 2)), np.zeros((8, 3)), np.zeros((8, 2)))), TypeError,
                        r"hx must be a tuple"),),
         notes="The whole step, judged against torch's fused kernel torch.lstm_cell.",

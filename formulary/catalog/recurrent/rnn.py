@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from formulary.catalog.recurrent._cells import CELL_GRAD_ARGS, cell_edges, cell_errors, cell_samples
+from formulary.catalog.recurrent._cells import (
+    CELL_GRAD_ARGS,
+    cell_backward_errors,
+    cell_edges,
+    cell_errors,
+    cell_samples,
+)
 from formulary.catalog.recurrent._common import LSTM_SECTION, RNN_SECTION
 from formulary.catalog.recurrent._sequences import sequence_record
 from formulary.catalog.recurrent.vanishing import vanishing_experiment
@@ -37,7 +43,7 @@ RECORDS = (
             Mistake("backward-w_hh-transposed", "∂L/∂h_(t−1) = δ W_hhᵀ instead of δ W_hh",
                     M.rnn_cell_backward_w_hh_transposed, "backward"),
         ),
-        errors=cell_errors(1) + (ErrorInput(BAD_NONLINEARITY, ValueError, r"nonlinearity"),),
+        errors=cell_errors(1) + cell_backward_errors(1) + (ErrorInput(BAD_NONLINEARITY, ValueError, r"nonlinearity"),),
     ),
     sequence_record(
         id="rnn.sequence", name="rnn",
