@@ -94,6 +94,10 @@ settings.register_profile("mutation", parent=settings.get_profile("ci"),
 # "EQUIVALENT:" says why no check can.  Written for impl/activations.py and impl/losses/.
 _ARG = r"(float_array|same_shape|real|axis)\(.*, (None|\"XX\w+XX\"|\"[A-Z_]+\")\)"
 EXPLAINED: tuple[tuple[str, str, str], ...] = (
+    # first: the losses' generic _backward errstate rule below does not hold for conv2d's GEMMs
+    (r"conv2d_backward$", r"np\.errstate\(",
+     "KILL: the backward's overflow (Σ g·x past the largest float) needs inputs near the overflow threshold, and "
+     "its inf − inf an order of summation torch shares; no edge has them yet (the forward's has: _overflowing)."),
     (r".*_backward$", _ARG,
      "KILL: a *_backward's own validation is never exercised with a bad input: the records' error inputs reach it "
      "only with a mis-shaped grad_output.  Add, in formulary/catalog/activations.py, an ErrorInput per option and for "
@@ -334,9 +338,6 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "features)."),
     (r"architecture$", r"features / channels",
      "EQUIVALENT: features = channels · (image_size // 2)² exactly, so / and // give the same square."),
-    (r"conv2d_backward$", r"np\.errstate\(",
-     "KILL: the backward's overflow (Σ g·x past the largest float) needs inputs near the overflow threshold, and "
-     "its inf − inf an order of summation torch shares; no edge has them yet (the forward's has: _overflowing)."),
     (r"(_forward|loss_and_grads)$", r"w\.shape\[3\] // 2",
      "EQUIVALENT: init_params makes square kernels, so w.shape[3] = w.shape[2]."),
     (r"_geometry$", r"extent = d \* \(k \+ 1\) \+ 1|extent = d \* \(k - 1\) \+ 2|"
@@ -380,6 +381,24 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "(*, in) = x.shape; the bias gradient's per-output sum is (out,) = b.shape)."),
     (r"linear_backward$", r"^(None)?\)$",
      "EQUIVALENT: rows_g.sum() is already a scalar of x's dtype, which np.array keeps."),
+    # --- chapter optim (impl/optim/) --------------------------------------------------------------------------
+    (r"decayed$", r"regularized\(grad, None, ",
+     "EQUIVALENT: with weight_decay 0 regularized never reads the parameter."),
+    (r".*CosineAnnealingLR.get_lr$", r"\(t - 1 \+ T\) % \(2 \* T\)",
+     "EQUIVALENT: (t − 1 + T) and (t − 1 − T) differ by exactly 2T, so they agree modulo 2T."),
+    (r"_restored$", r"astype\(param\.dtype, \)",
+     "EQUIVALENT: astype copies by default (copy=True)."),
+    (r".*SGD.*_update$", r"np\.array\(g, \)",
+     "EQUIVALENT: np.array copies by default."),
+    (r".*Optimizer.(load_)?state_dict$", r"copy\.copy\(",
+     "EQUIVALENT: group options are numbers, bools and flat tuples or lists of floats; a shallow copy of those is a "
+     "full copy."),
+    (r".*Optimizer.load_state_dict$", r"k != \"(XXparamsXX|PARAMS)\"",
+     "EQUIVALENT: the saved 'params' then gets through, but the \"params\": g[\"params\"] after it in the same dict "
+     "replaces its value, and stays last, where impl and torch put it."),
+    (r".*Optimizer.load_state_dict$", r"\"(XXbetasXX|BETAS)\" in group",
+     "EQUIVALENT: the list-to-tuple conversion is skipped, but _check_group of every optimizer with betas (Adam, "
+     "Adamax, NAdam) sets group['betas'] = betas_pair(...), a tuple, anyway."),
     (r".*", r"zip\(.*(strict=(None|False)|, \)\))",
      "EQUIVALENT: the zipped sequences have the same length by construction (the per-axis values of one 2-D "
      "geometry); strict only guards against a bug that cannot happen here."),
