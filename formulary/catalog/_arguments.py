@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 from formulary.record import ErrorInput, Sample
 
 
@@ -26,10 +28,19 @@ def named_errors(names: Sequence[str], args: tuple, kwargs: dict | None = None,
     kwargs = dict(kwargs or {})
     out = []
     for name, value, *error in bad:
+        note = f"{name}: {_described(value)}"
         if name in names[: len(args)]:
-            call = Sample(tuple(value if n == name else a for n, a in zip(names, args)), dict(kwargs),
-                          f"{name}={value!r}")
+            call = Sample(tuple(value if n == name else a for n, a in zip(names, args)), dict(kwargs), note)
         else:
-            call = Sample(tuple(args), {**kwargs, name: value}, f"{name}={value!r}")
+            call = Sample(tuple(args), {**kwargs, name: value}, note)
         out.append(ErrorInput(call, error[0] if error else ValueError, rf"\b{name}\b", target))
     return out
+
+
+def _described(value) -> str:
+    """A short, one-line name for a bad value: an array by its dtype and shape, anything else by its repr."""
+    if isinstance(value, np.ndarray):
+        return f"{value.dtype} array of shape {value.shape}"
+    if isinstance(value, tuple) and any(isinstance(v, np.ndarray) for v in value):
+        return "(" + ", ".join(_described(v) for v in value) + ")"
+    return repr(value)

@@ -99,7 +99,7 @@ BN_ERRORS = (
     ErrorInput(Sample((_X, np.zeros(2), np.ones(2))), ValueError, r"^running_mean has 2 elements"),
     ErrorInput(Sample((_X, None, None), {"training": False}), ValueError,
                r"^running_mean and running_var are needed in evaluation mode \(training=False\)$"),
-    ErrorInput(Sample((_X, _RM, _RV), {"eps": -1.0}), ValueError, r"^eps must be non-negative, got -1\.0$"),
+    ErrorInput(Sample((_X, _RM, _RV), {"eps": -1.0}, "eps < 0"), ValueError, r"^eps must be non-negative, got -1\.0$"),
     ErrorInput(Sample((_X, _RM, _RV), {"training": True, "eps": 0.0}, "eps = 0 in training"), ValueError,
                r"^eps must be positive in training, got 0\.0$"),
     ErrorInput(Sample((_X, _RM, None), {"training": True}, "running_mean without running_var"), ValueError,
