@@ -399,6 +399,22 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
     (r".*Optimizer.load_state_dict$", r"\"(XXbetasXX|BETAS)\" in group",
      "EQUIVALENT: the list-to-tuple conversion is skipped, but _check_group of every optimizer with betas (Adam, "
      "Adamax, NAdam) sets group['betas'] = betas_pair(...), a tuple, anyway."),
+    # --- chapter recurrent (impl/recurrent/) ----------------------------------------------------------------------
+    (r".*", r"\b(like|optional_like|state|integer|flag|pair|float_array|real)\("
+            r".*(, None|\"XX[^\"]*XX\"|\"[A-Z_0-9\[\]() ]+\")|raise (Value|Type)Error\(None\)",
+     "KILL: an argument's name (or its check) in a validation message that no error input names as a word yet: add "
+     "one with formulary.catalog._arguments.named_errors to the record of that function (for the recurrent "
+     "chapter: the weights' names w_ih, w_hh, b_ih, b_hh, weights[k], and the input-size and state checks)."),
+    (r"_(forward|backward)$", r"(run_direction\(kind, xs, states(_b)?|direction_backward\(kind, d_out, grads_b, tape), "
+                              r"\*weights, reverse=(None|True)\)",
+     "EQUIVALENT: a cell is a sequence of one step, the same run forwards or backwards; None is falsy, as False."),
+    (r"run_layers$", r"\(directions == 2\) or True",
+     "EQUIVALENT: concatenating a one-direction list along the last axis gives outs[0]'s values."),
+    (r"(cell_weights|check_input_size|state|lstm_cell|lstm_cell_backward|_backward|_names|_parse|_weights)$",
+     r"\"XX[^\"]*XX\"|\"[A-Z][A-Z_0-9\[\]() ]+\"|'XX[^']*XX'|'_REVERSE'|'UNBATCHED'|raise |f\"|\(batched\) or True|"
+     r"\) and False|!= 2 and |== 3\}|\{names\[\d\]\}|weights\[2\]\.shape",
+     "KILL: a validation message or condition that no error input pins down yet (an argument's or weight's name, a "
+     "number, the batched/unbatched wording): add an error input matching the full message."),
     (r".*", r"zip\(.*(strict=(None|False)|, \)\))",
      "EQUIVALENT: the zipped sequences have the same length by construction (the per-axis values of one 2-D "
      "geometry); strict only guards against a bug that cannot happen here."),
