@@ -8,6 +8,7 @@ import torch
 from hypothesis import strategies as st
 
 from formulary import figures
+from formulary.catalog._combine import all_of as _and
 from formulary.mistakes import init as M
 from formulary.record import ErrorInput, Mistake, Record, Sample
 from formulary.tolerance import Tolerance
@@ -146,13 +147,6 @@ def _haar_corner(candidate):
     return {"corner_KS_D_p": [round(d, 4), float(f"{p:.3g}")], "corner_positive_fraction": float(np.mean(mine > 0))}
 
 
-def _and(*checks):
-    def check(candidate):
-        found = {}
-        for c in checks:
-            found.update(c(candidate) or {})
-        return found
-    return check
 
 
 _SQ, _RECT, _CONV = (40, 100), (100, 40), (20, 5, 5, 8)

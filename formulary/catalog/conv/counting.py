@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from torch.utils.flop_counter import FlopCounterMode
 
 from formulary.catalog._arguments import named_errors
+from formulary.catalog._combine import all_of as both
 from formulary.catalog.conv._common import INT, S_COUNT, _ints
 from formulary.mistakes import conv as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample
@@ -88,15 +89,6 @@ def integer_counts(*names: str):
     return check
 
 
-def both(*checks):
-    """Run each property check in turn; their findings together."""
-    def check(candidate):
-        found = {}
-        for c in checks:
-            found.update(c(candidate) or {})
-        return found
-
-    return check
 
 
 def count_record(*, id, candidate, equation, mistakes, strategy, kind="E", section=S_COUNT, edges=(), check=None,

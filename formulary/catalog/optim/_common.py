@@ -13,11 +13,3 @@ EXACT = {np.float64: Tolerance(1e-10, 1e-12)}
 NAMES = ("params[0]", "params[1]")
 
 
-def all_of(*checks):
-    """One property made of several: their findings merged."""
-    def check(candidate):
-        found = {}
-        for c in checks:
-            found.update(c(candidate) or {})
-        return found
-    return check

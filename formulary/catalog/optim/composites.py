@@ -11,7 +11,8 @@ import numpy as np
 import torch
 
 from formulary import compare, tensors
-from formulary.catalog.optim._common import EXACT, RESUME, SECTION, STEPS, all_of
+from formulary.catalog._combine import all_of
+from formulary.catalog.optim._common import EXACT, RESUME, SECTION, STEPS
 from formulary.catalog.optim.schedules import _Groups, inverse_sqrt, state_like_torch
 from formulary.catalog.optim.trajectories import _feed, _gradients, _start
 from formulary.mistakes import optim as M

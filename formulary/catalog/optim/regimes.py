@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from formulary import compare
 from formulary.catalog._arguments import named_errors
-from formulary.catalog.optim._common import EXACT, SECTION, STEPS, all_of
+from formulary.catalog._combine import all_of
+from formulary.catalog.optim._common import EXACT, SECTION, STEPS
 from formulary.mistakes import optim as M
 from formulary.record import Deviation, ErrorInput, Mistake, Record, Sample, Tolerance
 from formulary.verdict import expect
