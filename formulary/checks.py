@@ -204,6 +204,11 @@ def _inputs_at(sample: Sample, index, names: list[str], grad_output=None) -> str
     return ", ".join(out)
 
 
+def _worst(sample, seen: Stats, so_far: Stats) -> str:
+    """The sample's text if it is the new worst input (merge keeps only that one); repr is costly."""
+    return repr(sample) if seen.worst_ratio > so_far.worst_ratio else ""
+
+
 def _compare_forward(record, fn, sample, dtype, device, stats, candidate, check):
     tol = record.tolerance(dtype)
     if sample.expected is not None:
@@ -215,7 +220,7 @@ def _compare_forward(record, fn, sample, dtype, device, stats, candidate, check)
         s = assert_close(actual, expected, tol, names=record.output_names)
     except Mismatch as exc:
         raise _fail(record, check, candidate, sample, exc, names=_param_names(fn)) from None
-    s.worst = repr(sample) if s.worst_ratio >= 0 else ""
+    s.worst = _worst(sample, s, stats)
     s.examples = 1
     s.tolerance = {dtype.name: [tol.rtol, tol.atol]}
     stats.merge(s)
@@ -245,7 +250,7 @@ def _compare_backward(record, bwd, sample, dtype, device, stats, candidate, chec
     except Mismatch as exc:
         raise _fail(record, check, candidate, sample, exc, f"\n  grad_output: {short_repr(grad_output)}",
                     names=_param_names(bwd, skip=1), grad_output=grad_output) from None
-    s.worst = repr(sample)
+    s.worst = _worst(sample, s, stats)
     s.examples = 1
     s.tolerance = {dtype.name: [tol.rtol, tol.atol]}
     stats.merge(s)

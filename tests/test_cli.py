@@ -4,7 +4,6 @@ exit 2; and ``formulary report`` replaces its folder whole or not at all."""
 import json
 import re
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -16,24 +15,6 @@ from formulary import cli
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def here(tmp_path, monkeypatch):
-    """A fresh working folder on the import path, as a user's would be; no candidate leaks between tests."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    monkeypatch.setenv("FORMULARY_DATA_DIR", str(tmp_path / "data"))
-
-    def no_suite(*args, **kwargs):  # a bad invocation must stop before the suite runs (and never recurse into it)
-        raise AssertionError(f"the suite was started: {args}")
-
-    monkeypatch.setattr(subprocess, "call", no_suite)
-    before = set(sys.modules)
-    yield tmp_path
-    for name in set(sys.modules) - before:
-        if not name.startswith(("formulary", "impl", "reference", "torch", "numpy", "hypothesis", "matplotlib")):
-            del sys.modules[name]
-
-
 def package(root: Path, name: str, files: dict[str, str]) -> Path:
     pkg = root / name
     pkg.mkdir()
@@ -41,12 +22,6 @@ def package(root: Path, name: str, files: dict[str, str]) -> Path:
     for module, source in files.items():
         (pkg / f"{module}.py").write_text(textwrap.dedent(source))
     return pkg
-
-
-def run(argv, capsys):
-    rc = cli.main(argv)
-    out, err = capsys.readouterr()
-    return rc, out, err
 
 
 def one_line_usage_error(rc, out, err, *needles):
@@ -66,32 +41,32 @@ def one_line_usage_error(rc, out, err, *needles):
     ("mine.py", "not a path"),
     ("my-package", "not a Python package name"),
 ])
-def test_a_bad_candidate_is_one_line(here, capsys, name, needle):
-    one_line_usage_error(*run(["check", "--candidate", name, "--only", "act.relu"], capsys), needle)
+def test_a_bad_candidate_is_one_line(here, name, needle, run):
+    one_line_usage_error(*run(["check", "--candidate", name, "--only", "act.relu"]), needle)
 
 
-def test_an_unknown_candidate_without_only_is_one_line_not_268(here, capsys):
-    one_line_usage_error(*run(["check", "--candidate", "doesnotexist"], capsys), "doesnotexist")
+def test_an_unknown_candidate_without_only_is_one_line_not_268(here, run):
+    one_line_usage_error(*run(["check", "--candidate", "doesnotexist"]), "doesnotexist")
 
 
-def test_a_candidate_with_a_syntax_error_names_file_and_line(here, capsys):
+def test_a_candidate_with_a_syntax_error_names_file_and_line(here, run):
     package(here, "broken", {"activations": "import numpy as np\ndef relu(input)\n    return input\n"})
-    one_line_usage_error(*run(["check", "--candidate", "broken", "--only", "act.relu"], capsys),
+    one_line_usage_error(*run(["check", "--candidate", "broken", "--only", "act.relu"]),
                          "syntax error", "activations.py, line 2")
 
 
-def test_a_candidate_that_raises_on_import_is_one_line(here, capsys):
+def test_a_candidate_that_raises_on_import_is_one_line(here, run):
     package(here, "raising", {"__init__": "raise RuntimeError('no GPU here')\n"})
-    one_line_usage_error(*run(["check", "--candidate", "raising", "--only", "act.relu"], capsys),
+    one_line_usage_error(*run(["check", "--candidate", "raising", "--only", "act.relu"]),
                          "RuntimeError: no GPU here", "__init__.py, line 1")
 
 
-def test_a_candidate_with_missing_names_is_one_line(here, capsys):
+def test_a_candidate_with_missing_names_is_one_line(here, run):
     package(here, "partial", {"activations": "from impl.activations import relu, relu_backward\n"})
-    one_line_usage_error(*run(["check", "--candidate", "partial", "--only", "act"], capsys), "more; --only")
+    one_line_usage_error(*run(["check", "--candidate", "partial", "--only", "act"]), "more; --only")
 
 
-def test_a_function_raising_in_a_deviations_demonstration_is_a_failure_not_a_traceback(here, capsys):
+def test_a_function_raising_in_a_deviations_demonstration_is_a_failure_not_a_traceback(here, run):
     package(here, "nanstep", {"basics": """
         import numpy as np
         from impl.basics import *  # noqa
@@ -102,7 +77,7 @@ def test_a_function_raising_in_a_deviations_demonstration_is_a_failure_not_a_tra
                 raise RuntimeError("NaN is not a number")
             return _step(input) if value is None else _step(input, value)
     """})
-    rc, out, err = run(["check", "--candidate", "nanstep", "--only", "nn.perceptron/step"], capsys)
+    rc, out, err = run(["check", "--candidate", "nanstep", "--only", "nn.perceptron/step"])
     assert rc == 1 and "Traceback" not in out + err, out + err
     assert "[deviations]" in out, out
     assert "RuntimeError: NaN is not a number in `step` (nanstep/basics.py, line 8)" in out, out
@@ -121,26 +96,26 @@ def test_a_function_raising_in_a_deviations_demonstration_is_a_failure_not_a_tra
     (["drill", "check", "act.nosuch"], "unknown record ID"),
     (["list", "--chapter", "zz"], "--chapter 'zz' has no records"),
 ])
-def test_bad_options_are_one_line(here, capsys, argv, needle):
-    one_line_usage_error(*run(argv, capsys), needle)
+def test_bad_options_are_one_line(here, argv, needle, run):
+    one_line_usage_error(*run(argv), needle)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU: --device cuda is valid here")
-def test_cuda_without_a_gpu_is_an_environment_error_not_a_mistake(here, capsys):
-    rc, out, err = run(["check", "--device", "cuda", "--only", "act.relu"], capsys)
+def test_cuda_without_a_gpu_is_an_environment_error_not_a_mistake(here, run):
+    rc, out, err = run(["check", "--device", "cuda", "--only", "act.relu"])
     one_line_usage_error(rc, out, err, "no usable CUDA device", "not the candidate's")
     assert "known mistake" not in out + err
 
 
 @pytest.mark.parametrize("package_name", ["impl", "numpy"])
-def test_a_workspace_package_that_shadows_an_installed_one_is_refused(here, capsys, package_name):
+def test_a_workspace_package_that_shadows_an_installed_one_is_refused(here, package_name, run):
     for cmd in ("start", "check"):
-        one_line_usage_error(*run(["drill", cmd, "act.relu", "--package", package_name], capsys), "would shadow")
+        one_line_usage_error(*run(["drill", cmd, "act.relu", "--package", package_name]), "would shadow")
     assert not (here / "drills").exists()
 
 
-def test_list_has_a_legend(capsys):
-    rc, out, _ = run(["list", "--chapter", "act"], capsys)
+def test_list_has_a_legend(run):
+    rc, out, _ = run(["list", "--chapter", "act"])
     assert rc == 0 and "kind: F formula" in out and "b backward pass" in out
 
 
@@ -169,9 +144,9 @@ def old_reports(tmp_path):
     return out
 
 
-def test_report_with_an_unresolvable_candidate_leaves_reports_exactly_as_they_were(here, capsys, old_reports):
+def test_report_with_an_unresolvable_candidate_leaves_reports_exactly_as_they_were(here, old_reports, run):
     before = _snapshot(old_reports)
-    one_line_usage_error(*run(["report", "--candidate", "doesnotexist", "--out", str(old_reports)], capsys),
+    one_line_usage_error(*run(["report", "--candidate", "doesnotexist", "--out", str(old_reports)]),
                          "doesnotexist")
     assert _snapshot(old_reports) == before
     assert sorted(p.name for p in old_reports.parent.iterdir()) == ["reports"]  # no temporary folder left
@@ -190,9 +165,9 @@ def _fake_suite(rc: int, figures: list[str]):
     return run_report
 
 
-def test_report_replaces_the_folder_whole_and_drops_stale_figures(here, capsys, monkeypatch, old_reports):
+def test_report_replaces_the_folder_whole_and_drops_stale_figures(here, monkeypatch, old_reports, run):
     monkeypatch.setattr(cli, "_run_report", _fake_suite(1, ["nn.xor.png", "act.relu.curve.png"]))
-    rc, out, err = run(["report", "--out", str(old_reports)], capsys)
+    rc, out, err = run(["report", "--out", str(old_reports)])
     assert rc == 1, err
     assert sorted(p.name for p in (old_reports / "figures").iterdir()) == ["act.relu.curve.png", "nn.xor.png"]
     assert json.loads((old_reports / "conformance.json").read_text()) == {"new": True}
@@ -200,10 +175,10 @@ def test_report_replaces_the_folder_whole_and_drops_stale_figures(here, capsys, 
     assert sorted(p.name for p in old_reports.parent.iterdir()) == ["reports"]
 
 
-def test_a_report_whose_suite_breaks_leaves_the_old_one(here, capsys, monkeypatch, old_reports):
+def test_a_report_whose_suite_breaks_leaves_the_old_one(here, monkeypatch, old_reports, run):
     before = _snapshot(old_reports)
     monkeypatch.setattr(cli, "_run_report", _fake_suite(3, ["half.png"]))
-    rc, out, err = run(["report", "--out", str(old_reports)], capsys)
+    rc, out, err = run(["report", "--out", str(old_reports)])
     assert rc == 3 and "unchanged" in err
     assert _snapshot(old_reports) == before
     assert sorted(p.name for p in old_reports.parent.iterdir()) == ["reports"]
@@ -225,8 +200,8 @@ def test_the_readmes_pytest_example_runs_tests(tmp_path):
     assert re.search(r"\b[1-9]\d* passed", done.stdout), done.stdout[-2000:]
 
 
-def test_report_never_replaces_a_folder_that_is_not_a_report(here, capsys):
+def test_report_never_replaces_a_folder_that_is_not_a_report(here, run):
     (here / "project").mkdir()
     (here / "project" / "notes.txt").write_text("mine")
-    one_line_usage_error(*run(["report", "--out", str(here / "project")], capsys), "not a report folder")
+    one_line_usage_error(*run(["report", "--out", str(here / "project")]), "not a report folder")
     assert (here / "project" / "notes.txt").read_text() == "mine"

@@ -76,9 +76,9 @@ def test_a_mistake_that_only_crashes_is_not_caught():
 
 
 @pytest.fixture
-def planted(tmp_path):
+def planted(here):
     """A package that re-exports impl with one bug planted in hardsigmoid."""
-    pkg = tmp_path / "planted"
+    pkg = here / "planted"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
     (pkg / "activations.py").write_text(textwrap.dedent('''
@@ -88,43 +88,37 @@ def planted(tmp_path):
             x = np.asarray(input)
             return np.clip(0.2 * x + 0.5, 0, 1).astype(x.dtype)
     '''))
-    return tmp_path
+    return here
 
 
-def _formulary(*args, cwd):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "formulary", *args], cwd=cwd, env=env, capture_output=True, text=True)
+def test_check_finds_the_planted_bug_and_names_record_and_mistake(planted, run):
+    rc, out, err = run(["check", "--candidate", "planted", "--only", "act.hardsigmoid", "act.relu"])
+    assert rc == 1, out + err
+    assert "FAIL  act.hardsigmoid" in out
+    assert "ok    act.relu" in out
+    assert "keras-hard-sigmoid" in out
+    assert "expected" in out and "got" in out
 
 
-def test_check_finds_the_planted_bug_and_names_record_and_mistake(planted):
-    out = _formulary("check", "--candidate", "planted", "--only", "act.hardsigmoid", "act.relu", cwd=planted)
-    assert out.returncode == 1, out.stdout + out.stderr
-    assert "FAIL  act.hardsigmoid" in out.stdout
-    assert "ok    act.relu" in out.stdout
-    assert "keras-hard-sigmoid" in out.stdout
-    assert "expected" in out.stdout and "got" in out.stdout
+def test_check_rejects_unknown_ids_and_unresolvable_candidates(planted, run):
+    assert run(["check", "--only", "act.nope"])[0] == 2
+    assert run(["check", "--candidate", "nothing_here", "--only", "act.relu"])[0] == 2
 
 
-def test_check_rejects_unknown_ids_and_unresolvable_candidates(planted):
-    assert _formulary("check", "--only", "act.nope", cwd=planted).returncode == 2
-    assert _formulary("check", "--candidate", "nothing_here", "--only", "act.relu", cwd=planted).returncode == 2
+def test_pytest_collection_errors_on_an_unresolvable_candidate(pytester):
+    # in this process (pytester): the plugin and catalog are loaded already, a subprocess would load them again
+    out = pytester.runpytest_inprocess(str(ROOT / "tests" / "test_conformance.py"), "-q", "-p", "no:cacheprovider",
+                                       "--candidate", "no_such_package")
+    assert out.ret != 0
+    assert "cannot be resolved" in out.stdout.str() + out.stderr.str()
 
 
-def test_pytest_collection_errors_on_an_unresolvable_candidate(tmp_path):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    out = subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "tests" / "test_conformance.py"), "-q",
-                          "--candidate", "no_such_package", "-p", "no:cacheprovider"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert out.returncode != 0
-    assert "cannot be resolved" in out.stdout + out.stderr
-
-
-def test_list_missing_prints_exactly_the_uncovered_inventory_ids(tmp_path):
+def test_list_missing_prints_exactly_the_uncovered_inventory_ids(here, run):
     from formulary import inventory
 
-    out = _formulary("list", "--missing", cwd=tmp_path)
+    rc, out, _ = run(["list", "--missing"])
     covered = {r.base_id for r in catalog.records()}
-    assert out.stdout.split() == [e.id for e in inventory.entries() if e.id not in covered]
+    assert rc == 0 and out.split() == [e.id for e in inventory.entries() if e.id not in covered]
 
 
 def test_report_documents_are_deterministic():
@@ -144,10 +138,11 @@ def test_a_deviation_names_a_known_source():
         Deviation("x", "y", source="the guide")
 
 
-def test_python_O_cannot_switch_the_checks_off(tmp_path):
+def test_python_O_cannot_switch_the_checks_off(here, run):
     """A property record (the guide's worked convolution) judged under ``python -O``, which strips every
-    bare ``assert``: the planted conv2d is off by 0.5, and only ``expect`` can say so."""
-    pkg = tmp_path / "planted_o"
+    bare ``assert``: the planted conv2d is off by 0.5, and only ``expect`` can say so.  The same check in
+    this process (no -O) is the control."""
+    pkg = here / "planted_o"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
     (pkg / "conv.py").write_text(textwrap.dedent('''
@@ -156,13 +151,17 @@ def test_python_O_cannot_switch_the_checks_off(tmp_path):
         def conv2d(*args, **kwargs):
             return _conv2d(*args, **kwargs) + 0.5
     '''))
+    args = ["check", "--candidate", "planted_o", "--only", "cnn.conv.single.example"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    args = ["-m", "formulary", "check", "--candidate", "planted_o", "--only", "cnn.conv.single.example"]
-    for flags in ([], ["-O"]):
-        out = subprocess.run([sys.executable, *flags, *args], cwd=tmp_path, env=env, capture_output=True, text=True)
-        assert out.returncode == 1, (flags, out.stdout + out.stderr)
-        assert "FAIL  cnn.conv.single.example" in out.stdout, (flags, out.stdout)
-        assert "the guide's first output is 1" in out.stdout, (flags, out.stdout)
+    optimized = subprocess.run([sys.executable, "-O", "-c", "import sys; assert False; sys.exit(3)"], env=env)
+    assert optimized.returncode == 3  # -O really strips asserts
+    control = run(args)
+    done = subprocess.run([sys.executable, "-O", "-m", "formulary", *args], cwd=here, env=env, capture_output=True,
+                          text=True)
+    for flags, (rc, out, err) in ((["-O"], (done.returncode, done.stdout, done.stderr)), ([], control)):
+        assert rc == 1, (flags, out + err)
+        assert "FAIL  cnn.conv.single.example" in out, (flags, out)
+        assert "the guide's first output is 1" in out, (flags, out)
 
 
 def test_expect_needs_a_message_and_raises_the_engines_failure():

@@ -10,6 +10,7 @@ import each other, directly or through a loop.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import shutil
 import sys
@@ -53,10 +54,11 @@ def _modules(root: Path) -> dict[str, Path]:
     return {_module_name(p, root): p for pkg in PACKAGES for p in sorted((root / pkg).rglob("*.py"))}
 
 
-def _imports(name: str, path: Path, known: set[str]) -> list[tuple[str, int, bool]]:
+@functools.cache  # keyed on the text: a planted import re-reads only the file it changed
+def _imports(name: str, is_package: bool, text: str, known: frozenset[str]) -> list[tuple[str, int, bool]]:
     """(imported module or module.name, line, at top level) for every import in the file."""
-    tree = _parse(path.read_text(encoding="utf-8"))
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    tree = ast.parse(text)
+    package = name if is_package else name.rpartition(".")[0]
     top = {id(n) for n in tree.body}
     out = []
     for node in ast.walk(tree):
@@ -75,11 +77,6 @@ def _imports(name: str, path: Path, known: set[str]) -> list[tuple[str, int, boo
     return out
 
 
-@functools.cache
-def _parse(text: str) -> ast.Module:
-    return ast.parse(text)
-
-
 def _owner(target: str, known: set[str]) -> str:
     """The module an import target lives in (``impl.optim._ops.decayed`` -> ``impl.optim._ops``)."""
     while target and target not in known:
@@ -93,12 +90,12 @@ def _private(target: str) -> bool:
 
 def violations(root: Path = ROOT) -> list[str]:
     mods = _modules(root)
-    known = set(mods)
+    known = frozenset(mods)
     found: list[str] = []
     graph: dict[str, set[str]] = {m: set() for m in mods}
     for name, path in mods.items():
         where = path.relative_to(root)
-        for target, line, at_top in _imports(name, path, known):
+        for target, line, at_top in _imports(name, path.name == "__init__.py", path.read_text(encoding="utf-8"), known):
             top_pkg = target.split(".")[0]
             owner = _owner(target, known)
             at = f"{where}:{line}: {name} imports {target}"
@@ -164,16 +161,24 @@ def test_the_layers_hold():
     assert violations() == []
 
 
-@pytest.fixture
-def tree(tmp_path):
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tree")
     for pkg in PACKAGES:
-        shutil.copytree(ROOT / pkg, tmp_path / pkg, ignore=shutil.ignore_patterns("__pycache__"))
-    return tmp_path
+        shutil.copytree(ROOT / pkg, root / pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
 
 
-def _plant(tree: Path, module: str, line: str) -> None:
+@contextlib.contextmanager
+def _planted(tree: Path, module: str, line: str):
+    """The module with one more line, for the length of the block; the copy is shared, so it is put back."""
     path = tree / module
-    path.write_text(path.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + f"\n{line}\n", encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.write_text(text, encoding="utf-8")
 
 
 @pytest.mark.parametrize("module, line, says", [
@@ -188,8 +193,8 @@ def _plant(tree: Path, module: str, line: str) -> None:
 ])
 def test_a_planted_import_is_caught(tree, module, line, says):
     assert violations(tree) == []
-    _plant(tree, module, line)
-    found = violations(tree)
+    with _planted(tree, module, line):
+        found = violations(tree)
     assert any(says in f for f in found), found
 
 
