@@ -440,7 +440,7 @@ CHAPTERS: dict[str, tuple[tuple[str, ...], str]] = {
     "networks": (("impl/networks/",), "arch."),
     "recurrent": (("impl/recurrent/",), "rnn. or lstm. or gru."),
     "basics": (("impl/basics.py",), "nn."),
-    "search": (("impl/search/",), "hp."),
+    "search": (("impl/search/",), "hp. or rescue"),  # rescue: tests/test_bobyqa_rescue_in_loop.py
 }
 
 

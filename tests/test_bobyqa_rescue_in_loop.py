@@ -37,3 +37,20 @@ def test_forced_rescues_keep_h_exact_and_reach_the_minimum():
     assert max(errors) < 1e-12, f"H after RESCUE differs from W⁻¹ by {max(errors):.2e}"
     assert run.fun < 1e-12 and np.allclose(run.x, 1.0, atol=1e-5), f"ends at {run.x} with f = {run.fun}"
     assert ((run.points >= lower) & (run.points <= upper)).all(), "a point outside the box"
+
+
+def test_the_catalogs_rescue_run_rescues_where_it_says():
+    """hp.bobyqa/rescue judges RESCUE by NLopt on RESCUE_RUN: that run must really call it, where it says."""
+    from formulary.catalog.search.bobyqa_problems import RESCUE_RUN, RESCUE_RUN_AT
+
+    at = []
+    real_rescue = loop.rescue
+
+    def counted(st, evaluate, xopt, delta):
+        at.append(len(evaluate.values))
+        real_rescue(st, evaluate, xopt, delta)
+
+    with mock.patch.object(loop, "rescue", counted):
+        run = bobyqa(*RESCUE_RUN)
+    assert tuple(at) == RESCUE_RUN_AT, at
+    assert len(run.points) == 197

@@ -94,6 +94,23 @@ PROBLEMS = {
 CI = ("Rosenbrock-2", "Rosenbrock-2, minimum on x ≤ 0.5", "Branin", "bowl, start on a bound",
       "Rosenbrock-3, start near bounds")
 
+# A run in which rounding cancels BOBYQA's denominator twice, so that RESCUE runs inside the loop (after 92
+# and 163 evaluations): f(x) = Σ|A diag(s) x|^1.5 with s spanning six decades, rhoend 1e-12, 197 evaluations
+# in all.  Found by a random search of 2- and 3-dimensional problems (np.random.default_rng(1), trial 2);
+# NLopt's LN_BOBYQA runs Powell's rescue_ at the same two evaluations.
+_RESCUE_A = np.array([[0.7753238220475741, 0.1936328483771538], [-1.6308492324351012, -1.1951630801031998]])
+_RESCUE_S = np.array([3.1749974481118924e-04, 4.0170062472617275e+02])
+
+
+def _rescue_run_f(x):
+    return float(np.sum(np.abs(_RESCUE_A @ (_RESCUE_S * x)) ** 1.5))
+
+
+RESCUE_RUN = (_rescue_run_f, np.array([-0.5178540359128906, 0.014890844716921148]),
+              np.array([-0.9112681661852533, -1.4378674912416045]), np.array([1.2918454163924107, 2.2283425881943533]),
+              0.8812454330310656, 1e-12, 200)  # f, x0, lower, upper, rhobeg, rhoend, maxfun
+RESCUE_RUN_AT = (92, 163)  # the evaluations after which impl (and NLopt) rescue
+
 
 def random_problem(rng: np.random.Generator, trial: int):
     """A random bound-constrained problem ``(f, x0, lower, upper, rhobeg)``: n = 1..6, a random
