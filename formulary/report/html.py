@@ -379,22 +379,31 @@ def _mutation(mut: dict | None) -> str:
              f"by "
              f"<code>{escape(mut.get('tests', ''))}</code>: score <b>{100 * mut['score']:.1f}%</b> — {mut['killed']} "
              f"of "
-             f"{mut['total']} mutants killed ({counts}). Each survivor below is either equivalent to the original "
-             "or names the check that would kill it.</p>"]
+             f"{mut['total']} mutants killed ({counts}). {_told(mut)}</p>"]
     chapters = mut.get("chapters") or {}
     if chapters:
         rows = [[escape(name), f"<code>{escape(', '.join(c['targets']))}</code>", str(c["total"]), str(c["killed"]),
                  str(len(c["survived"])), str(sum(1 for m in c["survived"] if m.get("explanation"))),
-                 f"{100 * c['score']:.1f}%"] for name, c in chapters.items()]
-        parts.append("<p>Per chapter (<code>scripts/mutation.py --chapter NAME</code>):</p>"
-                     + _table(["chapter", "mutated", "mutants", "killed", "survived", "explained", "score"], rows,
-                              {2, 3, 4, 5, 6}))
+                 str(c.get("counts", {}).get("not checked", 0)), f"{100 * c['score']:.1f}%"]
+                for name, c in chapters.items()]
+        parts.append("<p>Per chapter (<code>scripts/mutation.py --chapter NAME</code>; the score is over the mutants "
+                     "run, and a run cut short says how many it did not reach):</p>"
+                     + _table(["chapter", "mutated", "mutants", "killed", "survived", "explained", "not run", "score"],
+                              rows, {2, 3, 4, 5, 6, 7}))
     for m in mut["survived"]:
         note = f"<p><i>{escape(m['explanation'])}</i></p>" if m.get("explanation") else ""
         badge = _badge("explained") if m.get("explanation") else _badge("survived")  # explained: not a failure
         parts.append(f"<details><summary>{badge} <code>{escape(m['name'])}</code></summary>{note}"
                      f"<pre>{escape(m['diff'])}</pre></details>")
     return "".join(parts) + "</section>"
+
+
+def _told(mut: dict) -> str:
+    untold = sum(1 for m in mut["survived"] if not m.get("explanation"))
+    if not untold:
+        return "Each survivor below is either equivalent to the original or names the check that would kill it."
+    return (f"{untold} of the {len(mut['survived'])} survivors are not explained yet; each explained one is either "
+            "equivalent to the original or names the check that would kill it.")
 
 
 def _peers(peers: dict) -> str:

@@ -56,8 +56,11 @@ def render(doc: dict) -> str:
                      f"{len(mut['survived'])} survive, {explained} of them explained (index.html lists each)")
         for chapter, c in (mut.get("chapters") or {}).items():
             told = sum(1 for m in c["survived"] if m.get("explanation"))
+            left = c.get("counts", {}).get("not checked", 0)
             lines.append(f"  - {chapter} ({', '.join(c['targets'])}): {100 * c['score']:.1f}% — {c['killed']} of "
-                         f"{c['total']} killed, {len(c['survived'])} survive, {told} explained")
+                         f"{c['total']} killed, {len(c['survived'])} survive, {told} explained"
+                         + (f"; cut short: {left} mutants not run, the score is over the {c['total'] - left} run"
+                            if left else ""))
     for name, p in sorted((doc.get("peers") or {}).items()):
         lines.append(f"- Peer `{name}` ({p.get('package', '')}): passes {p['passed']} of the {p['run']} records "
                      "it provides (`make peers`)")
