@@ -37,6 +37,7 @@ import argparse
 import json
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -422,6 +423,15 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
      "EQUIVALENT: NumPy (2.x) reads any negative size in reshape as the one inferred dimension, as it reads −1."),
 )
 
+
+
+def _rules_beside() -> tuple[tuple[str, str, str], ...]:
+    """More rules, one file a part of impl (scripts/mutation_rules_*.py, each defining RULES), after those above."""
+    return tuple(rule for path in sorted(Path(__file__).parent.glob("mutation_rules_*.py"))
+                 for rule in runpy.run_path(str(path))["RULES"])
+
+
+EXPLAINED += _rules_beside()
 
 def explanation(function: str, line: str) -> str:
     return next((why for fn, pattern, why in EXPLAINED if re.match(fn, function) and re.search(pattern, line)), "")
