@@ -16,6 +16,7 @@ record reports as a failure naming the package (``pip install -e '.[test]'``), n
 from __future__ import annotations
 
 import importlib
+import inspect
 import math
 
 import numpy as np
@@ -187,6 +188,13 @@ def optuna_gamma(n):
 def optuna_weights(n):
     need("optuna", "optuna")
     return np.asarray(importlib.import_module("optuna.samplers._tpe.sampler").default_weights(n), float)
+
+
+def optuna_tpe_defaults():
+    """TPESampler's defaults for the two counts TPE adds: n_startup_trials and n_ei_candidates."""
+    optuna = need("optuna", "optuna")
+    sig = inspect.signature(optuna.samplers.TPESampler)
+    return {k: sig.parameters[k].default for k in ("n_startup_trials", "n_ei_candidates")}
 
 
 def optuna_tpe(f, lows, highs, logs, n, seed):
