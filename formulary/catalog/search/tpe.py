@@ -245,14 +245,14 @@ def _step_ranks(candidate, search):
     _, Uniform, LogUniform = dims(candidate)
     rank = oracle("search.optuna_tpe_rank")
     lows, highs, logs = [-5.0, 1e-3], [10.0, 10.0], [False, True]
-    ranks = []
+    found: list[float] = []
     for seed in (0, 1):
         result = search(_tilted, {"x": Uniform(-5.0, 10.0), "lr": LogUniform(1e-3, 10.0)}, n_trials=26, seed=seed)
         params = np.array([[t.params["x"], t.params["lr"]] for t in result.trials])
         values = np.array([t.value for t in result.trials])
         for t in range(10, len(params)):
-            ranks.append(rank(params[:t], values[:t], lows, highs, logs, params[t], 400, seed * 100 + t))
-    ranks = np.array(ranks)
+            found.append(rank(params[:t], values[:t], lows, highs, logs, params[t], 400, seed * 100 + t))
+    ranks = np.array(found)
     expect(ranks.min() >= 0.5 and ranks.mean() >= 0.85,
            f"TPE's points ranked among 400 draws from Optuna's l by Optuna's log l − log g (the trials before "
            f"each step split by Optuna): {np.round(ranks, 2).tolist()}, expected every one at least 0.5 and a mean "
