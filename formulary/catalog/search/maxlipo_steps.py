@@ -62,7 +62,8 @@ def lockstep(candidate):
     out = {}
     for name, (f, lo, hi, ints, n, seed) in STEP_PROBLEMS.items():
         flags = ints or [False] * len(lo)
-        state = engine(np.array(lo), np.array(hi), np.array(flags), seed)
+        # the flags as 0/1 integers: the engine reads any array of truth values as its integer mask
+        state = engine(np.array(lo), np.array(hi), np.array(flags, dtype=int), seed)
         seen = {"steps": 0, "worst": 0.0}
 
         def told(x, f=f, state=state, seen=seen, name=name):
@@ -143,6 +144,25 @@ def interface(candidate):
         expect(np.allclose(z, calls[t], rtol=0, atol=0) and role == roles[t],
                f"evaluation {t + 1}: find_min_global asked {calls[t]} ({roles[t]}), its engine {z} ({role})")
         state.tell(z, values[t], role)
+    # a trust-region step whose value is NaN achieved nothing of its predicted decrease: the radius halves
+    state = engine(np.array([-2.0, -2.0]), np.array([2.0, 2.0]), np.array([False, False]), 0)
+    for _ in range(40):
+        z, role = state.ask()
+        if role == "trust-region":
+            break
+        state.tell(z, goldstein_price(z), role)
+    expect(role == "trust-region", "no trust-region step in 40 evaluations of Goldstein-Price")
+    radius = state.radius
+    for bad in (math.nan, math.inf):
+        state.tell(z, bad, role)
+        expect(state.radius == radius / 2, f"a trust-region step evaluated to {bad} must halve the radius "
+               f"{radius} (it achieved none of its predicted decrease), got {state.radius}")
+        radius = state.radius
+        z, role = state.ask()
+        while role != "trust-region":
+            state.tell(z, goldstein_price(z), role)
+            z, role = state.ask()
+        radius = state.radius
     a, b = (fmg(goldstein_price, [-2.0, -2.0], [2.0, 2.0], 8, seed=s)[2] for s in (5, 5))
     c = fmg(goldstein_price, [-2.0, -2.0], [2.0, 2.0], 8, seed=6)[2]
     expect(np.array_equal(a, b) and not np.array_equal(a, c), "find_min_global: the same seed must give the same "
