@@ -170,3 +170,35 @@ def optuna_tpe(f, lows, highs, logs, n, seed):
 
 def norm_cdf(z):
     return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
+# -- SciPy: the trust-region subproblem ------------------------------------------------------------------
+
+def trust_region_qp(b, g, radius, lower, upper, starts=48, seed=0):
+    r"""The global minimum of :math:`\tfrac12 p^\top B p + g^\top p` over :math:`\lVert p\rVert \le \Delta`,
+    :math:`l \le p \le u` (B may be indefinite): SciPy's SLSQP from ``starts`` feasible points (the origin, the
+    ball's points along B's eigenvectors, uniform draws), the lowest objective kept.  Returns (p, objective)."""
+    optimize = need("scipy.optimize", "scipy")
+    b, g = np.asarray(b, float), np.asarray(g, float)
+    lower, upper = np.asarray(lower, float), np.asarray(upper, float)
+    n = len(g)
+    rng = np.random.default_rng(seed)
+    _, vecs = np.linalg.eigh(b)
+    tries = [np.zeros(n)] + [s * radius * v for v in vecs.T for s in (1.0, -1.0)]
+    tries += [rng.uniform(-radius, radius, n) for _ in range(starts)]
+
+    def objective(p):
+        return 0.5 * p @ b @ p + g @ p
+
+    best = None
+    for p0 in tries:
+        p0 = np.clip(p0, lower, upper)
+        res = optimize.minimize(objective, p0, jac=lambda p: b @ p + g, method="SLSQP",
+                                bounds=list(zip(lower, upper, strict=True)),
+                                constraints=[{"type": "ineq", "fun": lambda p: radius**2 - p @ p,
+                                              "jac": lambda p: -2 * p}],
+                                options={"ftol": 1e-15, "maxiter": 500})
+        p = res.x
+        if p @ p <= radius**2 * (1 + 1e-9) and (best is None or objective(p) < best[1]):
+            best = (p, float(objective(p)))
+    return best

@@ -259,6 +259,19 @@ RECORDS = (
               "point's value.",
     ),
     Record(
+        id="hp.lipo/maxlipo_subproblem",
+        kind="A",
+        section=SECTION,
+        equation=r"\min_p \tfrac12 p^\top B p + g^\top p\ \text{s.t.}\ \lVert p\rVert \le \Delta,\ l \le p \le u",
+        check=maxlipo_steps.subproblem,
+        mistakes=(Mistake("clipped", "the ball's step clipped to the box", M.trust_region_subproblem_clipped,
+                          maxlipo_steps.SUBPROBLEM),),
+        notes="The trust-region step of MaxLIPO+TR (dlib's solve_trust_region_subproblem_bounded) on ten models: "
+              "inside the ball, on its sphere, indefinite, the hard case, and boxes that cut the step; the judge is "
+              "SciPy's SLSQP on the whole problem from many starts. dlib solves the ball's problem iteratively to "
+              "1e-3; the candidate exactly (hp.lipo/dlib compares the steps themselves with dlib's).",
+    ),
+    Record(
         id="hp.lipo/dlib",
         kind="A",
         section=SECTION,

@@ -175,3 +175,62 @@ def interface(candidate):
     expect("random" in small and "lipo" in small and set(small) <= allowed,
            f"on the integer range [0, 3] (four points) MaxLIPO steps first, then 'random' steps once no bound is "
            f"below the best; got {small}")
+
+
+SUBPROBLEM = "search.maxlipo_model.trust_region_subproblem"
+
+
+def _rotated(evals, seed):
+    q, _ = np.linalg.qr(np.random.default_rng(seed).standard_normal((len(evals), len(evals))))
+    return q @ np.diag(evals) @ q.T, q
+
+
+def _subproblems():
+    """(name, B, g, radius, lower, upper, hard): the ball's interior and boundary, indefinite models, the hard case
+    (g without a component along the lowest eigenvector), and boxes that cut the ball's step, on either side."""
+    loose = (np.full(2, -50.0), np.full(2, 50.0))
+    b3, q3 = _rotated([-2.0, 1.0, 3.0], 1)
+    return (
+        ("positive definite, step inside", np.diag([2.0, 3.0]), np.array([0.1, -0.2]), 1.0, *loose, False),
+        ("positive definite, step on the sphere", np.array([[2.0, 0.5], [0.5, 1.0]]), np.array([3.0, -4.0]), 0.5,
+         *loose, False),
+        ("indefinite", np.array([[1.0, 2.0], [2.0, -3.0]]), np.array([0.3, 0.7]), 1.2, *loose, False),
+        ("indefinite, 3-d", _rotated([-1.0, 0.5, 2.0], 2)[0], np.array([0.4, -0.2, 0.9]), 0.8,
+         np.full(3, -50.0), np.full(3, 50.0), False),
+        ("hard case, 3-d", b3, q3 @ np.array([0.0, 0.5, -0.3]), 2.0, np.full(3, -50.0), np.full(3, 50.0), True),
+        ("negative definite, g = 0", np.diag([-1.0, -2.0]), np.zeros(2), 0.7, *loose, True),
+        ("upper bound cuts the Newton step", np.diag([1.0, 2.0]), np.array([-3.0, 0.2]), 5.0,
+         np.array([-5.0, -5.0]), np.array([1.0, 5.0]), False),
+        ("upper bound cuts the ball's step", np.eye(2), np.array([-3.0, -1.0]), 2.0,
+         np.array([-5.0, -5.0]), np.array([0.5, 5.0]), False),
+        ("upper bound on the second variable, small ball", np.eye(2), np.array([-1.0, -3.0]), 1.0,
+         np.array([-5.0, -5.0]), np.array([5.0, 0.5]), False),
+        ("lower bound, indefinite", np.diag([-1.0, 2.0]), np.array([1.0, -1.0]), 1.5,
+         np.array([-0.4, -5.0]), np.array([5.0, 5.0]), False),
+    )
+
+
+def subproblem(candidate):
+    """dlib's bounded trust-region step (solve_trust_region_subproblem_bounded: the ball's minimiser, then the
+    most violated variable fixed at its bound and the rest solved again in the smaller ball) against SciPy's
+    SLSQP on the whole problem from many starts; on these problems the two coincide."""
+    solve = candidate.get(SUBPROBLEM)
+    judge = oracle("search.trust_region_qp")
+    worst = 0.0
+    for name, b, g, radius, lower, upper, hard in _subproblems():
+        p = np.asarray(solve(b, g, radius, lower, upper), dtype=np.float64)
+        want, best = judge(b, g, radius, lower, upper)
+        value = float(0.5 * p @ b @ p + g @ p)
+        inside = np.linalg.norm(p) <= radius * (1 + 1e-12) and bool(((p >= lower) & (p <= upper)).all())
+        expect(inside, f"{name}: the step {p} leaves the ball of radius {radius} or the box [{lower}, {upper}]")
+        expect(abs(value - best) <= 1e-8 * (1 + abs(best)), f"{name}: the step {np.round(p, 8)} has model value "
+               f"{value:.12g}, SciPy's minimum is {best:.12g} at {np.round(want, 8)}")
+        if hard:  # the minimiser is not unique (±v along the lowest eigenvector): it reaches the sphere
+            expect(abs(np.linalg.norm(p) - radius) <= 1e-9 * radius,
+                   f"{name}: the hard case's step ends on the sphere (|p| = {radius}), got |p| = {np.linalg.norm(p)}")
+        else:
+            gap = float(np.linalg.norm(p - want))
+            worst = max(worst, gap)
+            expect(gap <= 1e-6 * (1 + radius), f"{name}: the step {np.round(p, 8)} is not SciPy's minimiser "
+                   f"{np.round(want, 8)} (|gap| = {gap:.2e})")
+    return {"problems": len(_subproblems()), "worst |p - p*|": float(f"{worst:.2g}")}
