@@ -128,3 +128,17 @@ def trust_region_subproblem_clipped(b, g, radius, lower, upper):
     rest again in the smaller ball."""
     big = np.full(len(g), np.inf)
     return np.clip(trust_region_subproblem(b, g, radius, -big, big), lower, upper)
+
+
+def fit_quadratic_least_norm(x, y):
+    """Least squares in the monomial basis with fewer points than coefficients: pinv's least-norm coefficients
+    (g and c penalised too), where dlib takes the interpolant of least Frobenius norm Hessian."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    m, d = x.shape
+    r, s = np.triu_indices(d)
+    quad = x[:, r] * x[:, s] * np.where(r == s, 0.5, 1.0)
+    z = np.linalg.pinv(np.hstack([x, np.ones((m, 1)), quad])) @ y
+    h = np.zeros((d, d))
+    h[r, s] = z[d + 1:]
+    h[s, r] = z[d + 1:]
+    return h, z[:d], float(z[d])

@@ -202,3 +202,31 @@ def trust_region_qp(b, g, radius, lower, upper, starts=48, seed=0):
         if p @ p <= radius**2 * (1 + 1e-9) and (best is None or objective(p) < best[1]):
             best = (p, float(objective(p)))
     return best
+
+
+def min_frobenius_quadratic(x, y):
+    r"""dlib's fit_quadratic_to_points as the programme it states: :math:`\min \lVert H\rVert_F^2` over symmetric
+    H, g, c with :math:`\tfrac12 x_i^\top H x_i + g^\top x_i + c = y_i` for every row (SciPy's SLSQP); when there
+    are at least (d+1)(d+2)/2 rows, the least-squares quadratic instead (numpy's lstsq).  Returns (H, g, c)."""
+    optimize = need("scipy.optimize", "scipy")
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    m, d = x.shape
+    r, s = np.triu_indices(d)
+    basis = np.hstack([x[:, r] * x[:, s] * np.where(r == s, 0.5, 1.0), x, np.ones((m, 1))])
+    k = len(r)
+    if m >= (d + 1) * (d + 2) // 2:
+        z = np.linalg.lstsq(basis, y, rcond=None)[0]
+    else:
+        # a repeated point is the same constraint twice, which SLSQP's equality solver does not take: once
+        _, once = np.unique(x, axis=0, return_index=True)
+        basis, y = basis[np.sort(once)], y[np.sort(once)]
+        weight = np.concatenate([np.where(r == s, 1.0, 2.0), np.zeros(d + 1)])
+        res = optimize.minimize(lambda z: z @ (weight * z), np.linalg.lstsq(basis, y, rcond=None)[0],
+                                jac=lambda z: 2 * weight * z, method="SLSQP",
+                                constraints=[{"type": "eq", "fun": lambda z: basis @ z - y, "jac": lambda z: basis}],
+                                options={"ftol": 1e-16, "maxiter": 1000})
+        z = res.x
+    h = np.zeros((d, d))
+    h[r, s] = z[:k]
+    h[s, r] = z[:k]
+    return h, z[k:k + d], float(z[-1])

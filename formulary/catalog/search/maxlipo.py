@@ -272,6 +272,22 @@ RECORDS = (
               "1e-3; the candidate exactly (hp.lipo/dlib compares the steps themselves with dlib's).",
     ),
     Record(
+        id="hp.lipo/maxlipo_quadratic",
+        kind="A",
+        section=SECTION,
+        equation=r"\min_{H = H^\top, g, c} \lVert H\rVert_F\ \text{s.t.}\ "
+                 r"\tfrac12 x_i^\top H x_i + g^\top x_i + c = y_i",
+        check=maxlipo_steps.quadratic,
+        mistakes=(Mistake("least-norm", "pinv's least-norm coefficients below (d+1)(d+2)/2 points",
+                          M.fit_quadratic_least_norm, maxlipo_steps.QUADRATIC),),
+        errors=(ErrorInput(Sample((np.zeros((2, 2)), np.zeros(2))), ValueError,
+                           r"^x needs at least d \+ 1 = 3 points, got 2$", maxlipo_steps.QUADRATIC),),
+        notes="The trust-region step's model (dlib's fit_quadratic_to_points): Powell's least-Frobenius-norm "
+              "interpolant below (d+1)(d+2)/2 points, least squares from there on, judged by SciPy's SLSQP on the "
+              "stated programme (a repeated point kept once) and numpy's lstsq. With a repeated point dlib's LU "
+              "gives NaN; the candidate the programme's solution.",
+    ),
+    Record(
         id="hp.lipo/dlib",
         kind="A",
         section=SECTION,

@@ -234,3 +234,31 @@ def subproblem(candidate):
             expect(gap <= 1e-6 * (1 + radius), f"{name}: the step {np.round(p, 8)} is not SciPy's minimiser "
                    f"{np.round(want, 8)} (|gap| = {gap:.2e})")
     return {"problems": len(_subproblems()), "worst |p - p*|": float(f"{worst:.2g}")}
+
+
+QUADRATIC = "search.maxlipo_model.fit_quadratic"
+
+
+def quadratic(candidate):
+    """dlib's fit_quadratic_to_points: the interpolant of least Frobenius norm Hessian with d + 1 to
+    (d+1)(d+2)/2 - 1 points (one set with a repeated point), least squares from (d+1)(d+2)/2 on; against SciPy's
+    SLSQP on the stated programme and numpy's lstsq."""
+    fit = candidate.get(QUADRATIC)
+    judge = oracle("search.min_frobenius_quadratic")
+    rng = np.random.default_rng(7)
+    worst = 0.0
+    for d, m in ((1, 2), (2, 3), (2, 4), (2, 5), (2, 6), (2, 9), (3, 4), (3, 7), (3, 10)):
+        x = rng.uniform(-1, 1, (m, d))
+        if (d, m) == (3, 7):
+            x[6] = x[2]  # a repeated point: the interpolation system is singular, the programme is not
+        y = np.sin(3 * x).sum(axis=1) + x[:, 0] ** 2
+        if (d, m) == (3, 7):
+            y[6] = y[2]
+        h, g, _ = fit(x, y)
+        hw, gw, _ = judge(x, y)
+        err = max(float(np.max(np.abs(h - hw))), float(np.max(np.abs(g - gw))))
+        worst = max(worst, err)
+        expect(err <= 1e-6, f"{m} points in {d}-d: the quadratic's Hessian {np.round(h, 6).tolist()} and gradient "
+               f"{np.round(g, 6)} are not the least-norm fit's {np.round(hw, 6).tolist()}, {np.round(gw, 6)} "
+               f"(largest difference {err:.2e})")
+    return {"point sets": 9, "worst difference": float(f"{worst:.2g}")}
