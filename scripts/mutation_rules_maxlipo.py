@@ -26,10 +26,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
      "EQUIVALENT: the subproblem never returns a step longer than Δ except by rounding (bisection keeps the end "
      "whose step is inside; the hard case and the bound-fixing fill the sphere exactly), so the rescaling factor "
      "Δ/‖p‖ is 1 to the last bits and p·(Δ/‖p‖) = p/(Δ/‖p‖)."),
-    (r"xǁMaxLipoǁ_trust_region$", r"if not predicted >= 0:",
-     "KILL: a trust-region step with predicted improvement exactly 0 (p = 0: every free variable at the best point "
-     "pushed against its bound) must not be taken (dlib: predicted_improvement > min_trust_region_epsilon = 0). "
-     "Needs a lockstep problem whose best point sits in a corner with the model's gradient pointing out of the box."),
     (r"xǁMaxLipoǁ_trust_region$", r"np\.clip\(anchor \+ p, (None, self\.upper\[free\]|self\.lower\[free\], None)\)",
      "EQUIVALENT in effect: the bounded subproblem keeps l − anchor ≤ p ≤ u − anchor, so anchor + p leaves the box by "
      "at most one rounding of the sum; the clip only removes that ULP."),

@@ -38,6 +38,10 @@ def _mixed(v):
     return (v[0] - 0.3) ** 2 + (v[1] - 2) ** 2 + 0.1 * v[2] + 0.05 * math.sin(7 * v[0])
 
 
+def _edge(v):
+    return -v[0] + 0.05 * math.sin(5 * v[0])
+
+
 def _line(v):
     return (v[0] - 0.3) ** 2 + 0.1 * math.sin(5 * v[0])
 
@@ -51,6 +55,9 @@ STEP_PROBLEMS = {
     "wavy bowl, 3-d": (_wavy, [-1.0, -1.0, -1.0], [1.0, 1.0, 1.0], None, 40, 2),
     "mixed, x2 integer": (_mixed, [-1.0, 0.0, 0.0], [1.0, 5.0, 4.0], [False, True, False], 30, 3),
     "1-d": (_line, [-1.0], [2.0], None, 20, 4),
+    # the best point on the box's edge, the model's descent pointing out of it: every variable of the step is held
+    # at its bound, p = 0, the predicted improvement 0, and dlib takes no trust-region step there
+    "1-d, best on the bound": (_edge, [-1.0], [2.0], None, 16, 5),
 }
 
 
@@ -86,7 +93,7 @@ def lockstep(candidate):
         inside = bool(((xs >= np.array(lo)) & (xs <= np.array(hi))).all())
         expect(inside, f"{name}: dlib left the box? {xs.tolist()}")
         # dlib alternates: a trust-region step every other evaluation once there are more than d + 1 points
-        expect(seen["steps"] >= (n - len(lo) - 2) // 2 - 2,
+        expect(seen["steps"] >= ((n - len(lo) - 2) // 2 - 2 if f is not _edge else 2),
                f"{name}: only {seen['steps']} trust-region steps in {n} evaluations; dlib alternates trust-region "
                f"and MaxLIPO steps once there are more than d + 1 points")
         out[name] = {"trust-region steps": seen["steps"], "worst gap / radius": float(f"{seen['worst']:.2g}")}
