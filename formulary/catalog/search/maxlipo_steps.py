@@ -201,6 +201,9 @@ def _subproblems():
         ("positive definite, step inside", np.diag([2.0, 3.0]), np.array([0.1, -0.2]), 1.0, *loose, False),
         ("positive definite, step on the sphere", np.array([[2.0, 0.5], [0.5, 1.0]]), np.array([3.0, -4.0]), 0.5,
          *loose, False),
+        # the Newton step 5e-13 beyond the sphere: on it up to rounding, returned as it is
+        ("positive definite, Newton step on the sphere", np.diag([0.5, 2.0]),
+         -np.diag([0.5, 2.0]) @ (0.9 * (1 + 5e-13) * np.array([-0.6, 0.8])), 0.9, *loose, False),
         ("indefinite", np.array([[1.0, 2.0], [2.0, -3.0]]), np.array([0.3, 0.7]), 1.2, *loose, False),
         ("indefinite, 3-d", _rotated([-1.0, 0.5, 2.0], 2)[0], np.array([0.4, -0.2, 0.9]), 0.8,
          np.full(3, -50.0), np.full(3, 50.0), False),
