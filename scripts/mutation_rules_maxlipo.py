@@ -11,10 +11,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
      "EQUIVALENT: integer bounds promote to float64 in every expression they enter (the centre (l + u)/2, the "
      "uniform draws l + r(u − l), the box offsets l − anchor), and both callers (find_min_global's _box, "
      "search_space) already pass float64 arrays."),
-    (r"xǁMaxLipoǁ__post_init__$", r"self\.is_integer = np\.asarray\(self\.is_integer, (dtype=None)?\)",
-     "KILL: drive MaxLipo with non-bool integer flags (e.g. is_integer=np.array([0, 1])): ~flags is then −1/−2 and "
-     "the trust-region step indexes with integers. hp.lipo/dlib's lockstep now passes 0/1 flags; this rule is for "
-     "the case that does not reach the mutated path (a bool list, as both impl callers pass)."),
     (r"xǁMaxLipoǁask$", r"self\._tr_next = None",
      "EQUIVALENT: None is falsy, as False; _tr_next is only read as a truth value."),
     (r"xǁMaxLipoǁask$", r"self\.rng\.random\(\) > RANDOM_PROBABILITY",
@@ -79,9 +75,9 @@ RULES: tuple[tuple[str, str, str], ...] = (
                      r"if norm_at\(floor \+ delta\) < radius:",
      "EQUIVALENT in effect: differs only when a norm equals Δ to the last bit, where both branches return the "
      "same step up to rounding."),
-    (r"_ball_step$", r"small = evals - lo < 1e-12|max\(2\.0, np\.abs\(evals\)\.max\(\)\)",
-     "EQUIVALENT in effect: the lowest eigenvalue is always 'small' (0 < 1e-12·max), and only an eigenvalue gap in "
-     "(1e-12, 2e-12]·max would be counted differently."),
+    (r"_ball_step$", r"small = evals - lo (< 1e-12 \*|<= 1e-12 / max\()|max\(2\.0, np\.abs\(evals\)\.max\(\)\)",
+     "EQUIVALENT in effect: the lowest eigenvalue is always 'small' (its gap is 0, below any positive threshold), "
+     "and only an eigenvalue gap between 1e-12/max and 2e-12·max(1, |λ|max) would be counted differently."),
     (r"trust_region_subproblem$", r"(b|g|lower|upper) = np\.asarray\((b|g|lower|upper), (dtype=None)?\)|"
                                   r"np\.asarray\((lower|upper), (dtype=None)?\)",
      "EQUIVALENT: integer inputs promote to float64 in eigh, in g + b[:, j]·value and in the comparisons with p; "

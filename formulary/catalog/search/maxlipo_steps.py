@@ -73,9 +73,11 @@ def lockstep(candidate):
         state = engine(np.array(lo), np.array(hi), np.array(flags, dtype=int), seed)
         seen = {"steps": 0, "worst": 0.0}
 
-        def told(x, f=f, state=state, seen=seen, name=name):
+        def told(x, f=f, state=state, seen=seen, name=name, lo=lo, hi=hi):
             z, role = state.ask()
             x = np.array(x, dtype=np.float64)
+            expect(bool(((np.asarray(z) >= lo) & (np.asarray(z) <= hi)).all()),
+                   f"{name}: the {role} point {np.asarray(z).tolist()} is outside the box [{lo}, {hi}]")
             if role == "trust-region":
                 gap = float(np.linalg.norm(np.asarray(z, float) - x)) / max(state.radius, 1e-300)
                 expect(gap <= STEP_TOL, f"{name}, evaluation {len(state.f) + 1}: the trust-region step "
