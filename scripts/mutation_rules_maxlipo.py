@@ -28,9 +28,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"xǁMaxLipoǁtell$", r"if role == \"trust-region\" or self\._pending is not None:",
      "EQUIVALENT under the ask/tell protocol: _pending is set exactly when ask returns a trust-region step and "
      "cleared by every tell, so role == 'trust-region' holds exactly when _pending is not None."),
-    (r"xǁMaxLipoǁtell$", r"if rho <= 0\.25:|elif rho >= 0\.75:",
-     "KILL: needs ρ exactly 0.25 (0.75): a trust-region step whose achieved decrease is a quarter (three quarters) of "
-     "the predicted one to the last bit; dlib's rule is strict (ρ < 0.25 halves, ρ > 0.75 doubles), as impl's."),
     (r"_box$", r"float_array\(np\.asarray\((lower|upper), dtype=np\.float64\), (None|\"XX(lower|upper)XX\"|"
                r"\"(LOWER|UPPER)\")\)",
      "EQUIVALENT: float_array receives np.asarray(..., dtype=float64), which always passes its dtype check, so the "

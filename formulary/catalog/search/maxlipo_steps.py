@@ -172,6 +172,35 @@ def interface(candidate):
             state.tell(z, goldstein_price(z), role)
             z, role = state.ask()
         radius = state.radius
+    # dlib's rule is strict: ρ < 1/4 halves, ρ > 3/4 doubles; ρ exactly 1/4 keeps the radius.  The value that
+    # gives ρ exactly is found from the step's predicted decrease (the engine's pending request, as dlib's
+    # function_evaluation_request carries it), among the 129 floats nearest share·|predicted| below the anchor's
+    # value; a step where none gives it exactly is evaluated as usual, and the next one tried
+    for share in (0.25, 0.75):
+        for _ in range(40):
+            while role != "trust-region":
+                state.tell(z, goldstein_price(z), role)
+                z, role = state.ask()
+            anchor_f, predicted = state._pending
+            up = down = anchor_f - share * abs(predicted)
+            near = [up]
+            for _ in range(64):
+                up, down = np.nextafter(up, np.inf), np.nextafter(down, -np.inf)
+                near += [up, down]
+            value = next((v for v in near if (anchor_f - v) / abs(predicted) == share), None)
+            if value is not None:
+                break
+            state.tell(z, goldstein_price(z), role)
+            z, role = state.ask()
+        expect(value is not None, f"no trust-region step of 40 has a value with rho exactly {share} among the 129 "
+               "floats nearest its target")
+        rho = (anchor_f - value) / abs(predicted)
+        radius = state.radius
+        state.tell(z, value, role)
+        expect(rho == share and state.radius == radius, f"a trust-region step that achieved exactly {share} of its "
+               f"predicted decrease keeps the radius {radius} (dlib: rho < 0.25 halves, rho > 0.75 doubles), got "
+               f"{state.radius}")
+        z, role = state.ask()
     a, b = (fmg(goldstein_price, [-2.0, -2.0], [2.0, 2.0], 8, seed=s)[2] for s in (5, 5))
     c = fmg(goldstein_price, [-2.0, -2.0], [2.0, 2.0], 8, seed=6)[2]
     expect(np.array_equal(a, b) and not np.array_equal(a, c), "find_min_global: the same seed must give the same "
