@@ -23,8 +23,11 @@ RULES: tuple[tuple[str, str, str], ...] = (
      "whose step is inside; the hard case and the bound-fixing fill the sphere exactly), so the rescaling factor "
      "Δ/‖p‖ is 1 to the last bits and p·(Δ/‖p‖) = p/(Δ/‖p‖)."),
     (r"xǁMaxLipoǁ_trust_region$", r"np\.clip\(anchor \+ p, (None, self\.upper\[free\]|self\.lower\[free\], None)\)",
-     "EQUIVALENT in effect: the bounded subproblem keeps l − anchor ≤ p ≤ u − anchor, so anchor + p leaves the box by "
-     "at most one rounding of the sum; the clip only removes that ULP."),
+     "KILL: the bounded subproblem keeps l − anchor ≤ p ≤ u − anchor, so without the clip anchor + p leaves the "
+     "box by at most one rounding of the sum (fl(a + fl(u − a)) > u for about 1 in 10 random pairs outside "
+     "Sterbenz's range; on none of the lockstep's problems, which these mutants pass). hp.lipo/dlib's lockstep "
+     "checks that every asked point is inside the box exactly: it needs a problem whose trust-region step reaches "
+     "a bound such as 2.3 from an anchor below 1.15."),
     (r"xǁMaxLipoǁtell$", r"if role == \"trust-region\" or self\._pending is not None:",
      "EQUIVALENT under the ask/tell protocol: _pending is set exactly when ask returns a trust-region step and "
      "cleared by every tell, so role == 'trust-region' holds exactly when _pending is not None."),
