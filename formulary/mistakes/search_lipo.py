@@ -12,7 +12,7 @@ import numpy as np
 
 from impl.search import LogUniform, Uniform
 from impl.search.maxlipo import MaxLipo, search_space
-from impl.search.maxlipo_model import NOISE, nnls
+from impl.search.maxlipo_model import NOISE, nnls, trust_region_subproblem
 
 # -- the bound's quadratic programme ---------------------------------------------------------------
 
@@ -121,3 +121,24 @@ def maxlipo_lower_bound_offset_outside(candidates, x, f, slopes, offsets):
     """σ_i added outside the square root: f_i − σ_i − √(Σ k_d δ_d²)."""
     d2 = np.einsum("mnd,d->mn", (np.asarray(candidates)[:, None, :] - x[None, :, :]) ** 2, slopes)
     return np.max(f[None, :] - offsets[None, :] - np.sqrt(d2), axis=1)
+
+
+def trust_region_subproblem_clipped(b, g, radius, lower, upper):
+    """The ball step clipped to the box, where dlib fixes the most violated variable at its bound and solves the
+    rest again in the smaller ball."""
+    big = np.full(len(g), np.inf)
+    return np.clip(trust_region_subproblem(b, g, radius, -big, big), lower, upper)
+
+
+def fit_quadratic_least_norm(x, y):
+    """Least squares in the monomial basis with fewer points than coefficients: pinv's least-norm coefficients
+    (g and c penalised too), where dlib takes the interpolant of least Frobenius norm Hessian."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    m, d = x.shape
+    r, s = np.triu_indices(d)
+    quad = x[:, r] * x[:, s] * np.where(r == s, 0.5, 1.0)
+    z = np.linalg.pinv(np.hstack([x, np.ones((m, 1)), quad])) @ y
+    h = np.zeros((d, d))
+    h[r, s] = z[d + 1:]
+    h[s, r] = z[d + 1:]
+    return h, z[:d], float(z[d])

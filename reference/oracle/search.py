@@ -214,3 +214,63 @@ def optuna_tpe(f, lows, highs, logs, n, seed):
 
 def norm_cdf(z):
     return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
+# -- SciPy: the trust-region subproblem ------------------------------------------------------------------
+
+def trust_region_qp(b, g, radius, lower, upper, starts=48, seed=0):
+    r"""The global minimum of :math:`\tfrac12 p^\top B p + g^\top p` over :math:`\lVert p\rVert \le \Delta`,
+    :math:`l \le p \le u` (B may be indefinite): SciPy's SLSQP from ``starts`` feasible points (the origin, the
+    ball's points along B's eigenvectors, uniform draws), the lowest objective kept.  Returns (p, objective)."""
+    optimize = need("scipy.optimize", "scipy")
+    b, g = np.asarray(b, float), np.asarray(g, float)
+    lower, upper = np.asarray(lower, float), np.asarray(upper, float)
+    n = len(g)
+    rng = np.random.default_rng(seed)
+    _, vecs = np.linalg.eigh(b)
+    tries = [np.zeros(n)] + [s * radius * v for v in vecs.T for s in (1.0, -1.0)]
+    tries += [rng.uniform(-radius, radius, n) for _ in range(starts)]
+
+    def objective(p):
+        return 0.5 * p @ b @ p + g @ p
+
+    best = None
+    for p0 in tries:
+        p0 = np.clip(p0, lower, upper)
+        res = optimize.minimize(objective, p0, jac=lambda p: b @ p + g, method="SLSQP",
+                                bounds=list(zip(lower, upper, strict=True)),
+                                constraints=[{"type": "ineq", "fun": lambda p: radius**2 - p @ p,
+                                              "jac": lambda p: -2 * p}],
+                                options={"ftol": 1e-15, "maxiter": 500})
+        p = res.x
+        if p @ p <= radius**2 * (1 + 1e-9) and (best is None or objective(p) < best[1]):
+            best = (p, float(objective(p)))
+    return best
+
+
+def min_frobenius_quadratic(x, y):
+    r"""dlib's fit_quadratic_to_points as the programme it states: :math:`\min \lVert H\rVert_F^2` over symmetric
+    H, g, c with :math:`\tfrac12 x_i^\top H x_i + g^\top x_i + c = y_i` for every row (SciPy's SLSQP); when there
+    are at least (d+1)(d+2)/2 rows, the least-squares quadratic instead (numpy's lstsq).  Returns (H, g, c)."""
+    optimize = need("scipy.optimize", "scipy")
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    m, d = x.shape
+    r, s = np.triu_indices(d)
+    basis = np.hstack([x[:, r] * x[:, s] * np.where(r == s, 0.5, 1.0), x, np.ones((m, 1))])
+    k = len(r)
+    if m >= (d + 1) * (d + 2) // 2:
+        z = np.linalg.lstsq(basis, y, rcond=None)[0]
+    else:
+        # a repeated point is the same constraint twice, which SLSQP's equality solver does not take: once
+        _, once = np.unique(x, axis=0, return_index=True)
+        basis, y = basis[np.sort(once)], y[np.sort(once)]
+        weight = np.concatenate([np.where(r == s, 1.0, 2.0), np.zeros(d + 1)])
+        res = optimize.minimize(lambda z: z @ (weight * z), np.linalg.lstsq(basis, y, rcond=None)[0],
+                                jac=lambda z: 2 * weight * z, method="SLSQP",
+                                constraints=[{"type": "eq", "fun": lambda z: basis @ z - y, "jac": lambda z: basis}],
+                                options={"ftol": 1e-16, "maxiter": 1000})
+        z = res.x
+    h = np.zeros((d, d))
+    h[r, s] = z[:k]
+    h[s, r] = z[:k]
+    return h, z[k:k + d], float(z[-1])

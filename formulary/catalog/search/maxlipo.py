@@ -14,6 +14,8 @@ import numpy as np
 from hypothesis import strategies as st
 
 from formulary.candidate import oracle
+from formulary.catalog._arguments import named_errors
+from formulary.catalog.search import maxlipo_steps
 from formulary.catalog.search._shared import (
     SECTION,
     bowl,
@@ -33,6 +35,7 @@ from formulary.verdict import expect
 
 FIT = "search.maxlipo_model.lipschitz_fit"
 SEARCH = "search.maxlipo.maxlipo_search"
+FMG = "search.maxlipo.find_min_global"
 QP_TOL = 1e-6  # SciPy's SLSQP (ftol 1e-15) lands within ~1e-8 of the optimum on these problems
 
 
@@ -163,6 +166,7 @@ def _search_check(candidate):
            f"<= 24 (dlib's find_min_global: 17 and 21 on its own seeds)")
     expect(below >= 0.8 * total, f"only {below} of {total} lipo steps had a lower bound below the best value: "
            "the candidate of lowest bound is the one to evaluate")
+    maxlipo_steps.interface(candidate)
     return {"roles of 20 trials": {r: roles.count(r) for r in dict.fromkeys(roles)},
             "Branin evaluations to 1e-3 (seeds 0, 1)": found, "lipo steps below the best": f"{below}/{total}"}
 
@@ -175,7 +179,7 @@ def _dlib_check(candidate):
     _, Uniform, _ = dims(candidate)
     problems = {
         "Branin": (lambda v: branin({"x1": v[0], "x2": v[1]}), [-5.0, 0.0], [10.0, 15.0], 5 / (4 * math.pi)),
-        "Goldstein-Price": (_goldstein_price, [-2.0, -2.0], [2.0, 2.0], 3.0),
+        "Goldstein-Price": (maxlipo_steps.goldstein_price, [-2.0, -2.0], [2.0, 2.0], 3.0),
     }
     findings = {}
     for name, (f, lo, hi, f_star) in problems.items():
@@ -186,14 +190,12 @@ def _dlib_check(candidate):
         expect(np.median(ours) <= 1.5 * np.median(theirs) + 3, f"{name}: evaluations to {TARGET}: impl {ours}, dlib "
                f"{theirs} (median {np.median(ours)} against {np.median(theirs)}), expected within 1.5x + 3")
         findings[name] = {"impl evaluations": ours, "dlib evaluations": theirs}
+    findings["trust-region steps against dlib's"] = maxlipo_steps.lockstep(candidate)
     return findings
 
 
-def _goldstein_price(v):
-    x1, x2 = v
-    a = 1 + (x1 + x2 + 1) ** 2 * (19 - 14 * x1 + 3 * x1**2 - 14 * x2 + 6 * x1 * x2 + 3 * x2**2)
-    b = 30 + (2 * x1 - 3 * x2) ** 2 * (18 - 32 * x1 + 12 * x1**2 + 48 * x2 - 36 * x1 * x2 + 27 * x2**2)
-    return a * b
+def _flat(v):
+    return 0.0
 
 
 RECORDS = (
@@ -242,11 +244,48 @@ RECORDS = (
             Mistake("bound-maximised", "the candidate of highest bound", M.maxlipo_search_bound_maximised, SEARCH),
             Mistake("log-ignored", "a LogUniform searched linearly", M.maxlipo_search_log_ignored, SEARCH),
         ),
-        errors=(ErrorInput(Sample((bowl, {"c": None})), TypeError, r"space\['c'\]", SEARCH),),
+        errors=(ErrorInput(Sample((bowl, {"c": None})), TypeError, r"space\['c'\]", SEARCH),
+                *named_errors(("f", "lower", "upper", "num_function_calls", "is_integer"),
+                              (_flat, [0.0, 0.0], [1.0, 1.0], 3), bad=(
+                                  ("lower", [0.0]), ("upper", []), ("lower", [-math.inf, 0.0]),
+                                  ("upper", [1.0, math.nan]), ("lower", [1.0, 0.0]),
+                                  ("num_function_calls", 2.5, TypeError), ("is_integer", [True]),
+                              ), target=FMG),
+                ErrorInput(Sample((_flat, [0.5], [3.0], 3), {"is_integer": [True]}), ValueError,
+                           r"\ban integer variable needs integer lower and upper bounds\b", FMG)),
         notes="Roles: initial (the box's centre, then uniform points up to max(3, d)), trust-region, lipo (the lowest "
               "bound of 5000 uniform candidates, when below the best) and random (probability 0.02, or no candidate "
               "below the best). A Choice is an integer variable; the trust-region step keeps it at the best "
               "point's value.",
+    ),
+    Record(
+        id="hp.lipo/maxlipo_subproblem",
+        kind="A",
+        section=SECTION,
+        equation=r"\min_p \tfrac12 p^\top B p + g^\top p\ \text{s.t.}\ \lVert p\rVert \le \Delta,\ l \le p \le u",
+        check=maxlipo_steps.subproblem,
+        mistakes=(Mistake("clipped", "the ball's step clipped to the box", M.trust_region_subproblem_clipped,
+                          maxlipo_steps.SUBPROBLEM),),
+        notes="The trust-region step of MaxLIPO+TR (dlib's solve_trust_region_subproblem_bounded) on ten models: "
+              "inside the ball, on its sphere, indefinite, the hard case, and boxes that cut the step; the judge is "
+              "SciPy's SLSQP on the whole problem from many starts. dlib solves the ball's problem iteratively to "
+              "1e-3; the candidate exactly (hp.lipo/dlib compares the steps themselves with dlib's).",
+    ),
+    Record(
+        id="hp.lipo/maxlipo_quadratic",
+        kind="A",
+        section=SECTION,
+        equation=r"\min_{H = H^\top, g, c} \lVert H\rVert_F\ \text{s.t.}\ "
+                 r"\tfrac12 x_i^\top H x_i + g^\top x_i + c = y_i",
+        check=maxlipo_steps.quadratic,
+        mistakes=(Mistake("least-norm", "pinv's least-norm coefficients below (d+1)(d+2)/2 points",
+                          M.fit_quadratic_least_norm, maxlipo_steps.QUADRATIC),),
+        errors=(ErrorInput(Sample((np.zeros((2, 2)), np.zeros(2))), ValueError,
+                           r"^x needs at least d \+ 1 = 3 points, got 2$", maxlipo_steps.QUADRATIC),),
+        notes="The trust-region step's model (dlib's fit_quadratic_to_points): Powell's least-Frobenius-norm "
+              "interpolant below (d+1)(d+2)/2 points, least squares from there on, judged by SciPy's SLSQP on the "
+              "stated programme (a repeated point kept once) and numpy's lstsq. With a repeated point dlib's LU "
+              "gives NaN; the candidate the programme's solution.",
     ),
     Record(
         id="hp.lipo/dlib",
