@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
+from formulary.catalog._arguments import named_errors
 from formulary.catalog.search._shared import SECTION, bowl, bowl_space, bowl_units, check_nonfinite, dims, flaky, raises
 from formulary.mistakes import search as M
 from formulary.record import ErrorInput, Mistake, Record, Sample
@@ -74,7 +75,13 @@ def _bayes_search_check(candidate):
     expect(result.best.value < 1e-3, f"best value {result.best.value:.2e} after 20 trials, expected < 1e-3")
     Choice, _, _ = dims(candidate)
     raises(TypeError, r"continuous", lambda: bayes_search(bowl, {**space, "act": Choice(("relu",))}))
-    raises(ValueError, r"n_initial", lambda: bayes_search(bowl, space, n_initial=0))
+    for name, bad, error in (("n_trials", 0, ValueError), ("n_initial", 0, ValueError), ("n_candidates", 0, ValueError),
+                             ("xi", "0.1", TypeError), ("length_scale", 0.0, ValueError)):
+        raises(error, rf"\b{name}\b", lambda name=name, bad=bad: bayes_search(bowl, space, **{name: bad}))
+    # the model needs two finite values: with one initial point the second is drawn uniformly too, the third by EI
+    for n0, roles in ((1, ["initial"] * 2 + ["ei"] * 2), (2, ["initial"] * 2 + ["ei"] * 2)):
+        got = [t.role for t in bayes_search(bowl, space, n_trials=4, n_initial=n0, n_candidates=40).trials]
+        expect(got == roles, f"n_initial={n0}, all values finite: roles {got}, expected {roles}")
     return {"best after 20 trials": float(f"{result.best.value:.3g}"),
             "random search, median best of 20": float(f"{np.median(randoms):.3g}")}
 
@@ -145,8 +152,11 @@ RECORDS = (
             Mistake("xi-added", "I = f* − μ + ξ", M.expected_improvement_xi_added),
         ),
         errors=(
-            ErrorInput(Sample((np.zeros(2), -np.ones(2), 0.0)), ValueError, r"std must be non-negative"),
-            ErrorInput(Sample((np.zeros(2), np.ones(3), 0.0)), ValueError, r"std has shape"),
+            ErrorInput(Sample((np.zeros(2), -np.ones(2), 0.0)), ValueError, r"\bstd must be non-negative"),
+            ErrorInput(Sample((np.zeros(2), np.ones(3), 0.0)), ValueError, r"\bstd has shape"),
+            *named_errors(("mean", "std", "best", "xi"), (np.zeros(2), np.ones(2), 0.0), {}, (
+                ("mean", "0.5", TypeError), ("std", None, TypeError), ("best", "0.5", TypeError),
+                ("xi", "0.1", TypeError))),
         ),
     ),
     Record(

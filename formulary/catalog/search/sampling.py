@@ -32,10 +32,24 @@ def _grid_check(candidate):
                                f"{int((hits > 1).sum())} evaluated more than once (of {len(expected)})")
     expect(len(result.trials) == len(expected), f"{len(result.trials)} trials for a grid of {len(expected)}")
     check_nonfinite(result, objective)
-    raises(ValueError, r"points", lambda: grid_search(bowl, space, points=0))
+    expect({t.role for t in result.trials} == {"grid"}, f"roles {sorted({t.role for t in result.trials})}, expected 'grid'")
+    raises(ValueError, r"\bpoints\b", lambda: grid_search(bowl, space, points=0))
     one = grid_search(lambda p: p["x"], {"x": Uniform(2.0, 3.0)}, points=1)
     expect([t.params for t in one.trials] == [{"x": 2.0}], f"a one-point grid of [2, 3] should be low: {one.trials}")
+    five = [t.params["x"] for t in grid_search(lambda p: p["x"], {"x": Uniform(2.0, 3.0)}).trials]
+    expect(five == [2.0, 2.25, 2.5, 2.75, 3.0], f"the default grid (points=5) of [2, 3] is {five}")
+    _choice_check(Choice)
     return {"grid points": len(expected), "each evaluated once": True}
+
+
+def _choice_check(Choice):
+    """A Choice keeps its values as a tuple (hashable, like the frozen dataclass it is) and maps the whole unit
+    interval onto them, u = 1 included: values[min(⌊uk⌋, k − 1)]."""
+    c = Choice(["relu", "tanh", "gelu"])
+    expect(c.values == ("relu", "tanh", "gelu"), f"Choice(list).values is {c.values!r}, expected a tuple")
+    expect(hash(c) == hash(Choice(("relu", "tanh", "gelu"))), "Choice(list) and Choice(tuple) hash differently")
+    got = c.decode(np.array([0.0, 1 / 3, 0.5, 0.999, 1.0]))
+    expect(got == ["relu", "tanh", "tanh", "gelu", "gelu"], f"Choice.decode at u = 0, 1/3, 0.5, 0.999, 1 gave {got}")
 
 
 def _ks_uniform(u: np.ndarray) -> float:
@@ -80,7 +94,9 @@ SPACE_ERRORS = (
     ErrorInput(Sample((1.0, 0.0)), ValueError, r"low must be below high", "search.Uniform"),
     ErrorInput(Sample((0.0, 1.0)), ValueError, r"low must be positive", "search.LogUniform"),
     ErrorInput(Sample((1.0, math.inf)), ValueError, r"high must be a finite", "search.Uniform"),
-    ErrorInput(Sample(((),)), ValueError, r"values must not be empty", "search.Choice"),
+    ErrorInput(Sample(((),)), ValueError, r"\bvalues must not be empty", "search.Choice"),
+    ErrorInput(Sample(("relu",)), TypeError, r"\bvalues must be a sequence, got str", "search.Choice"),
+    ErrorInput(Sample((5,)), TypeError, r"\bvalues must be a sequence, got int", "search.Choice"),
 )
 
 
