@@ -88,7 +88,8 @@ def _loop_check(candidate):
     _defaults(bayes_search, space)
     _invariance(bayes_search, space)
     _evidence_chooses(candidate, space)
-    rbf, matern = (bayes_search(branin, space, n_trials=8, seed=7, kernel=k, length_scale=0.3) for k in ("rbf", "matern52"))
+    rbf, matern = (bayes_search(branin, space, n_trials=8, seed=7, kernel=k, length_scale=0.3)
+                   for k in ("rbf", "matern52"))
     expect(not same_trials(rbf, matern), "the RBF and Matérn 5/2 kernels with the same length scale 0.3 gave the same "
                                          "trials: the kernel does not reach the posterior")
     return {"decisions compared": 12}
