@@ -82,8 +82,28 @@ def _bayes_search_check(candidate):
     for n0, roles in ((1, ["initial"] * 2 + ["ei"] * 2), (2, ["initial"] * 2 + ["ei"] * 2)):
         got = [t.role for t in bayes_search(bowl, space, n_trials=4, n_initial=n0, n_candidates=40).trials]
         expect(got == roles, f"n_initial={n0}, all values finite: roles {got}, expected {roles}")
-    return {"best after 20 trials": float(f"{result.best.value:.3g}"),
+    corners = _corners(candidate)
+    return {"best after 20 trials": float(f"{result.best.value:.3g}"), **corners,
             "random search, median best of 20": float(f"{np.median(randoms):.3g}")}
+
+
+def _corners(candidate):
+    """A slope down to a corner of the cube: the candidates near the best point are clipped onto the cube's faces,
+    so the search reaches the corner itself (value 0) and never leaves the cube."""
+    bayes_search = candidate.get("search.bayes_search")
+    _, Uniform, _ = dims(candidate)
+    square = {"a": Uniform(0.0, 1.0), "b": Uniform(0.0, 1.0)}
+    out = {}
+    for corner, f in (("(0, 0)", lambda p: p["a"] + p["b"]), ("(1, 1)", lambda p: 2.0 - p["a"] - p["b"])):
+        for seed in range(3):
+            r = bayes_search(f, square, n_trials=15, seed=seed)
+            u = r.units
+            expect(((u >= 0) & (u <= 1)).all(), f"corner {corner}, seed {seed}: trials outside the unit cube, "
+                                                f"units from {u.min():.3g} to {u.max():.3g}")
+            expect(r.best.value < 1e-9, f"corner {corner}, seed {seed}: best {r.best.value:.2e} after 15 trials: the "
+                                        "corner itself was never tried")
+        out[f"corner {corner} reached"] = True
+    return out
 
 
 RECORDS = (

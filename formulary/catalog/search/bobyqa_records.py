@@ -388,6 +388,10 @@ def _options_check(search, f, space):
     coarse, fine = (search(f, space, centre, min_radius=r) for r in (1e-2, 1e-6))
     expect(coarse.status.startswith("rhoend") and len(coarse.trials) < len(fine.trials),
            f"min_radius 1e-2 took {len(coarse.trials)} trials ({coarse.status}), 1e-6 {len(fine.trials)}")
+    for start in ({"x1": -5.0, "x2": 15.0}, {"x1": 10.0, "x2": 0.0}):  # on the bounds: allowed, encoded to 0 and 1
+        at = search(f, space, start, n_trials=5)
+        expect(at.trials[0].params == start, f"the start {start} on the bounds became {at.trials[0].params}")
+    raises(ValueError, r"start\['x1'\] must be a finite real", lambda: search(f, space, {"x1": math.nan, "x2": 4.0}))
     for kw in ({"radius": 0.5}, {"radius": 0.2, "min_radius": 0.2}):
         expect(search(f, space, centre, n_trials=20, **kw).trials, f"{kw} is allowed and must run")
     for kw, error, pattern in (({"n_trials": 0}, ValueError, r"\bn_trials\b"),

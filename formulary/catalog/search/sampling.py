@@ -83,7 +83,11 @@ def _random_check(candidate):
     other = random_search(objective, space, n_trials=n, seed=8)
     expect(same_trials(result, again), "the same seed gave different trials")
     expect(not same_trials(result, other), "different seeds gave the same trials")
-    raises(ValueError, r"n_trials", lambda: random_search(bowl, space, n_trials=0))
+    raises(ValueError, r"\bn_trials\b", lambda: random_search(bowl, space, n_trials=0))
+    roles = sorted({t.role for t in result.trials})
+    expect(roles == ["random"], f"roles {roles}, expected 'random'")
+    default, seed0 = (random_search(lambda p: p["dropout"], space, **kw) for kw in ({}, {"n_trials": 20, "seed": 0}))
+    expect(same_trials(default, seed0), f"the defaults are not n_trials=20, seed=0: {len(default.trials)} trials")
     return {"KS distance": {k: round(v, 4) for k, v in ks.items()}, "critical 1%": round(critical, 4),
             "choice counts": counts}
 
