@@ -44,6 +44,9 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"grid_units$", r"\.reshape\(-2, len\(space\)\)",
      "EQUIVALENT: NumPy (2.4) takes any negative size in reshape as the one inferred dimension, -2 as -1."),
     # -- space.py --------------------------------------------------------------------------------------------
+    (r".*LogUniformǁdecode$", r"np\.clip\(self\.low \* \(self\.high / self\.low\) \*\* u, None, self\.high\)",
+     "EQUIVALENT: the lower clip never acts on the unit cube: for 0 <= u, (high/low)^u >= 1 (high/low > 1, pow "
+     "monotone, exactly 1 at u = 0), so low·(high/low)^u >= low; every search decodes points of [0, 1]^d."),
     (r"encode$", r"^return np\.clip\(np\.array\(unit\), (None, 1\.0|0\.0, None|0\.0, 2\.0)\)$",
      "EQUIVALENT: the clip never acts: low <= x <= high is checked just before, so (x − low)/(high − low) is in "
      "[0, 1] (a correctly rounded quotient of 0 <= a <= b), and log(x/low)/log(high/low) too (x/low <= high/low, "

@@ -29,12 +29,14 @@ def _gp_edges(dt):
         Sample((x, y, test, 1.7, 0.8, 0.002), {}, "long length scale, little noise"),
         Sample((np.zeros((0, 2), dt), np.zeros(0, dt), test, 0.3, 1.5, 0.05), {}, "no data: the prior"),
         Sample((x, y, np.zeros((0, 2), dt), 0.3, 1.5, 0.05), {}, "no test points"),
+        Sample((x, y, test), {}, "the defaults: ℓ = 0.2, σ_f² = 1, σ_n² = 1e-6"),
     ]
 
 
 def _lml_edges(dt):
     x, y, _, *params = _gp_edges(dt)[0].args
-    return [Sample((x, y, *params), {}, "a repeated point"), Sample((x[:1], y[:1], 0.3, 1.5, 0.05), {}, "one point")]
+    return [Sample((x, y, *params), {}, "a repeated point"), Sample((x[:1], y[:1], 0.3, 1.5, 0.05), {}, "one point"),
+            Sample((x, y), {}, "the defaults: ℓ = 0.2, σ_f² = 1, σ_n² = 1e-6")]
 
 
 def _lml_inputs(dt):

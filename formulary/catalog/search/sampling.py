@@ -40,6 +40,7 @@ def _grid_check(candidate):
     five = [t.params["x"] for t in grid_search(lambda p: p["x"], {"x": Uniform(2.0, 3.0)}).trials]
     expect(five == [2.0, 2.25, 2.5, 2.75, 3.0], f"the default grid (points=5) of [2, 3] is {five}")
     _choice_check(Choice)
+    _log_ends(grid_search, LogUniform)
     return {"grid points": len(expected), "each evaluated once": True}
 
 
@@ -51,6 +52,15 @@ def _choice_check(Choice):
     expect(hash(c) == hash(Choice(("relu", "tanh", "gelu"))), "Choice(list) and Choice(tuple) hash differently")
     got = c.decode(np.array([0.0, 1 / 3, 0.5, 0.999, 1.0]))
     expect(got == ["relu", "tanh", "tanh", "gelu", "gelu"], f"Choice.decode at u = 0, 1/3, 0.5, 0.999, 1 gave {got}")
+
+
+def _log_ends(grid_search, LogUniform):
+    """A LogUniform's ends exactly: u = 1 is high itself (1e-5·(1/1e-5) rounds below 1), and no u < 1 decodes above
+    high (0.3·(0.7/0.3)^u rounds above 0.7 next to u = 1)."""
+    ends = [t.params["lr"] for t in grid_search(lambda p: p["lr"], {"lr": LogUniform(1e-5, 1.0)}, points=3).trials]
+    expect(ends[0] == 1e-5 and ends[-1] == 1.0, f"the grid of LogUniform(1e-5, 1) ends at {ends[0]!r}, {ends[-1]!r}")
+    top = LogUniform(0.3, 0.7).decode(np.array([np.nextafter(1.0, 0.0), 1.0]))
+    expect((top <= 0.7).all() and top[1] == 0.7, f"LogUniform(0.3, 0.7) decodes u = 1 − 2⁻⁵³ and 1 to {top!r}")
 
 
 def _ks_uniform(u: np.ndarray) -> float:
