@@ -47,6 +47,13 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r".*LogUniformǁdecode$", r"np\.clip\(self\.low \* \(self\.high / self\.low\) \*\* u, None, self\.high\)",
      "EQUIVALENT: the lower clip never acts on the unit cube: for 0 <= u, (high/low)^u >= 1 (high/low > 1, pow "
      "monotone, exactly 1 at u = 0), so low·(high/low)^u >= low; every search decodes points of [0, 1]^d."),
+    (r".*ǁUniformǁdecode$", r"np\.clip\(self\.low \+ u \* \(self\.high - self\.low\), self\.low, None\)",
+     "EQUIVALENT as far as measured: for u < 1 the rounded low + u·(high − low) stayed <= high in every range tried "
+     "(2·10⁵ random ranges in [-3, 3] at u = 1 − 2⁻⁵³), and u >= 1 takes high itself; a counterexample would be a "
+     "range and a u < 1 where it rounds above high, which a decode check at u = 1 − 2⁻⁵³ would then catch."),
+    (r".*SearchResultǁevaluate$", r"trial = Trial\(params, value, np\.array\(unit, (dtype=None)?\), role\)",
+     "EQUIVALENT: every search passes a float64 unit-cube point (rng.random, the grid's float64 rows, BOBYQA's "
+     "float64 vector, the clipped candidates), which np.array keeps as float64 without dtype=float."),
     (r"encode$", r"^return np\.clip\(np\.array\(unit\), (None, 1\.0|0\.0, None|0\.0, 2\.0)\)$",
      "EQUIVALENT: the clip never acts: low <= x <= high is checked just before, so (x − low)/(high − low) is in "
      "[0, 1] (a correctly rounded quotient of 0 <= a <= b), and log(x/low)/log(high/low) too (x/low <= high/low, "

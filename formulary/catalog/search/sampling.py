@@ -41,6 +41,7 @@ def _grid_check(candidate):
     expect(five == [2.0, 2.25, 2.5, 2.75, 3.0], f"the default grid (points=5) of [2, 3] is {five}")
     _choice_check(Choice)
     _log_ends(grid_search, LogUniform)
+    _range_check(grid_search, Uniform)
     return {"grid points": len(expected), "each evaluated once": True}
 
 
@@ -61,6 +62,18 @@ def _log_ends(grid_search, LogUniform):
     expect(ends[0] == 1e-5 and ends[-1] == 1.0, f"the grid of LogUniform(1e-5, 1) ends at {ends[0]!r}, {ends[-1]!r}")
     top = LogUniform(0.3, 0.7).decode(np.array([np.nextafter(1.0, 0.0), 1.0]))
     expect((top <= 0.7).all() and top[1] == 0.7, f"LogUniform(0.3, 0.7) decodes u = 1 − 2⁻⁵³ and 1 to {top!r}")
+
+
+def _range_check(grid_search, Uniform):
+    """A Uniform holds floats and decodes u = 1 to high itself (0.2 + (0.9 − 0.2) rounds below 0.9); parameters
+    are plain Python floats; an objective's non-number is named."""
+    r = Uniform(0, 2)
+    expect(type(r.low) is float and type(r.high) is float, f"Uniform(0, 2) holds {r.low!r}, {r.high!r}: not floats")
+    grid = grid_search(lambda p: p["x"], {"x": Uniform(0.2, 0.9)}, points=2)
+    ends = [t.params["x"] for t in grid.trials]
+    expect(ends == [0.2, 0.9] and all(type(v) is float for v in ends), f"the grid of [0.2, 0.9] is {ends!r}")
+    raises(TypeError, r"^objective must return a real number, got list",
+           lambda: grid_search(lambda p: [p["x"]], {"x": Uniform(0.0, 1.0)}, points=1))
 
 
 def _ks_uniform(u: np.ndarray) -> float:
@@ -103,10 +116,13 @@ def _random_check(candidate):
 
 
 SPACE_ERRORS = (
-    ErrorInput(Sample((bowl, {})), ValueError, r"space is empty", "search.grid_search"),
-    ErrorInput(Sample((bowl, [("lr", 1)])), TypeError, r"space must be a dict", "search.grid_search"),
-    ErrorInput(Sample((bowl, {"lr": (1e-4, 1.0)})), TypeError, r"space\['lr'\]", "search.random_search"),
+    ErrorInput(Sample((bowl, {})), ValueError, r"^space is empty", "search.grid_search"),
+    ErrorInput(Sample((bowl, [("lr", 1)])), TypeError, r"space must be a dict .*, got list", "search.grid_search"),
+    ErrorInput(Sample((bowl, {"lr": (1e-4, 1.0)})), TypeError, r"space\['lr'\] must be .*, got tuple",
+               "search.random_search"),
     ErrorInput(Sample((1.0, 0.0)), ValueError, r"low must be below high", "search.Uniform"),
+    ErrorInput(Sample((1.0, 1.0)), ValueError, r"low must be below high", "search.Uniform"),
+    ErrorInput(Sample((True, 2.0)), ValueError, r"\blow must be a finite real", "search.Uniform"),
     ErrorInput(Sample((0.0, 1.0)), ValueError, r"low must be positive", "search.LogUniform"),
     ErrorInput(Sample((1.0, math.inf)), ValueError, r"high must be a finite", "search.Uniform"),
     ErrorInput(Sample(((),)), ValueError, r"\bvalues must not be empty", "search.Choice"),

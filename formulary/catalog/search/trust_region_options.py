@@ -11,7 +11,7 @@ from formulary.catalog.search._shared import raises
 from formulary.verdict import expect
 
 
-def options_check(search, f, space):
+def options_check(search, f, space, LogUniform):
     """trust_region_search's own arguments: n_trials (default 100) caps the evaluations, radius is the stencil's
     step in unit coordinates, min_radius where it stops; the roles start, initial (the other 2d stencil points) and
     step; the documented ranges radius in (0, 0.5], min_radius in (0, radius], each bad value named."""
@@ -34,6 +34,9 @@ def options_check(search, f, space):
         at = search(f, space, start, n_trials=5)
         expect(at.trials[0].params == start, f"the start {start} on the bounds became {at.trials[0].params}")
     raises(ValueError, r"start\['x1'\] must be a finite real", lambda: search(f, space, {"x1": math.nan, "x2": 4.0}))
+    log = search(lambda p: p["lr"], {"lr": LogUniform(1e-4, 1.0)}, {"lr": 1e-3}, n_trials=3)  # encoded in log
+    expect(math.isclose(log.trials[0].params["lr"], 1e-3, rel_tol=1e-12),
+           f"the start lr = 1e-3 on LogUniform(1e-4, 1) became {log.trials[0].params['lr']!r}")
     for kw in ({"radius": 0.5}, {"radius": 0.2, "min_radius": 0.2}):
         expect(search(f, space, centre, n_trials=20, **kw).trials, f"{kw} is allowed and must run")
     for kw, error, pattern in (({"n_trials": 0}, ValueError, r"\bn_trials\b"),
