@@ -13,6 +13,13 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"expected_improvement$", r"z = np\.divide\(imp, s, (out=None, )?where=pos\)",
      "EQUIVALENT: without out= the entries where σ = 0 (where=pos is False) are left uninitialised, and only "
      "those; np.where(pos, ..., max(I, 0)) discards every one of them, so the result is the same."),
+    (r"_cholesky$", r"^def _cholesky\(.*kernel=\"(XXrbfXX|RBF)\"",
+     "EQUIVALENT: _cholesky's default kernel is never used: both callers (gp_posterior, gp_log_marginal_likelihood) "
+     "pass theirs."),
+    (r"_gp_args$", r"^return x\.astype\((None|np\.float64)\), y\.astype\((None|np\.float64)\)",
+     "EQUIVALENT: ndarray.astype(None) converts to float64, the dtype named in the original."),
+    (r"gp_posterior$", r"_kernel\(kernel\)\(x, xs\.astype\(None\), ell, s2\)",
+     "EQUIVALENT: ndarray.astype(None) converts to float64, the dtype named in the original."),
     (r"_fit$", r"^def _fit\(.*kernel=\"(XXrbfXX|RBF)\"",
      "EQUIVALENT: _fit's default kernel is never used: its only caller, _search, always passes the kernel."),
     (r"_search$", r"^def _search\(.*kernel=\"(XXrbfXX|RBF)\"",

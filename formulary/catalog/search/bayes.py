@@ -30,6 +30,7 @@ def _gp_edges(dt):
         Sample((np.zeros((0, 2), dt), np.zeros(0, dt), test, 0.3, 1.5, 0.05), {}, "no data: the prior"),
         Sample((x, y, np.zeros((0, 2), dt), 0.3, 1.5, 0.05), {}, "no test points"),
         Sample((x, y, test), {}, "the defaults: ℓ = 0.2, σ_f² = 1, σ_n² = 1e-6"),
+        Sample((x[2:], y[2:], test, 0.3, 1.5, 0.0), {}, "no noise (σ_n² = 0 is allowed), two distinct points"),
     ]
 
 
@@ -133,7 +134,17 @@ RECORDS = (
             ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3), np.zeros((2, 2))), {"length_scale": 0.0}), ValueError,
                        r"length_scale"),
             ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3), np.zeros((2, 2))), {"noise": -1.0}), ValueError,
-                       r"noise"),
+                       r"^noise must be non-negative"),
+            ErrorInput(Sample((np.zeros((3, 2)), np.zeros(2), np.zeros((2, 2)))), ValueError,
+                       r"^y_train has shape \(2,\), expected \(3,\)"),
+            ErrorInput(Sample((np.zeros(3), np.zeros(3), np.zeros((2, 1)))), ValueError, r"^x_train must be \(n, d\)"),
+            ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3), np.zeros((2, 2))), {"kernel": "cubic"}), ValueError,
+                       r"^kernel must be one of \['matern52', 'rbf'\], got 'cubic'"),
+            *named_errors(("x_train", "y_train", "x_test", "length_scale", "signal_variance", "noise"),
+                          (np.zeros((3, 2)), np.zeros(3), np.zeros((2, 2))), {}, (
+                ("x_train", "0.5", TypeError), ("y_train", "0.5", TypeError), ("x_test", "0.5", TypeError),
+                ("length_scale", "0.2", TypeError), ("length_scale", 0.0), ("signal_variance", 0.0),
+                ("noise", "0", TypeError))),
         ),
         notes="float64 only: a Gaussian process is conditioned on a kernel matrix whose condition number reaches "
               "(n σ_f² + σ_n²)/σ_n² (here up to 10⁴); in float32 that leaves about three correct digits, in torch "

@@ -54,6 +54,10 @@ def _sklearn_check(candidate):
                    f"{err:.2e} "
                    f"relative to 1 + |value|, expected <= {TOL}: got {np.round(got, 8)}, scikit-learn "
                    f"{np.round(ref, 8)}")
+    x, y, xs, ell, s2, noise, kernel = next(_gp_problems())
+    out = posterior(*(a.astype(np.float32) for a in (x, y, xs)), ell, s2, noise, kernel=kernel)
+    expect([o.dtype for o in out] == [np.float32] * 2, f"float32 inputs gave {[o.dtype for o in out]} (float64 inside, "
+                                                       "the input's dtype out)")
     return {f"worst {k}": float(f"{v:.2g}") for k, v in worst.items()}
 
 
