@@ -3,7 +3,7 @@
 ``RULES`` has the format of ``EXPLAINED`` in scripts/mutation.py: (function regex, matched with re.match against
 the function name without ``x_``/``__mutmut_N``; mutated-line regex, matched with re.search; the explanation).
 Every other survivor of the cluster (and of impl/search/trust_region.py) is killed by the records in
-formulary/catalog/search/ (bayes.py, bayes_oracles.py, sampling.py, split.py, bobyqa_records.py).
+formulary/catalog/search/ (bayes.py, bayes_oracles.py, sampling.py, split.py, trust_region_options.py).
 """
 
 RULES: tuple[tuple[str, str, str], ...] = (
