@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
+from formulary.catalog._arguments import named_errors
 from formulary.catalog.search._shared import SECTION, bowl, bowl_space, bowl_units, check_nonfinite, dims, flaky, raises
 from formulary.mistakes import search as M
 from formulary.record import ErrorInput, Mistake, Record, Sample
@@ -28,12 +29,15 @@ def _gp_edges(dt):
         Sample((x, y, test, 1.7, 0.8, 0.002), {}, "long length scale, little noise"),
         Sample((np.zeros((0, 2), dt), np.zeros(0, dt), test, 0.3, 1.5, 0.05), {}, "no data: the prior"),
         Sample((x, y, np.zeros((0, 2), dt), 0.3, 1.5, 0.05), {}, "no test points"),
+        Sample((x, y, test), {}, "the defaults: ℓ = 0.2, σ_f² = 1, σ_n² = 1e-6"),
+        Sample((x[2:], y[2:], test, 0.3, 1.5, 0.0), {}, "no noise (σ_n² = 0 is allowed), two distinct points"),
     ]
 
 
 def _lml_edges(dt):
     x, y, _, *params = _gp_edges(dt)[0].args
-    return [Sample((x, y, *params), {}, "a repeated point"), Sample((x[:1], y[:1], 0.3, 1.5, 0.05), {}, "one point")]
+    return [Sample((x, y, *params), {}, "a repeated point"), Sample((x[:1], y[:1], 0.3, 1.5, 0.05), {}, "one point"),
+            Sample((x, y), {}, "the defaults: ℓ = 0.2, σ_f² = 1, σ_n² = 1e-6")]
 
 
 def _lml_inputs(dt):
@@ -74,9 +78,35 @@ def _bayes_search_check(candidate):
     expect(result.best.value < 1e-3, f"best value {result.best.value:.2e} after 20 trials, expected < 1e-3")
     Choice, _, _ = dims(candidate)
     raises(TypeError, r"continuous", lambda: bayes_search(bowl, {**space, "act": Choice(("relu",))}))
-    raises(ValueError, r"n_initial", lambda: bayes_search(bowl, space, n_initial=0))
-    return {"best after 20 trials": float(f"{result.best.value:.3g}"),
+    for name, bad, error in (("n_trials", 0, ValueError), ("n_initial", 0, ValueError), ("n_candidates", 0, ValueError),
+                             ("xi", "0.1", TypeError), ("length_scale", 0.0, ValueError)):
+        raises(error, rf"\b{name}\b", lambda name=name, bad=bad: bayes_search(bowl, space, **{name: bad}))
+    # the model needs two finite values: with one initial point the second is drawn uniformly too, the third by EI
+    for n0, roles in ((1, ["initial"] * 2 + ["ei"] * 2), (2, ["initial"] * 2 + ["ei"] * 2)):
+        got = [t.role for t in bayes_search(bowl, space, n_trials=4, n_initial=n0, n_candidates=40).trials]
+        expect(got == roles, f"n_initial={n0}, all values finite: roles {got}, expected {roles}")
+    corners = _corners(candidate)
+    return {"best after 20 trials": float(f"{result.best.value:.3g}"), **corners,
             "random search, median best of 20": float(f"{np.median(randoms):.3g}")}
+
+
+def _corners(candidate):
+    """A slope down to a corner of the cube: the candidates near the best point are clipped onto the cube's faces,
+    so the search reaches the corner itself (value 0) and never leaves the cube."""
+    bayes_search = candidate.get("search.bayes_search")
+    _, Uniform, _ = dims(candidate)
+    square = {"a": Uniform(0.0, 1.0), "b": Uniform(0.0, 1.0)}
+    out = {}
+    for corner, f in (("(0, 0)", lambda p: p["a"] + p["b"]), ("(1, 1)", lambda p: 2.0 - p["a"] - p["b"])):
+        for seed in range(3):
+            r = bayes_search(f, square, n_trials=15, seed=seed)
+            u = r.units
+            expect(((u >= 0) & (u <= 1)).all(), f"corner {corner}, seed {seed}: trials outside the unit cube, "
+                                                f"units from {u.min():.3g} to {u.max():.3g}")
+            expect(r.best.value < 1e-9, f"corner {corner}, seed {seed}: best {r.best.value:.2e} after 15 trials: the "
+                                        "corner itself was never tried")
+        out[f"corner {corner} reached"] = True
+    return out
 
 
 RECORDS = (
@@ -104,7 +134,17 @@ RECORDS = (
             ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3), np.zeros((2, 2))), {"length_scale": 0.0}), ValueError,
                        r"length_scale"),
             ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3), np.zeros((2, 2))), {"noise": -1.0}), ValueError,
-                       r"noise"),
+                       r"^noise must be non-negative"),
+            ErrorInput(Sample((np.zeros((3, 2)), np.zeros(2), np.zeros((2, 2)))), ValueError,
+                       r"^y_train has shape \(2,\), expected \(3,\)"),
+            ErrorInput(Sample((np.zeros(3), np.zeros(3), np.zeros((2, 1)))), ValueError, r"^x_train must be \(n, d\)"),
+            ErrorInput(Sample((np.zeros((3, 2)), np.zeros(3), np.zeros((2, 2))), {"kernel": "cubic"}), ValueError,
+                       r"^kernel must be one of \['matern52', 'rbf'\], got 'cubic'"),
+            *named_errors(("x_train", "y_train", "x_test", "length_scale", "signal_variance", "noise"),
+                          (np.zeros((3, 2)), np.zeros(3), np.zeros((2, 2))), {}, (
+                ("x_train", "0.5", TypeError), ("y_train", "0.5", TypeError), ("x_test", "0.5", TypeError),
+                ("length_scale", "0.2", TypeError), ("length_scale", 0.0), ("signal_variance", 0.0),
+                ("noise", "0", TypeError))),
         ),
         notes="float64 only: a Gaussian process is conditioned on a kernel matrix whose condition number reaches "
               "(n σ_f² + σ_n²)/σ_n² (here up to 10⁴); in float32 that leaves about three correct digits, in torch "
@@ -145,8 +185,11 @@ RECORDS = (
             Mistake("xi-added", "I = f* − μ + ξ", M.expected_improvement_xi_added),
         ),
         errors=(
-            ErrorInput(Sample((np.zeros(2), -np.ones(2), 0.0)), ValueError, r"std must be non-negative"),
-            ErrorInput(Sample((np.zeros(2), np.ones(3), 0.0)), ValueError, r"std has shape"),
+            ErrorInput(Sample((np.zeros(2), -np.ones(2), 0.0)), ValueError, r"\bstd must be non-negative"),
+            ErrorInput(Sample((np.zeros(2), np.ones(3), 0.0)), ValueError, r"\bstd has shape"),
+            *named_errors(("mean", "std", "best", "xi"), (np.zeros(2), np.ones(2), 0.0), {}, (
+                ("mean", "0.5", TypeError), ("std", None, TypeError), ("best", "0.5", TypeError),
+                ("xi", "0.1", TypeError))),
         ),
     ),
     Record(

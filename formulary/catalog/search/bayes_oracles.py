@@ -54,6 +54,10 @@ def _sklearn_check(candidate):
                    f"{err:.2e} "
                    f"relative to 1 + |value|, expected <= {TOL}: got {np.round(got, 8)}, scikit-learn "
                    f"{np.round(ref, 8)}")
+    x, y, xs, ell, s2, noise, kernel = next(_gp_problems())
+    out = posterior(*(a.astype(np.float32) for a in (x, y, xs)), ell, s2, noise, kernel=kernel)
+    expect([o.dtype for o in out] == [np.float32] * 2, f"float32 inputs gave {[o.dtype for o in out]} (float64 inside, "
+                                                       "the input's dtype out)")
     return {f"worst {k}": float(f"{v:.2g}") for k, v in worst.items()}
 
 
@@ -85,7 +89,51 @@ def _loop_check(candidate):
     c = bayes_search(branin, space, n_trials=12, seed=8)
     expect(same_trials(a, b), "the same seed gave different decisions: the loop is not reproducible")
     expect(not same_trials(a, c), "seeds 7 and 8 gave the same trials: the seed is ignored")
+    _defaults(bayes_search, space)
+    _invariance(bayes_search, space)
+    _evidence_chooses(candidate, space)
+    rbf, matern = (bayes_search(branin, space, n_trials=8, seed=7, kernel=k, length_scale=0.3)
+                   for k in ("rbf", "matern52"))
+    expect(not same_trials(rbf, matern), "the RBF and Matérn 5/2 kernels with the same length scale 0.3 gave the same "
+                                         "trials: the kernel does not reach the posterior")
     return {"decisions compared": 12}
+
+
+def _defaults(bayes_search, space):
+    """The documented defaults: 30 trials, seed 0, 5 initial points."""
+    d = bayes_search(branin, space)
+    roles = [t.role for t in d.trials]
+    expect(roles == ["initial"] * 5 + ["ei"] * 25, f"bayes_search's defaults (30 trials, 5 initial) gave roles {roles}")
+    first = bayes_search(branin, space, n_trials=5, seed=0)
+    expect([t.params for t in d.trials[:5]] == [t.params for t in first.trials],
+           "the default run's initial points are not seed 0's")
+
+
+def _invariance(bayes_search, space):
+    """The model is fitted to standardised values, so the decisions do not depend on the objective's scale (/1024:
+    exact in binary) or offset (+1000: to rounding)."""
+    a = bayes_search(branin, space, n_trials=10, seed=3)
+    scaled = bayes_search(lambda p: branin(p) / 1024.0, space, n_trials=10, seed=3)
+    shifted = bayes_search(lambda p: branin(p) + 1000.0, space, n_trials=10, seed=3)
+    expect(np.array_equal(a.units, scaled.units), "the objective / 1024 gave other decisions: the values are not "
+                                                  f"standardised (units {a.units[5:]} against {scaled.units[5:]})")
+    expect(np.allclose(a.units, shifted.units, rtol=0, atol=1e-9), "the objective + 1000 gave other decisions: the "
+           f"values are not standardised (units {a.units[5:]} against {shifted.units[5:]})")
+
+
+def _evidence_chooses(candidate, space):
+    """length_scale=None: the length scale of the grid with the highest evidence of the standardised values under the
+    search's own kernel; the first EI decision must be the one that length scale, given, makes."""
+    bayes_search, evidence = candidate.get("search.bayes_search"), candidate.get("search.gp_log_marginal_likelihood")
+    grid = candidate.get("search.bayes.LENGTH_SCALES")
+    for kernel in ("rbf", "matern52"):
+        auto = bayes_search(branin, space, n_trials=6, seed=7, kernel=kernel)
+        u, v = auto.units[:5], auto.values[:5]
+        y = (v - v.mean()) / v.std()
+        ell = float(max(grid, key=lambda s: evidence(u, y, s, 1.0, 1e-6, kernel=kernel)))
+        given = bayes_search(branin, space, n_trials=6, seed=7, kernel=kernel, length_scale=ell)
+        expect(same_trials(auto, given), f"{kernel}: the length scale of highest evidence on the initial points is "
+                                         f"{ell:.3g}, yet the search with it given decided otherwise")
 
 
 # -- the guide's claim: Bayesian optimisation needs many parameters of its own ------------------------

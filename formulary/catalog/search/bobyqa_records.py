@@ -37,6 +37,7 @@ from formulary.catalog.search.bobyqa_problems import (
     random_problem,
     run_nlopt,
 )
+from formulary.catalog.search.trust_region_options import options_check
 from formulary.mistakes import search_bobyqa as M
 from formulary.profiles import CI_EXAMPLES
 from formulary.record import ErrorInput, Mistake, Record, Sample
@@ -391,6 +392,7 @@ def _search_check(candidate):
     raises(ValueError, r"start must give a value for each", lambda: search(f, space, {"x1": 1.0}))
     raises(ValueError, r"radius", lambda: search(f, space, {"x1": 4.0, "x2": 4.0}, radius=0.7))
     raises(TypeError, r"continuous", lambda: search(f, {**space, "act": Choice(("relu",))}, {"x1": 4.0, "x2": 4.0}))
+    options_check(search, f, space, candidate.get("search.LogUniform"))
     return {"Branin: start -> end": found, "double well: start -> end": ends, "NaN: status": result.status}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from hypothesis import strategies as st
 from torch.utils.data import random_split
@@ -31,6 +33,8 @@ def _split_check(candidate):
     a, b, c = (random_split(240, [0.6, 0.2, 0.2], seed=s) for s in (0, 0, 1))
     expect(all(np.array_equal(p, q) for p, q in zip(a, b)), "the same seed gave different splits")
     expect(not np.array_equal(a[0], c[0]), "different seeds gave the same split")
+    expect(all(np.array_equal(p, q) for p, q in zip(random_split(240, [0.6, 0.2, 0.2]), a)),
+           "random_split's default seed is not 0")
 
     # the procedure, end to end: tune an MLP's learning rate and width; the test set scored once, last
     init, train_mlp, forward = (candidate.get(f"basics.{n}") for n in ("init_mlp", "mlp_train", "mlp_forward"))
@@ -62,6 +66,8 @@ def _split_check(candidate):
     expect(scored.count("test") == 1 and scored[-1] == "test",
            f"the test set was scored {scored.count('test')} times, last: {scored[-1]}")
     expect(scored[:-1] == ["validation"] * len(out.search.trials), "every trial must be scored on the validation set")
+    expect(len(out.search.trials) == 8, f"{len(out.search.trials)} trials: the search options (n_trials=8) were not "
+                                        "passed on")
     values = out.search.values
     expect(out.params == out.search.trials[int(np.nanargmin(values))].params,
            "the hyperparameters chosen are not the best on validation")
@@ -69,6 +75,7 @@ def _split_check(candidate):
     expect(out.test_score == refit, f"reported test score {out.test_score} differs from the chosen model's {refit}")
     expect(out.test_score < 0.2 * np.var(test[1]),
            f"test MSE {out.test_score:.3g} against variance {np.var(test[1]):.3g}: nothing learnt")
+    _all_diverged(candidate)
     return {"chosen": out.params, "validation MSE": float(f"{np.nanmin(values):.3g}"),
             "test MSE": float(f"{out.test_score:.3g}"),
             "diverged trials (NaN)": int(np.isnan(values).sum()), "test variance": float(f"{np.var(test[1]):.3g}")}
@@ -93,6 +100,18 @@ def _guide_selects_on_test(candidate):
         guide.append(M.holdout_search_selects_on_test(grid, space, fit, score, 0, 1, 2).test_score)
     expect(abs(np.mean(honest) - 1.0) < 0.06, f"the honest test score averages {np.mean(honest):.3f}, not 1")
     expect(np.mean(guide) < 0.9, f"selecting on the test set averages {np.mean(guide):.3f}: no optimism shown")
+
+
+def _all_diverged(candidate):
+    """Every validation score NaN: no hyperparameters to test, said as such."""
+    Choice, _, _ = dims(candidate)
+    holdout, grid = candidate.get("search.holdout_search"), candidate.get("search.grid_search")
+    try:
+        holdout(grid, {"model": Choice((1, 2))}, lambda data, params: 0, lambda model, data: float("nan"), 0, 1, 2)
+    except ValueError as exc:
+        expect(re.match(r"every trial's validation score was non-finite", str(exc)), f"ValueError({exc})")
+    else:
+        raise AssertionError("every validation score NaN: expected a ValueError, nothing was raised")
 
 
 def _split_lengths_inputs(dt):
@@ -141,8 +160,14 @@ RECORDS = (
         errors=(
             ErrorInput(Sample((10, [0.5, 0.6])), ValueError, r"lengths .* summing to 1", "search.random_split"),
             ErrorInput(Sample((10, [3, 6])), ValueError, r"sum to the 10 samples", "search.random_split"),
-            ErrorInput(Sample((-1, [1.0])), TypeError, r"n must be", "search.random_split"),
-            ErrorInput(Sample((10, "0.5")), TypeError, r"lengths", "search.random_split"),
+            ErrorInput(Sample((-1, [1.0])), TypeError, r"\bn must be", "search.random_split"),
+            ErrorInput(Sample((2.5, [1.0])), TypeError, r"\bn must be", "search.random_split"),
+            ErrorInput(Sample((True, [1.0])), TypeError, r"\bn must be", "search.random_split"),
+            ErrorInput(Sample((10, "0.5")), TypeError, r"\blengths must be a non-empty list", "search.random_split"),
+            ErrorInput(Sample((10, [])), TypeError, r"\blengths must be a non-empty list", "search.random_split"),
+            ErrorInput(Sample((1, [True, False])), TypeError, r"\blengths must hold ints or fractions",
+                       "search.random_split"),
+            ErrorInput(Sample((10, [1.0000000001, 0.0])), ValueError, r"fractions in \[0, 1\]", "search.random_split"),
         ),
         deviations=(Deviation(
             "line 292: hyperparameters are decided by 'training different models and choosing the better test value' "
@@ -165,7 +190,7 @@ RECORDS = (
         reference="search.split_lengths",
         inputs=_split_lengths_inputs,
         edges=lambda dt: [Sample((11, [0.6, 0.2, 0.2])), Sample((10, [0.34, 0.33, 0.33])),
-                          Sample((3, [0.25, 0.25, 0.25, 0.25])),
+                          Sample((3, [0.25, 0.25, 0.25, 0.25])), Sample((10, [0.0, 0.7, 0.3]), {}, "an empty part"),
                           Sample((100, [0.34, 0.56, 0.1]), {}, "torch rejects it (see the deviation)",
                                  expected=[34, 56, 10])],
         dtypes=(np.float64,),
