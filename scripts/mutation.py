@@ -426,12 +426,13 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
 
 
 def _rules_beside() -> tuple[tuple[str, str, str], ...]:
-    """More rules, one file a part of impl (scripts/mutation_rules_*.py, each defining RULES), after those above."""
+    """More rules, one file a part of impl (scripts/mutation_rules_*.py, each defining RULES), matched before those
+    above: theirs name their functions, and the generic argument-name rules above would otherwise answer first."""
     return tuple(rule for path in sorted(Path(__file__).parent.glob("mutation_rules_*.py"))
                  for rule in runpy.run_path(str(path))["RULES"])
 
 
-EXPLAINED += _rules_beside()
+EXPLAINED = _rules_beside() + EXPLAINED
 
 def explanation(function: str, line: str) -> str:
     return next((why for fn, pattern, why in EXPLAINED if re.match(fn, function) and re.search(pattern, line)), "")
@@ -450,7 +451,7 @@ CHAPTERS: dict[str, tuple[tuple[str, ...], str]] = {
     "networks": (("impl/networks/",), "arch."),
     "recurrent": (("impl/recurrent/",), "rnn. or lstm. or gru."),
     "basics": (("impl/basics.py",), "nn."),
-    "search": (("impl/search/",), "hp. or rescue"),  # rescue: tests/test_bobyqa_rescue_in_loop.py
+    "search": (("impl/search/",), "hp."),
 }
 
 
@@ -575,6 +576,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--report-only", action="store_true", help="rewrite the JSON from the last run, run nothing")
     p.add_argument("--survivors", action="store_true",
                    help="update the chapter's last run: new or changed functions' mutants, and the survivors again")
+    p.add_argument("--survivors-only", action="store_true",
+                   help="like --survivors, but leaves mutants without a result alone (a run cut short stays so)")
     p.add_argument("--combine", nargs="+", metavar="JSON",
                    help="write --out from chapter results kept elsewhere (e.g. docs/mutation/*.json), run nothing")
     args = p.parse_args(argv)
@@ -599,8 +602,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_one(work: Path, targets: list[str], k: str, tests: str, args) -> dict:
-    if args.survivors:
-        rerun_survivors(work, targets, k, tests, args.max_children)
+    if args.survivors or args.survivors_only:
+        rerun_survivors(work, targets, k, tests, args.max_children, unfinished=not args.survivors_only)
     elif not args.report_only:
         prepare(work, targets, k, tests, fresh=True)
         with open(work / "mutmut.log", "w") as log:
@@ -611,7 +614,8 @@ def run_one(work: Path, targets: list[str], k: str, tests: str, args) -> dict:
     return result
 
 
-def rerun_survivors(work: Path, targets: list[str], k: str, tests: str, max_children: str) -> None:
+def rerun_survivors(work: Path, targets: list[str], k: str, tests: str, max_children: str,
+                    unfinished: bool = True) -> None:
     """Bring a chapter's last run up to date without running it all again: the tree is copied anew, mutmut
     regenerates the mutants of the functions that changed (it keeps a hash per function; a new test selection
     invalidates them all) and runs those, and then the last run's survivors and untested mutants run again against
@@ -626,7 +630,8 @@ def rerun_survivors(work: Path, targets: list[str], k: str, tests: str, max_chil
     (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     _configure(work, targets, k, tests)
     with open(work / "mutmut.log", "a") as log:
-        mutmut(work, "run", "--max-children", max_children, log=log)  # only mutants without a result
+        if unfinished:
+            mutmut(work, "run", "--max-children", max_children, log=log)  # only mutants without a result
         live = set(statuses(work))
         mutmut(work, "run", "--max-children", max_children, *[n for n in survivors if n in live], log=log)
 
