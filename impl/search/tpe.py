@@ -103,7 +103,7 @@ def parzen_log_pdf(observations, lows, highs, points, weights=None) -> np.ndarra
         \log p(x) = \log \sum_j \pi_j \prod_d \frac{\varphi\bigl((x_d - \mu_{jd})/\sigma_{jd}\bigr)}
         {\sigma_{jd}\,\bigl(\Phi(\frac{b_d - \mu_{jd}}{\sigma_{jd}}) - \Phi(\frac{a_d - \mu_{jd}}{\sigma_{jd}})\bigr)}
     """
-    obs = float_array(np.asarray(observations, dtype=np.float64), "observations")
+    obs = float_array(observations, "observations").astype(np.float64, copy=False)
     lows, highs = np.asarray(lows, dtype=np.float64), np.asarray(highs, dtype=np.float64)
     d = len(lows)
     obs = obs.reshape(-1, d)
@@ -131,7 +131,7 @@ def parzen_sample(rng: np.random.Generator, observations, lows, highs, size: int
     .. math:: j \sim \operatorname{Cat}(\pi), \quad
               x_d \sim \mathcal N(\mu_{jd}, \sigma_{jd}^2)\ \big|\ a_d \le x_d \le b_d
     """
-    obs = np.asarray(observations, dtype=np.float64).reshape(-1, len(lows))
+    obs = float_array(observations, "observations").astype(np.float64, copy=False).reshape(-1, len(lows))
     n, d = obs.shape
     w = tpe_weights(n) if weights is None else np.asarray(weights, dtype=np.float64)
     pi = np.append(w, PRIOR_WEIGHT)

@@ -286,7 +286,8 @@ RECORDS = (
         check=_density_check,
         errors=tuple(named_errors(("observations", "lows", "highs", "points", "weights"),
                                   (np.zeros((3, 1)), np.zeros(1), np.ones(1), np.zeros((2, 1))), {},
-                                  [("weights", np.ones(2)), ("weights", np.ones((3, 1)))], PDF)),
+                                  [("weights", np.ones(2)), ("weights", np.ones((3, 1))),
+                                   ("observations", None, TypeError), ("observations", "abc", TypeError)], PDF)),
         mistakes=(
             Mistake("no-prior", "the mixture without its prior", M.parzen_log_pdf_no_prior, PDF),
             Mistake("nearer-gap", "bandwidth from the nearer neighbour", M.parzen_log_pdf_nearer_gap, PDF),
