@@ -28,9 +28,9 @@ RULES: tuple[tuple[str, str, str], ...] = (
      "Sterbenz's range; on none of the lockstep's problems, which these mutants pass). hp.lipo/dlib's lockstep "
      "checks that every asked point is inside the box exactly: it needs a problem whose trust-region step reaches "
      "a bound such as 2.3 from an anchor below 1.15."),
-    (r"xǁMaxLipoǁtell$", r"if role == \"trust-region\" or self\._pending is not None:",
-     "EQUIVALENT under the ask/tell protocol: _pending is set exactly when ask returns a trust-region step and "
-     "cleared by every tell, so role == 'trust-region' holds exactly when _pending is not None."),
+    (r"xǁMaxLipoǁtell$", r"if role == \"trust-region\" or self\.pending is not None:",
+     "EQUIVALENT under the ask/tell protocol: pending is set exactly when ask returns a trust-region step and "
+     "cleared by every tell, so role == 'trust-region' holds exactly when pending is not None."),
     (r"_box$", r"float_array\(np\.asarray\((lower|upper), dtype=np\.float64\), (None|\"XX(lower|upper)XX\"|"
                r"\"(LOWER|UPPER)\")\)",
      "EQUIVALENT: float_array receives np.asarray(..., dtype=float64), which always passes its dtype check, so the "

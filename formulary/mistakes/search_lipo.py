@@ -12,7 +12,7 @@ import numpy as np
 
 from impl.search import LogUniform, Uniform
 from impl.search.maxlipo import MaxLipo, search_space
-from impl.search.maxlipo_model import NOISE, nnls, trust_region_subproblem
+from impl.search.maxlipo_model import NOISE, nnls, quadratic_least_squares, trust_region_subproblem
 
 # -- the bound's quadratic programme ---------------------------------------------------------------
 
@@ -133,12 +133,4 @@ def trust_region_subproblem_clipped(b, g, radius, lower, upper):
 def fit_quadratic_least_norm(x, y):
     """Least squares in the monomial basis with fewer points than coefficients: pinv's least-norm coefficients
     (g and c penalised too), where dlib takes the interpolant of least Frobenius norm Hessian."""
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    m, d = x.shape
-    r, s = np.triu_indices(d)
-    quad = x[:, r] * x[:, s] * np.where(r == s, 0.5, 1.0)
-    z = np.linalg.pinv(np.hstack([x, np.ones((m, 1)), quad])) @ y
-    h = np.zeros((d, d))
-    h[r, s] = z[d + 1:]
-    h[s, r] = z[d + 1:]
-    return h, z[:d], float(z[d])
+    return quadratic_least_squares(x, y)

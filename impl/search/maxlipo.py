@@ -73,7 +73,7 @@ class MaxLipo:
     offsets: np.ndarray | None = None
     _pairs: np.ndarray | None = None
     _tr_next: bool = True
-    _pending: tuple | None = None
+    pending: tuple | None = None  # the trust-region step in flight: (anchor value, predicted decrease)
     _asked_centre: bool = False
 
     def __post_init__(self):
@@ -138,18 +138,18 @@ class MaxLipo:
             return None
         out = best.copy()
         out[free] = np.clip(anchor + p, self.lower[free], self.upper[free])
-        self._pending = (self.best_f, predicted)
+        self.pending = (self.best_f, predicted)
         return out
 
     def tell(self, x, value: float, role: str) -> None:
-        if role == "trust-region" and self._pending is not None:
-            anchor_f, predicted = self._pending
+        if role == "trust-region" and self.pending is not None:
+            anchor_f, predicted = self.pending
             rho = (anchor_f - value) / abs(predicted) if math.isfinite(value) else -math.inf
             if rho < 0.25:
                 self.radius *= 0.5
             elif rho > 0.75:
                 self.radius *= 2
-        self._pending = None
+        self.pending = None
         if not math.isfinite(value):
             return  # a diverged run is recorded by the caller, never modelled
         x = np.asarray(x, dtype=np.float64)

@@ -145,6 +145,23 @@ def maxlipo_lower_bound(candidates, x, f, slopes, offsets) -> np.ndarray:
     return out
 
 
+def quadratic_least_squares(x, y):
+    r"""The quadratic :math:`q(x) = c + g^\top x + \tfrac12 x^\top H x` fitted to ``(x, y)`` by least squares in the
+    monomial basis (pinv: the least-norm coefficients when the points are too few to fix them).
+
+    .. math:: \min_{H, g, c} \sum_i \bigl(q(x_i) - y_i\bigr)^2
+    """
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    m, d = x.shape
+    r, s = np.triu_indices(d)
+    quad = x[:, r] * x[:, s] * np.where(r == s, 0.5, 1.0)
+    z = np.linalg.pinv(np.hstack([x, np.ones((m, 1)), quad])) @ y
+    h = np.zeros((d, d))
+    h[r, s] = z[d + 1:]
+    h[s, r] = z[d + 1:]
+    return h, z[:d], float(z[d])
+
+
 def fit_quadratic(x, y):
     r"""A quadratic :math:`Q(p) = \tfrac12 p^\top H p + g^\top p + c` through the rows of ``x``
     (offsets from the anchor), as dlib's ``fit_quadratic_to_points``: least squares when
@@ -164,13 +181,7 @@ def fit_quadratic(x, y):
         raise ValueError(f"x needs at least d + 1 = {d + 1} points, got {m}")
     full = (d + 1) * (d + 2) // 2
     if m >= full:
-        r, s = np.triu_indices(d)
-        quad = x[:, r] * x[:, s] * np.where(r == s, 0.5, 1.0)
-        z = np.linalg.pinv(np.hstack([x, np.ones((m, 1)), quad])) @ y
-        h = np.zeros((d, d))
-        h[r, s] = z[d + 1:]
-        h[s, r] = z[d + 1:]
-        return h, z[:d], float(z[d])
+        return quadratic_least_squares(x, y)
     w = np.zeros((m + d + 1, m + d + 1))
     w[:m, :m] = 0.5 * (x @ x.T) ** 2
     w[:m, m] = w[m, :m] = 1.0

@@ -173,7 +173,7 @@ def interface(candidate):
             z, role = state.ask()
         radius = state.radius
     # dlib's rule is strict: ρ < 1/4 halves, ρ > 3/4 doubles; ρ exactly 1/4 keeps the radius.  The value that
-    # gives ρ exactly is found from the step's predicted decrease (the engine's pending request, as dlib's
+    # gives ρ exactly is found from the step's predicted decrease (the engine's `pending` request, as dlib's
     # function_evaluation_request carries it), among the 129 floats nearest share·|predicted| below the anchor's
     # value; a step where none gives it exactly is evaluated as usual, and the next one tried
     for share in (0.25, 0.75):
@@ -181,7 +181,7 @@ def interface(candidate):
             while role != "trust-region":
                 state.tell(z, goldstein_price(z), role)
                 z, role = state.ask()
-            anchor_f, predicted = state._pending
+            anchor_f, predicted = state.pending
             up = down = anchor_f - share * abs(predicted)
             near = [up]
             for _ in range(64):
