@@ -21,13 +21,14 @@ def _adam_moments(state, param, g, beta1, beta2):
     if not state:
         state.update(step=0.0, exp_avg=np.zeros_like(param), exp_avg_sq=np.zeros_like(param))
     state["step"] += 1
-    first_moment(state["exp_avg"], g, beta1)
-    second_moment(state["exp_avg_sq"], g, beta2)
+    work = np.empty_like(g)
+    first_moment(state["exp_avg"], g, beta1, work)
+    second_moment(state["exp_avg_sq"], g, beta2, work)
     return state["step"], state["exp_avg"], state["exp_avg_sq"]
 
 
 def _sgd_gradient(param, grad, group):
-    return regularized(grad, param, group["maximize"], group["weight_decay"])
+    return regularized(grad, param, group["maximize"], group["weight_decay"], np.empty_like(param))
 
 
 # -- plain gradient descent ------------------------------------------------------------
@@ -51,7 +52,7 @@ class SGDDecayWithoutLR(O.SGD):
     """θ ← θ − ηg − λθ: the L2 term not multiplied by the learning rate."""
 
     def _update(self, param, grad, state, group):
-        g = regularized(grad, param, group["maximize"], 0.0)
+        g = regularized(grad, param, group["maximize"], 0.0, np.empty_like(param))
         param -= group["lr"] * g + group["weight_decay"] * param
 
 
@@ -316,7 +317,7 @@ class _AdamRule(O.Adam):
     def _update(self, param, grad, state, group):
         beta1, beta2 = group["betas"]
         lr = group["lr"]
-        g = decayed(grad, param, {**group, "decoupled_weight_decay": self._decoupled(group)})
+        g = decayed(grad, param, {**group, "decoupled_weight_decay": self._decoupled(group)}, np.empty_like(param))
         t, m, v = _adam_moments(state, param, g, beta1, beta2)
         bc1, bc2 = 1 - beta1**t, 1 - beta2**t
         if group["amsgrad"]:
@@ -474,7 +475,7 @@ class _NAdamRule(O.NAdam):
     def _update(self, param, grad, state, group):
         beta1, beta2 = group["betas"]
         lr, psi = group["lr"], group["momentum_decay"]
-        g = decayed(grad, param, {**group, "decoupled_weight_decay": self._decoupled(group)})
+        g = decayed(grad, param, {**group, "decoupled_weight_decay": self._decoupled(group)}, np.empty_like(param))
         t, m, v = _adam_moments(state, param, g, beta1, beta2)
         mu, mu_next = self._mu(beta1, t, psi), self._mu(beta1, t + 1, psi)
         product = state["mu_product"] = state.get("mu_product", 1.0) * mu

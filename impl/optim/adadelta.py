@@ -38,15 +38,16 @@ class Adadelta(Optimizer):
             state.update(step=0.0, square_avg=np.zeros_like(param), acc_delta=np.zeros_like(param))
         state["step"] += 1
         rho, eps = group["rho"], group["eps"]
-        g = regularized(grad, param, group["maximize"], group["weight_decay"])
+        a, std, delta = self._scratch(param, 3)
+        g = regularized(grad, param, group["maximize"], group["weight_decay"], a)
         v, u = state["square_avg"], state["acc_delta"]
-        scratch = second_moment(v, g, rho)
-        std = v + eps
+        second_moment(v, g, rho, std)
+        np.add(v, eps, out=std)
         np.sqrt(std, out=std)
-        delta = u + eps
+        np.add(u, eps, out=delta)
         np.sqrt(delta, out=delta)
         delta /= std
         delta *= g
-        second_moment(u, delta, rho)
+        scratch = second_moment(u, delta, rho, std)  # std is no longer needed
         np.multiply(delta, -group["lr"], out=scratch)
         param += scratch

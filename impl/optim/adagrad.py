@@ -40,10 +40,11 @@ class Adagrad(Optimizer):
             state["step"] = 0.0
             state["sum"] = np.full_like(param, group["initial_accumulator_value"])
         state["step"] += 1
-        g = regularized(grad, param, group["maximize"], group["weight_decay"])
+        a, scratch, std = self._scratch(param, 3)
+        g = regularized(grad, param, group["maximize"], group["weight_decay"], a)
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-        scratch = g * g
+        np.multiply(g, g, out=scratch)
         state["sum"] += scratch
-        std = np.sqrt(state["sum"])
+        np.sqrt(state["sum"], out=std)
         std += group["eps"]
         apply(param, -clr, g, std, scratch)

@@ -50,14 +50,15 @@ class Adam(Optimizer):
                 state["max_exp_avg_sq"] = np.zeros_like(param)
         state["step"] += 1
         t = state["step"]
-        g = decayed(grad, param, group)
+        a, b = self._scratch(param, 2)
+        g = decayed(grad, param, group, a)
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        first_moment(m, g, beta1)
-        scratch = second_moment(v, g, beta2)
+        first_moment(m, g, beta1, b)
+        scratch = second_moment(v, g, beta2, b)
         if group["amsgrad"]:
             np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
             v = state["max_exp_avg_sq"]
-        denom = np.sqrt(v)
+        denom = np.sqrt(v, out=a)  # g is no longer needed
         denom /= (1 - beta2**t) ** 0.5
         denom += group["eps"]
         apply(param, -(group["lr"] / (1 - beta1**t)), m, denom, scratch)

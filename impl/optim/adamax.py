@@ -36,11 +36,12 @@ class Adamax(Optimizer):
         if not state:
             state.update(step=0.0, exp_avg=np.zeros_like(param), exp_inf=np.zeros_like(param))
         state["step"] += 1
-        g = regularized(grad, param, group["maximize"], group["weight_decay"])
+        a, scratch = self._scratch(param, 2)
+        g = regularized(grad, param, group["maximize"], group["weight_decay"], a)
         m, u = state["exp_avg"], state["exp_inf"]
-        first_moment(m, g, beta1)
+        first_moment(m, g, beta1, scratch)
         u *= beta2
-        scratch = np.abs(g)
+        np.abs(g, out=scratch)
         scratch += group["eps"]
         np.maximum(u, scratch, out=u)
         apply(param, -(group["lr"] / (1 - beta1 ** state["step"])), m, u, scratch)

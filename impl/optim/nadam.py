@@ -47,14 +47,15 @@ class NAdam(Optimizer):
             state.update(step=0.0, mu_product=1.0, exp_avg=np.zeros_like(param), exp_avg_sq=np.zeros_like(param))
         state["step"] += 1
         t = state["step"]
-        g = decayed(grad, param, group)
+        a, b, denom = self._scratch(param, 3)
+        g = decayed(grad, param, group, a)
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
         state["mu_product"] *= mu
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        first_moment(m, g, beta1)
-        scratch = second_moment(v, g, beta2)
-        denom = v / (1 - beta2**t)
+        first_moment(m, g, beta1, b)
+        scratch = second_moment(v, g, beta2, b)
+        np.divide(v, 1 - beta2**t, out=denom)
         np.sqrt(denom, out=denom)
         denom += group["eps"]
         apply(param, -lr * (1.0 - mu) / (1.0 - state["mu_product"]), g, denom, scratch)

@@ -32,6 +32,7 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.state: dict[int, dict] = {}
         self.param_groups: list[dict] = []
+        self._work: dict[int, list[np.ndarray]] = {}
         if isinstance(params, np.ndarray) or not isinstance(params, Iterable):
             raise TypeError("params must be a list of arrays or of parameter-group dicts, "
                             f"got {type(params).__name__}")
@@ -92,6 +93,15 @@ class Optimizer:
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         raise NotImplementedError
+
+    def _scratch(self, param: np.ndarray, n: int) -> list[np.ndarray]:
+        """``n`` work arrays shaped like ``param``, kept from step to step (outside ``state``:
+        they are never in a checkpoint).  A fresh full-size temporary per step costs the
+        kernel's page zeroing each time; reused buffers cost it once."""
+        work = self._work.get(id(param), [])
+        if len(work) < n:
+            work = self._work[id(param)] = [np.empty_like(param) for _ in range(n)]
+        return work
 
     # -- checkpoints -----------------------------------------------------------------
     def state_dict(self) -> dict:

@@ -46,18 +46,19 @@ class RMSprop(Optimizer):
             if group["centered"]:
                 state["grad_avg"] = np.zeros_like(param)
         state["step"] += 1
-        g = regularized(grad, param, group["maximize"], group["weight_decay"])
-        scratch = second_moment(state["square_avg"], g, alpha)
+        a, scratch, r = self._scratch(param, 3)
+        g = regularized(grad, param, group["maximize"], group["weight_decay"], a)
+        second_moment(state["square_avg"], g, alpha, scratch)
         if group["centered"]:
             mean = state["grad_avg"]
-            first_moment(mean, g, alpha)
+            first_moment(mean, g, alpha, scratch)
             np.multiply(mean, -1.0, out=scratch)
             scratch *= mean
             scratch += state["square_avg"]  # S − ḡ², as torch's addcmul(ḡ, ḡ, value=−1)
             with np.errstate(invalid="ignore"):  # S − ḡ² rounded below 0 gives NaN, as in torch
-                r = np.sqrt(scratch)
+                np.sqrt(scratch, out=r)
         else:
-            r = np.sqrt(state["square_avg"])
+            np.sqrt(state["square_avg"], out=r)
         r += group["eps"]
         if mu > 0:
             buf = state["momentum_buffer"]

@@ -47,7 +47,8 @@ class SGD(Optimizer):
             raise ValueError("nesterov requires momentum > 0 and dampening = 0")
 
     def _update(self, param, grad, state, group):
-        g = regularized(grad, param, group["maximize"], group["weight_decay"])
+        a, b = self._scratch(param, 2)
+        g = regularized(grad, param, group["maximize"], group["weight_decay"], a)
         mu = group["momentum"]
         if mu != 0:
             buf = state.get("momentum_buffer")
@@ -55,6 +56,12 @@ class SGD(Optimizer):
                 buf = state["momentum_buffer"] = np.array(g, copy=True)
             else:
                 buf *= mu
-                buf += (1 - group["dampening"]) * g
-            g = g + mu * buf if group["nesterov"] else buf
-        param -= group["lr"] * g  # bit for bit torch's θ + (−η)g
+                np.multiply(g, 1 - group["dampening"], out=b)
+                buf += b
+            if group["nesterov"]:
+                np.multiply(buf, mu, out=b)
+                g = np.add(g, b, out=b)
+            else:
+                g = buf
+        np.multiply(g, group["lr"], out=b)
+        param -= b  # bit for bit torch's θ + (−η)g
