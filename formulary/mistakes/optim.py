@@ -48,6 +48,17 @@ class SGDMaximizeNegatesDecay(O.SGD):
         param += -group["lr"] * (-g if group["maximize"] else g)
 
 
+class SGDMaximizeInPlace(O.SGD):
+    """maximize negates the caller's gradient in place (``np.negative(grad, out=grad)``) to save a copy:
+    every step is right, and the gradients the caller still holds are flipped."""
+
+    def _update(self, param, grad, state, group):
+        if group["maximize"]:
+            np.negative(grad, out=grad)
+            group = {**group, "maximize": False}
+        super()._update(param, grad, state, group)
+
+
 class SGDDecayWithoutLR(O.SGD):
     """θ ← θ − ηg − λθ: the L2 term not multiplied by the learning rate."""
 

@@ -137,6 +137,8 @@ OPTIMIZERS = (
          Mistake("maximize-negates-decay", "maximize negates g + λθ, so the decay pushes θ away from 0",
                  M.SGDMaximizeNegatesDecay),
          Mistake("decay-without-lr", "θ − ηg − λθ: the L2 term not multiplied by η", M.SGDDecayWithoutLR),
+         Mistake("maximize-in-callers-grads", "maximize flips the caller's gradient arrays in place: right steps, "
+                 "corrupted grads", M.SGDMaximizeInPlace),
          Mistake("group-options-ignored", "every group updated with the constructor's options",
                  M.SGDGroupOptionsIgnored)],
         deviations=[Deviation("line 609: the optimisation function is 'how the loss is passed from the network's last "

@@ -95,7 +95,13 @@ def _optimize(cls, sample: Sample) -> tuple:
             opt = cls(groups, **sample.kwargs)
             opt.load_state_dict(saved)
         params = [p for g in groups for p in g["params"]]
-        opt.step(_gradients(feed, params, t))
+        grads = _gradients(feed, params, t)
+        fed = [g.copy() for g in grads]
+        opt.step(grads)
+        # torch never writes p.grad during a step; an optimizer that works in the caller's arrays would
+        # corrupt gradients its caller still needs (accumulation, clipping, logging)
+        for i, (g, f) in enumerate(zip(grads, fed)):
+            np.testing.assert_array_equal(g, f, err_msg=f"step {t} wrote into grads[{i}]", strict=True)
         path.append([p.copy() for p in params])
     return tuple(np.stack(column) for column in zip(*path))
 
