@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import importlib.metadata
+import time
 import warnings
 
 import numpy as np
@@ -146,12 +147,14 @@ def pass_counts(peer: str, *, only: list[str] | None = None, device: str = "cpu"
     records, missing = {}, []
     for r in catalog.select(only):
         sub = runnable(r, candidate)
+        start = time.monotonic()
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)  # a peer's overflow warnings: its values are judged instead
             entry = run_record(sub, candidate, device) if sub is not None else None
         if entry is None:
             missing.append(r.id)
         else:
+            entry["seconds"] = round(time.monotonic() - start, 2)  # where a slow peer's run goes (JAX: compiles)
             if sub.backward is None and r.backward:
                 entry["forward_only"] = True
             records[r.id] = entry
