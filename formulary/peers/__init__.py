@@ -35,6 +35,7 @@ from formulary import catalog, checks
 from formulary.candidate import Candidate, NotFound
 from formulary.peers import triage
 from formulary.peers.autodiff import NotProvided
+from formulary.peers.journal import Journal
 from formulary.record import Record
 
 # adapter -> the PyPI package it needs
@@ -90,36 +91,48 @@ def _not_provided(exc: BaseException) -> NotProvided | NotFound | None:
     return None
 
 
-def run_record(record: Record, candidate: Candidate, device: str = "cpu", shrink: bool = False) -> dict | None:
+def _one_check(record: Record, name: str, candidate: Candidate, device: str, shrink: bool) -> dict:
+    """One check's outcome: ``{"status": pass | fail | error | not provided, "message"?, "lacking"?, "findings"?}``."""
+    try:
+        stats = checks.run(record, name, candidate, device=device, shrink=shrink)
+        return {"status": "pass", "findings": dict(getattr(stats, "findings", None) or {})}
+    except NotFound:
+        return {"status": "not provided"}  # a property check asked for a name the peer lacks: judge the rest
+    except AssertionError as exc:
+        if (why := _not_provided(exc)) is not None:
+            return {"status": "not provided", "lacking": f"{name}: {why}"}
+        return {"status": "fail", "message": _gist(str(exc))}
+    except Exception as exc:  # the peer raised outside the candidate call: a failure all the same
+        if (why := _not_provided(exc)) is not None:
+            return {"status": "not provided", "lacking": f"{name}: {why}"}
+        return {"status": "error", "message": f"{type(exc).__name__}: {exc}"[:1000]}
+
+
+def run_record(record: Record, candidate: Candidate, device: str = "cpu", shrink: bool = False,
+               journal: Journal | None = None) -> dict | None:
     """The peer's result on one record, or None when the peer cannot express it.
 
     Failing examples are not shrunk by default: a framework compiles (JAX) or traces anew for
-    every new shape hypothesis tries, and the triage writes its minimal repro by hand.
+    every new shape hypothesis tries, and the triage writes its minimal repro by hand.  With a
+    ``journal``, a check already run (before the worker died) is not run again, and the one
+    that was running when it died is an error saying so.
     """
     plan = [c for c in checks.plan(record) if c.partition("-")[0] in VALUE_CHECKS]
     results, message, lacking, findings, messages = {}, "", [], {}, {}
     for name in plan:
-        try:
-            stats = checks.run(record, name, candidate, device=device, shrink=shrink)
-            results[name] = "pass"
-            findings.update(getattr(stats, "findings", None) or {})
-        except NotFound:
-            results[name] = "not provided"  # a property check asked for a name the peer lacks: judge the rest
-        except AssertionError as exc:
-            if (why := _not_provided(exc)) is not None:
-                results[name] = "not provided"
-                lacking.append(f"{name}: {why}")
-                continue
-            results[name] = "fail"
-            messages[name] = _gist(str(exc))
-            message = message or messages[name]
-        except Exception as exc:  # the peer raised outside the candidate call: a failure all the same
-            if (why := _not_provided(exc)) is not None:
-                results[name] = "not provided"
-                lacking.append(f"{name}: {why}")
-                continue
-            results[name] = "error"
-            messages[name] = f"{type(exc).__name__}: {exc}"[:1000]
+        outcome = journal.outcome(record.id, name) if journal else None
+        if outcome is None:
+            if journal:
+                journal.start(record.id, name)
+            outcome = _one_check(record, name, candidate, device, shrink)
+            if journal:
+                journal.finish(record.id, name, outcome)
+        results[name] = outcome["status"]
+        findings.update(outcome.get("findings", {}))
+        if "lacking" in outcome:
+            lacking.append(outcome["lacking"])
+        if "message" in outcome:
+            messages[name] = outcome["message"]
             message = message or messages[name]
     ran = {v for v in results.values() if v != "not provided"}
     if not ran:
@@ -136,7 +149,8 @@ def run_record(record: Record, candidate: Candidate, device: str = "cpu", shrink
     return entry
 
 
-def pass_counts(peer: str, *, only: list[str] | None = None, device: str = "cpu") -> dict:
+def pass_counts(peer: str, *, only: list[str] | None = None, device: str = "cpu",
+                journal: Journal | None = None) -> dict:
     """Run every record whose candidate names the peer provides; count passes and failures.
 
     Returns ``{"peer", "package", "run", "passed", "failed", "not_provided": [record IDs],
@@ -150,7 +164,7 @@ def pass_counts(peer: str, *, only: list[str] | None = None, device: str = "cpu"
         start = time.monotonic()
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)  # a peer's overflow warnings: its values are judged instead
-            entry = run_record(sub, candidate, device) if sub is not None else None
+            entry = run_record(sub, candidate, device, journal=journal) if sub is not None else None
         if entry is None:
             missing.append(r.id)
         else:

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import shutil
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from formulary.peers import PEERS, retriage
 from formulary.peers.campaign import run_peer
 
 ORDER = ("jax", "tensorflow", "numpy_ml", "onnx_ref")  # the slowest first
+MAX_DEATHS = 20  # a peer's process may die this often (XLA aborts on some conv gradients) before the run gives up
 
 
 def main(argv: list[str]) -> int:
@@ -42,8 +45,10 @@ def main(argv: list[str]) -> int:
     names = sorted(argv[1:] or PEERS, key=lambda p: ORDER.index(p) if p in ORDER else len(ORDER))
     start = time.monotonic()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(run_peer, peer): peer for peer in names}
+    journals = out.parent / f".{out.stem}-journals"  # beside OUT; a fresh run starts fresh journals
+    shutil.rmtree(journals, ignore_errors=True)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two workers, each in a process of its own
+        futures = {pool.submit(_run_to_the_end, peer, journals / f"{peer}.jsonl"): peer for peer in names}
         for future in as_completed(futures):
             peer = futures[future]
             try:
@@ -56,6 +61,19 @@ def main(argv: list[str]) -> int:
     print(f"peers: {time.monotonic() - start:.0f} s wall")
     _write(out, results)
     return 0
+
+
+def _run_to_the_end(peer: str, journal: Path) -> dict:
+    """``run_peer`` in a process of its own, started again on its journal each time a native abort kills it
+    (the check it was running is then an error, the others are kept), at most MAX_DEATHS times."""
+    for death in range(MAX_DEATHS + 1):
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            try:
+                return pool.submit(run_peer, peer, str(journal)).result()
+            except BrokenProcessPool:
+                print(f"{peer}: its process died ({death + 1} of at most {MAX_DEATHS}); starting again on its journal, "
+                      "past the check it was running", file=sys.stderr, flush=True)
+    raise RuntimeError(f"{peer}: its process died {MAX_DEATHS + 1} times; see {journal}")
 
 
 def _line(r: dict) -> str:

@@ -15,6 +15,7 @@ from formulary import accuracy, catalog, checks, profiles
 from formulary.candidate import Candidate, NotFound
 from formulary.peers import package, pass_counts
 from formulary.peers.autodiff import NotProvided
+from formulary.peers.journal import Journal
 
 FRAMEWORKS = ("jax", "tensorflow")  # measured against the oracle too
 JUDGED = ("cnn.pad.same", "loss.mse/guide", "loss.mae/guide", "loss.msle/guide", "loss.mape/guide",
@@ -54,10 +55,11 @@ def judges() -> dict:
     return out
 
 
-def run_peer(peer: str) -> dict:
+def run_peer(peer: str, journal: str | None = None) -> dict:
+    """The peer's whole result; with a ``journal`` path, checks finished by an earlier worker are not run again."""
     profiles.load()
     start = time.monotonic()
-    result = pass_counts(peer)
+    result = pass_counts(peer, journal=Journal(journal) if journal else None)
     if peer in FRAMEWORKS:
         result["accuracy"] = accuracy_rows(peer)
     if peer == "tensorflow":
