@@ -66,6 +66,9 @@ TRIAGE: dict[tuple[str, str], Triage] = {
     ("jax", "cnn.pool.max"): _e("jax-dilated-maxpool-vjp", "no VJP for dilated max pooling (NotImplementedError); "
                                 "NaN windows route the gradient elsewhere",
                                 "edges", "backward-float32", "backward-float64"),
+    ("jax", "cnn.conv.multikernel/groups"): _e("xla-conv-input-grad-abort", "XLA aborts the process compiling the "
+                                               "input gradient of a strided conv dilated along one axis",
+                                               "backward-float32", "backward-float64"),
     ("jax", "loss.bce/logits"): _e("optax-sigmoid-bce-infinite-logits", "optax returns NaN at ±inf logits", "edges"),
     ("jax", "loss.mae"): _c("kink-subgradient", "|x|′(0) = 1 in JAX, 0 in torch; NaN and subnormal inputs",
                             "edges", "backward-float32", "backward-float64"),
