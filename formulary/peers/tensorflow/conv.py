@@ -80,7 +80,9 @@ def _conv2d_nhwc(input, filters, bias=None, strides=1, padding="valid", dilation
 
 
 def same_padding(size, kernel_size, stride=1, dilation=1):
-    """TensorFlow's own 'SAME' split, read off ``tf.nn.max_pool2d(padding='SAME')`` (see reference.tf_judge)."""
+    """TensorFlow's own 'SAME' split, read off ``tf.nn.conv2d(padding='SAME')`` (see reference.tf_judge)."""
+    if int(size) == 0:  # conv2d of an empty axis has no output to read the split off: TF's is not observable
+        raise NotProvided("the 'SAME' padding of an empty axis (TensorFlow's conv2d returns no output to show it)")
     return tf_judge.same_padding(size, kernel_size, stride, dilation)
 
 
