@@ -52,7 +52,17 @@ TRIAGE: dict[tuple[str, str], Triage] = {
     # -- JAX -------------------------------------------------------------------------------------
     ("jax", "act.relu"): _c("subnormal-flush", _FTZ, "edges"),
     ("jax", "act.leaky_relu"): _c("kink-subgradient", "slope 1 at x = 0 and −0 (x ≥ 0), and at flushed subnormals",
-                                  "edges", "backward-float32"),
+                                  "edges", "backward-float32", "backward-float64"),
+    ("jax", "act.celu"): _c("nan-input-gradient", "NaN gradient at a NaN input", "edges"),
+    ("jax", "act.hardtanh"): _c("subnormal-flush", "a subnormal input clamps to 0 (flush-to-zero)", "edges"),
+    ("jax", "act.relu6"): _c("subnormal-flush", "subnormal inputs and gradients read as 0, float64 too (XLA's CPU)",
+                             "edges", "forward-float32", "forward-float64", "backward-float64"),
+    ("jax", "act.hardswish"): _e("hard-sigmoid-rounding", "gradient 1 at x = 3 − ulp (x + 3 rounds to 6)", "edges"),
+    ("jax", "act.mish"): _e("product-overflow", "NaN gradient at x = 3.4e38 when g ≠ 1 (g·x overflows)", "edges"),
+    ("jax", "act.glu"): _e("product-overflow", "inf gradient where g·a overflows before σ′(b) = ¼ scales it",
+                           "edges"),
+    ("jax", "cnn.pool.avg"): _c("float32-accumulation", "reduce_window sums a float32 window in float32: "
+                                "1e8 + 1 − 1e8 + 0 gives 0, torch 1", "edges"),
     ("jax", "act.elu"): _c("nan-input-gradient", "NaN gradient at a NaN input; subnormals flushed", "edges"),
     ("jax", "act.selu"): _c("nan-input-gradient", "NaN gradient at a NaN input; subnormals flushed", "edges"),
     ("jax", "act.prelu"): _c("subnormal-flush", "drawn subnormal inputs take the x ≤ 0 slope (flush-to-zero)",
@@ -83,7 +93,8 @@ TRIAGE: dict[tuple[str, str], Triage] = {
                             "edges", "backward-float32", "backward-float64"),
     ("jax", "loss.cross_entropy"): _c("all-ignored", "every target ignored: NaN gradient of 0/0 where torch gives 0",
                                       "edges", "backward-float32", "backward-float64"),
-    ("jax", "loss.softmax_ce"): _c("all-ignored", "an ignored 0-d target: NaN gradient of 0/0", "backward-float32"),
+    ("jax", "loss.softmax_ce"): _c("all-ignored", "an ignored 0-d target: NaN gradient of 0/0", "backward-float32",
+                                   "backward-float64"),
     ("jax", "loss.hinge/guide"): _c("keras-loss-clips", "the erratum check needs hinge_loss to refuse 0/1 labels; "
                                     "optax's hinge takes any label", "property"),
     ("jax", "opt.adagrad"): _c("optax-epsilon", "optax's Adagrad puts ε inside the square root: g/√(Σg² + ε)",

@@ -38,7 +38,7 @@ def _pads(padding):
         if padding not in ("same", "valid"):
             raise ValueError(f"padding must be 'same', 'valid', an int or a tuple, got {padding!r}")
         return padding.upper()
-    p = _pair(padding) if np.ndim(padding) == 0 or len(padding) == 2 else tuple(int(a) for a in padding)
+    p = _pair(padding) if np.ndim(padding) == 0 or len(padding) <= 2 else tuple(int(a) for a in padding)
     if len(p) == 2:
         return ((p[0], p[0]), (p[1], p[1]))
     return ((p[0], p[1]), (p[2], p[3]))
