@@ -8,7 +8,7 @@ random initialisation, and its ``forward``/``backward`` are called as numpy-ml's
 models call them; backward passes are the layer's ``backward`` after a ``forward``,
 the parameter gradients read from ``layer.gradients``.
 
-What numpy-ml cannot express raises NotImplementedError: groups, a stride or dilation
+What numpy-ml cannot express raises NotProvided ("not provided"): groups, a stride or dilation
 that differs between the axes, pooling's dilation, ``ceil_mode``, ``return_indices``,
 ``count_include_pad=False`` and ``divisor_override``.  Names of numpy-ml's options:
 its ``dilation`` counts the pixels inserted between kernel elements (torch's − 1);
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from formulary.peers.autodiff import NotProvided
 from formulary.peers.numpy_ml import load, refusing
 
 _L = load("neural_nets/layers/layers")
@@ -32,7 +33,7 @@ def _one(value, name: str) -> int:
     """numpy-ml takes one stride (and one dilation) for both axes."""
     a, b = (value, value) if np.ndim(value) == 0 else tuple(value)
     if a != b:
-        raise NotImplementedError(f"numpy-ml takes one {name} for both axes, got {value!r}")
+        raise NotProvided(f"numpy-ml takes one {name} for both axes, got {value!r}")
     return int(a)
 
 
@@ -78,7 +79,7 @@ def _conv_layer(filters, bias, stride, padding, dilation):
 
 def _torch_weight(weight, groups):
     if groups != 1:
-        raise NotImplementedError(f"numpy-ml's Conv2D has no groups, got groups={groups}")
+        raise NotProvided(f"numpy-ml's Conv2D has no groups, got groups={groups}")
     return np.asarray(weight).transpose(2, 3, 1, 0)  # (C_out, C_in, k_h, k_w) -> (k_h, k_w, C_in, C_out)
 
 
@@ -121,7 +122,7 @@ def conv2d_output_shape(input_size, kernel_size, stride=1, padding=0, dilation=1
 def conv2d_output_size(size, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False):
     """``calc_conv_out_dims`` along one axis (the other 1 wide, unpadded); numpy-ml has no ceil_mode."""
     if ceil_mode:
-        raise NotImplementedError("numpy-ml's output sizes have no ceil_mode")
+        raise NotProvided("numpy-ml's output sizes have no ceil_mode")
     dims = _U.calc_conv_out_dims((1, int(size), 1, 1), (int(kernel_size), 1, 1, 1), int(stride), (int(padding), 0),
                                  int(dilation) - 1)
     return int(dims[1])
@@ -139,7 +140,7 @@ def same_padding(size, kernel_size, stride=1, dilation=1):
 
 def _pool_layer(mode, kernel_size, stride, padding, ceil_mode):
     if ceil_mode:
-        raise NotImplementedError("numpy-ml's Pool2D has no ceil_mode")
+        raise NotProvided("numpy-ml's Pool2D has no ceil_mode")
     kernel = _pair(kernel_size)
     stride = kernel if stride is None else stride  # torch's default stride is the kernel
     return _L.Pool2D(kernel, stride=_one(stride, "stride"), pad=_pad(padding), mode=mode)
@@ -147,9 +148,9 @@ def _pool_layer(mode, kernel_size, stride, padding, ceil_mode):
 
 def _max_options(dilation, extra):
     if _pair(dilation) != (1, 1):
-        raise NotImplementedError("numpy-ml's Pool2D has no dilation")
+        raise NotProvided("numpy-ml's Pool2D has no dilation")
     if extra:
-        raise NotImplementedError(f"numpy-ml's Pool2D has no {extra}")
+        raise NotProvided(f"numpy-ml's Pool2D has no {extra}")
 
 
 @refusing
@@ -172,9 +173,9 @@ def max_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0,
 
 def _avg_options(count_include_pad, divisor_override):
     if not count_include_pad:
-        raise NotImplementedError("numpy-ml's Pool2D averages over the padded window: no count_include_pad=False")
+        raise NotProvided("numpy-ml's Pool2D averages over the padded window: no count_include_pad=False")
     if divisor_override is not None:
-        raise NotImplementedError("numpy-ml's Pool2D has no divisor_override")
+        raise NotProvided("numpy-ml's Pool2D has no divisor_override")
 
 
 @refusing
@@ -239,7 +240,7 @@ def _bn(input, running_mean, running_var, weight, bias, training, momentum, eps)
     is its frozen layer, which normalises with the running statistics.
     """
     if momentum is None:
-        raise NotImplementedError("numpy-ml's BatchNorm2D has no cumulative average (momentum=None)")
+        raise NotProvided("numpy-ml's BatchNorm2D has no cumulative average (momentum=None)")
     x = np.asarray(input)
     c = x.shape[1]
     ones, zeros = np.ones(c, x.dtype), np.zeros(c, x.dtype)
@@ -275,7 +276,7 @@ def batch_norm_backward(grad_output, input, running_mean, running_var, weight=No
     numpy-ml has no backward pass in evaluation: its frozen layer refuses one.
     """
     if not training:
-        raise NotImplementedError("numpy-ml's BatchNorm2D.backward refuses a frozen (evaluation) layer")
+        raise NotProvided("numpy-ml's BatchNorm2D.backward refuses a frozen (evaluation) layer")
     if isinstance(grad_output, (tuple, list)):
         grad_output = grad_output[0]  # the running statistics' cotangents add nothing
     layer, x = _bn(input, running_mean, running_var, weight, bias, training, momentum, eps)

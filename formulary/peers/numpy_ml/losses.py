@@ -16,13 +16,14 @@ numpy-ml has two classic losses, both returning one number, the *sum* over the b
                   never log-probabilities.
 
 No ``reduction='none'`` (numpy-ml never returns per-element losses), no weights, no
-ignore_index, no label smoothing: NotImplementedError.
+ignore_index, no label smoothing: NotProvided ("not provided").
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from formulary.peers.autodiff import NotProvided
 from formulary.peers.numpy_ml import load, refusing
 
 _LOSS = load("neural_nets/losses/losses")
@@ -36,13 +37,13 @@ def _divisor(reduction: str, n: int) -> int:
         return 1
     if reduction == "mean":
         return n
-    raise NotImplementedError(f"numpy-ml's losses return the batch's sum only, not reduction={reduction!r}")
+    raise NotProvided(f"numpy-ml's losses return the batch's sum only, not reduction={reduction!r}")
 
 
 def _no(**options):
     given = [k for k, v in options.items() if v]
     if given:
-        raise NotImplementedError(f"numpy-ml's losses have no {', '.join(given)}")
+        raise NotProvided(f"numpy-ml's losses have no {', '.join(given)}")
 
 
 # -- squared error -------------------------------------------------------------------------------
@@ -79,7 +80,7 @@ def _ce_inputs(input, target, weight, ignore_index, label_smoothing):
     if t.dtype.kind in "iu":  # class indices -> numpy-ml's one-hot rows
         idx = t.reshape(-1)
         if (idx == ignore_index).any():
-            raise NotImplementedError("numpy-ml's CrossEntropy has no ignore_index")
+            raise NotProvided("numpy-ml's CrossEntropy has no ignore_index")
         y = np.eye(z.shape[1], dtype=x.dtype)[idx]
     else:
         y = _class_rows(t)

@@ -8,7 +8,7 @@ optimizer of its own options, each parameter its position as ``param_name``, and
 η·b, AdaGrad's Σg², RMSProp's average of g², Adam's t, mean and var), by position, in
 numpy-ml's names.  Option names are torch's, mapped to numpy-ml's (RMSprop's alpha is
 its ``decay``, Adam's betas its ``decay1``/``decay2``); torch's defaults are kept.
-Options numpy-ml lacks raise NotImplementedError where they would change the update:
+Options numpy-ml lacks raise NotProvided ("not provided") where they would change the update:
 weight_decay, maximize, nesterov, dampening (with momentum), Adagrad's lr_decay and
 initial_accumulator_value, RMSprop's momentum and centered, Adam's amsgrad.
 """
@@ -21,6 +21,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from formulary.peers.autodiff import NotProvided
 from formulary.peers.numpy_ml import load
 
 _O = load("neural_nets/optimizers/optimizers")
@@ -50,7 +51,7 @@ class _NumpyMLOptimizer:
         refused = [k for k, neutral in self._lacks.items() if group.get(k, neutral) != neutral
                    and self._matters(k, group)]
         if refused:
-            raise NotImplementedError(f"numpy-ml's {self._numpy_ml_name} has no {', '.join(refused)}")
+            raise NotProvided(f"numpy-ml's {self._numpy_ml_name} has no {', '.join(refused)}")
         return self._build(group)
 
     def _matters(self, option: str, group: dict) -> bool:

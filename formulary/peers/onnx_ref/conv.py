@@ -2,7 +2,7 @@
 BatchNormalization) on the reference evaluator.
 
 One operator each; the adapter only maps torch's arguments onto the operator's
-attributes.  What ONNX lacks is refused with NotImplementedError (AveragePool has no
+attributes.  What ONNX lacks is refused with NotProvided ("not provided") (AveragePool has no
 ``divisor_override``).  ``conv2d_nhwc`` is left out: Conv is NCHW only.
 
 batch_norm maps onto BatchNormalization with ``training_mode``; ONNX's momentum is the
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from formulary.peers.autodiff import NotProvided
 from formulary.peers.onnx_ref._graph import names, node, run
 
 
@@ -64,7 +65,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
                divisor_override=None):
     """ONNX ``AveragePool`` with count_include_pad and ceil_mode."""
     if divisor_override is not None:
-        raise NotImplementedError("ONNX's AveragePool has no divisor_override")
+        raise NotProvided("ONNX's AveragePool has no divisor_override")
     attrs = {**_pool_attrs(kernel_size, stride, padding, ceil_mode), "count_include_pad": int(bool(count_include_pad))}
     return run(lambda dtype: [node("AveragePool", ["x0"], **attrs)], input)
 

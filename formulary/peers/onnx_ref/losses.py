@@ -3,13 +3,14 @@ SoftmaxCrossEntropyLoss on the reference evaluator.
 
 ONNX's losses take class-index targets with reduction, weight and ignore_index, as
 torch's do; they have no label smoothing and no probability targets, which are
-refused with NotImplementedError (a failure of the peer on those samples).
+refused with NotProvided ("not provided", as for the frameworks).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from formulary.peers.autodiff import NotProvided
 from formulary.peers.onnx_ref._graph import names, node, run
 
 
@@ -32,7 +33,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """ONNX ``SoftmaxCrossEntropyLoss``: class-index targets, reduction, weight, ignore_index."""
     if label_smoothing != 0.0:
-        raise NotImplementedError("ONNX's SoftmaxCrossEntropyLoss has no label_smoothing")
+        raise NotProvided("ONNX's SoftmaxCrossEntropyLoss has no label_smoothing")
     if np.asarray(target).dtype.kind == "f":
-        raise NotImplementedError("ONNX's SoftmaxCrossEntropyLoss takes class indices only, not probability targets")
+        raise NotProvided("ONNX's SoftmaxCrossEntropyLoss takes class indices only, not probability targets")
     return _loss("SoftmaxCrossEntropyLoss", input, target, weight, ignore_index, reduction)
