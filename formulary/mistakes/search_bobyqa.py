@@ -152,3 +152,18 @@ def trust_region_search_best_first_trial(objective, space, start, n_trials=100, 
     return trust_region_search(objective, space, start, min(n_trials, 2 * d + 1), radius, min_radius)
 
 
+
+
+# -- PRELIM for any number of points -----------------------------------------------------------------
+
+prelim_steps_ignore_bounds = _prelim_ignoring_bounds
+
+
+def prelim_always_2n_plus_1(evaluate, x, sl, su, rhobeg, npt):
+    """Powell's 2n + 1 points whatever m is asked for (NLopt's fixed choice taken as BOBYQA's only one)."""
+    return prelim(evaluate, x, sl, su, rhobeg, 2 * len(x) + 1)
+
+
+def bobyqa_fixed_rhobeg(fun, x0, lower, upper, rhobeg=None, rhoend=1e-6, maxfun=None, npt=None):
+    """ρ_beg defaulting to 0.1 whatever the start's scale and the box's width (too large for a narrow box)."""
+    return bobyqa(fun, x0, lower, upper, 0.1 if rhobeg is None else rhobeg, rhoend, maxfun, npt)

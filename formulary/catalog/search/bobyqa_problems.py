@@ -175,7 +175,10 @@ def run_nlopt(f, x0, lower, upper, rhobeg, rhoend=RHOEND, maxfun=MAXFUN, perturb
     opt.set_initial_step(rhobeg)
     opt.set_xtol_abs(rhoend)
     opt.set_maxeval(maxfun)
-    opt.optimize(np.array(x0, dtype=float))
+    try:
+        opt.optimize(np.array(x0, dtype=float))
+    except nlopt.RoundoffLimited:  # Powell's rounding failures: the points so far are the run
+        pass
     return np.array(points), np.array(values)
 
 

@@ -25,6 +25,8 @@ from formulary.catalog.search._shared import (
     raises,
     standard_functions,
 )
+from formulary.catalog.search.bobyqa_families import families_against_nlopt
+from formulary.catalog.search.bobyqa_kkt import h_error, kkt
 from formulary.catalog.search.bobyqa_problems import (
     CI,
     PROBLEMS,
@@ -34,7 +36,6 @@ from formulary.catalog.search.bobyqa_problems import (
     matching_prefix,
     oracle_missing,
     pybobyqa_results,
-    random_problem,
     run_nlopt,
 )
 from formulary.catalog.search.trust_region_options import options_check
@@ -107,9 +108,6 @@ def _nlopt_check(candidate):
             "whole sequences bit-identical to NLopt's": f"{identical}/{len(rows)}", **extra}
 
 
-RANDOM_PROBLEMS = 30  # ~2 s in all; the thorough profile ten times as many
-
-
 def _identical(label: str, run, points: np.ndarray) -> int:
     """Every point impl evaluates is NLopt's, bit for bit, and no more or fewer; returns the matching prefix."""
     prefix = matching_prefix(run.points, points, atol=0.0)
@@ -120,14 +118,9 @@ def _identical(label: str, run, points: np.ndarray) -> int:
 
 
 def _random_against_nlopt(bobyqa):
-    """Random bound-constrained problems (seeded; n = 1..6, starts on bounds): the whole run NLopt's, rhoend 1e-10."""
-    rng = np.random.default_rng(7)
-    trials = RANDOM_PROBLEMS * (10 if _thorough() else 1)
-    for trial in range(trials):
-        f, x0, lower, upper, rhobeg = random_problem(rng, trial)
-        points, _ = run_nlopt(f, x0, lower, upper, rhobeg, rhoend=1e-10, maxfun=3000)
-        _identical(f"random problem {trial}", bobyqa(f, x0, lower, upper, rhobeg, 1e-10, 3000), points)
-    return {"random problems, whole sequences bit-identical": f"{trials}/{trials}"}
+    """Seeded random problems, family by family (bobyqa_families): the whole run NLopt's."""
+    counts = families_against_nlopt(bobyqa, 10 if _thorough() else 1)
+    return {"random problems, whole sequences bit-identical": counts}
 
 
 def _pybobyqa_check(candidate):
@@ -192,18 +185,6 @@ def _start_check(candidate):
 
 # -- the least-Frobenius-norm update of H = W⁻¹ -------------------------------------------------
 
-def _kkt(points):
-    """W for the points (rows), Powell's order: points, constant, linear terms (torch, float64)."""
-    y = torch.as_tensor(points, dtype=torch.float64)
-    m, n = y.shape
-    w = torch.zeros(m + n + 1, m + n + 1, dtype=torch.float64)
-    w[:m, :m] = 0.5 * (y @ y.T) ** 2
-    w[:m, m] = w[m, :m] = 1.0
-    w[:m, m + 1:] = y
-    w[m + 1:, :m] = y.T
-    return w
-
-
 def _factors(h, m):
     """BMAT and ZMAT of H: Ω = H[:m, :m] = Z Zᵀ (rank m − n − 1, positive semi-definite)."""
     n = h.shape[0] - m - 1
@@ -220,7 +201,7 @@ def _update_check(candidate):
     worst = 0.0
     for case, (n, m) in enumerate([(2, 5), (3, 7), (4, 9), (3, 5), (2, 6), (5, 11)]):
         y = rng.uniform(-1, 1, (m, n))
-        h = torch.linalg.inv(_kkt(y)).numpy()
+        h = torch.linalg.inv(kkt(y)).numpy()
         bmat, zmat = _factors(h, m)
         knew = int(rng.integers(m))
         x = rng.uniform(-1, 1, n)
@@ -231,7 +212,7 @@ def _update_check(candidate):
         denom = h[knew, knew] * beta + vlag[knew] ** 2
         update(bmat, zmat, vlag, beta, denom, knew)
         y[knew] = x
-        h_new = torch.linalg.inv(_kkt(y)).numpy()
+        h_new = torch.linalg.inv(kkt(y)).numpy()
         scale = np.abs(h_new).max()
         err = max(np.abs(zmat @ zmat.T - h_new[:m, :m]).max(), np.abs(bmat[:m] - h_new[:m, m + 1:]).max(),
                   np.abs(bmat[m:] - h_new[m + 1:, m + 1:]).max()) / scale
@@ -243,10 +224,13 @@ def _update_check(candidate):
 
 # -- RESCUE: H and the model rebuilt from scratch ------------------------------------------------
 
-RESCUE_CASES = (  # moves of initial points (0-based rows, displacements from x_b) that spoil the geometry
-    {},
-    {4: (0.0, 0.3, 1e-4)},
-    {2: (0.0, 0.02, 0.0), 5: (0.0, -0.01, 0.003)},
+RESCUE_CASES = (  # (m, moves of initial points: 0-based rows, displacements from x_b) that spoil the geometry
+    (7, {}),
+    (7, {4: (0.0, 0.3, 1e-4)}),
+    (7, {2: (0.0, 0.02, 0.0), 5: (0.0, -0.01, 0.003)}),
+    (5, {2: (0.0, 0.02, 0.0)}),  # fewer than 2n + 1 points: an axis with a linear model
+    (10, {4: (0.05, 0.25, -0.1)}),  # every pair of axes
+    (9, {8: (0.1, -0.2, 0.05)}),
 )
 
 
@@ -267,19 +251,19 @@ def _rescue_check(candidate):
     evaluator, adjust = candidate.get("search.bobyqa.Evaluator"), candidate.get("search.bobyqa.adjust_start")
     lower, upper, rhobeg = -np.ones(3), np.ones(3), 0.3
     findings = {}
-    for case, moves in enumerate(RESCUE_CASES):
+    for case, (npt, moves) in enumerate(RESCUE_CASES):
         x, sl, su = adjust(np.array([0.1, -0.2, 0.0]), lower, upper, rhobeg)
         evaluate = evaluator(_rescue_objective, lower, upper, 1000)
-        st = prelim(evaluate, x, sl, su, rhobeg, 7)
+        st = prelim(evaluate, x, sl, su, rhobeg, npt)
         for k, y in moves.items():
             st.xpt[k] = y
             st.fval[k] = evaluate(st.xbase, st.xpt[k], st.sl, st.su)
         # H from scratch and the least-Frobenius-norm interpolant, its gradient at xopt
         st.kopt = int(np.argmin(st.fval))
-        st.bmat, st.zmat = _factors(torch.linalg.inv(_kkt(st.xpt)).numpy(), 7)
+        st.bmat, st.zmat = _factors(torch.linalg.inv(kkt(st.xpt)).numpy(), npt)
         xopt, fd = st.xpt[st.kopt].copy(), st.fval - st.fval[st.kopt]
         st.pq, st.hq = st.zmat @ (st.zmat.T @ fd), np.zeros((3, 3))
-        st.gopt = st.bmat[:7].T @ fd + st.xpt.T @ (st.pq * (st.xpt @ xopt))
+        st.gopt = st.bmat[:npt].T @ fd + st.xpt.T @ (st.pq * (st.xpt @ xopt))
         before, f_centre, calls = _model_errors(st, st.fval[st.kopt], xopt), st.fval[st.kopt], len(evaluate.values)
         base = st.xbase + xopt
         rescue(st, evaluate, xopt, rhobeg)
@@ -288,16 +272,12 @@ def _rescue_check(candidate):
         expect(st.kopt == int(np.argmin(st.fval)), f"case {case}: kopt = {st.kopt} is not the least value's row")
         points = st.xbase + st.xpt
         expect(((points >= lower - 1e-15) & (points <= upper + 1e-15)).all(), f"case {case}: a point leaves the box")
-        h = torch.linalg.inv(_kkt(st.xpt)).numpy()
-        keep = [i for i in range(11) if i != 7]  # the constant's row and column are not stored
-        h = h[np.ix_(keep, keep)]
-        stored = np.block([[st.zmat @ st.zmat.T, st.bmat[:7]], [st.bmat[:7].T, st.bmat[7:]]])
-        err = float(np.abs(stored - h).max() / np.abs(h).max())
+        err = h_error(st.xpt, st.bmat, st.zmat)
         expect(err <= 1e-10, f"case {case}: H after RESCUE differs from the inverse of W by {err:.2e} (relative)")
         after = _model_errors(st, f_centre, np.zeros(3))
         expect(after <= before + 1e-9, f"case {case}: the model misses the values by {after:.2e} after RESCUE "
                f"({before:.2e} before)")
-        findings[f"case {case}"] = {"new evaluations": new, "relative error of H": float(f"{err:.2g}"),
+        findings[f"case {case} (m = {npt})"] = {"new evaluations": new, "relative error of H": float(f"{err:.2g}"),
                                     "interpolation error before, after": [float(f"{before:.2g}"),
                                                                           float(f"{after:.2g}")]}
     expect(any(v["new evaluations"] > 0 for v in findings.values()),

@@ -24,7 +24,7 @@ from impl.search.bobyqa.driver import BobyqaResult, bobyqa
 from impl.search.bobyqa.prelim import Evaluator, State, Stop, adjust_start, prelim
 from impl.search.bobyqa.rescue import evaluate_provisional, rescue
 from impl.search.bobyqa.trsbox import trsbox
-from impl.search.bobyqa.update import h_from_factors, kkt_inverse, update, update_model
+from impl.search.bobyqa.update import update, update_model
 
 __all__ = ["BobyqaResult", "bobyqa", "adjust_start", "prelim", "trsbox", "altmov", "update", "update_model",
-           "rescue", "evaluate_provisional", "kkt_inverse", "h_from_factors", "Evaluator", "State", "Stop"]
+           "rescue", "evaluate_provisional", "Evaluator", "State", "Stop"]

@@ -97,37 +97,3 @@ def update_model(st, knew: int, xnew: np.ndarray, f: float, diff: float, xopt: n
     u = omega_t * matvec(st.xpt, xopt)
     st.gopt = st.gopt + diff * rmatvec(st.xpt, u, start=st.bmat[knew])
     return True
-
-
-def kkt_inverse(xpt: np.ndarray, xbase_shift: np.ndarray | None = None) -> np.ndarray:
-    r"""The matrix that :func:`update` maintains, computed directly (for checks):
-
-    .. math:: H = W^{-1}, \quad W = \begin{pmatrix} A & Y^\top \\ Y & 0 \end{pmatrix}, \quad
-              A_{kl} = \tfrac12 (y_k^\top y_l)^2, \quad
-              Y = \begin{pmatrix} 1 & \cdots & 1 \\ y_1 & \cdots & y_m \end{pmatrix}
-
-    Rows and columns are ordered as Powell's: the :math:`m` points, then the constant,
-    then the :math:`n` linear terms.  ``xbase_shift`` is subtracted from the points.
-    """
-    y = xpt if xbase_shift is None else xpt - xbase_shift
-    m, n = y.shape
-    w = np.zeros((m + n + 1, m + n + 1))
-    w[:m, :m] = 0.5 * (y @ y.T) ** 2
-    w[:m, m] = w[m, :m] = 1.0
-    w[:m, m + 1:] = y
-    w[m + 1:, :m] = y.T
-    return np.linalg.inv(w)
-
-
-def h_from_factors(bmat: np.ndarray, zmat: np.ndarray) -> np.ndarray:
-    r"""The parts of :math:`H` that BOBYQA stores, in :func:`kkt_inverse`'s layout less the
-    constant's row and column (an :math:`(m + n) \times (m + n)` matrix):
-
-    .. math:: \begin{pmatrix} Z Z^\top & \Xi_{1:m} \\ \Xi_{1:m}^\top & \Xi_{m+1:} \end{pmatrix}
-    """
-    npt, n = zmat.shape[0], bmat.shape[1]
-    h = np.zeros((npt + n, npt + n))
-    h[:npt, :npt] = zmat @ zmat.T
-    h[:, npt:] = bmat
-    h[npt:, :npt] = bmat[:npt].T
-    return h
