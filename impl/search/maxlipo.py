@@ -229,7 +229,7 @@ def maxlipo_search(objective: Callable, space, n_trials=30, seed=0) -> SearchRes
     return search_space(MaxLipo, objective, space, n_trials, seed)
 
 
-def search_space(engine, objective: Callable, space, n_trials=30, seed=0) -> SearchResult:
+def search_space(engine, objective: Callable, space, n_trials: int, seed) -> SearchResult:
     r"""Run an ask/tell ``engine`` class of :class:`MaxLipo`'s interface over a search space, in the
     coordinates :func:`maxlipo_search` describes; each trial's unit point is
 

@@ -87,6 +87,12 @@ def reproducible(search, space, **kw):
     expect(not same_trials(a, c), "different seeds gave the same trials: the seed is ignored")
 
 
+def documented_defaults(search, space, **defaults):
+    """A call with the defaults left out runs exactly as one that passes the documented values."""
+    expect(same_trials(search(bowl, space), search(bowl, space, **defaults)),
+           f"the defaults are not the documented {defaults}")
+
+
 # -- standard test functions (Branin, Hartmann-3, Rosenbrock) ----------------------------------------
 
 def branin(p):

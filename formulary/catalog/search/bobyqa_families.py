@@ -78,9 +78,33 @@ def non_finite(rng, trial):
     return (lambda x: bad if x[0] > cut else f(x)), x0, lower, upper, rhobeg, 1e-10, 3000
 
 
-# family -> (seed, problems in the ci profile); the thorough profile runs ten times as many
+def saddles(rng, trial):
+    """Indefinite quadratics plus a quartic in [−1, 1]ⁿ, n = 2..10: negative curvature, so TRSBOX's steps end on
+    the trust region's boundary and rotate along it, and the minima lie on faces and corners."""
+    n = int(rng.integers(2, 11))
+    a, g = rng.standard_normal((n, n)), rng.standard_normal(n)
+    a = a + a.T
+    f = lambda x: float(g @ x + 0.5 * x @ a @ x + 0.1 * np.sum(x**4))  # noqa: E731 -- one expression
+    return f, rng.uniform(-0.8, 0.8, n), -np.ones(n), np.ones(n), float(rng.uniform(0.1, 0.5)), 1e-8, 1500
+
+
+def badly_scaled(rng, trial):
+    """Σ|A diag(s) x|^p with s over seven decades, rhoend 1e-12: rounding cancels BOBYQA's denominators, and
+    RESCUE runs (in NLopt's Powell code and in impl alike) once to five times in the chosen trials."""
+    n = int(rng.integers(2, 6))
+    a, s = rng.standard_normal((n, n)), 10 ** rng.uniform(-4, 3, n)
+    p = float(rng.choice([1.5, 2.0, 1.2]))
+    lower, upper = -rng.uniform(0.5, 3, n), rng.uniform(0.5, 3, n)
+    x0 = rng.uniform(lower, upper)
+    rhobeg = float(min(1.0, 0.5 * np.min(upper - lower)) * rng.uniform(0.3, 1))
+    return (lambda x: float(np.sum(np.abs(a @ (s * x)) ** p))), x0, lower, upper, rhobeg, 1e-12, 400
+
+
+# family -> (seed, the problems the ci profile runs: a count, or the chosen trials); the thorough profile runs ten
+# times the count, or every trial up to the last chosen
 FAMILIES = {random_family: (7, 30), narrow_boxes: (102, 20), budgets: (104, 20), plateaus: (105, 15),
-            more_variables: (103, 3), non_finite: (106, 30)}
+            more_variables: (103, 3), non_finite: (106, 30), saddles: (201, 10),
+            badly_scaled: (1, (47, 71, 125, 149, 167, 228, 249, 256))}
 
 
 def _judge(label, run, points, values, maxfun, needed):
@@ -110,12 +134,17 @@ def families_against_nlopt(bobyqa, scale: int = 1) -> dict:
     counts = {}
     for family, (seed, count) in FAMILIES.items():
         rng = np.random.default_rng(seed)
-        for trial in range(count * scale):
+        chosen = set(count) if isinstance(count, tuple) and scale == 1 else None
+        last = max(count) + 1 if isinstance(count, tuple) else count * scale
+        for trial in range(last):
             f, x0, lower, upper, rhobeg, rhoend, maxfun = family(rng, trial)
+            if chosen is not None and trial not in chosen:
+                continue
             points, values = run_nlopt(f, x0, lower, upper, rhobeg, rhoend, maxfun)
-            needed = len(run_nlopt(f, x0, lower, upper, rhobeg, rhoend, 10 * maxfun)[0]) if len(points) == maxfun \
+            # a run that used the whole budget: would NLopt have gone on? (then the budget ended it)
+            needed = len(run_nlopt(f, x0, lower, upper, rhobeg, rhoend, maxfun + 1)[0]) if len(points) == maxfun \
                 else len(points)
             run = bobyqa(f, x0, lower, upper, rhobeg, rhoend, maxfun)
             _judge(f"{family.__name__} {trial}", run, points, values, maxfun, needed)
-        counts[family.__name__] = count * scale
+        counts[family.__name__] = len(chosen) if chosen is not None else last
     return counts

@@ -20,6 +20,7 @@ from formulary.catalog.search._shared import (
     branin,
     check_nonfinite,
     dims,
+    documented_defaults,
     flaky,
     raises,
     reproducible,
@@ -99,6 +100,19 @@ def _adalipo_check(candidate):
     checked = _lipo_rule_holds(units, result.values, roles, _adalipo_k(0.01), {"exploit"})
     check_nonfinite(result, objective)
     reproducible(lipo_search, space, n_trials=15)
+    documented_defaults(lipo_search, space, n_trials=30, seed=0, lipschitz=None, p=0.1, alpha=0.01, max_draws=10_000)
+    # another α: the estimate on the grid (1 + α)^i of that α
+    coarse = lipo_search(bowl, space, n_trials=25, seed=5, alpha=0.5)
+    coarse_roles = [t.role for t in coarse.trials]
+    _lipo_rule_holds(bowl_units(coarse), coarse.values, coarse_roles, _adalipo_k(0.5), {"exploit"})
+    # p = 0 never explores, p = 1 always does (both ends are probabilities)
+    for p, explores in ((0.0, 0), (1.0, 24)):
+        got = [t.role for t in lipo_search(bowl, space, n_trials=25, seed=5, p=p).trials].count("explore")
+        expect(got == explores, f"p = {p}: {got} of 24 steps explored, expected {explores}")
+    raises(ValueError, r"^n_trials must be at least 1, got 0$", lambda: lipo_search(bowl, space, n_trials=0))
+    raises(ValueError, r"^max_draws must be at least 1, got 0$", lambda: lipo_search(bowl, space, max_draws=0))
+    raises(ValueError, r"^alpha must be positive, got 0\.0$", lambda: lipo_search(bowl, space, alpha=0.0))
+    raises(ValueError, r"^p must be a probability in \[0, 1\], got -0\.1$", lambda: lipo_search(bowl, space, p=-0.1))
     return {"roles": counts, "exploit trials checked against the bound": checked,
             "best after 60 trials": float(f"{result.best.value:.3g}")}
 
@@ -123,6 +137,16 @@ def _estimate_edges(dt):
         Sample((u, np.full(4, 2.0, dt)), {}, "a constant function: k = 0"),
         Sample((u[:1], np.array([1.0], dt)), {}, "one point: no slope"),
         Sample((np.array([[0.5, 0.0], [0.5, 0.5]], dt), np.array([0.0, 1.0], dt)), {}, "slope exactly 2"),
+        # a largest slope that is itself a grid point (1 + α)^k: k̂ is that point, not the next; the logarithm's
+        # rounding lands on either side of k, so both of the estimate's correcting loops are exercised
+        *(Sample((np.array([[0.0], [1.0]], dt), np.array([0.0, (1.0 + alpha) ** k], dt)), {"alpha": alpha},
+                 f"slope exactly (1 + {alpha})^{k}")
+          for alpha, ks in ((0.01, (-300, -37, 1, 37, 250)), (0.1, (-20, 3, 29)), (0.5, (-7, 11)))
+          for k in ks),
+        # one ulp above a grid point: the logarithm rounds to k itself, and k̂ must still step up to k + 1
+        *(Sample((np.array([[0.0], [1.0]], dt), np.array([0.0, np.nextafter(dt.type((1.01) ** k), dt.type(np.inf))],
+                                                         dt)), {}, f"slope one ulp above 1.01^{k}")
+          for k in (-37, 37, 250)),
     ]
 
 

@@ -23,9 +23,10 @@ from formulary.catalog.search._shared import (
     branin,
     check_nonfinite,
     dims,
+    documented_defaults,
     flaky,
     raises,
-    same_trials,
+    reproducible,
 )
 from formulary.mistakes import search as MS
 from formulary.mistakes import search_lipo as M
@@ -139,9 +140,8 @@ def _search_check(candidate):
            f"two trust-region steps in a row: the steps alternate, got {roles}")
     expect(roles.count("trust-region") >= 3, f"only {roles.count('trust-region')} trust-region steps in 20: {roles}")
     check_nonfinite(result, objective)
-    a, b, c = (search(bowl, bowl_space(candidate), n_trials=12, seed=s) for s in (3, 3, 4))
-    expect(same_trials(a, b), "the same seed gave different trials")
-    expect(not same_trials(a, c), "different seeds gave the same trials: the seed is ignored")
+    reproducible(search, bowl_space(candidate), n_trials=12)
+    documented_defaults(search, bowl_space(candidate), n_trials=30, seed=0)
     # dlib's own interface: a range of ratio >= 1000 searched in log x, integer variables drawn rounded
     fmg = candidate.get("search.maxlipo.find_min_global")
     seen = []
@@ -153,7 +153,9 @@ def _search_check(candidate):
     expect(all(float(v[1]).is_integer() for v in seen), f"an integer variable took non-integer values: {seen}")
     raises(ValueError, r"integer", lambda: fmg(lambda v: 0.0, [0.5], [3.0], 3, is_integer=[True]))
     raises(ValueError, r"space is empty", lambda: search(bowl, {}))
-    raises(TypeError, r"n_trials", lambda: search(bowl, bowl_space(candidate), n_trials=2.5))
+    box = bowl_space(candidate)
+    raises(TypeError, r"^n_trials must be an int, got float$", lambda: search(bowl, box, n_trials=2.5))
+    raises(ValueError, r"^n_trials must be at least 1, got 0$", lambda: search(bowl, box, n_trials=0))
     # Branin: evaluations to reach 1e-3 of the optimum, and MaxLIPO's own rule on its steps
     f_star = 5 / (4 * math.pi)
     found, below, total = [], 0, 0
