@@ -438,6 +438,33 @@ def explanation(function: str, line: str) -> str:
     return next((why for fn, pattern, why in EXPLAINED if re.match(fn, function) and re.search(pattern, line)), "")
 
 
+INFECTION = ROOT / "docs" / "mutation" / "bobyqa_infection.json"  # written by scripts/bobyqa_infection.py
+
+
+def measured(name: str) -> str:
+    """What scripts/bobyqa_infection.py measured of a surviving BOBYQA mutant no rule explains: whether any run of
+    hp.bobyqa changes its part's output (then the change is masked before a point), or none does."""
+    if not name.startswith("impl.search.bobyqa.") or not INFECTION.exists():
+        return ""
+    data = json.loads(INFECTION.read_text(encoding="utf-8"))
+    if name not in data["infected"]:  # BOBYQB's loop (or the driver): the run itself is what mutates
+        return (f"KILL (not reached in effect): with this change in {function_of(name)} every point of every run "
+                f"of hp.bobyqa ({data['problems']} runs, each judged bit for bit by NLopt) stays the same: the branch "
+                f"it changes is not taken, or taken where the next point does not depend on it. A run through that "
+                f"branch, judged by NLopt, kills it.")
+    part = function_of(name)
+    where = data["infected"][name]
+    runs = f"{data['problems']} runs of hp.bobyqa ({data['calls'].get(part, 0)} calls of {part})"
+    if where is None:
+        return (f"KILL (measured, not reached): run beside the original at every call of {part} in {runs}, this "
+                f"mutant never changes {part}'s output or the state it updates, in any bit. Either it is equivalent "
+                f"there or the branch it changes needs a state none of these runs reaches (a rounding-rare branch: "
+                f"see docs/mutation/bobyqa_infection.json). A problem that reaches it, judged by NLopt, kills it.")
+    return (f"KILL (measured, masked): it changes {part}'s output in '{where}' ({runs}), yet every point of every "
+            f"run stays NLopt's: the change is absorbed before a point is chosen (a value compared only against a "
+            f"threshold, or overwritten). A run where that value decides a step kills it.")
+
+
 DEFAULT_TARGETS = ("impl/activations/", "impl/losses/")
 DEFAULT_K = "act. or loss. or blocked"  # blocked: tests/test_blockwise.py, the blocked path of large inputs
 
@@ -549,7 +576,7 @@ def report(work: Path, targets: list[str], tests: str) -> dict:
         diff = diff_of[name].strip()
         fn = function_of(name)
         survived.append({"name": name, "function": fn, "diff": diff,
-                         "explanation": explanation(fn, mutated_line(diff))})
+                         "explanation": explanation(fn, mutated_line(diff)) or measured(name)})
     return {"tool": f"mutmut {metadata.version('mutmut')}", "targets": targets, "tests": tests, "total": len(st),
             "counts": dict(sorted(counts.items())), "killed": killed, "judged": judged,
             "score": killed / judged if judged else 0.0, "survived": survived}
