@@ -8,8 +8,8 @@ from formulary import catalog
 from formulary.candidate import Candidate
 from formulary.verdict import CheckFailure
 
-CASES = [("hp.bobyqa", "nlopt"), ("hp.bobyqa/start", "nlopt"), ("hp.bobyqa/pybobyqa", "pybobyqa"),
-         ("hp.mitie", "sklearn")]
+CASES = [("hp.bobyqa", "nlopt"), ("hp.bobyqa/start", "nlopt"), ("hp.bobyqa/arguments", "nlopt"),
+         ("hp.bobyqa/pybobyqa", "pybobyqa"), ("hp.mitie", "sklearn")]
 
 
 @pytest.mark.parametrize("record_id,module", CASES, ids=[c[0] for c in CASES])
