@@ -14,10 +14,15 @@ in place, differ from the original's in any bit.
 Run after ``scripts/mutation.py --chapter search`` (it needs mutmut's mutants)::
 
     .venv/bin/python scripts/bobyqa_infection.py            # writes docs/mutation/bobyqa_infection.json
+    .venv/bin/python scripts/bobyqa_infection.py --pool P.py --out OUT.json   # a search for runs that reach them
+
+``--pool`` names a Python file defining ``PROBLEMS``, a list of (label, f, x0, lower, upper, rhobeg, rhoend,
+maxfun): candidate runs to add to hp.bobyqa's families (each must then be NLopt's, bit for bit).
 """
 
 from __future__ import annotations
 
+import argparse
 import copy
 import dataclasses
 import importlib
@@ -25,6 +30,7 @@ import json
 import math
 import os
 import re
+import runpy
 import signal
 import subprocess
 import sys
@@ -93,6 +99,11 @@ def survivors() -> list[str]:
 
 
 def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--pool", help="a Python file defining PROBLEMS (default: hp.bobyqa's own runs)")
+    p.add_argument("--out", default=str(ROOT / "docs" / "mutation" / "bobyqa_infection.json"))
+    args = p.parse_args()
+    pool = Path(args.pool).resolve() if args.pool else None
     names = survivors()
     os.chdir(WORK / "mutants")
     sys.path.insert(0, os.getcwd())
@@ -138,13 +149,13 @@ def main() -> int:
                 setattr(there, part, beside)
     from impl.search.bobyqa.driver import bobyqa  # noqa: PLC0415 -- the mutants' copy, first on sys.path
 
-    runs = problems()
+    runs = problems() if pool is None else runpy.run_path(str(pool))["PROBLEMS"]
     for label, *problem in runs:
         current["problem"] = label
         bobyqa(*problem)
     result = {"problems": len(runs), "calls": calls, "survivors": len(names),
               "infected": {n: infected.get(n) for n in names}}
-    out = ROOT / "docs" / "mutation" / "bobyqa_infection.json"
+    out = Path(args.out)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{sum(v is not None for v in result['infected'].values())} of {len(names)} surviving BOBYQA mutants "
           f"infected by {len(runs)} runs; wrote {out}")
