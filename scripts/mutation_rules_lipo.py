@@ -28,6 +28,11 @@ RULES: tuple[tuple[str, str, str], ...] = (
      "which no run with the documented defaults does (the defaults check compares such a run)."),
     (r"lipschitz_(estimate|lower_bound)$", r"np\.einsum\(\"[A-Z,>-]+\"",
      "EQUIVALENT: einsum's subscripts may be upper- or lower-case letters; the same contraction."),
+    (r"lipschitz_estimate$", r"math\.log\(slope\) \* math\.log\(base\)|while base \* \(i - 1\)|"
+     r"while base \*\* \(i \+ 1\)|^i = 1$|^i -= 2$",
+     "EQUIVALENT in effect: the first loop only lowers i, and the second then steps it up to the first grid point "
+     "at or above the slope from wherever the first left it; these leave i at or below that point (checked on "
+     "the exact grid points (1 + α)^k and one ulp above them in hp.lipo/estimate's edges)."),
     (r"lipschitz_estimate$", r"np\.triu_indices\(len\(values\), \)",
      "EQUIVALENT: k = 0 adds the pairs (i, i), whose distance 0 is excluded by `apart` before any slope."),
     # --- impl/search/maxlipo_model.py: helpers ---------------------------------------------------------------
