@@ -50,3 +50,13 @@ def run(capsys):
         return rc, out, err
 
     return run
+
+
+def as_at_a_terminal():
+    """pexpect's preexec_fn: the child gets SIGINT as a shell's foreground job would, whatever the test runner's
+    worker process had inherited (a SIGINT ignored or blocked there passes through exec to the child, and then
+    Ctrl-C reaches nothing)."""
+    import signal  # noqa: PLC0415 -- used only in the forked child
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import as_at_a_terminal
 
 from formulary.drill import exercise, session
 from formulary.drill.progress import Progress
@@ -149,7 +150,7 @@ def test_the_interactive_session_survives_bad_input_and_ctrl_c(tmp_path, data_di
     pexpect = pytest.importorskip("pexpect", reason="pexpect drives the real terminal session")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     child = pexpect.spawn(sys.executable, ["-m", "formulary", "drill", "--seed", "1", "--count", "3"],
-                          cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30)
+                          cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30, preexec_fn=as_at_a_terminal)
     # start-up loads torch and the catalog: 4 s on a quiet 2-core machine, over 30 s with the suite's
     # xdist workers beside it; the limit guards against a hang, it judges nothing
     child.expect(r"\[1/3\]", timeout=120)

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import as_at_a_terminal
 
 from formulary.drill import exercise, session
 from formulary.drill.progress import Progress
@@ -35,7 +36,7 @@ def data_dir(tmp_path, monkeypatch):
 def spawn(args, cwd, timeout=120):
     env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="200")
     return pexpect.spawn(sys.executable, ["-m", "formulary", *args], cwd=str(cwd), env=env, encoding="utf-8",
-                         timeout=timeout, dimensions=(50, 200))
+                         timeout=timeout, dimensions=(50, 200), preexec_fn=as_at_a_terminal)
 
 
 def learner(ws: Path, source: str, module: str = "activations") -> Path:
