@@ -34,6 +34,7 @@ original, or the check that would kill it.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -441,13 +442,18 @@ def explanation(function: str, line: str) -> str:
 INFECTION = ROOT / "docs" / "mutation" / "bobyqa_infection.json"  # written by scripts/bobyqa_infection.py
 
 
+@functools.cache
+def _infection() -> dict | None:
+    return json.loads(INFECTION.read_text(encoding="utf-8")) if INFECTION.exists() else None
+
+
 def measured(name: str) -> str:
     """What scripts/bobyqa_infection.py measured of a surviving BOBYQA mutant no rule explains: whether any run of
     hp.bobyqa changes its part's output (then the change is masked before a point), or none does."""
-    if not name.startswith("impl.search.bobyqa.") or not INFECTION.exists():
+    data = _infection()
+    if not name.startswith("impl.search.bobyqa.") or data is None:
         return ""
-    data = json.loads(INFECTION.read_text(encoding="utf-8"))
-    if name not in data["infected"]:  # BOBYQB's loop (or the driver): the run itself is what mutates
+    if name not in data["infected"]:  # not measured part by part (BOBYQB's loop, the driver, seqsum's kernels)
         return (f"KILL (not reached in effect): with this change in {function_of(name)} every point of every run "
                 f"of hp.bobyqa ({data['problems']} runs, each judged bit for bit by NLopt) stays the same: the branch "
                 f"it changes is not taken, or taken where the next point does not depend on it. A run through that "

@@ -152,8 +152,6 @@ def trust_region_search_best_first_trial(objective, space, start, n_trials=100, 
     return trust_region_search(objective, space, start, min(n_trials, 2 * d + 1), radius, min_radius)
 
 
-
-
 # -- PRELIM for any number of points -----------------------------------------------------------------
 
 prelim_steps_ignore_bounds = _prelim_ignoring_bounds

@@ -107,15 +107,21 @@ FAMILIES = {random_family: (7, 30), narrow_boxes: (102, 20), budgets: (104, 20),
             badly_scaled: (1, (47, 71, 125, 149, 167, 228, 249, 256))}
 
 
+def identical_to_nlopt(label: str, run, points: np.ndarray) -> int:
+    """Every point impl evaluates is NLopt's, bit for bit, and no more or fewer; returns the matching prefix."""
+    prefix = matching_prefix(run.points, points, atol=0.0)
+    expect(len(run.points) == len(points) and prefix == len(points),
+           f"{label}: impl's evaluations leave NLopt's after {prefix} of its {len(points)} points "
+           f"(impl evaluated {len(run.points)})")
+    return prefix
+
+
 def _judge(label, run, points, values, maxfun, needed):
     """The whole run NLopt's (to its first non-finite value), the best finite point returned, the status right."""
     bad = np.flatnonzero(~np.isfinite(values))
     if len(bad):
         points, values = points[: bad[0] + 1], values[: bad[0] + 1]
-    prefix = matching_prefix(run.points, points, atol=0.0)
-    expect(len(run.points) == len(points) and prefix == len(points),
-           f"{label}: impl's evaluations leave NLopt's after {prefix} of its {len(points)} points "
-           f"(impl evaluated {len(run.points)})")
+    identical_to_nlopt(label, run, points)
     number = ~np.isnan(values)  # −∞ is a value, the least there is; NaN is none
     if number.any():
         k = int(np.argmin(np.where(number, values, np.inf)))
