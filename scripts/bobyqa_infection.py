@@ -4,7 +4,8 @@ A mutant that the catalog's NLopt-judged runs do not kill either changes nothing
 (it is never reached, or it is reached and gives the same result there) or it changes a
 part's output without that change reaching a point NLopt would evaluate differently.  This
 script tells the two apart.  It runs every problem of hp.bobyqa's runs (the ci problems,
-the RESCUE run, every family of :mod:`formulary.catalog.search.bobyqa_families`) with the
+the RESCUE run, every family of :mod:`formulary.catalog.search.bobyqa_families`, hp.bobyqa/npt's
+recorded runs of Powell's Fortran at any m) with the
 original code and, at every call of a part (TRSBOX, ALTMOV, UPDATE, the model's update,
 RESCUE, the provisional points, the choice of KNEW, the gradient shift, PRELIM, the start's
 adjustment), runs each surviving mutant of that part beside it on a copy of the same inputs.
@@ -17,7 +18,7 @@ Run after ``scripts/mutation.py --chapter search`` (it needs mutmut's mutants)::
     .venv/bin/python scripts/bobyqa_infection.py --pool P.py --out OUT.json   # a search for runs that reach them
 
 ``--pool`` names a Python file defining ``PROBLEMS``, a list of (label, f, x0, lower, upper, rhobeg, rhoend,
-maxfun): candidate runs to add to hp.bobyqa's families (each must then be NLopt's, bit for bit).
+maxfun[, npt]): candidate runs to add to hp.bobyqa's families (each must then be NLopt's, bit for bit).
 """
 
 from __future__ import annotations
@@ -75,9 +76,11 @@ def _late(*_):
 
 
 def problems():
-    """(label, f, x0, lower, upper, rhobeg, rhoend, maxfun) of every run hp.bobyqa judges by NLopt."""
+    """(label, f, x0, lower, upper, rhobeg, rhoend, maxfun[, npt]) of every run hp.bobyqa judges by NLopt, and
+    hp.bobyqa/npt's by Powell's Fortran."""
     # imported here, after main() has put mutmut's mutants first on sys.path (impl must be theirs)
     from formulary.catalog.search.bobyqa_families import FAMILIES  # noqa: PLC0415
+    from formulary.catalog.search.bobyqa_powell import objective, recorded  # noqa: PLC0415
     from formulary.catalog.search.bobyqa_problems import CI, MAXFUN, PROBLEMS, RESCUE_RUN, RHOEND  # noqa: PLC0415
 
     runs = [(name, *PROBLEMS[name], RHOEND, MAXFUN) for name in CI] + [("RESCUE run", *RESCUE_RUN)]
@@ -88,6 +91,10 @@ def problems():
             problem = family(rng, trial)
             if chosen is None or trial in chosen:
                 runs.append((f"{family.__name__} {trial}", *problem))
+    for run in recorded()["runs"]:  # hp.bobyqa/npt's runs, judged by Powell's Fortran at any m
+        runs.append((f"{run['label']} (m = {run['npt']})", objective(run["kind"], run["params"]), np.array(run["x0"]),
+                     np.array(run["lower"]), np.array(run["upper"]), run["rhobeg"], run["rhoend"], run["maxfun"],
+                     run["npt"]))
     return runs
 
 
@@ -105,6 +112,7 @@ def main() -> int:
     p.add_argument("--out", default=str(ROOT / "docs" / "mutation" / "bobyqa_infection.json"))
     args = p.parse_args()
     pool = Path(args.pool).resolve() if args.pool else None
+    out = Path(args.out).resolve()  # before the chdir below
     names = survivors()
     os.chdir(WORK / "mutants")
     sys.path.insert(0, os.getcwd())
@@ -156,7 +164,6 @@ def main() -> int:
         bobyqa(*problem)
     result = {"problems": len(runs), "calls": calls, "survivors": len(names),
               "infected": {n: infected.get(n) for n in names}}
-    out = Path(args.out)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{sum(v is not None for v in result['infected'].values())} of {len(names)} surviving BOBYQA mutants "
           f"infected by {len(runs)} runs; wrote {out}")

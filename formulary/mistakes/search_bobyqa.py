@@ -165,3 +165,12 @@ def prelim_always_2n_plus_1(evaluate, x, sl, su, rhobeg, npt):
 def bobyqa_fixed_rhobeg(fun, x0, lower, upper, rhobeg=None, rhoend=1e-6, maxfun=None, npt=None):
     """ρ_beg defaulting to 0.1 whatever the start's scale and the box's width (too large for a narrow box)."""
     return bobyqa(fun, x0, lower, upper, 0.1 if rhobeg is None else rhobeg, rhoend, maxfun, npt)
+
+
+def bobyqa_npt_ignored(fun, x0, lower, upper, rhobeg=None, rhoend=1e-6, maxfun=None, npt=None):
+    """m = 2n + 1 whatever is asked for (NLopt's fixed choice taken as BOBYQA's only one)."""
+    return bobyqa(fun, x0, lower, upper, rhobeg, rhoend, maxfun)
+
+
+bobyqa_rescue_model_not_updated = _bobyqa_with(bobyqb_module, "rescue", rescue_model_not_updated,
+                                               "RESCUE's provisional points evaluated, the model left as it was")

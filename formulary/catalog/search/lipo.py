@@ -61,8 +61,14 @@ def _lipo_check(candidate):
     check_nonfinite(result, objective)
     reproducible(lipo_search, space, n_trials=15, lipschitz=BOWL_LIPSCHITZ)
     Choice, _, _ = dims(candidate)
-    raises(ValueError, r"lipschitz", lambda: lipo_search(bowl, space, lipschitz=0.0))
-    raises(ValueError, r"p must be", lambda: lipo_search(bowl, space, p=1.5))
+    # each option by name, whole messages: a string is a TypeError, an out-of-range number a ValueError
+    for name, value in (("lipschitz", "4.5"), ("p", "0.1"), ("alpha", "0.01")):
+        raises(TypeError, rf"^{name} must be a real number, got str$",
+               lambda name=name, value=value: lipo_search(bowl, space, **{name: value}))
+    raises(ValueError, r"^lipschitz must be positive \(or None for AdaLIPO\), got 0\.0$",
+           lambda: lipo_search(bowl, space, lipschitz=0.0))
+    raises(ValueError, r"^p must be a probability in \[0, 1\], got 1\.5$", lambda: lipo_search(bowl, space, p=1.5))
+    raises(ValueError, r"^alpha must be positive, got 0\.0$", lambda: lipo_search(bowl, space, alpha=0.0))
     raises(TypeError, r"continuous", lambda: lipo_search(bowl, {**space, "act": Choice(("relu",))}))
     return {"trials checked against the bound": checked, "best after 40 trials": float(f"{result.best.value:.3g}")}
 

@@ -38,6 +38,10 @@ FIT = "search.maxlipo_model.lipschitz_fit"
 SEARCH = "search.maxlipo.maxlipo_search"
 FMG = "search.maxlipo.find_min_global"
 QP_TOL = 1e-6  # SciPy's SLSQP (ftol 1e-15) lands within ~1e-8 of the optimum on these problems
+NNLS = "search.maxlipo_model.nnls"
+# the oracle's programme divides by ν (its start): the noise-free fit is judged by it at ν = 1e-12, whose
+# solution is within O(ν²) of the noise-free one (relieving a constraint by ν σ costs σ² = (relief / ν)²)
+NOISE_FREE = 1e-12
 
 
 def _fit_problems():
@@ -57,6 +61,14 @@ def _fit_problems():
     return out
 
 
+def _against_qp(got, want, name, x, f, noise):
+    err = float(np.max(np.abs(np.asarray(got) - want)) / (1.0 + np.max(np.abs(want))))
+    expect(err <= QP_TOL, f"{name} {np.round(got, 6)} differ from the quadratic programme's optimum "
+           f"{np.round(want, 6)} (SciPy SLSQP on the primal) by {err:.2e} relative, expected <= {QP_TOL}; "
+           f"noise = {noise}, x = {np.round(x, 3).tolist()}, f = {np.round(f, 3).tolist()}")
+    return err
+
+
 def _fit_check(candidate):
     fit = candidate.get(FIT)
     qp = oracle("search.maxlipo_qp")
@@ -64,12 +76,17 @@ def _fit_check(candidate):
     for x, f in _fit_problems():
         slopes, offsets, _ = fit(x, f)
         k, s, _ = qp(x, f)
-        for name, got, want in (("slopes", slopes, k), ("offsets", offsets, s)):
-            err = float(np.max(np.abs(np.asarray(got) - want)) / (1.0 + np.max(np.abs(want))))
-            worst = max(worst, err)
-            expect(err <= QP_TOL, f"{name} {np.round(got, 6)} differ from the quadratic programme's optimum "
-                   f"{np.round(want, 6)} (SciPy SLSQP on the primal) by {err:.2e} relative, expected <= {QP_TOL}; "
-                   f"x = {np.round(x, 3).tolist()}, f = {np.round(f, 3).tolist()}")
+        worst = max(worst, _against_qp(slopes, k, "slopes", x, f, 1e-3), _against_qp(offsets, s, "offsets", x, f, 1e-3))
+    # noise = 0 is a fit without offsets (a repeated point with two values has none: those sets are left out)
+    noise_free = [(x, f) for x, f in _fit_problems() if len(np.unique(x, axis=0)) == len(x)]
+    for x, f in noise_free:
+        slopes, offsets, _ = fit(x, f, noise=0.0)
+        expect(np.array_equal(offsets, np.zeros(len(x))), f"noise = 0: the offsets are {offsets}, expected all 0")
+        worst = max(worst, _against_qp(slopes, qp(x, f, noise=NOISE_FREE)[0], "slopes", x, f, 0.0))
+        i, j = np.triu_indices(len(x), k=1)
+        slack = ((x[i] - x[j]) ** 2) @ np.asarray(slopes) - (f[i] - f[j]) ** 2
+        expect(bool((slack >= -1e-9 * (f[i] - f[j]) ** 2).all()), f"noise = 0: the slopes {slopes} leave a pair "
+               f"above the bound, (f_i - f_j)^2 > sum_d k_d (x_id - x_jd)^2 by {-slack.min():.3g}")
     # dlib's pruning: refitting on the returned active pairs alone gives the same constants
     x, f = _fit_problems()[6]
     slopes, offsets, active = fit(x, f)
@@ -78,7 +95,45 @@ def _fit_check(candidate):
             and np.allclose(again[1], offsets, rtol=1e-9, atol=1e-12))
     expect(same,
            f"refitting on the active pairs {active.tolist()} moved the constants: {slopes} -> {again[0]}")
-    return {"point sets against SLSQP": len(_fit_problems()), "worst relative difference": float(f"{worst:.2g}")}
+    return {"point sets against SLSQP": len(_fit_problems()), "noise-free point sets": len(noise_free),
+            "worst relative difference": float(f"{worst:.2g}"), "NNLS problems against SciPy": _nnls_check(candidate)}
+
+
+def _nnls_problems():
+    """(A, b): seeded problems whose columns share a common factor, so that a variable taken early must leave
+    the passive set when the others come in (Lawson & Hanson's inner loop), and two designed ones."""
+    out = []
+    for seed in (4, 6, 7, 13, 14, 16, 17):
+        rng = np.random.default_rng(seed)
+        common = rng.standard_normal((12, 1))
+        out.append((common + 0.3 * rng.standard_normal((12, 6)), rng.standard_normal(12) + 2 * common[:, 0]))
+    # column 1 enters first, then 2, then 0; the step back lands 1, then 2 on zero, one at a time (the least
+    # squares on columns {0, 2} is exactly (2, 0): a passive variable at zero, none negative): u = (2, 0, 0)
+    out.append((np.array([[1.0, 3.0, 0.0], [1.0, 1.0, 1.0], [0.0, 1.0, -1.0]]), np.array([1.0, 3.0, 1.0])))
+    # column 0 enters first (a_0'b = 3 > a_1'b = 2), and leaves once column 1 explains b alone: u = (0, 1)
+    out.append((np.array([[3.0, 1.0], [0.0, 1.0]]), np.array([1.0, 1.0])))
+    return out
+
+
+def _nnls_check(candidate):
+    """The candidate's NNLS against SciPy's (scipy.optimize.nnls), and the KKT conditions of min ||Au - b||, u >= 0:
+    w = A'(b - Au) <= 0 where u = 0, w = 0 where u > 0."""
+    import scipy.optimize  # noqa: PLC0415 -- the oracle may be missing: the record then fails, naming it
+
+    nnls = candidate.get(NNLS)
+    for a, b in _nnls_problems():
+        u = np.asarray(nnls(a, b), dtype=np.float64)
+        want = scipy.optimize.nnls(a, b)[0]
+        err = float(np.max(np.abs(u - want)) / (1.0 + np.max(np.abs(want))))
+        w = a.T @ (b - a @ u)
+        tol = 1e-9 * np.linalg.norm(a) * (1.0 + np.linalg.norm(b))
+        where = f"A = {np.round(a, 3).tolist()}, b = {np.round(b, 3).tolist()}"
+        expect(err <= 1e-10, f"NNLS: u = {u} differs from SciPy's {want} by {err:.2e} relative; {where}")
+        expect(bool((u >= 0).all()), f"NNLS: u = {u} has a negative entry; {where}")
+        expect(bool((w[u == 0] <= tol).all() and (np.abs(w[u > 0]) <= tol).all()),
+               f"NNLS: the KKT conditions fail at u = {u}: w = A'(b - Au) = {w} (expected <= {tol:.1g} where u = 0, "
+               f"|w| <= {tol:.1g} where u > 0); {where}")
+    return len(_nnls_problems())
 
 
 def _bound_inputs(dt):
@@ -156,6 +211,10 @@ def _search_check(candidate):
     box = bowl_space(candidate)
     raises(TypeError, r"^n_trials must be an int, got float$", lambda: search(bowl, box, n_trials=2.5))
     raises(ValueError, r"^n_trials must be at least 1, got 0$", lambda: search(bowl, box, n_trials=0))
+    flat = _one_value_choice(candidate)
+    _engine_box(candidate)
+    raises(TypeError, r"^objective must return a real number, got str for \{'act': 'relu', 'm': 0\.5\}$",
+           lambda: search(lambda p: "low", {"act": Choice(("relu",)), "m": Uniform(0.0, 1.0)}, n_trials=3))
     # Branin: evaluations to reach 1e-3 of the optimum, and MaxLIPO's own rule on its steps
     f_star = 5 / (4 * math.pi)
     found, below, total = [], 0, 0
@@ -170,7 +229,68 @@ def _search_check(candidate):
            "the candidate of lowest bound is the one to evaluate")
     maxlipo_steps.interface(candidate)
     return {"roles of 20 trials": {r: roles.count(r) for r in dict.fromkeys(roles)},
-            "Branin evaluations to 1e-3 (seeds 0, 1)": found, "lipo steps below the best": f"{below}/{total}"}
+            "Branin evaluations to 1e-3 (seeds 0, 1)": found, "lipo steps below the best": f"{below}/{total}",
+            "one-valued Choice: evaluations to 1e-3": flat}
+
+
+def _one_value_choice(candidate):
+    """A Choice of one value beside a range: nothing to search there, every trial carries that value at the unit
+    point's centre ((0 + 1/2) / 1), and the range is searched as usual."""
+    search = candidate.get(SEARCH)
+    Choice, Uniform, _ = dims(candidate)
+    result = search(lambda p: (p["m"] - 0.3) ** 2, {"act": Choice(("relu",)), "m": Uniform(0.0, 1.0)},
+                    n_trials=12, seed=1)
+    acts, units = [t.params["act"] for t in result.trials], result.units
+    expect(acts == ["relu"] * 12, f"a Choice of one value took other values: {acts}")
+    expect(bool((units[:, 0] == 0.5).all() and ((units >= 0) & (units <= 1)).all()),
+           f"the one-valued Choice's unit coordinate is (0 + 1/2) / 1 = 0.5 and every unit point is in [0, 1], got "
+           f"{units.tolist()}")
+    expect(bool(np.isfinite(result.values).all()), f"non-finite values on a smooth objective: {result.values}")
+    found = evaluations_to(result.values, 0.0)
+    expect(found <= 12, f"(m - 0.3)^2 beside a one-valued Choice: not within {TARGET} of 0 in 12 evaluations, "
+           f"best {np.min(result.values):.3g}")
+    return found
+
+
+def _engine_box(candidate):
+    """search_space drives its ask/tell engine in the coordinates maxlipo_search documents: the box [log l, log u] for
+    a LogUniform, [l, u] for a Uniform, the integer range [0, k - 1] for a Choice of k values, and for a Choice of
+    one value a box that is not empty (dlib's function_spec needs lower < upper in every dimension: find_min_global
+    refuses lower = upper) with its point held at 0; each trial is told with its point and its role."""
+    run, engine = candidate.get("search.maxlipo.search_space"), candidate.get(maxlipo_steps.ENGINE)
+    Choice, Uniform, LogUniform = dims(candidate)
+    seen: dict = {"told": []}
+
+    class Recording:  # the engine, recording the box it is given and what it is told
+        def __init__(self, lower, upper, is_integer, seed):
+            seen["box"] = (np.array(lower, float), np.array(upper, float), np.array(is_integer, bool))
+            self.engine = engine(lower, upper, is_integer, seed)
+
+        def ask(self):
+            return self.engine.ask()
+
+        def tell(self, x, value, role):
+            seen["told"].append((np.array(x, float), role))
+            self.engine.tell(x, value, role)
+
+    space = {"act": Choice(("relu",)), "lr": LogUniform(1e-4, 1.0), "m": Uniform(0.0, 1.0),
+             "width": Choice((16, 32, 64))}
+    result = run(Recording, lambda p: bowl(p) + 0.1 * (p["width"] != 32), space, 16, 1)
+    lower, upper, ints = seen["box"]
+    want = (np.array([math.log(1e-4), 0.0, 0.0]), np.array([0.0, 1.0, 2.0]), [True, False, False, True])
+    expect(np.allclose(lower[1:], want[0], rtol=1e-15, atol=0) and np.allclose(upper[1:], want[1], rtol=1e-15, atol=0)
+           and ints.tolist() == want[2] and lower[0] == 0.0 and upper[0] > 0.0,
+           f"the engine's box for a one-valued Choice, LogUniform(1e-4, 1), Uniform(0, 1) and a Choice of 3 is "
+           f"lower {lower.tolist()}, upper {upper.tolist()}, integer {ints.tolist()}; expected lower [0, "
+           f"log 1e-4, 0, 0], upper [> 0, log 1, 1, 2], integer {want[2]}")
+    told = np.array([x for x, _ in seen["told"]])
+    trials = np.array([[0.0, math.log(t.params["lr"]), t.params["m"], (16, 32, 64).index(t.params["width"])]
+                       for t in result.trials])
+    expect(np.allclose(told, trials, rtol=1e-12, atol=1e-12), f"the engine was told the points {told.tolist()}, "
+           f"not the trials' (held at 0 for the one-valued Choice) {trials.tolist()}")
+    roles = [r for _, r in seen["told"]]
+    expect(roles == [t.role for t in result.trials] and "trust-region" in roles, f"the engine was told the roles "
+           f"{roles}, not the trials' {[t.role for t in result.trials]} (its radius rule reads the trust-region ones)")
 
 
 def _dlib_check(candidate):
@@ -214,11 +334,18 @@ RECORDS = (
             Mistake("unscaled", "the programme in raw units", M.lipschitz_fit_unscaled, FIT),
             Mistake("no-noise", "no noise term", M.lipschitz_fit_no_noise, FIT),
         ),
-        errors=(ErrorInput(Sample((np.zeros((3, 2)), np.zeros(2))), ValueError, r"x must be \(n, d\)", FIT),),
+        errors=(ErrorInput(Sample((np.zeros((3, 2)), np.zeros(2))), ValueError, r"x must be \(n, d\)", FIT),
+                *named_errors(("x", "f", "noise", "pairs"), (np.eye(3, 2), np.arange(3.0)), bad=(
+                    ("x", np.zeros((3, 2), dtype=np.int64), TypeError), ("f", np.zeros(3, dtype=np.int64), TypeError),
+                    ("noise", "0.001", TypeError), ("noise", -1.0)), target=FIT),
+                ErrorInput(Sample((np.eye(3, 2), np.arange(3.0)), {"noise": -1.0}), ValueError,
+                           r"^noise must be non-negative, got -1\.0$", FIT)),
         notes="The oracle is the primal programme solved by SciPy's SLSQP; the candidate solves it as Lawson & "
               "Hanson's "
               "least-distance programme through NNLS (dlib uses dual coordinate descent). Following dlib, each offset "
-              "is ν σ_i in the standardised units of f while the slopes are in raw units (upper_bound_function.h).",
+              "is ν σ_i in the standardised units of f while the slopes are in raw units (upper_bound_function.h). "
+              "noise = 0 (no offsets) is judged by the same oracle at ν = 1e-12; the NNLS itself by "
+              "scipy.optimize.nnls and its KKT conditions, on problems where a variable must leave the passive set.",
     ),
     Record(
         id="hp.lipo/maxlipo_bound",

@@ -33,6 +33,7 @@ from formulary.record import Mistake, Record
 from formulary.verdict import expect
 
 PDF, SEARCH = "search.tpe.parzen_log_pdf", "search.tpe.tpe_search"
+SAMPLE = "search.tpe.parzen_sample"
 
 
 def _density_sets():
@@ -284,10 +285,14 @@ RECORDS = (
         equation=r"\ell(x) = \sum_{i \in \text{below}} \pi_i \prod_d \mathcal{TN}(x_d; \mu_{id}, \sigma_{id}) + \pi_0\,"
                  r"\text{prior},\ n_\ell = \min(\lceil 0.1 n\rceil, 25)",
         check=_density_check,
-        errors=tuple(named_errors(("observations", "lows", "highs", "points", "weights"),
-                                  (np.zeros((3, 1)), np.zeros(1), np.ones(1), np.zeros((2, 1))), {},
-                                  [("weights", np.ones(2)), ("weights", np.ones((3, 1))),
-                                   ("observations", None, TypeError), ("observations", "abc", TypeError)], PDF)),
+        errors=(*named_errors(("observations", "lows", "highs", "points", "weights"),
+                              (np.zeros((3, 1)), np.zeros(1), np.ones(1), np.zeros((2, 1))), {},
+                              [("weights", np.ones(2)), ("weights", np.ones((3, 1))),
+                               ("observations", None, TypeError), ("observations", "abc", TypeError)], PDF),
+                # the sampler reads its observations as the density does (a generator: it raises before any draw)
+                *named_errors(("rng", "observations", "lows", "highs", "size", "weights"),
+                              (np.random.default_rng(0), np.zeros((3, 1)), np.zeros(1), np.ones(1), 2), {},
+                              [("observations", None, TypeError), ("observations", "abc", TypeError)], SAMPLE)),
         mistakes=(
             Mistake("no-prior", "the mixture without its prior", M.parzen_log_pdf_no_prior, PDF),
             Mistake("nearer-gap", "bandwidth from the nearer neighbour", M.parzen_log_pdf_nearer_gap, PDF),
