@@ -154,13 +154,13 @@ def expected_improvement_xi_added(mean, std, best, xi=0.0):
 def bayes_search_ei_sign_flipped(objective, space, n_trials=30, seed=0, n_initial=5, n_candidates=1000, xi=0.0):
     """Bayesian optimisation driven by the maximisation EI: it hunts for high values."""
     return bayes._search(objective, space, n_trials, seed, n_initial, n_candidates, xi,
-                         expected_improvement_sign_flipped)
+                         expected_improvement_sign_flipped, "rbf", None)
 
 
 def bayes_search_ei_minimised(objective, space, n_trials=30, seed=0, n_initial=5, n_candidates=1000, xi=0.0):
     """argmin instead of argmax of the expected improvement."""
     return bayes._search(objective, space, n_trials, seed, n_initial, n_candidates, xi,
-                         lambda *a: -bayes.expected_improvement(*a))
+                         lambda *a: -bayes.expected_improvement(*a), "rbf", None)
 
 
 # -- LIPO -----------------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def _kernel(name):
     return KERNELS[name]
 
 
-def _cholesky(x, ell, s2, sn2, kernel="rbf"):
+def _cholesky(x, ell, s2, sn2, kernel):
     return np.linalg.cholesky(_kernel(kernel)(x, x, ell, s2) + sn2 * np.eye(len(x)))
 
 
@@ -144,7 +144,7 @@ def expected_improvement(mean, std, best, xi=0.0):
     return np.where(pos, imp * cdf + s * pdf, np.maximum(imp, 0.0)).astype(mu.dtype)
 
 
-def _fit(units: np.ndarray, values: np.ndarray, kernel="rbf", length_scale=None):
+def _fit(units: np.ndarray, values: np.ndarray, kernel, length_scale):
     """Standardised values and the length scale: the given one, or the grid's of highest marginal likelihood."""
     scale = values.std() or 1.0
     y = (values - values.mean()) / scale
@@ -154,8 +154,7 @@ def _fit(units: np.ndarray, values: np.ndarray, kernel="rbf", length_scale=None)
     return y, float(ell)
 
 
-def _search(objective, space, n_trials, seed, n_initial, n_candidates, xi, acquisition, kernel="rbf",
-            length_scale=None):
+def _search(objective, space, n_trials, seed, n_initial, n_candidates, xi, acquisition, kernel, length_scale):
     space = check_space(space, continuous=True)
     n, n0 = positive_int(n_trials, "n_trials"), positive_int(n_initial, "n_initial")
     m = positive_int(n_candidates, "n_candidates")

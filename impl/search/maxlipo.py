@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from impl._checks import float_array
 from impl.search.maxlipo_model import NOISE, fit_quadratic, lipschitz_fit, maxlipo_lower_bound, trust_region_subproblem
 from impl.search.space import Choice, SearchResult, Trial, check_space, decode, positive_int
 
@@ -173,9 +172,16 @@ class MaxLipo:
         self.slopes, self.offsets, self._pairs = self.fit(x, f, NOISE, pairs=pairs)
 
 
+def _bound(value, name: str) -> np.ndarray:
+    """A bound vector as float64 (dlib takes any real numbers, integers included); anything else names the bound."""
+    try:
+        return np.asarray(value, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be real numbers, got {value!r}") from None
+
+
 def _box(lower, upper, is_integer):
-    lo = float_array(np.asarray(lower, dtype=np.float64), "lower").ravel()
-    hi = float_array(np.asarray(upper, dtype=np.float64), "upper").ravel()
+    lo, hi = _bound(lower, "lower"), _bound(upper, "upper")
     if lo.shape != hi.shape or not len(lo):
         raise ValueError(f"lower and upper must be non-empty and of one length, got {lo.shape} and {hi.shape}")
     if not (np.isfinite(lo).all() and np.isfinite(hi).all()):

@@ -114,6 +114,36 @@ def problem(rng: np.random.Generator, trial: int) -> dict:
             "maxfun": maxfun, "npt": npt}
 
 
+def exact_problem(rng: np.random.Generator, trial: int) -> dict:
+    """A problem whose arithmetic is exact at the start: integer matrices, half-integer centres, boxes [−k, k] or
+    [0, k], starts on the integer grid and on bounds, ρ_beg a power of two. Gradients, steps and distances come out
+    exactly 0, exactly on a bound or exactly tied, the states where BOBYQA's comparisons decide between ≤ and <."""
+    n = int(rng.integers(2, 7))
+    npt = int(rng.integers(n + 2, (n + 1) * (n + 2) // 2 + 1))
+    kind = ("quadratic", "plateau", "saddle")[trial % 3]
+    k = float(rng.choice([1.0, 2.0]))
+    lower = np.full(n, -k) if rng.random() < 0.6 else np.zeros(n)
+    upper = lower + np.where(rng.random(n) < 0.5, 2 * k, k)
+    rhobeg = float(rng.choice([0.5, 0.25, 0.125]))
+    x0 = np.clip(np.round(rng.uniform(lower, upper) * 2) / 2, lower, upper)
+    a = rng.integers(-3, 4, (n, n)).astype(float)
+    a = a + a.T
+    if kind == "saddle":
+        params = {"a": a.tolist(), "g": rng.integers(-2, 3, n).astype(float).tolist()}
+    else:
+        a = a @ a.T if rng.random() < 0.7 else a
+        params = {"a": a.tolist(), "c": (rng.integers(-4, 5, n) / 2).tolist()}
+        if kind == "plateau":
+            params["step"] = float(rng.choice([0.5, 0.125, 1.0 / 64]))
+    maxfun = int(rng.integers(npt + 1, 40 * n)) if rng.random() < 0.2 else 3000
+    return {"label": f"exact {kind} {trial}", "kind": kind, "params": params, "x0": x0.tolist(),
+            "lower": lower.tolist(), "upper": upper.tolist(), "rhobeg": rhobeg, "rhoend": 2.0**-30, "maxfun": maxfun,
+            "npt": npt}
+
+
+GENERATORS = {"seeded": problem, "exact": exact_problem}
+
+
 def digest(points) -> str:
     """SHA-256 of the points evaluated, as little-endian float64 in order."""
     return hashlib.sha256(np.ascontiguousarray(points, dtype="<f8").tobytes()).hexdigest()

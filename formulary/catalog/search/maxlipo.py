@@ -95,6 +95,10 @@ def _fit_check(candidate):
             and np.allclose(again[1], offsets, rtol=1e-9, atol=1e-12))
     expect(same,
            f"refitting on the active pairs {active.tolist()} moved the constants: {slopes} -> {again[0]}")
+    # the bound from these constants, in float64 whatever the arrays' dtype
+    rng = np.random.default_rng(3)
+    maxlipo_steps.float32_in_float64(candidate.get("search.maxlipo_model.maxlipo_lower_bound"), "maxlipo_lower_bound",
+                                     (rng.random((6, x.shape[1])), x, f, slopes, offsets + 0.01))
     return {"point sets against SLSQP": len(_fit_problems()), "noise-free point sets": len(noise_free),
             "worst relative difference": float(f"{worst:.2g}"), "NNLS problems against SciPy": _nnls_check(candidate)}
 
@@ -379,6 +383,7 @@ RECORDS = (
                                   ("lower", [0.0]), ("upper", []), ("lower", [-math.inf, 0.0]),
                                   ("upper", [1.0, math.nan]), ("lower", [1.0, 0.0]),
                                   ("num_function_calls", 2.5, TypeError), ("is_integer", [True]),
+                                  ("lower", ["0", "x"], TypeError), ("upper", [1.0, {}], TypeError),
                               ), target=FMG),
                 ErrorInput(Sample((_flat, [0.5], [3.0], 3), {"is_integer": [True]}), ValueError,
                            r"\ban integer variable needs integer lower and upper bounds\b", FMG)),

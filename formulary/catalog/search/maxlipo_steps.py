@@ -274,7 +274,21 @@ def subproblem(candidate):
             worst = max(worst, gap)
             expect(gap <= 1e-6 * (1 + radius), f"{name}: the step {np.round(p, 8)} is not SciPy's minimiser "
                    f"{np.round(want, 8)} (|gap| = {gap:.2e})")
+    float32_in_float64(solve, "trust_region_subproblem", _subproblems()[4][1:6])
     return {"problems": len(_subproblems()), "worst |p - p*|": float(f"{worst:.2g}")}
+
+
+def float32_in_float64(function, name, args):
+    """float32 arrays in, float64 arithmetic: the result is the one for the same values given as float64, bit for bit
+    (the model's numbers are not rounded to float32 on the way)."""
+    narrow = [a.astype(np.float32) if isinstance(a, np.ndarray) else a for a in args]
+    wide = [a.astype(np.float64) if isinstance(a, np.ndarray) else a for a in narrow]
+    got, want = function(*narrow), function(*wide)
+    for i, (x, y) in enumerate(zip(got if isinstance(got, tuple) else (got,),
+                                   want if isinstance(want, tuple) else (want,), strict=True)):
+        expect(np.asarray(x).dtype == np.float64 and np.array_equal(x, y),
+               f"{name} with float32 arrays: output {i} is {np.asarray(x).dtype} {x}, not the float64 computation's "
+               f"{y} (the inputs are converted to float64 first)")
 
 
 QUADRATIC = "search.maxlipo_model.fit_quadratic"
@@ -302,4 +316,8 @@ def quadratic(candidate):
         expect(err <= 1e-6, f"{m} points in {d}-d: the quadratic's Hessian {np.round(h, 6).tolist()} and gradient "
                f"{np.round(g, 6)} are not the least-norm fit's {np.round(hw, 6).tolist()}, {np.round(gw, 6)} "
                f"(largest difference {err:.2e})")
+    x = rng.uniform(-1, 1, (4, 2))
+    float32_in_float64(fit, "fit_quadratic", (x, np.sin(3 * x).sum(axis=1)))  # the interpolant
+    x = rng.uniform(-1, 1, (8, 2))
+    float32_in_float64(fit, "fit_quadratic", (x, np.sin(3 * x).sum(axis=1)))  # least squares
     return {"point sets": 9, "worst difference": float(f"{worst:.2g}")}
