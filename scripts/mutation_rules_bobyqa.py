@@ -72,14 +72,13 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"rescue$", r"iw = |ip = k1 - np1|iq = ip \+ iw|iq -= n|if iq >= n|if iq > n|ptsid\[k1 - 1\]|"
      r"1\.0 / \(a\[ip - 1\] \* a\[iq - 1\]\)|col = k1|zm\[(0|ip|iq|k1 - 1), col\]|for k1 in range|"
      r"bm\[0, j\] = |bm\[jp, j\] = |bm\[npt \+ j, j\]|if jpn <=? npt|aux\(iq|x\[iq - 1\]",
-     "KILL (needs an oracle): RESCUE's provisional points for m ≠ 2n + 1 (pairs of axes beyond 2n + 1, or an "
-     "axis with one point below it). NLopt fixes m = 2n + 1, and hp.bobyqa/rescue's contract (H = W⁻¹ from "
-     "scratch by torch, the model still interpolating) holds for any choice of provisional points, so only "
-     "Powell's own RESCUE at that m can judge the choice: his Fortran (pdfo 2.2's classical build, compiled "
-     "against NumPy 1, which impl's NumPy 2 cannot load) would."),
+     "KILL: RESCUE's provisional points for m ≠ 2n + 1 (pairs of axes beyond 2n + 1, or an axis with one point "
+     "below it). hp.bobyqa/npt judges runs at any m by Powell's own Fortran (recorded), and kills most of these; "
+     "RESCUE is rare (a few of its runs call it), and none of them reaches this one's case in a way that moves a "
+     "point. A recorded run of Powell's code that does kills it."),
     (r"evaluate_provisional$", r"xp \* xq|a\[kq - 1\] \* a\[kq - 1\]|\boff\b|st\.hq\[kq - 1, kp - 1\]|"
      r"st\.hq\[kp - 1, kq - 1\]",
-     "KILL (needs an oracle): the provisional points on two axes exist only for m > 2n + 1, where NLopt cannot "
-     "judge and the contract check accepts any model update that interpolates (see the rule on RESCUE's "
-     "m ≠ 2n + 1 points)."),
+     "KILL: the provisional points on two axes exist only for m > 2n + 1, where NLopt cannot judge; "
+     "hp.bobyqa/npt's recorded runs of Powell's Fortran at such m call RESCUE rarely, and none reaches this one "
+     "in a way that moves a point (see the rule on RESCUE's m ≠ 2n + 1 points)."),
 )

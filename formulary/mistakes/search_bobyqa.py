@@ -174,3 +174,9 @@ def bobyqa_npt_ignored(fun, x0, lower, upper, rhobeg=None, rhoend=1e-6, maxfun=N
 
 bobyqa_rescue_model_not_updated = _bobyqa_with(bobyqb_module, "rescue", rescue_model_not_updated,
                                                "RESCUE's provisional points evaluated, the model left as it was")
+
+
+# -- TRSBOX, state by state ---------------------------------------------------------------------------
+
+trsbox_steepest_descent = _trsbox_steepest_descent
+

@@ -1,7 +1,16 @@
 """The MITIE approach (guide §3.2, method 5): Powell's BOBYQA, its parts, and MITIE's
-procedure.  The records live in :mod:`.bobyqa_records` and :mod:`.mitie`."""
+procedure.  The records live in :mod:`.bobyqa_records` (judged by NLopt), :mod:`.bobyqa_prelim`,
+:mod:`.bobyqa_arguments`, :mod:`.bobyqa_powell` (Powell's Fortran at any m), :mod:`.bobyqa_trsbox` (NLopt's
+trsbox_ state by state) and :mod:`.mitie`."""
 
-from formulary.catalog.search import bobyqa_arguments, bobyqa_powell, bobyqa_prelim, bobyqa_records, mitie
+from formulary.catalog.search import (
+    bobyqa_arguments,
+    bobyqa_powell,
+    bobyqa_prelim,
+    bobyqa_records,
+    bobyqa_trsbox,
+    mitie,
+)
 
 RECORDS = (*bobyqa_records.RECORDS, *bobyqa_prelim.RECORDS, *bobyqa_arguments.RECORDS, *bobyqa_powell.RECORDS,
-           *mitie.RECORDS)
+           *bobyqa_trsbox.RECORDS, *mitie.RECORDS)
