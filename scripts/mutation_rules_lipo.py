@@ -73,15 +73,21 @@ RULES: tuple[tuple[str, str, str], ...] = (
      "dlib's lockstep) converge well inside them."),
     (r"nnls$", r"b \+ a @ u",
      "EQUIVALENT: u is still zero there, so b + Au = b − Au = b."),
-    (r"nnls$", r"\(z\[passive\] >= 0\)|z < 0\)|passive = u > tol|u\[~passive\] = (None|1\.0)",
-     "KILL: the inner loop (a variable leaving the passive set) runs only when a least-squares step goes negative; "
-     "the fits checked never need it. An NNLS problem whose unconstrained solution has negative entries, judged "
-     "by scipy.optimize.nnls, would kill these."),
+    (r"nnls$", r"passive = u > tol|u\[~passive\] = (None|1\.0)",
+     "EQUIVALENT: outside the passive set u is always 0 (a variable leaves the set only where its u reached 0 on "
+     "the step back), and every inner loop ends with u = z, so what is written there never reaches the result; "
+     "hp.lipo/maxlipo_fit's NNLS problems, which run the inner loop (judged by scipy.optimize.nnls), give the same "
+     "bits."),
+    (r"nnls$", r"\(z\[passive\] >= 0\)",
+     "EQUIVALENT in effect: z ≥ 0 instead of z > 0 differs only where a passive variable's least-squares value is "
+     "exactly 0: the mutant keeps it passive at 0, the original's step back (α = 0) moves nothing and drops it, "
+     "so u is the same either way and the next passes see the same residual. hp.lipo/maxlipo_fit's inner-loop "
+     "problems (one lands a variable exactly on 0) agree bit for bit."),
     # --- impl/search/maxlipo.py: what scripts/mutation_rules_maxlipo.py leaves -----------------------------------
     (r"search_space$", r"flat = None|np\.where\(None, lo|lo - 1\.0|lo \+ 2\.0|isinstance\(d, C",
-     "KILL: only a space with a one-valued Choice (lo = hi) reaches these; no check searches one. Such a "
-     "search, whose trials must all carry that value and stay finite, would kill the None mutants; the width "
-     "given to a pinned dimension (1 or 2) is equivalent, since its column is constant and its slope 0."),
+     "EQUIVALENT: the width given to a one-valued Choice's pinned dimension (any upper end above 0: 1 or 2) is "
+     "the engine's business only; its point is held at 0, its column constant and its slope 0 (hp.lipo/maxlipo "
+     "searches such a space and checks the box and every point told to the engine)."),
     (r"search_space$", r"objective must return a real number",
      "KILL: no check gives search_space an objective that returns a non-number, with the whole message matched."),
     (r"search_space$", r"state\.tell\(z, value, None\)",
