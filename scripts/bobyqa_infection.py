@@ -18,7 +18,8 @@ Run after ``scripts/mutation.py --chapter search`` (it needs mutmut's mutants)::
     .venv/bin/python scripts/bobyqa_infection.py --pool P.py --out OUT.json   # a search for runs that reach them
 
 ``--pool`` names a Python file defining ``PROBLEMS``, a list of (label, f, x0, lower, upper, rhobeg, rhoend,
-maxfun[, npt]): candidate runs to add to hp.bobyqa's families (each must then be NLopt's, bit for bit).
+maxfun[, npt]): candidate runs to add to hp.bobyqa's families or to hp.bobyqa/npt's recordings (each must then
+be NLopt's, or Powell's, bit for bit).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def problems():
     hp.bobyqa/npt's by Powell's Fortran."""
     # imported here, after main() has put mutmut's mutants first on sys.path (impl must be theirs)
     from formulary.catalog.search.bobyqa_families import FAMILIES  # noqa: PLC0415
-    from formulary.catalog.search.bobyqa_powell import objective, recorded  # noqa: PLC0415
+    from formulary.catalog.search.bobyqa_powell import arguments, recorded  # noqa: PLC0415
     from formulary.catalog.search.bobyqa_problems import CI, MAXFUN, PROBLEMS, RESCUE_RUN, RHOEND  # noqa: PLC0415
 
     runs = [(name, *PROBLEMS[name], RHOEND, MAXFUN) for name in CI] + [("RESCUE run", *RESCUE_RUN)]
@@ -92,9 +93,7 @@ def problems():
             if chosen is None or trial in chosen:
                 runs.append((f"{family.__name__} {trial}", *problem))
     for run in recorded()["runs"]:  # hp.bobyqa/npt's runs, judged by Powell's Fortran at any m
-        runs.append((f"{run['label']} (m = {run['npt']})", objective(run["kind"], run["params"]), np.array(run["x0"]),
-                     np.array(run["lower"]), np.array(run["upper"]), run["rhobeg"], run["rhoend"], run["maxfun"],
-                     run["npt"]))
+        runs.append((f"{run['label']} (m = {run['npt']})", *arguments(run)))
     return runs
 
 

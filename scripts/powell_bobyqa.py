@@ -10,6 +10,7 @@ values Powell sees are exactly those impl sees.
     .venv/bin/python scripts/powell_bobyqa.py --pool 400 --seed 5          # try 400 problems, print them
     .venv/bin/python scripts/powell_bobyqa.py --trials 3,17,... --seed 5   # record these (bobyqa_powell.json)
     .venv/bin/python scripts/powell_bobyqa.py --trials 12,45 --seed 6 --append   # and these beside them
+    .venv/bin/python scripts/powell_bobyqa.py --generator exact --trials 12 --seed 8 --append   # integer states
 
 Each run is checked as it is recorded: at m = 2n + 1 Powell's points must be NLopt's bit for bit,
 and impl's (any m) must be Powell's; a run that is not is reported, never recorded.
@@ -29,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from formulary.catalog.search.bobyqa_powell import RUNS, digest, objective, problem  # noqa: E402
+from formulary.catalog.search.bobyqa_powell import GENERATORS, RUNS, arguments, digest, objective  # noqa: E402
 from formulary.catalog.search.bobyqa_problems import run_nlopt  # noqa: E402
 from impl.search.bobyqa.driver import bobyqa  # noqa: E402
 
@@ -83,15 +84,13 @@ def powell(run: dict) -> tuple[np.ndarray, int]:
 def checked(run: dict) -> dict | None:
     """The run with Powell's outcome attached, or None (reported) where NLopt or impl disagree with him."""
     points, info = powell(run)
-    n, args = len(run["x0"]), (np.array(run["x0"]), np.array(run["lower"]), np.array(run["upper"]), run["rhobeg"],
-                               run["rhoend"], run["maxfun"])
-    f = objective(run["kind"], run["params"])
-    if run["npt"] == 2 * n + 1:
-        theirs = run_nlopt(f, *args)[0]
+    args = arguments(run)
+    if run["npt"] == 2 * len(run["x0"]) + 1:
+        theirs = run_nlopt(*args[:-1])[0]
         if digest(theirs) != digest(points):
             print(f"{run['label']}: NLopt's {len(theirs)} points are not Powell's {len(points)}", file=sys.stderr)
             return None
-    ours = bobyqa(f, *args, npt=run["npt"])
+    ours = bobyqa(*args)
     if digest(ours.points) != digest(points):
         print(f"{run['label']}: impl's {len(ours.points)} points are not Powell's {len(points)}", file=sys.stderr)
         return None
@@ -102,6 +101,8 @@ def checked(run: dict) -> dict | None:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--seed", type=int, default=5)
+    p.add_argument("--generator", choices=sorted(GENERATORS), default="seeded",
+                   help="seeded: random problems (default); exact: integer states, for exact ties")
     p.add_argument("--pool", type=int, help="run this many problems and print each one's outcome; record nothing")
     p.add_argument("--trials", help="comma-separated trials of the seed to record")
     p.add_argument("--append", action="store_true", help="add to the runs already recorded in --out")
@@ -112,13 +113,13 @@ def main() -> int:
     chosen = None if args.pool else set(map(int, args.trials.split(",")))
     runs = []
     for trial in range(last):
-        run = problem(rng, trial)
+        run = GENERATORS[args.generator](rng, trial)
         if chosen is not None and trial not in chosen:
             continue
         done = checked(run)
         if done is None:
             continue
-        done = {"seed": args.seed, "trial": trial, **done}
+        done = {"generator": args.generator, "seed": args.seed, "trial": trial, **done}
         print(trial, done["label"], "n", len(run["x0"]), "m", run["npt"], "evals", done["evaluations"], "info",
               done["info"], done["status"], flush=True)
         runs.append(done)
@@ -127,7 +128,8 @@ def main() -> int:
         kept = json.loads(out.read_text(encoding="utf-8"))["runs"] if args.append and out.exists() else []
         out.write_text(json.dumps({
             "judge": "Powell's BOBYQA (Fortran 77), pdfo 2.2.0 fbobyqa_classical.mbobyqa, numpy 1.26.4",
-            "generator": "formulary.catalog.search.bobyqa_powell.problem(np.random.default_rng(seed), trial)",
+            "generator": "formulary.catalog.search.bobyqa_powell.GENERATORS[generator](np.random.default_rng(seed), "
+                         "trial)",
             "runs": kept + runs}, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {len(runs)} runs to {args.out}")
     return 0

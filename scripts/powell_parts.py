@@ -29,7 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from formulary.catalog.search.bobyqa_powell import objective, recorded  # noqa: E402
+from formulary.catalog.search.bobyqa_powell import arguments, recorded  # noqa: E402
 from formulary.catalog.search.bobyqa_trsbox import STATES, arrays, outcome, state  # noqa: E402
 from impl.search.bobyqa.driver import bobyqa  # noqa: E402
 
@@ -87,8 +87,7 @@ def check(lib) -> None:
 
     bobyqb.trsbox = beside
     for run in recorded()["runs"][:20]:
-        bobyqa(objective(run["kind"], run["params"]), np.array(run["x0"]), np.array(run["lower"]),
-               np.array(run["upper"]), run["rhobeg"], run["rhoend"], run["maxfun"], npt=run["npt"])
+        bobyqa(*arguments(run))
     print(f"{same[0]} of {calls[0]} TRSBOX calls bit-identical to NLopt's trsbox_")
 
 

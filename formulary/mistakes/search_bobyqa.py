@@ -58,7 +58,7 @@ def _prelim_ignoring_bounds(evaluate, x, sl, su, rhobeg, npt):
     return st
 
 
-def _trsbox_steepest_descent(xpt, xopt, gopt, hq, pq, sl, su, delta):
+def trsbox_steepest_descent(xpt, xopt, gopt, hq, pq, sl, su, delta):
     """The trust-region step of a linear model (the curvature ignored): a projected
     steepest-descent step to the trust-region boundary."""
     return trsbox(xpt, xopt, gopt, np.zeros_like(hq), np.zeros_like(pq), sl, su, delta)
@@ -69,7 +69,8 @@ bobyqa_start_not_moved = _bobyqa_with(driver_module, "adjust_start", _adjust_sta
                                       _adjust_start_clip_only.__doc__)
 bobyqa_steps_ignore_bounds = _bobyqa_with(bobyqb_module, "prelim", _prelim_ignoring_bounds,
                                           _prelim_ignoring_bounds.__doc__)
-bobyqa_no_curvature = _bobyqa_with(bobyqb_module, "trsbox", _trsbox_steepest_descent, _trsbox_steepest_descent.__doc__)
+bobyqa_no_curvature = _bobyqa_with(bobyqb_module, "trsbox", trsbox_steepest_descent,
+                                   trsbox_steepest_descent.__doc__)
 
 
 # -- RESCUE ------------------------------------------------------------------------------------------
@@ -174,9 +175,3 @@ def bobyqa_npt_ignored(fun, x0, lower, upper, rhobeg=None, rhoend=1e-6, maxfun=N
 
 bobyqa_rescue_model_not_updated = _bobyqa_with(bobyqb_module, "rescue", rescue_model_not_updated,
                                                "RESCUE's provisional points evaluated, the model left as it was")
-
-
-# -- TRSBOX, state by state ---------------------------------------------------------------------------
-
-trsbox_steepest_descent = _trsbox_steepest_descent
-

@@ -116,7 +116,7 @@ def problem(rng: np.random.Generator, trial: int) -> dict:
 
 def exact_problem(rng: np.random.Generator, trial: int) -> dict:
     """A problem whose arithmetic is exact at the start: integer matrices, half-integer centres, boxes [−k, k] or
-    [0, k], starts on the integer grid and on bounds, ρ_beg a power of two. Gradients, steps and distances come out
+    [0, k], starts on the half-integer grid and on bounds, ρ_beg a power of two. Gradients, steps and distances come out
     exactly 0, exactly on a bound or exactly tied, the states where BOBYQA's comparisons decide between ≤ and <."""
     n = int(rng.integers(2, 7))
     npt = int(rng.integers(n + 2, (n + 1) * (n + 2) // 2 + 1))
@@ -153,14 +153,19 @@ def recorded() -> dict:
     return json.loads(RUNS.read_text(encoding="utf-8"))
 
 
+def arguments(run: dict) -> tuple:
+    """BOBYQA's arguments for a recorded run: ``(f, x0, lower, upper, rhobeg, rhoend, maxfun, npt)``."""
+    return (objective(run["kind"], run["params"]), np.array(run["x0"]), np.array(run["lower"]), np.array(run["upper"]),
+            run["rhobeg"], run["rhoend"], run["maxfun"], run["npt"])
+
+
 def against_powell(bobyqa) -> dict:
     """Every recorded run: impl evaluates Powell's points, bit for bit, no more or fewer, and stops for his reason."""
     runs = sorted(recorded()["runs"], key=lambda run: run["evaluations"])  # short runs first: a wrong one fails fast
     by_m = {"m < 2n + 1": 0, "m = 2n + 1": 0, "m > 2n + 1": 0}
     for run in runs:
         n = len(run["x0"])
-        res = bobyqa(objective(run["kind"], run["params"]), np.array(run["x0"]), np.array(run["lower"]),
-                     np.array(run["upper"]), run["rhobeg"], run["rhoend"], run["maxfun"], npt=run["npt"])
+        res = bobyqa(*arguments(run))
         label = f"{run['label']} (n = {n}, m = {run['npt']})"
         expect(len(res.points) == run["evaluations"] and digest(res.points) == run["sha256"],
                f"{label}: impl evaluated {len(res.points)} points ending at {res.points[-1].tolist()}; Powell's "
