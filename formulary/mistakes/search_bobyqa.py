@@ -14,7 +14,7 @@ from unittest import mock
 import numpy as np
 
 from impl.search import trust_region_search
-from impl.search.bobyqa import adjust_start, bobyqa, evaluate_provisional, prelim, rescue, trsbox, update
+from impl.search.bobyqa import adjust_start, altmov, bobyqa, evaluate_provisional, prelim, rescue, trsbox, update
 from impl.search.bobyqa import bobyqb as bobyqb_module
 from impl.search.bobyqa import driver as driver_module
 from impl.search.space import Uniform
@@ -175,3 +175,10 @@ def bobyqa_npt_ignored(fun, x0, lower, upper, rhobeg=None, rhoend=1e-6, maxfun=N
 
 bobyqa_rescue_model_not_updated = _bobyqa_with(bobyqb_module, "rescue", rescue_model_not_updated,
                                                "RESCUE's provisional points evaluated, the model left as it was")
+
+
+def altmov_line_only(xpt, xopt, bmat, zmat, sl, su, kopt, knew, adelt):
+    """ALTMOV's first half only: the best point on the lines through x_opt, with no constrained Cauchy step (XALT is
+    XNEW, CAUCHY 0), so a poor set is never repaired by the step that makes |ℓ_t| large near a bound."""
+    xnew, _, alpha, _ = altmov(xpt, xopt, bmat, zmat, sl, su, kopt, knew, adelt)
+    return xnew, xnew.copy(), alpha, 0.0

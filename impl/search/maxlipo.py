@@ -220,8 +220,7 @@ def find_min_global(f: Callable, lower, upper, num_function_calls: int, is_integ
         values.append(value)
         roles.append(role)
     values = np.array(values)
-    finite = np.isfinite(values)
-    i = int(np.argmin(np.where(finite, values, np.inf))) if finite.any() else 0
+    i = int(np.argmin(np.where(np.isfinite(values), values, np.inf)))  # the first point when none is finite
     return xs[i], float(values[i]), np.array(xs), values, roles
 
 

@@ -112,11 +112,12 @@ def parzen_log_pdf(observations, lows, highs, points, weights=None) -> np.ndarra
     w = tpe_weights(n) if weights is None else np.asarray(weights, dtype=np.float64)
     if w.shape != (n,):
         raise ValueError(f"weights must have one entry per observation ({n}), got shape {w.shape}")
-    pi = np.append(w, PRIOR_WEIGHT) if n else np.ones(1)
+    # with no observations (n = 0) these are the prior's row alone
+    pi = np.append(w, PRIOR_WEIGHT)
     pi = pi / pi.sum()
-    mus = np.vstack([obs, (lows + highs) / 2]) if n else ((lows + highs) / 2)[None, :]
+    mus = np.vstack([obs, (lows + highs) / 2])
     sigmas = np.vstack([np.column_stack([parzen_bandwidths(obs[:, k], lows[k], highs[k]) for k in range(d)]),
-                        (highs - lows)[None, :]]) if n else (highs - lows)[None, :]
+                        (highs - lows)[None, :]])
     z = (x[:, None, :] - mus[None, :, :]) / sigmas[None, :, :]
     log_mass = _log_ncdf_diff((lows - mus) / sigmas, (highs - mus) / sigmas)
     comp = np.sum(-0.5 * z * z - _LOG_SQRT_2PI - np.log(sigmas)[None] - log_mass[None], axis=-1) + np.log(pi)[None, :]
@@ -138,7 +139,7 @@ def parzen_sample(rng: np.random.Generator, observations, lows, highs, size: int
     pi = pi / pi.sum()
     mus = np.vstack([obs, (lows + highs) / 2])
     sigmas = np.vstack([np.column_stack([parzen_bandwidths(obs[:, k], lows[k], highs[k]) for k in range(d)]),
-                        (highs - lows)[None, :]]) if n else (highs - lows)[None, :]
+                        (highs - lows)[None, :]])  # with no observations, the prior's row alone
     j = rng.choice(len(pi), size=size, p=pi)
     out = np.empty((size, d))
     todo = np.ones((size, d), dtype=bool)

@@ -1,5 +1,5 @@
 """TRSBOX, BOBYQA's trust-region step, judged state by state by NLopt's ``trsbox_`` (Powell's
-routine in NLopt's C translation), on seeded states that the runs rarely reach.
+routine in NLopt's C translation), on seeded states and on states built for the ties that runs rarely reach.
 
 A whole run judges TRSBOX only where its step decides a point; a state where a variable sits
 exactly on a bound with a zero gradient, a model with negative curvature in a box that cuts
@@ -25,6 +25,7 @@ from formulary.mistakes import search_bobyqa as M
 from formulary.record import Mistake, Record
 from formulary.verdict import expect
 
+ROUNDING = (0.1, 0.3, 0.7, 1 / 3, 1.1, 3.7)  # factors whose products round
 STATES = Path(__file__).with_name("bobyqa_trsbox.json")
 
 
@@ -51,6 +52,77 @@ def state(rng: np.random.Generator, case: int) -> dict:
             "pq": pq.tolist(), "sl": sl.tolist(), "su": su.tolist(), "delta": float(rng.choice([0.25, 0.5, 1.0, 3.0]))}
 
 
+def tie_state(rng: np.random.Generator, narrow: bool) -> dict:
+    """A TRSBOX state built for exact ties: small integers everywhere, equal bounds and equal gradient magnitudes in
+    most states, so that two variables meet their bounds at the same step, a free variable ends exactly on a bound,
+    or a rotation's best angle is the last; ``narrow`` boxes (widths down to 1/4) let a step cross a whole box."""
+    n = int(rng.integers(2, 7))
+    m = int(rng.integers(n + 2, (n + 1) * (n + 2) // 2 + 1))
+    widths = [0.25, 0.5, 1.0, 2.0] if narrow else [1.0, 2.0]
+    k = rng.choice(widths)
+    sl = -np.full(n, k) if rng.random() < 0.6 else -rng.choice(widths, n)
+    su = np.full(n, k) if rng.random() < 0.6 else rng.choice(widths, n)
+    xopt = np.clip(rng.choice([-1.0, 0.0, 1.0], n) * (rng.random(n) < 0.5), sl, su)
+    side = rng.random(n)
+    xopt[side < 0.2], xopt[side > 0.8] = sl[side < 0.2], su[side > 0.8]
+    gopt = rng.choice([-1.0, 1.0], n) * rng.choice([1.0, 2.0]) if rng.random() < 0.5 else \
+        rng.integers(-2, 3, n).astype(float)
+    family = rng.integers(0, 4)
+    if family == 0:
+        hq = np.zeros((n, n))
+    elif family == 1:
+        hq = np.diag(rng.integers(-1, 3, n).astype(float))
+    elif family == 2:
+        a = rng.integers(-1, 2, (n, n)).astype(float)
+        hq = a + a.T
+    else:
+        hq = np.eye(n) * rng.choice([-1.0, 1.0, 2.0])
+    pq = np.zeros(m)
+    if rng.random() < 0.3:
+        pq[rng.integers(0, m)] = rng.choice([-1.0, 1.0])
+    xpt = rng.integers(-1, 2, (m, n)).astype(float)
+    return {"xpt": xpt.tolist(), "xopt": xopt.tolist(), "gopt": gopt.tolist(), "hq": hq.tolist(), "pq": pq.tolist(),
+            "sl": sl.tolist(), "su": su.tolist(), "delta": float(rng.choice([0.5, 1.0, 2.0, 3.0, 5.0, 1.5]))}
+
+
+def scaled(s: dict, x: float, g: float, h: float) -> dict:
+    """The state with x (points, bounds, Δ) times ``x``, the gradient times ``g`` and the curvature times ``h``."""
+    out = {k: (np.array(s[k]) * x).tolist() for k in ("xpt", "xopt", "sl", "su")}
+    return {**out, "gopt": (np.array(s["gopt"]) * g).tolist(), "hq": (np.array(s["hq"]) * h).tolist(),
+            "pq": (np.array(s["pq"]) * h / x / x).tolist(), "delta": s["delta"] * x}
+
+
+def tie_states(seed: int, count: int) -> list[dict]:
+    """The first ``count`` states of :func:`tie_state` from one seed (odd seeds: narrow boxes).  Seeds 4 to 7 scale
+    each state by powers of two from 2^-340 to 1: exact, but products of three or four flush to 0 (none overflows, since
+    an inf makes NaNs on which Powell's loops need not end).  Seeds from 8 on scale x by a factor such as 0.1 or 1/3,
+    so that a step meant to end on a bound or on the sphere may round past it."""
+    rng = np.random.default_rng(seed)
+    states = []
+    for _ in range(count):
+        s = tie_state(rng, narrow=seed % 2 == 1)
+        if 4 <= seed < 8:
+            s = scaled(s, *(2.0 ** int(v) for v in rng.integers(-340, 1, 3)))
+        elif seed >= 8:
+            s = scaled(s, float(rng.choice(ROUNDING)), 1.0, 1.0)
+        states.append(s)
+    return states
+
+
+# The curvature s^T H s overflows to inf, so the first line search's step GREDSQ/SHS is 0: no variable moves, and
+# Powell's start value SDEC = 0 is what ends TRSBOX (its only state where that start value is read).
+OVERFLOW = {"xpt": [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], "xopt": [0.0, 0.0], "gopt": [2.0, 2.0],
+            "hq": [[1e308, 0.0], [0.0, 1e308]], "pq": [0.0, 0.0, 0.0, 0.0], "sl": [-1.0, -1.0], "su": [1.0, 1.0],
+            "delta": 1.0}
+
+
+# An interpolation point so far out that y_kᵀs overflows to -inf, with its pq_k = 0: Powell skips the point, and a
+# product 0 * (y_kᵀs) would be NaN
+FAR_POINT = {"xpt": [[1e308, 1e308], [0.0, 0.0], [1.0, 0.0], [0.0, 1.0]], "xopt": [0.0, 0.0], "gopt": [1.0, 1.0],
+             "hq": [[1.0, 0.0], [0.0, 1.0]], "pq": [0.0, 0.5, 0.0, 0.0], "sl": [-1.0, -1.0], "su": [1.0, 1.0],
+             "delta": 1.0}
+
+
 def arrays(s: dict) -> tuple:
     """TRSBOX's arguments from a recorded state, in its order."""
     return (np.array(s["xpt"]), np.array(s["xopt"]), np.array(s["gopt"]), np.array(s["hq"]), np.array(s["pq"]),
@@ -67,7 +139,8 @@ def against_nlopt(trsbox) -> dict:
     branches = {"on the boundary (crvmin 0)": 0, "inside (crvmin > 0)": 0, "every line search cut (crvmin -1)": 0}
     for s in data["states"]:
         args = arrays(s)
-        xnew, d, dsq, crvmin, gnew = trsbox(*args)
+        with np.errstate(over="ignore"):  # the overflow state overflows by design, in NLopt's C as in Powell's code
+            xnew, d, dsq, crvmin, gnew = trsbox(*args)
         got, want = outcome(xnew, d, dsq, crvmin, gnew), s["nlopt"]
         wrong = [k for k in want if got[k] != want[k]]
         expect(not wrong, f"state {s['case']} (n = {len(args[1])}, m = {len(args[0])}, Δ = {args[7]}): {wrong} differ "
@@ -95,7 +168,9 @@ RECORDS = (
         notes="Judged state by state by NLopt's trsbox_ (Powell's TRSBOX in C), built from NLopt's source release by "
               "scripts/powell_parts.py and recorded in bobyqa_trsbox.json: seeded states with n = 2..6, m from n + 2 "
               "to (n + 1)(n + 2)/2, variables on their bounds, zero gradients and curvatures, definite and "
-              "indefinite models, and every third state in integers (exact ties). x_new, d, GNEW, DSQ and CRVMIN must "
-              "be NLopt's bit for bit.",
+              "indefinite models, and every third state in integers; then tie states of small integers "
+              "(tie_state, chosen by scripts/mutant_states.py as those on which a change to impl's TRSBOX shows: two "
+              "variables meeting their bounds at one step, a free variable ending exactly on a bound), and one whose "
+              "curvature overflows to inf. x_new, d, GNEW, DSQ and CRVMIN must be NLopt's bit for bit.",
     ),
 )

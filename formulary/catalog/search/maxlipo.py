@@ -97,8 +97,13 @@ def _fit_check(candidate):
            f"refitting on the active pairs {active.tolist()} moved the constants: {slopes} -> {again[0]}")
     # the bound from these constants, in float64 whatever the arrays' dtype
     rng = np.random.default_rng(3)
-    maxlipo_steps.float32_in_float64(candidate.get("search.maxlipo_model.maxlipo_lower_bound"), "maxlipo_lower_bound",
-                                     (rng.random((6, x.shape[1])), x, f, slopes, offsets + 0.01))
+    bound = candidate.get("search.maxlipo_model.maxlipo_lower_bound")
+    maxlipo_steps.float32_in_float64(bound, "maxlipo_lower_bound", (rng.random((6, x.shape[1])), x, f, slopes,
+                                                                    offsets + 0.01))
+    # before any point the bound says nothing: the maximum over no points is -inf at every candidate
+    empty = np.asarray(bound(rng.random((3, 2)), np.zeros((0, 2)), np.zeros(0), np.ones(2), np.zeros(0)))
+    expect(empty.shape == (3,) and bool(np.all(empty == -np.inf)),
+           f"with no points the bound must be -inf at each of 3 candidates, got {empty.tolist()}")
     return {"point sets against SLSQP": len(_fit_problems()), "noise-free point sets": len(noise_free),
             "worst relative difference": float(f"{worst:.2g}"), "NNLS problems against SciPy": _nnls_check(candidate)}
 

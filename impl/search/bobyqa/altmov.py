@@ -101,10 +101,8 @@ def altmov(xpt, xopt, bmat, zmat, sl, su, kopt, knew, adelt):
 
     # -- the constrained Cauchy steps of +ℓ_t and −ℓ_t (labels 100–200) ----------------------
     bigstp = adelt + adelt
-    saved_xalt, csave = None, 0.0
     xalt = np.zeros(n)
-    cauchy = 0.0
-    for iflag in (0, 1):
+    for iflag in (0, 1):  # CAUCHY and XALT are set on each pass; the first pass's are kept in CSAVE, SAVED_XALT
         w = np.zeros(n)
         tempa = np.minimum(xopt - sl, glag)
         tempb = np.maximum(xopt - su, glag)

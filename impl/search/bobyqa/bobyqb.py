@@ -82,14 +82,11 @@ def bobyqb(evaluate: Evaluator, x, sl, su, rhobeg, rhoend, npt):
     rho = delta = rhobeg
     nresc = nfsav = len(evaluate.values)
     ntrits, itest = 0, 0
+    # Powell's other start values are all set again before they are read; these few are kept because the label loop
+    # reads them above the lines that set them, where a reader (and pyflakes) cannot see the order
     diffa = diffb = diffc = 0.0
-    ratio = 0.0
-    knew, denom, alpha, cauchy, adelt = -1, 0.0, 0.0, 0.0, 0.0
-    dnorm = dsq = crvmin = 0.0
-    xnew = xalt = d = None
+    knew, adelt = -1, 0.0
     vlag = np.zeros(npt + n)
-    beta = 0.0
-    wk = np.zeros(npt)  # Powell's W(NPT+K): the products y_kᵀ d
     if st.kopt != 0:  # label 20: the gradient at xopt rather than at xbase (pq is still zero)
         _model_gradient_shift(st, xopt)
     label = 60

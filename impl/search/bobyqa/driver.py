@@ -68,12 +68,11 @@ def bobyqa(fun: Callable[[np.ndarray], float], x0, lower, upper, rhobeg: float |
     if np.any(xu - xl < 2 * rhobeg):
         raise ValueError(f"rhobeg={rhobeg} is too large: every upper - lower must be at least 2 rhobeg")
     maxfun = 500 * n if maxfun is None else integer(maxfun, "maxfun", 1)
-    x, sl, su = adjust_start(np.clip(x0, xl, xu), xl, xu, rhobeg)
+    x, sl, su = adjust_start(x0, xl, xu, rhobeg)  # a start outside the box goes onto it there
     evaluate = Evaluator(fun, xl, xu, maxfun)
     status = bobyqb(evaluate, x, sl, su, rhobeg, rhoend, npt)
     values = np.array(evaluate.values)
     points = np.array(evaluate.points).reshape(len(values), n)
-    finite = np.where(np.isnan(values), np.inf, values)
-    best = int(np.argmin(finite)) if len(values) else 0
-    return BobyqaResult(x=points[best].copy() if len(values) else x, fun=float(values[best]) if len(values) else np.nan,
-                        nfev=len(values), points=points, values=values, status=status)
+    best = int(np.argmin(np.where(np.isnan(values), np.inf, values)))  # PRELIM evaluates x_b first: maxfun >= 1
+    return BobyqaResult(x=points[best].copy(), fun=float(values[best]), nfev=len(values), points=points,
+                        values=values, status=status)

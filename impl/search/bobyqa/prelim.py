@@ -146,8 +146,7 @@ def prelim(evaluate: Evaluator, x: np.ndarray, sl: np.ndarray, su: np.ndarray, r
     st = State(xbase=x.copy(), xpt=np.zeros((npt, n)), fval=np.zeros(npt), gopt=np.zeros(n), hq=np.zeros((n, n)),
                pq=np.zeros(npt), bmat=np.zeros((npt + n, n)), zmat=np.zeros((npt, nptm)), sl=sl, su=su)
     xpt, fval, bmat, zmat = st.xpt, st.fval, st.bmat, st.zmat
-    fbeg = stepa = stepb = 0.0
-    ipt = jpt = 0
+    # FBEG (at the first point), STEPA, STEPB (on their axis) and IPT, JPT (for each pair) are set before they are read
     # Powell's 1-based counters: nf is the number of the point being set, its row is nf − 1
     for nf in range(1, npt + 1):
         nfm, nfx = nf - 1, nf - 1 - n

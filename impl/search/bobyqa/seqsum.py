@@ -74,7 +74,10 @@ def hess_mul(hq: np.ndarray, pq: np.ndarray, xpt: np.ndarray, s: np.ndarray) -> 
 
     .. math:: \nabla^2 Q\, s = \text{HQ}\,s + \sum_k \text{pq}_k (y_k^\top s)\, y_k
     """
-    return rmatvec(xpt, matvec(xpt, s) * pq, start=matvec(hq, s))
+    # Powell skips a point whose pq_k is 0; its term 0 * y_k adds +0, the same bits, but 0 * (y_kᵀs) is NaN when
+    # y_kᵀs overflows to inf, so the term is left 0 rather than multiplied out
+    u = np.multiply(matvec(xpt, s), pq, out=np.zeros(len(pq)), where=pq != 0.0)
+    return rmatvec(xpt, u, start=matvec(hq, s))
 
 
 def add_hess_mul(g: np.ndarray, hq: np.ndarray, pq: np.ndarray, xpt: np.ndarray, s: np.ndarray) -> np.ndarray:

@@ -46,22 +46,23 @@ def trsbox(xpt, xopt, gopt, hq, pq, sl, su, delta):
     nact = int(np.count_nonzero(xbdi))
     d = np.zeros(n)
     gnew = gopt.copy()
-    s = np.zeros(n)
+    s = np.zeros(n)  # read only when β ≠ 0, after the first pass has set it; Python's scoping wants a value
     delsq = delta * delta
     qred = 0.0
     crvmin = -1.0
     iterc = 0
-    gredsq = ggsav = 0.0
-    itermax = 0
 
     def finish():
-        xnew = np.maximum(np.minimum(xopt + d, su), sl)
+        # NLopt's MIN2(a, b) = a <= b ? a : b, then MAX2 likewise: a step that is NaN (after an overflow) ends on su
+        xnew = np.where(xopt + d <= su, xopt + d, su)
+        xnew = np.where(xnew >= sl, xnew, sl)
         xnew = np.where(xbdi == -1.0, sl, xnew)
         xnew = np.where(xbdi == 1.0, su, xnew)
         step = xnew - xopt
         return xnew, step, dot(step, step), crvmin, gnew
 
     # -- the truncated conjugate gradient phase (labels 20–90) -----------------------------
+    # GREDSQ, GGSAV and ITERMAX are first set on the first pass (β = 0), so they need no start value
     beta = 0.0
     while True:
         free = xbdi == 0.0
@@ -134,8 +135,7 @@ def trsbox(xpt, xopt, gopt, hq, pq, sl, su, delta):
         s = np.where(free, d, 0.0)
         hred = hess_mul(hq, pq, xpt, s)
         restart = False
-        while True:  # label 120
-            iterc += 1
+        while True:  # label 120 (Powell counts ITERC here too, but nothing reads it after the CG phase)
             temp = gredsq * dredsq - dredg * dredg
             if temp <= 1e-4 * qred * qred:
                 return finish()
@@ -143,7 +143,7 @@ def trsbox(xpt, xopt, gopt, hq, pq, sl, su, delta):
             s = np.where(free, (dredg * d - dredsq * gnew) / temp, 0.0)
             sredg = -temp
             # the bound on tan(θ/2) from the simple bounds; a variable already on one is fixed
-            angbd, iact, xsav = 1.0, -1, 0.0
+            angbd, iact = 1.0, -1  # XSAV is set whenever IACT is
             for i in np.flatnonzero(free):
                 tempa = xopt[i] + d[i] - sl[i]
                 tempb = su[i] - xopt[i] - d[i]
@@ -170,7 +170,8 @@ def trsbox(xpt, xopt, gopt, hq, pq, sl, su, delta):
             dhs = dot(d[free], hs[free])
             dhd = dot(d[free], hred[free])
             # the greatest reduction of Q over tan(θ/2) in (0, angbd], then a parabola through three
-            redmax, isav, redsav, rdprev, rdnext = 0.0, 0, 0.0, 0.0, 0.0
+            # RDPREV and RDNEXT are set before they are read: with the best ISAV, and at ISAV + 1 when ISAV < IU
+            redmax, isav, redsav = 0.0, 0, 0.0
             iu = int(angbd * 17.0 + 3.1)
             for i in range(1, iu + 1):
                 angt = angbd * i / iu
@@ -202,8 +203,7 @@ def trsbox(xpt, xopt, gopt, hq, pq, sl, su, delta):
             if iact >= 0 and isav == iu:
                 nact += 1
                 xbdi[iact] = xsav
-                restart = True
-                break
+                break  # to label 100
             if sdec > 0.01 * qred:
                 continue
             return finish()

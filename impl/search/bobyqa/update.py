@@ -42,7 +42,7 @@ def update(bmat: np.ndarray, zmat: np.ndarray, vlag: np.ndarray, beta: float, de
     """
     npt, nptm = zmat.shape
     n = bmat.shape[1]
-    ztest = 1e-20 * float(np.abs(zmat).max()) if zmat.size else 0.0
+    ztest = 1e-20 * float(np.abs(zmat).max())  # ZMAT has npt − n − 1 >= 1 columns
     # rotations that zero row knew of Z beyond its first column (Ω = Z Zᵀ unchanged)
     for j in range(1, nptm):
         if abs(zmat[knew, j]) > ztest:
