@@ -142,7 +142,8 @@ def main() -> int:
         ties = record.tie_states(seed, 1 + max(i for s, i in picks if s == seed))
         states += [{"case": f"ties {seed}:{i}", **ties[i]} for s, i in picks if s == seed]
     if args.part == "trsbox":
-        states += [{"case": "overflow", **bobyqa_trsbox.OVERFLOW}, {"case": "far point", **bobyqa_trsbox.FAR_POINT}]
+        states += [{"case": "overflow", **bobyqa_trsbox.OVERFLOW}, {"case": "far point", **bobyqa_trsbox.FAR_POINT},
+                   {"case": "nan step", **bobyqa_trsbox.NAN_STEP}]
     for s in states:
         s["nlopt"] = record.outcome(*judge(lib, *record.arrays(s)))
         mine = record.outcome(*getattr(importlib.import_module("impl.search.bobyqa"), args.part)(*record.arrays(s)))

@@ -20,6 +20,7 @@ import numpy as np
 
 from formulary.catalog.search._shared import SECTION
 from formulary.catalog.search.bobyqa_powell import digest
+from formulary.catalog.search.bobyqa_trsbox import number, one_nan
 from formulary.mistakes import search_bobyqa as M
 from formulary.record import Mistake, Record
 from formulary.verdict import expect
@@ -85,7 +86,9 @@ def arrays(s: dict) -> tuple:
 
 
 def outcome(xnew, xalt, alpha, cauchy) -> dict:
-    return {"xnew": digest(xnew), "xalt": digest(xalt), "alpha": float(alpha), "cauchy": float(cauchy)}
+    """What is compared, as for TRSBOX: the arrays' SHA-256 and the numbers, every NaN as one."""
+    return {"xnew": digest(one_nan(xnew)), "xalt": digest(one_nan(xalt)), "alpha": number(alpha),
+            "cauchy": number(cauchy)}
 
 
 def against_nlopt(altmov) -> dict:

@@ -15,6 +15,7 @@ the two agree bit for bit (checked when the library was first built).
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -122,6 +123,12 @@ FAR_POINT = {"xpt": [[1e308, 1e308], [0.0, 0.0], [1.0, 0.0], [0.0, 1.0]], "xopt"
              "hq": [[1.0, 0.0], [0.0, 1.0]], "pq": [0.0, 0.5, 0.0, 0.0], "sl": [-1.0, -1.0], "su": [1.0, 1.0],
              "delta": 1.0}
 
+# A steep indefinite model: on the boundary its gradient overflows, the rotation's step is NaN, and NLopt's
+# MIN2(a, b) = a <= b ? a : b puts x_new on the upper bounds (NumPy's minimum would keep the NaN)
+_Y, _G, _H = 1.0195788231247695e-56, 8.92029807941225e+43, 8.82504362096318e+217
+NAN_STEP = {"xpt": [[-_Y, -_Y], [0.0, 0.0], [_Y, 0.0], [_Y, 0.0], [-_Y, _Y]], "xopt": [0.0, 0.0], "gopt": [-_G, _G],
+            "hq": [[0.0, _H], [_H, 0.0]], "pq": [0.0] * 5, "sl": [-2 * _Y, -2 * _Y], "su": [_Y, _Y], "delta": _Y}
+
 
 def arrays(s: dict) -> tuple:
     """TRSBOX's arguments from a recorded state, in its order."""
@@ -130,7 +137,21 @@ def arrays(s: dict) -> tuple:
 
 
 def outcome(xnew, d, dsq, crvmin, gnew) -> dict:
-    return {"xnew": digest(xnew), "d": digest(d), "gnew": digest(gnew), "dsq": float(dsq), "crvmin": float(crvmin)}
+    """What is compared: the arrays' SHA-256 and the numbers, with every NaN as one (IEEE leaves a NaN's sign and
+    payload to the machine)."""
+    return {"xnew": digest(one_nan(xnew)), "d": digest(one_nan(d)), "gnew": digest(one_nan(gnew)),
+            "dsq": number(dsq), "crvmin": number(crvmin)}
+
+
+def one_nan(a) -> np.ndarray:
+    """The array in float64 with every NaN the same NaN."""
+    a = np.asarray(a, dtype=np.float64)
+    return np.where(np.isnan(a), np.nan, a)
+
+
+def number(v) -> float | str:
+    """A number as JSON keeps it: NaN as the string "nan", which equals itself."""
+    return "nan" if math.isnan(v) else float(v)
 
 
 def against_nlopt(trsbox) -> dict:
@@ -139,7 +160,7 @@ def against_nlopt(trsbox) -> dict:
     branches = {"on the boundary (crvmin 0)": 0, "inside (crvmin > 0)": 0, "every line search cut (crvmin -1)": 0}
     for s in data["states"]:
         args = arrays(s)
-        with np.errstate(over="ignore"):  # the overflow state overflows by design, in NLopt's C as in Powell's code
+        with np.errstate(over="ignore", invalid="ignore"):  # the overflow states overflow by design, as in NLopt's C
             xnew, d, dsq, crvmin, gnew = trsbox(*args)
         got, want = outcome(xnew, d, dsq, crvmin, gnew), s["nlopt"]
         wrong = [k for k in want if got[k] != want[k]]
