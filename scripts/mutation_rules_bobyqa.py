@@ -5,10 +5,10 @@ Only mutants reasoned about one by one are here.  The rest of BOBYQA's survivors
 measurement (scripts/bobyqa_infection.py, read by scripts/mutation.py's ``measured``): whether any run
 of hp.bobyqa changes the mutated part's output at all."""
 
-_INIT = ("EQUIVALENT: one of Powell's initial values, assigned again before it is first read on every path "
-         "(the loop starts at label 60, which sets xnew, d, dsq, crvmin and dnorm; diffa–diffc are read only after "
-         "the three evaluations that set them; knew, denom, alpha, cauchy, beta and wk are set at labels "
-         "230–390 before 410 reads them).")
+_INIT = ("EQUIVALENT: one of Powell's start values, assigned again before it is first read on every path "
+         "(diffa–diffc are read only after the three evaluations that set them; knew and adelt are set at labels "
+         "230–390 before 410 reads them). The other start values, dead alike, are gone; these stay because the "
+         "label loop reads them above the lines that set them.")
 
 RULES: tuple[tuple[str, str, str], ...] = (
     # --- driver.py ------------------------------------------------------------------------------------------
@@ -18,11 +18,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
      "argument (strings) would raise a different error."),
     (r"bobyqa$", r"\(n \+ 2\) / 2",
      "EQUIVALENT: an int compared with the same number as a float."),
-    (r"bobyqa$", r"np\.clip\(x0, (None, xu|xl, None)\)",
-     "EQUIVALENT: adjust_start itself puts a start at or below x_l on x_l and one at or above x_u on x_u."),
-    (r"bobyqa$", r"if \(len\(values\)\) or True|else 1$|else 1\b",
-     "EQUIVALENT: at least one point is always evaluated (maxfun ≥ 1, and PRELIM evaluates x_b first), so the "
-     "empty-record branch is dead."),
     (r"bobyqa$", r"500 / n|501 \* n",
      "KILL: the default budget 500n binds only on a run that needs more evaluations than that with the default "
      "rhoend 1e-6; hp.bobyqa/arguments's default runs end at rhoend well before it."),
@@ -35,9 +30,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"prelim$", r"nptm = npt (- n \+ 1|\+ n - 1)",
      "EQUIVALENT in value: ZMAT gets extra columns that stay zero (every update rotates zeros into zeros), so "
      "Ω = ZZᵀ and every sum over its columns only add exact zeros."),
-    (r"prelim$", r"fbeg = stepa = stepb = (None|1\.0)|ipt = jpt = (None|1)",
-     "EQUIVALENT: initial values, each assigned before it is read (fbeg at the first point, stepa/stepb on their "
-     "axis, ipt/jpt for each pair)."),
     (r"prelim$", r"elif nfm >= n",
      "EQUIVALENT: nfm = n is taken by the branch before (1 ≤ nfm ≤ n), and nfm = 0 fails both."),
     (r"prelim$", r"stepa / stepb < 0\.0|stepa \* stepb <= 0\.0",
@@ -54,10 +46,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
      "KILL: itest counts successive steps on which the model's gradient is much larger than the least-Frobenius "
      "interpolant's; a start at 1 replaces the model one such step sooner. Only a run with two or three of those "
      "steps before any reset reaches it; no run of hp.bobyqa has them."),
-    (r"bobyqb$", r"^(diffa = diffb = diffc|ratio|knew, denom, alpha, cauchy, adelt|"
-     r"dnorm = dsq = crvmin|xnew = xalt = d|beta|wk) = (None|\"[^\"]*\"|[-\d.]+(, [-\d.]+)*|np\.zeros\([^)]*\))"
-     r"(\s*#.*)?$",
-     _INIT),
+    (r"bobyqb$", r"^(diffa = diffb = diffc|knew, adelt) = (None|[-+\d.]+(, [-+\d.]+)*)$", _INIT),
     (r"bobyqb$", r"return \"(XX|ROUNDOFF|RHOEND|[a-z])",
      "KILL: the status of a stop that no run of hp.bobyqa reaches this way (the runs check every status they "
      "reach, whole)."),
@@ -68,6 +57,59 @@ RULES: tuple[tuple[str, str, str], ...] = (
      "non-zero marker fixes it alike: xbdi is read as == 0 (free), and in finish() a fixed variable's d_i is 0, "
      "so x_opt + d is on the bound already. Only the iteration count differs, which matters where TRSBOX's "
      "iteration limit binds."),
+    (r"trsbox$", r"^s = None",
+     "EQUIVALENT: s's start value is read only when β ≠ 0, after the first pass (β = 0) has set s."),
+    (r"trsbox$", r"^iterc = 1$",
+     "EQUIVALENT: ITERC is read only in ITERMAX = ITERC + n − NACT and ITERC == ITERMAX, where a common offset "
+     "cancels (and TRSBOX does not return it)."),
+    (r"trsbox$", r"^iact = -2$|angbd, iact = 1\.0, -2$",
+     "EQUIVALENT: IACT is only tested for ≥ 0 (then it is an index, set with it); −1 and −2 read alike."),
+    (r"trsbox$", r"if s\[i\] >= 0\.0 else",
+     "EQUIVALENT: the line is under `if s[i] != 0.0`, so s[i] = 0 never reaches it."),
+    (r"trsbox$", r"iact < 0 and temp >= 0\.0",
+     "EQUIVALENT: zero curvature along s (SHS = 0) with no bound in the way makes the step BLEN, the "
+     "trust-region boundary; TRSBOX then leaves the CG phase and sets CRVMIN to 0, whatever this line set."),
+    (r"trsbox$", r"xbdi\[iact\] = -1\.0 if s\[iact\] <= 0\.0",
+     "EQUIVALENT: IACT is a variable with s ≠ 0 (only those can meet a bound), so s[iact] = 0 never reaches it."),
+    (r"trsbox$", r"for i in range\(iu \+ 1\)",
+     "EQUIVALENT: i = 0 gives tan(θ/2) = 0 and a reduction of exactly 0, which neither beats REDMAX = 0 nor is "
+     "ISAV + 1 = 1: the loop's state after it is its start state."),
+    (r"trsbox$", r"xbdi\[i\] = (None|-2\.0 if tempa|-1\.0 if tempa <= 0\.0 else 2\.0)",
+     "EQUIVALENT: a variable fixed here already has x_opt + d on or past that bound (TEMPA or TEMPB ≤ 0), and "
+     "its marker is read only as 0 (free) or ±1 in finish(), whose clamp puts it on the same bound."),
+    # --- seqsum.py -------------------------------------------------------------------------------------------
+    (r"(matvec|rmatvec|rowdots)$", r"np\.zeros\(\((m\.shape\[0\], 2|2, m\.shape\[1\])\)\)",
+     "EQUIVALENT: a second zero column (or row) goes first: 0 + 0 = +0, so every running sum is the same from the "
+     "first product on, and the last entry is the same."),
+    # --- altmov.py ------------------------------------------------------------------------------------------
+    (r"altmov$", r"presav, ksav, stpsav, ibdsav = 0\.0, kopt, 1\.0, 0",
+     "EQUIVALENT: the start KSAV = KOPT makes the line's direction y_KOPT − x_opt = 0, so any start STPSAV gives "
+     "x_opt (the start values stand only when no line beats PRESAV = 0)."),
+    (r"altmov$", r"if temp >= 0\.0:|elif temp <= 0\.0:|elif temp < 1\.0:",
+     "EQUIVALENT: a coordinate with y_k − x_opt = 0 in it gives 0·SLBD and 0·SUBD, which never pass the bound "
+     "tests (x_opt is inside [s_l, s_u]), so it limits no step whichever branch it is sent to."),
+    (r"altmov$", r"^step = (None|1\.0)$",
+     "EQUIVALENT: ADELT ≥ ρ > 0 (BOBYQA's max(min(0.1 dist, Δ), ρ)), so the first pass of the loop sets STEP; "
+     "the start value would be read only for ADELT = 0."),
+    (r"altmov$", r"elif glag\[i\] >= 0\.0",
+     "EQUIVALENT: a component fixed on a bound had x_opt − step·∇ℓ_i past it, so its ∇ℓ_i is not 0 (a zero "
+     "component is not movable, W_i = 0, and is handled by the branch before)."),
+    # --- rescue.py ------------------------------------------------------------------------------------------
+    (r"rescue$", r"vlag, beta, denom = np\.zeros\(npt [-+] n\), [\d.]+, [\d.]+$",
+     "EQUIVALENT: start values the first pass of label 80 does not read (it reinstates x_opt, KNEW = KOPT, with no "
+     "update); label 120 sets all three before the next pass reads them. They stay because that read is above "
+     "the lines that set them."),
+    (r"rescue$", r"dist\[knew\] = None",
+     "EQUIVALENT: NaN marks a reinstated point as 0 does: DIST is read only as DIST > 0 and DIST < DSQMIN, both "
+     "false for NaN and for 0, and |NaN| stays NaN."),
+    (r"rescue$", r"^nrem (= 1|\+= 1)$",
+     "EQUIVALENT: NREM reaches 0 exactly when every original point is back; the mutant goes on to label 120 "
+     "instead, finds no point left (every DIST is 0) and calls the provisional evaluation, which has no "
+     "provisional point left to evaluate: the same state."),
+    (r"rescue$", r"s -= x\[j\] \* st\.xpt\[k, j\]|distsq -= x\[j\] \* x\[j\]",
+     "EQUIVALENT: the sum is only squared (W = S²/2, β's DISTSQ²), and −(a + b) rounds to −fl(a + b)."),
+    (r"rescue$", r"aux\(iq, 1 if ip > 0 else 3\)",
+     "EQUIVALENT: aux reads 1 as PTSAUX's first row and anything else as its second."),
     # --- rescue.py: the other numbers of points ------------------------------------------------------------
     (r"rescue$", r"iw = |ip = k1 - np1|iq = ip \+ iw|iq -= n|if iq >= n|if iq > n|ptsid\[k1 - 1\]|"
      r"1\.0 / \(a\[ip - 1\] \* a\[iq - 1\]\)|col = k1|zm\[(0|ip|iq|k1 - 1), col\]|for k1 in range|"

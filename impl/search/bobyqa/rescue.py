@@ -64,8 +64,8 @@ def rescue(st, evaluate, xopt: np.ndarray, delta: float) -> None:
     st.bmat[:] = 0.0
     fbase = st.fval[st.kopt]
     # the provisional points and their H (slots are Powell's rows, 0-based here)
+    # slot 0 is x_opt itself (Powell codes it SFRAC, but the first pass of label 80 overwrites that unread)
     ptsid = np.zeros(npt)
-    ptsid[0] = sfrac
     bm, zm = st.bmat, st.zmat
     for j in range(n):
         jp, jpn = j + 1, j + 1 + n
@@ -116,7 +116,7 @@ def rescue(st, evaluate, xopt: np.ndarray, delta: float) -> None:
                 return
             dist = np.abs(dist)
         while True:  # label 120: the nearest original point not yet reinstated nor postponed
-            dsqmin, knew = 0.0, -1
+            dsqmin = 0.0  # when it stays 0, knew is not read: the provisional points are evaluated instead
             for k in range(npt):
                 if dist[k] > 0.0 and (dsqmin == 0.0 or dist[k] < dsqmin):
                     knew, dsqmin = k, float(dist[k])
@@ -184,8 +184,7 @@ def evaluate_provisional(st, evaluate, ptsid, a, b, fbase):
         st.hq = st.hq + sym_lower(np.outer(st.pq[kpt] * old, old))
         st.pq[kpt] = 0.0
         st.xpt[kpt] = 0.0
-        ip, iq = _ids(ptsid[kpt], np1)
-        xp = xq = 0.0
+        ip, iq = _ids(ptsid[kpt], np1)  # xp and xq are read below only under the same tests that set them
         if ip > 0:
             xp = a[ip - 1]
             st.xpt[kpt, ip - 1] = xp
