@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import json
 import os
 import re
@@ -50,9 +51,9 @@ ROOT = Path(__file__).resolve().parent.parent
 COPIED = ("impl", "formulary", "reference", "tests", "pyproject.toml")
 
 # mutmut's [mutmut] section; {target} and {k} are filled in from the command line
-# timeout_multiplier = 2: a mutant whose tests use 4x the CPU time they took on the original (plus 1 s each) is stopped
+# timeout_multiplier = 1: a mutant whose tests use twice the CPU time they took on the original (plus 1 s) is stopped
 # and counted as a timeout (killed).  mutmut's default, 15 (30x), spends about ten minutes on each of BOBYQA's
-# infinite-loop mutants (a label that no branch takes), of which there are dozens.
+# infinite-loop mutants (a label that no branch takes), of which there are about a hundred.
 CONFIG = """\
 [mutmut]
 source_paths = impl
@@ -75,7 +76,7 @@ pytest_add_cli_args =
 pytest_add_cli_args_test_selection =
     {tests}
 process_isolation = fork
-timeout_multiplier = 2
+timeout_multiplier = 1
 """
 
 PROFILE_PLUGIN = '''\
@@ -457,6 +458,10 @@ def measured(name: str) -> str:
     data = _infection()
     if not name.startswith("impl.search.bobyqa.") or data is None:
         return ""
+    current = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+               for p in sorted((ROOT / "impl" / "search" / "bobyqa").glob("*.py"))}
+    if data.get("sources") != current:  # made on other code, where mutmut numbered the mutants otherwise
+        data = {**data, "infected": {}}
     if name not in data["infected"]:  # not measured part by part (BOBYQB's loop, the driver, seqsum's kernels)
         return (f"KILL (not reached in effect): with this change in {function_of(name)} every point of every run "
                 f"of hp.bobyqa ({data['problems']} runs, each judged bit for bit by NLopt, or at m ≠ 2n + 1 by "

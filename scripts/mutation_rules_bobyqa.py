@@ -81,6 +81,22 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"(matvec|rmatvec|rowdots)$", r"np\.zeros\(\((m\.shape\[0\], 2|2, m\.shape\[1\])\)\)",
      "EQUIVALENT: a second zero column (or row) goes first: 0 + 0 = +0, so every running sum is the same from the "
      "first product on, and the last entry is the same."),
+    (r"trsbox$", r"^nact (= 1|-= 1|\+= 2)$|if nact (> n - 1|>= n \+ 1):",
+     "KILL (rounding only): NACT decides only ITERMAX = ITERC + n − NACT, the CG limit, which binds only where CG "
+     "has not converged in n − NACT steps, and NACT ≥ n − 1 at label 100, where one free variable is left and the "
+     "rotation has no plane (GREDSQ·DREDSQ − DREDG² is 0 but for rounding, then compared with 1e-4·QRED²). No "
+     "state of hp.bobyqa/trsbox's 328, nor any run, reaches either by a margin that shows."),
+    (r"trsbox$", r"gredsq \* delsq < 1e-4|if resid < 0\.0|temp < 1e-4 \* qred \* qred|sdec < 0\.0:|"
+     r"sdec >= 0\.01 \* qred|sdec < 0\.01 \* qred|rednew >= redmax|if stplen >= 0\.0",
+     "KILL (an exact tie): it differs only where two computed floats are equal (a reduction exactly 1% of the "
+     "total, a step exactly 0, two samples of the rotation's reduction exactly equal). hp.bobyqa/trsbox's tie "
+     "states (integers, powers of two down to underflow, factors that round) reach the ties of bounds and steps "
+     "but not this one; a state that does, judged by NLopt, kills it."),
+    (r"trsbox$", r"-gnew if \(beta == 0\.0\) and False",
+     "EQUIVALENT for finite states: with β = 0 the mutant's 0·s − g differs from −g only in the sign of a zero "
+     "component of s, which no comparison reads and which adds nothing to d (+0 + −0 = +0)."),
+    (r"trsbox$", r"^restart = None$",
+     "EQUIVALENT: None and False are both false to `if restart`, the flag's only reader."),
     # --- altmov.py ------------------------------------------------------------------------------------------
     (r"altmov$", r"presav, ksav, stpsav, ibdsav = 0\.0, kopt, 1\.0, 0",
      "EQUIVALENT: the start KSAV = KOPT makes the line's direction y_KOPT − x_opt = 0, so any start STPSAV gives "
@@ -88,6 +104,18 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"altmov$", r"if temp >= 0\.0:|elif temp <= 0\.0:|elif temp < 1\.0:",
      "EQUIVALENT: a coordinate with y_k − x_opt = 0 in it gives 0·SLBD and 0·SUBD, which never pass the bound "
      "tests (x_opt is inside [s_l, s_u]), so it limits no step whichever branch it is sent to."),
+    (r"altmov$", r"presav, ksav, stpsav, ibdsav = 0\.0, kopt, 0\.0, 1",
+     "KILL (underflow only): the start values stand only when no line has PREDSQ > 0, and KNEW's own line always "
+     "has |ℓ_t| ≥ SUBD²-ish > 0 unless its fourth power underflows (ADELT below 2^-270 of the points' distances); "
+     "no state reaches that."),
+    (r"altmov$", r"if subd >= 0\.5 and",
+     "EQUIVALENT: at SUBD = 0.5 exactly the line's own value SUBD(1 − SUBD) is 0.25, so |VLAG| < 0.25 fails and the "
+     "branch is not taken either way."),
+    (r"altmov$", r"tempa = tempd \+ diff \* slbd|tempa \* tempb <= 0\.0|tempa / tempb < 0\.0|"
+     r"abs\(temp\) >= abs\(vlag\)|-gw <= curv <|< curv <= -const",
+     "KILL (an exact tie, or a line that loses): it changes a candidate only where two values are exactly equal or "
+     "on KNEW's line when that line is not the best; hp.bobyqa/altmov's 41 tie states (integers, powers of two, "
+     "factors that round) reach the other ties of ALTMOV but not this one."),
     (r"altmov$", r"^step = (None|1\.0)$",
      "EQUIVALENT: ADELT ≥ ρ > 0 (BOBYQA's max(min(0.1 dist, Δ), ρ)), so the first pass of the loop sets STEP; "
      "the start value would be read only for ADELT = 0."),
@@ -110,6 +138,13 @@ RULES: tuple[tuple[str, str, str], ...] = (
      "EQUIVALENT: the sum is only squared (W = S²/2, β's DISTSQ²), and −(a + b) rounds to −fl(a + b)."),
     (r"rescue$", r"aux\(iq, 1 if ip > 0 else 3\)",
      "EQUIVALENT: aux reads 1 as PTSAUX's first row and anything else as its second."),
+    (r"evaluate_provisional$", r"if (ip|iq) >= 0:|temp = xp \* st\.xpt",
+     "KILL: it matters only for a provisional point on one axis (p = 0) still in place when RESCUE ends, i.e. an "
+     "original point postponed whose slot holds such a point; hp.bobyqa/rescue_states' captured states (forced "
+     "RESCUEs, some with two points made to coincide) postpone none there."),
+    (r"rescue$", r"if denom < 0\.01 \* vlmxsq",
+     "KILL (an exact tie): a denominator exactly 1% of the largest squared Lagrange value; no captured state has "
+     "it."),
     # --- rescue.py: the other numbers of points ------------------------------------------------------------
     (r"rescue$", r"iw = |ip = k1 - np1|iq = ip \+ iw|iq -= n|if iq >= n|if iq > n|ptsid\[k1 - 1\]|"
      r"1\.0 / \(a\[ip - 1\] \* a\[iq - 1\]\)|col = k1|zm\[(0|ip|iq|k1 - 1), col\]|for k1 in range|"

@@ -460,7 +460,8 @@ RECORDS = (
               "inside a run where rounding calls it twice (a badly scaled 2-D problem found by a random "
               "search), by NLopt's LN_BOBYQA, which calls Powell's rescue_ at the same evaluations: all 197 "
               "points must match NLopt's.  RESCUE comes only after rounding has taken over (one ulp of noise "
-              "moves NLopt's own run after 71 points), so that half is a bit-exact comparison.",
+              "moves NLopt's own run after 71 points), so that half is a bit-exact comparison. "
+              "hp.bobyqa/rescue_states judges it a third way, state by state against NLopt's rescue_.",
     ),
     Record(
         id="hp.bobyqa/search",
