@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import copy
 import dataclasses
-import hashlib
 import importlib
 import json
 import math
@@ -42,6 +41,9 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import mutation  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "build" / "mutation" / "search"
 # part -> the module that defines it (mutmut keeps each mutant beside its original there)
@@ -51,13 +53,6 @@ PARTS = {"trsbox": "trsbox", "altmov": "altmov", "update": "update", "update_mod
 # seqsum's kernels (dot, matvec, ...) are left out: they run millions of times a run, and a copy of their
 # inputs at each call makes the measurement hours long
 CALLERS = ("bobyqb", "rescue", "driver", "prelim", "update")
-
-
-def sources() -> dict[str, str]:
-    """SHA-256 of each BOBYQA module measured: mutmut numbers a function's mutants anew when it changes, so the
-    measurement holds only for the code it was made on (scripts/mutation.py checks these)."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((ROOT / "impl" / "search" / "bobyqa").glob("*.py"))}
 
 
 def same(a, b) -> bool:
@@ -170,7 +165,8 @@ def main() -> int:
         current["problem"] = label
         bobyqa(*problem)
     result = {"problems": len(runs), "calls": calls, "survivors": len(names),
-              "infected": {n: infected.get(n) for n in names}, "sources": sources()}
+              "infected": {n: infected.get(n) for n in names},
+              "sources": mutation.sources(("impl/search/bobyqa/",))}  # the code it holds for (see mutation.sources)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{sum(v is not None for v in result['infected'].values())} of {len(names)} surviving BOBYQA mutants "
           f"infected by {len(runs)} runs; wrote {out}")

@@ -449,6 +449,13 @@ def explanation(function: str, line: str) -> str:
 INFECTION = ROOT / "docs" / "mutation" / "bobyqa_infection.json"  # written by scripts/bobyqa_infection.py
 
 
+def sources(targets) -> dict[str, str]:
+    """SHA-256 of every Python file of the targets (folders or files, relative to the root).  mutmut numbers a
+    changed function's mutants anew, so a result kept by mutant name holds only for the code it was made on."""
+    files = sorted(p for t in targets for p in ((ROOT / t).rglob("*.py") if (ROOT / t).is_dir() else [ROOT / t]))
+    return {str(p.relative_to(ROOT)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
 @functools.cache
 def _infection() -> dict | None:
     return json.loads(INFECTION.read_text(encoding="utf-8")) if INFECTION.exists() else None
@@ -460,9 +467,7 @@ def measured(name: str) -> str:
     data = _infection()
     if not name.startswith("impl.search.bobyqa.") or data is None:
         return ""
-    current = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-               for p in sorted((ROOT / "impl" / "search" / "bobyqa").glob("*.py"))}
-    if data.get("sources") != current:  # made on other code, where mutmut numbered the mutants otherwise
+    if data.get("sources") != sources(("impl/search/bobyqa/",)):  # made on other code: mutmut numbered it otherwise
         data = {**data, "infected": {}}
     if name not in data["infected"]:  # not measured part by part (BOBYQB's loop, the driver, seqsum's kernels)
         return (f"KILL (not reached in effect): with this change in {function_of(name)} every point of every run "
@@ -593,8 +598,7 @@ def rechecked(st: dict[str, str]) -> dict[str, str]:
     if not RECHECKED.exists():
         return st
     data = json.loads(RECHECKED.read_text(encoding="utf-8"))
-    if any(hashlib.sha256((ROOT / f).read_bytes()).hexdigest() != h if (ROOT / f).exists() else True
-           for f, h in data["sources"].items()):
+    if data["sources"] != sources(data["targets"]):
         return st  # made on other code: mutmut has numbered the mutants otherwise
     results = data["results"]
     return {n: "survived" if s == "timeout" and results.get(n) == "survived" else s for n, s in st.items()}

@@ -196,7 +196,7 @@ JUDGES = {
     "altmov": (bobyqa_altmov, lambda lib, s: bobyqa_altmov.outcome(*nlopt_altmov(lib, *bobyqa_altmov.arrays(s))),
                lambda s: bobyqa_altmov.outcome(*_impl("altmov")(*bobyqa_altmov.arrays(s))), bobyqa_altmov.tie_states),
     "rescue": (bobyqa_rescue, nlopt_rescue,
-               lambda s: bobyqa_rescue.run(_impl("rescue"), _impl("State"), _impl("Evaluator"), s), captured),
+               lambda s: bobyqa_rescue.run_rescue(_impl("rescue"), _impl("State"), _impl("Evaluator"), s), captured),
 }
 
 

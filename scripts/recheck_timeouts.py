@@ -16,7 +16,6 @@ passes), which loop forever by construction.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import re
@@ -32,12 +31,6 @@ import mutation as mu  # noqa: E402
 
 LIMIT = 120  # seconds: three times the longest survivor's tests (about 38 s, BOBYQA's)
 LABEL = re.compile(r"^(label = |if label (!=|==) )")
-
-
-def sources(targets) -> dict[str, str]:
-    """SHA-256 of the mutated files: mutmut renumbers a changed function's mutants, so results hold for this code."""
-    files = sorted(p for t in targets for p in ((ROOT / t).rglob("*.py") if (ROOT / t).is_dir() else [ROOT / t]))
-    return {str(p.relative_to(ROOT)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def recheck(work: Path, name: str) -> str:
@@ -65,7 +58,8 @@ def main() -> int:
     start = time.time()
     with ThreadPoolExecutor(2) as pool:
         results = dict(zip(names, pool.map(lambda n: recheck(work, n), names), strict=True))
-    out = {"limit_s": LIMIT, "sources": sources(mu.CHAPTERS[args.chapter][0]), "results": results}
+    targets = mu.CHAPTERS[args.chapter][0]
+    out = {"limit_s": LIMIT, "targets": targets, "sources": mu.sources(targets), "results": results}
     mu.RECHECKED.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     passed = sum(v == "survived" for v in results.values())
     print(f"{len(names)} timeouts re-run in {time.time() - start:.0f} s: {passed} passed (survivors), "

@@ -13,17 +13,15 @@ CAUCHY as numbers.  On the ALTMOV calls of real runs the two agree bit for bit (
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
 from formulary.catalog.search._shared import SECTION
 from formulary.catalog.search.bobyqa_powell import digest
-from formulary.catalog.search.bobyqa_trsbox import number, one_nan
+from formulary.catalog.search.bobyqa_trsbox import against_recorded, number, one_nan
 from formulary.mistakes import search_bobyqa as M
 from formulary.record import Mistake, Record
-from formulary.verdict import expect
 
 ROUNDING = (0.1, 0.3, 0.7, 1 / 3, 1.1, 3.7)  # factors whose products round
 STATES = Path(__file__).with_name("bobyqa_altmov.json")
@@ -93,16 +91,14 @@ def outcome(xnew, xalt, alpha, cauchy) -> dict:
 
 def against_nlopt(altmov) -> dict:
     """Every recorded state: the candidate's XNEW, XALT, ALPHA and CAUCHY are NLopt's, bit for bit."""
-    data = json.loads(STATES.read_text(encoding="utf-8"))
-    for s in data["states"]:
+    def run(s):
         args = arrays(s)
         xnew, xalt, alpha, cauchy = altmov(*args)
-        got, want = outcome(xnew, xalt, alpha, cauchy), s["nlopt"]
-        wrong = [k for k in want if got[k] != want[k]]
-        expect(not wrong, f"state {s['case']} (n = {len(args[1])}, m = {len(args[0])}, ADELT = {args[8]}): {wrong} "
-               f"differ from NLopt's altmov_ (XNEW = {np.asarray(xnew).tolist()}, XALT = {np.asarray(xalt).tolist()}, "
-               f"CAUCHY = {cauchy}; NLopt's CAUCHY = {want['cauchy']})")
-    return {"states bit-identical to NLopt's altmov_": len(data["states"])}
+        return outcome(xnew, xalt, alpha, cauchy), (
+            f"n = {len(args[1])}, m = {len(args[0])}, ADELT = {args[8]}: XNEW = {np.asarray(xnew).tolist()}, "
+            f"XALT = {np.asarray(xalt).tolist()}, CAUCHY = {cauchy}; NLopt's CAUCHY = {s['nlopt']['cauchy']}")
+
+    return {"states bit-identical to NLopt's altmov_": len(against_recorded(STATES, "altmov_", run))}
 
 
 def _altmov_check(candidate):
@@ -121,7 +117,8 @@ RECORDS = (
                           M.altmov_line_only, "search.bobyqa.altmov"),),
         notes="Judged state by state by NLopt's altmov_ (Powell's ALTMOV in C), built from NLopt's source release by "
               "scripts/powell_parts.py and recorded in bobyqa_altmov.json: states of small integers and halves "
-              "(formulary.catalog.search.bobyqa_altmov.tie_state), chosen by scripts/mutant_states.py as those on "
+              "(formulary.catalog.search.bobyqa_altmov.tie_state), some scaled by powers of two or by factors that "
+              "round, chosen by scripts/mutant_states.py as those on "
               "which a change to impl's ALTMOV shows (steps that end exactly on a bound, Cauchy steps whose fixed "
               "components reach the radius). XNEW, XALT, ALPHA and CAUCHY must be NLopt's bit for bit.",
     ),

@@ -154,22 +154,33 @@ def number(v) -> float | str:
     return "nan" if math.isnan(v) else float(v)
 
 
+def against_recorded(path: Path, judge: str, run) -> list[dict]:
+    """Every state recorded in ``path`` (by scripts/powell_parts.py): ``run(state)`` gives the candidate's outcome
+    and a few words on it, and every entry compared must be NLopt's (``judge``), bit for bit.  Returns the states."""
+    states = json.loads(path.read_text(encoding="utf-8"))["states"]
+    for s in states:
+        got, said = run(s)
+        wrong = [k for k in s["nlopt"] if got[k] != s["nlopt"][k]]
+        expect(not wrong, f"state {s['case']}: {wrong} differ from NLopt's {judge} ({said})")
+    return states
+
+
 def against_nlopt(trsbox) -> dict:
     """Every recorded state: the candidate's step, its length and CRVMIN are NLopt's, bit for bit."""
-    data = json.loads(STATES.read_text(encoding="utf-8"))
     branches = {"on the boundary (crvmin 0)": 0, "inside (crvmin > 0)": 0, "every line search cut (crvmin -1)": 0}
-    for s in data["states"]:
+
+    def run(s):
         args = arrays(s)
         with np.errstate(over="ignore", invalid="ignore"):  # the overflow states overflow by design, as in NLopt's C
             xnew, d, dsq, crvmin, gnew = trsbox(*args)
-        got, want = outcome(xnew, d, dsq, crvmin, gnew), s["nlopt"]
-        wrong = [k for k in want if got[k] != want[k]]
-        expect(not wrong, f"state {s['case']} (n = {len(args[1])}, m = {len(args[0])}, Δ = {args[7]}): {wrong} differ "
-               f"from NLopt's trsbox_ (d = {np.asarray(d).tolist()}, dsq = {dsq}, crvmin = {crvmin}; NLopt's dsq = "
-               f"{want['dsq']}, crvmin = {want['crvmin']})")
         branches["on the boundary (crvmin 0)" if crvmin == 0 else "inside (crvmin > 0)" if crvmin > 0
                  else "every line search cut (crvmin -1)"] += 1
-    return {"states bit-identical to NLopt's trsbox_": len(data["states"]), **branches}
+        return outcome(xnew, d, dsq, crvmin, gnew), (
+            f"n = {len(args[1])}, m = {len(args[0])}, Δ = {args[7]}: d = {np.asarray(d).tolist()}, dsq = {dsq}, "
+            f"crvmin = {crvmin}; NLopt's dsq = {s['nlopt']['dsq']}, crvmin = {s['nlopt']['crvmin']}")
+
+    states = against_recorded(STATES, "trsbox_", run)
+    return {"states bit-identical to NLopt's trsbox_": len(states), **branches}
 
 
 def _trsbox_check(candidate):
@@ -190,8 +201,11 @@ RECORDS = (
               "scripts/powell_parts.py and recorded in bobyqa_trsbox.json: seeded states with n = 2..6, m from n + 2 "
               "to (n + 1)(n + 2)/2, variables on their bounds, zero gradients and curvatures, definite and "
               "indefinite models, and every third state in integers; then tie states of small integers "
-              "(tie_state, chosen by scripts/mutant_states.py as those on which a change to impl's TRSBOX shows: two "
-              "variables meeting their bounds at one step, a free variable ending exactly on a bound), and one whose "
-              "curvature overflows to inf. x_new, d, GNEW, DSQ and CRVMIN must be NLopt's bit for bit.",
+              "(tie_state, chosen by scripts/mutant_states.py as those on which a change to impl's TRSBOX shows: "
+              "two variables meeting their bounds at one step, a free variable ending exactly on a bound; the same "
+              "scaled by powers of two until products underflow, or by 0.1 and 1/3 so that steps round past a bound), "
+              "and "
+              "three made by hand (a curvature that overflows, a point so far that y_k's product overflows, a NaN "
+              "step). x_new, d, GNEW, DSQ and CRVMIN must be NLopt's bit for bit, every NaN as one.",
     ),
 )
